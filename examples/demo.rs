@@ -1,0 +1,118 @@
+//! A whole offline reset, end to end, printing what each person sees.
+//!
+//! Run with `cargo run --example demo`. Time is simulated from a fixed start so the story reads
+//! the same every run; keys come from the operating system's random number generator.
+
+use offline_reset::{
+    default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, Machine, Policy,
+    ResetCode, ServerKeyRing, WrappingKey,
+};
+
+fn main() -> Result<(), Error> {
+    let mut now: i64 = 1_795_000_000; // 2026-11-18, unix seconds
+    println!("== Admin: creating the server key ring");
+    let ring = ServerKeyRing::generate_with_os_rng(Policy::new(24 * 60, 10)?)?;
+    let wrapping_key = WrappingKey::generate(&mut offline_reset::primitives::OsRng)?;
+    let stored_ring = ring.export(Some(&wrapping_key))?;
+    println!(
+        "   key ring epoch {}, stored wrapped ({} bytes)",
+        ring.current_epoch(),
+        stored_ring.len()
+    );
+    let package_text = ring.deployment_package()?.to_text();
+    println!("   deployment package for the login integration:\n   {package_text}");
+
+    println!("\n== Windows machine: deployed and enrolled");
+    let package = DeploymentPackage::from_text(&package_text)?;
+    let machine = Machine::enroll_with_os_rng(&package)?;
+    let machine_state = machine.export(None)?;
+    let machine = Machine::import(&machine_state, None)?;
+    let id_text = machine.identification_code().to_string();
+    println!("   login screen shows the Identification Code:\n   {id_text}");
+
+    println!("\n== Help-desk reset (offline domain typed explicitly)");
+    let ring = ServerKeyRing::import(&stored_ring, Some(&wrapping_key))?;
+    let typed_id = IdentificationCode::parse(&id_text.to_lowercase())?;
+    let alice = Account::new("alice", "CORP")?;
+    let reset = ring.seal_reset_code(&typed_id, &alice, "Winter-Tulip-42", now)?;
+    println!("   help-desk reads out the Reset Code: {reset}");
+    now += 15 * 60;
+    let typed_account = Account::new("Alice", "corp")?;
+    let accepted = machine.open_reset_code(
+        &ResetCode::parse(reset.as_str())?,
+        &typed_account,
+        "Winter-Tulip-42",
+        now,
+    )?;
+    println!(
+        "   machine: code accepted for {typed_account:?} (valid until unix {}); cached credentials updated",
+        accepted.expires_at
+    );
+
+    println!("\n== Self-service reset from a phone (offline domain left blank)");
+    let fqdn = "corp.example.com";
+    let domain = default_offline_domain(fqdn)?;
+    println!("   domain left blank: defaulted from {fqdn} to {domain}");
+    let bob = Account::new("jürgen", &domain)?;
+    let reset = ring.seal_reset_code(&typed_id, &bob, "Sommer-Regen-7", now)?;
+    println!("   phone shows the Reset Code: {reset}");
+    now += 5 * 60;
+    let typed = ResetCode::parse(reset.as_str())?;
+    machine.open_reset_code(&typed, &Account::new("JÜRGEN", "corp")?, "Sommer-Regen-7", now)?;
+    println!("   machine: code accepted for JÜRGEN (usernames compare case-insensitively)");
+
+    println!("\n== Mistakes the machine catches");
+    let mut mistyped: Vec<char> = reset.as_str().chars().collect();
+    mistyped.swap(27, 28); // two adjacent symbols of group 4 swapped
+    let mistyped: String = mistyped.into_iter().collect();
+    match ResetCode::parse(&mistyped) {
+        Err(e @ Error::Mistyped { .. }) => println!("   typed {mistyped}\n   -> {e}"),
+        other => panic!("expected a mistyped group, got {other:?}"),
+    }
+    match machine.open_reset_code(&typed, &Account::new("jürgen", "corp")?, "Sommer-Regen-8", now)
+    {
+        Err(e @ Error::Rejected) => println!("   wrong new password -> {e}"),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+
+    println!("\n== Admin rotates the offline reset keys");
+    let mut ring = ring;
+    let epoch = ring.rotate_with_os_rng(now)?;
+    println!("   key ring now at epoch {epoch}; old generation dropped");
+    match ring.seal_reset_code(&typed_id, &alice, "Spring-Lake-9", now) {
+        Err(e @ Error::KeyRotated { .. }) => println!("   server, old identification code -> {e}"),
+        other => panic!("expected KeyRotated, got {other:?}"),
+    }
+    let new_package = DeploymentPackage::from_text(&ring.deployment_package()?.to_text())?;
+    let new_reset = ring.seal_reset_code(
+        &IdentificationCode::parse(&id_text)?,
+        &alice,
+        "Spring-Lake-9",
+        now,
+    );
+    assert!(new_reset.is_err());
+    // A code sealed for the new epoch reaches a machine that was not redeployed yet.
+    let redeployed = Machine::enroll_with_os_rng(&new_package)?;
+    let fresh_code = ring.seal_reset_code(
+        &redeployed.identification_code(),
+        &alice,
+        "Spring-Lake-9",
+        now,
+    )?;
+    match machine.open_reset_code(&fresh_code, &alice, "Spring-Lake-9", now) {
+        Err(e @ Error::KeyRotated { .. }) => println!("   old machine, new-epoch code -> {e}"),
+        other => panic!("expected KeyRotated, got {other:?}"),
+    }
+    println!("\n== Windows integration redeployed with the new package: machine re-enrolls");
+    println!(
+        "   new Identification Code: {}",
+        redeployed.identification_code()
+    );
+    let accepted = redeployed.open_reset_code(&fresh_code, &alice, "Spring-Lake-9", now + 60)?;
+    println!(
+        "   reset code for epoch {epoch} accepted (issued at unix {})",
+        accepted.issued_at
+    );
+    println!("\nOffline reset demo complete.");
+    Ok(())
+}

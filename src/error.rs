@@ -1,0 +1,149 @@
+//! The one error type. Every variant has a stable number that the C ABI exposes forever: numbers
+//! are never reused, and new variants only append.
+
+use core::fmt;
+
+/// Everything that can go wrong, with a plain-language message and a stable numeric code.
+///
+/// No variant carries secret material, so `Debug` and `Display` are always safe to log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is not in the expected format (wrong length, characters outside the alphabet in a
+    /// non-typed field, trailing data, non-canonical encoding).
+    MalformedInput,
+    /// A typed code failed its typing checks before any cryptography. `group` is the 1-based number
+    /// of the group that looks mistyped, or `None` when every group passes its own check but the
+    /// whole-code check fails (two or more mistakes).
+    Mistyped { group: Option<u8> },
+    /// The object was made by a protocol or format version this library does not implement.
+    UnsupportedVersion { found: u8 },
+    /// The code belongs to another key generation: the offline reset keys were rotated and the login
+    /// integration must be redeployed (and a new code requested).
+    KeyRotated { code_epoch: u16, current_epoch: u16 },
+    /// The reset code's lifetime has passed (beyond the allowed clock skew).
+    Expired,
+    /// The reset code's issue time is in the future (beyond the allowed clock skew).
+    NotYetValid,
+    /// The reset code does not open for this machine, username, domain and password. Which of them
+    /// is wrong is deliberately not said.
+    Rejected,
+    /// A public or secret key is not valid P-256 key material.
+    InvalidKeyMaterial,
+    /// The wrapping key does not match the one the object was wrapped under.
+    WrongWrappingKey,
+    /// The operating system's random number generator failed.
+    RngFailure,
+    /// The object ends before its declared length.
+    Truncated,
+    /// The object's checksum or authentication failed: it was damaged or tampered with.
+    Corrupted,
+    /// The object is valid but of another kind (for example a machine state given as a key ring).
+    WrongKind,
+    /// A wrapped object was given without a wrapping key, or a wrapping key was given for an
+    /// object that is not wrapped.
+    WrappingMismatch,
+    /// The username is empty, too long, or contains control characters.
+    InvalidUsername,
+    /// The offline user domain (or FQDN) is empty, too long, or contains control characters.
+    InvalidDomain,
+    /// The new password is empty or too long.
+    InvalidPassword,
+    /// A policy value is out of its documented range.
+    InvalidPolicy,
+    /// A time is outside the range the protocol can represent.
+    TimeOutOfRange,
+    /// The key ring has used every epoch number the protocol can carry.
+    EpochsExhausted,
+}
+
+impl Error {
+    /// The stable numeric code of this error (also the C status number).
+    pub const fn code(&self) -> u32 {
+        match self {
+            Error::MalformedInput => 1,
+            Error::Mistyped { .. } => 2,
+            Error::UnsupportedVersion { .. } => 3,
+            Error::KeyRotated { .. } => 4,
+            Error::Expired => 5,
+            Error::NotYetValid => 6,
+            Error::Rejected => 7,
+            Error::InvalidKeyMaterial => 8,
+            Error::WrongWrappingKey => 9,
+            Error::RngFailure => 10,
+            Error::Truncated => 11,
+            Error::Corrupted => 12,
+            Error::WrongKind => 13,
+            Error::WrappingMismatch => 14,
+            Error::InvalidUsername => 15,
+            Error::InvalidDomain => 16,
+            Error::InvalidPassword => 17,
+            Error::InvalidPolicy => 18,
+            Error::TimeOutOfRange => 19,
+            Error::EpochsExhausted => 20,
+        }
+    }
+
+    /// A static, plain-language message for this error, without the variable details.
+    pub const fn message(&self) -> &'static str {
+        message_for_code(self.code())
+    }
+}
+
+/// The static message for a numeric code; unknown codes get a generic message.
+pub const fn message_for_code(code: u32) -> &'static str {
+    match code {
+        0 => "success",
+        1 => "the input is not in the expected format",
+        2 => "the code looks mistyped: check the group named and type it again",
+        3 => "the object was made by an unsupported protocol or format version",
+        4 => "the offline reset keys were rotated: redeploy the login integration and request a new code",
+        5 => "the reset code has expired: request a new one",
+        6 => "the reset code is not valid yet: check the machine's clock",
+        7 => "the reset code does not match this machine, username, domain and new password",
+        8 => "the key material is not a valid P-256 key",
+        9 => "the wrapping key is wrong",
+        10 => "the operating system's random number generator failed",
+        11 => "the object is truncated",
+        12 => "the object is damaged or was tampered with",
+        13 => "the object is of another kind than expected",
+        14 => "the object's protection does not match: a wrapping key is missing or was not expected",
+        15 => "the username is empty, too long or contains control characters",
+        16 => "the offline user domain is empty, too long or contains control characters",
+        17 => "the new password is empty or too long",
+        18 => "a policy value is out of range",
+        19 => "the time is outside the range the protocol supports",
+        20 => "the key ring has used every epoch number the protocol can carry",
+        _ => "unknown status code",
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::Mistyped { group: Some(group) } => {
+                write!(f, "group {group} of the code looks mistyped: type it again")
+            }
+            Error::Mistyped { group: None } => {
+                f.write_str("the code looks mistyped (more than one mistake): type it again")
+            }
+            Error::UnsupportedVersion { found } => {
+                write!(f, "{} (found version {found})", self.message())
+            }
+            Error::KeyRotated {
+                code_epoch,
+                current_epoch,
+            } => write!(
+                f,
+                "the code is for key epoch {code_epoch} but the current epoch is {current_epoch}: \
+                 the offline reset keys were rotated; redeploy the login integration and request a new code"
+            ),
+            _ => f.write_str(self.message()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand used throughout the crate.
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,74 @@
+//! # offline-reset
+//!
+//! Lets a user whose Windows machine is offline reset their domain password on a reset server
+//! and log in again. The login screen shows an [`IdentificationCode`]; the server turns it into a
+//! [`ResetCode`] bound to that machine, that [`Account`] and the new password; the machine checks
+//! the code offline. Each machine's key is derived by ECDH from the server's key for the epoch
+//! and the machine's own key pair, so the server keeps no per-machine state.
+//!
+//! ```
+//! use offline_reset::*;
+//! # fn main() -> Result<()> {
+//! let now = 1_767_225_600; // 2026-01-01T00:00:00Z, unix seconds: time always comes from the caller
+//! let ring = ServerKeyRing::generate_with_os_rng(Policy::default())?;
+//! let package = DeploymentPackage::from_text(&ring.deployment_package()?.to_text())?;
+//! let machine = Machine::enroll_with_os_rng(&package)?;
+//!
+//! // Server side: the help-desk types the identification code shown on the machine.
+//! let id = IdentificationCode::parse(machine.identification_code().as_str())?;
+//! let account = Account::new("alice", &default_offline_domain("corp.example.com")?)?;
+//! let code = ring.seal_reset_code(&id, &account, "n3w Passw0rd!", now)?;
+//!
+//! // Machine side: the user types the reset code, username and new password.
+//! let typed = ResetCode::parse(code.as_str())?;
+//! machine.open_reset_code(&typed, &Account::new("ALICE", "corp")?, "n3w Passw0rd!", now + 60)?;
+//! # Ok(()) }
+//! ```
+//!
+//! The wire formats are specified in `docs/PROTOCOL.md`.
+
+#![forbid(unsafe_code)]
+
+mod account;
+mod code_text;
+mod deployment_package;
+mod envelope;
+mod error;
+mod identification_code;
+mod key_schedule;
+mod machine;
+mod policy;
+pub mod primitives;
+mod reset_code;
+mod server_key_ring;
+
+pub use account::{default_offline_domain, Account, MAX_NAME_BYTES, MAX_PASSWORD_BYTES};
+pub use code_text::{MAX_EPOCH, PROTOCOL_VERSION};
+pub use deployment_package::DeploymentPackage;
+pub use envelope::{WrappingKey, WRAPPING_KEY_LEN};
+pub use error::{message_for_code, Error, Result};
+pub use identification_code::{
+    IdentificationCode, IDENTIFICATION_CODE_SYMBOLS, IDENTIFICATION_CODE_TEXT_LEN,
+};
+pub use machine::Machine;
+pub use policy::{Policy, MAX_CLOCK_SKEW_MINUTES, MAX_LIFETIME_MINUTES};
+pub use reset_code::{
+    AcceptedReset, ResetCode, RESET_CODE_SYMBOLS, RESET_CODE_TEXT_LEN, TIME_ORIGIN_UNIX,
+};
+pub use server_key_ring::{ServerKeyRing, MAX_GENERATIONS};
+
+/// The library version (Cargo package version).
+pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+mod size_checks {
+    use super::*;
+
+    #[test]
+    fn codes_fit_their_budgets() {
+        assert_eq!(IDENTIFICATION_CODE_SYMBOLS, 64);
+        assert_eq!(IDENTIFICATION_CODE_TEXT_LEN, 71);
+        assert_eq!(RESET_CODE_SYMBOLS, 44);
+        assert_eq!(RESET_CODE_TEXT_LEN, 49);
+    }
+}

@@ -1,0 +1,191 @@
+//! The machine side: enrollment from a deployment package, the identification code, and opening
+//! reset codes offline. See `docs/PROTOCOL.md` §§4, 7, 9.
+
+use core::fmt;
+
+use rand_core::TryCryptoRng;
+
+use crate::account::{check_password, Account};
+use crate::code_text::MAX_EPOCH;
+use crate::deployment_package::DeploymentPackage;
+use crate::envelope::{self, Kind, Reader, WrappingKey};
+use crate::error::{Error, Result};
+use crate::identification_code::IdentificationCode;
+use crate::key_schedule;
+use crate::policy::Policy;
+use crate::primitives::{
+    OsRng, PublicPoint, SecretScalar, SivKey, COMPRESSED_POINT_LEN, SCALAR_LEN, SIV_KEY_LEN,
+};
+use crate::reset_code::{AcceptedReset, ResetCode, TIME_ORIGIN_UNIX};
+
+/// One enrolled machine. It keeps the derived machine key, not its ECDH secret: the secret is
+/// used once at enrollment and wiped, since the key is all that opening needs.
+///
+/// `Machine` is `Send + Sync`; opening takes `&self`, so one machine may serve many threads.
+#[derive(Clone)]
+pub struct Machine {
+    epoch: u16,
+    server_public: [u8; COMPRESSED_POINT_LEN],
+    policy: Policy,
+    machine_public_x: [u8; SCALAR_LEN],
+    machine_key: SivKey,
+}
+
+impl Machine {
+    /// Enrolls with a fresh key pair from `rng`. Enrolling again (for example with the package of
+    /// a rotated key ring) gives a new key pair and a new identification code.
+    pub fn enroll<R: TryCryptoRng + ?Sized>(
+        package: &DeploymentPackage,
+        rng: &mut R,
+    ) -> Result<Self> {
+        let secret = SecretScalar::generate(rng)?;
+        Self::enroll_with_secret(package, &secret)
+    }
+
+    /// [`Machine::enroll`] with the operating system's random number generator.
+    pub fn enroll_with_os_rng(package: &DeploymentPackage) -> Result<Self> {
+        Self::enroll(package, &mut OsRng)
+    }
+
+    /// Enrollment with a given machine secret (test vectors fix it).
+    #[doc(hidden)]
+    pub fn enroll_with_secret(package: &DeploymentPackage, secret: &SecretScalar) -> Result<Self> {
+        let server_public = package.server_public_key();
+        let machine_public_x = secret.public_x();
+        let machine_key = key_schedule::machine_key(
+            secret,
+            package.server_point(),
+            package.epoch(),
+            &server_public,
+            &machine_public_x,
+        )?;
+        Ok(Machine {
+            epoch: package.epoch(),
+            server_public,
+            policy: package.policy(),
+            machine_public_x,
+            machine_key,
+        })
+    }
+
+    /// The code to show on the login screen. Stable for this enrollment.
+    pub fn identification_code(&self) -> IdentificationCode {
+        IdentificationCode::new(self.epoch, &self.machine_public_x)
+    }
+
+    /// The key generation this machine is enrolled for.
+    pub fn epoch(&self) -> u16 {
+        self.epoch
+    }
+
+    /// The policy from the deployment package.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// True when `package` is the one this machine is enrolled with (same epoch, key and
+    /// policy), so the integration can skip re-enrolling on a repeated deployment.
+    pub fn is_enrolled_with(&self, package: &DeploymentPackage) -> bool {
+        self.epoch == package.epoch()
+            && self.server_public == package.server_public_key()
+            && self.policy == package.policy()
+    }
+
+    /// Checks a reset code offline for this account and new password at time `now` (unix
+    /// seconds). On success the login integration may update the cached credentials of that
+    /// account, and only of an account already cached on this machine.
+    ///
+    /// Checks run in this order: the password's limits; the code's epoch
+    /// ([`Error::KeyRotated`]); authentication ([`Error::Rejected`], which does not say whether
+    /// the machine, username, domain or password is wrong); then time ([`Error::NotYetValid`],
+    /// [`Error::Expired`]). The lifetime used is the smaller of the code's and the policy's.
+    pub fn open_reset_code(
+        &self,
+        code: &ResetCode,
+        account: &Account,
+        new_password: &str,
+        now: i64,
+    ) -> Result<AcceptedReset> {
+        check_password(new_password)?;
+        if code.epoch() != self.epoch {
+            return Err(Error::KeyRotated {
+                code_epoch: code.epoch(),
+                current_epoch: self.epoch,
+            });
+        }
+        let (issue_minute, code_lifetime) =
+            code.open(&self.machine_key, &self.machine_public_x, account, new_password)?;
+        let lifetime = code_lifetime.min(self.policy.reset_code_lifetime_minutes());
+        let skew = i64::from(self.policy.clock_skew_minutes()) * 60;
+        let issued_at = TIME_ORIGIN_UNIX + issue_minute * 60;
+        let expires_at = issued_at + i64::from(lifetime) * 60;
+        if now < issued_at.saturating_sub(skew) {
+            return Err(Error::NotYetValid);
+        }
+        if now >= expires_at.saturating_add(skew) {
+            return Err(Error::Expired);
+        }
+        Ok(AcceptedReset {
+            issued_at,
+            expires_at,
+        })
+    }
+
+    /// The machine state as bytes, plain or wrapped under `wrapping`.
+    pub fn export(&self, wrapping: Option<&WrappingKey>) -> Result<Vec<u8>> {
+        let mut body = zeroize::Zeroizing::new([0u8; MACHINE_BODY_LEN]);
+        let mut at = 0;
+        for part in [
+            &self.epoch.to_be_bytes()[..],
+            &self.server_public,
+            &self.policy.to_bytes(),
+            &self.machine_public_x,
+            self.machine_key.as_bytes(),
+        ] {
+            body[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+        envelope::seal(Kind::MachineState, body.as_ref(), wrapping)
+    }
+
+    /// Reads a machine state written by [`Machine::export`].
+    ///
+    /// # Errors
+    /// [`Error::Truncated`], [`Error::Corrupted`], [`Error::WrongKind`],
+    /// [`Error::WrappingMismatch`], [`Error::WrongWrappingKey`], [`Error::UnsupportedVersion`],
+    /// [`Error::MalformedInput`], [`Error::InvalidKeyMaterial`], [`Error::InvalidPolicy`].
+    pub fn import(bytes: &[u8], wrapping: Option<&WrappingKey>) -> Result<Self> {
+        let body = envelope::open(Kind::MachineState, bytes, wrapping)?;
+        let mut reader = Reader(&body);
+        let epoch = reader.u16()?;
+        let server_public: [u8; COMPRESSED_POINT_LEN] = reader.array()?;
+        PublicPoint::from_sec1(&server_public)?;
+        let policy = Policy::from_bytes(reader.take(4)?)?;
+        let machine_public_x: [u8; SCALAR_LEN] = reader.array()?;
+        PublicPoint::from_x(&machine_public_x)?;
+        let machine_key = SivKey::from_slice(reader.take(SIV_KEY_LEN)?)?;
+        reader.finish()?;
+        if epoch == 0 || epoch > MAX_EPOCH {
+            return Err(Error::MalformedInput);
+        }
+        Ok(Machine {
+            epoch,
+            server_public,
+            policy,
+            machine_public_x,
+            machine_key,
+        })
+    }
+}
+
+const MACHINE_BODY_LEN: usize = 2 + COMPRESSED_POINT_LEN + 4 + SCALAR_LEN + SIV_KEY_LEN;
+
+impl fmt::Debug for Machine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Machine")
+            .field("epoch", &self.epoch)
+            .field("identification_code", &self.identification_code().as_str())
+            .field("machine_key", &"<redacted>")
+            .finish()
+    }
+}

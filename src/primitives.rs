@@ -1,0 +1,211 @@
+//! The cryptographic building blocks, each behind one small function so that every protocol
+//! operation, the conformance tests (Project Wycheproof) and the benchmarks go through the very
+//! same code paths.
+//!
+//! This module is public only so that tests and benchmarks can reach it; it is not part of the
+//! stable API.
+
+use aes_siv::aead::KeyInit;
+use aes_siv::siv::Aes256Siv;
+use hkdf::Hkdf;
+use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::{PublicKey, SecretKey};
+use rand_core::TryCryptoRng;
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::error::{Error, Result};
+
+/// The operating system's random number generator (what every convenience constructor uses).
+pub use getrandom::SysRng as OsRng;
+
+/// Length of an AES-256-SIV key (RFC 5297: two 256-bit AES keys).
+pub const SIV_KEY_LEN: usize = 64;
+/// Length of the SIV tag (the synthetic IV).
+pub const SIV_TAG_LEN: usize = 16;
+/// Length of a SEC1 compressed P-256 point.
+pub const COMPRESSED_POINT_LEN: usize = 33;
+/// Length of a P-256 scalar or coordinate.
+pub const SCALAR_LEN: usize = 32;
+
+/// Fills `out` from a caller-supplied RNG, mapping failure to [`Error::RngFailure`].
+pub fn fill_random<R: TryCryptoRng + ?Sized>(rng: &mut R, out: &mut [u8]) -> Result<()> {
+    rng.try_fill_bytes(out).map_err(|_| Error::RngFailure)
+}
+
+/// A P-256 secret scalar. Zeroized on drop; `Debug` prints nothing secret.
+#[derive(Clone)]
+pub struct SecretScalar(SecretKey);
+
+impl SecretScalar {
+    /// Draws a scalar from the RNG by rejection sampling: 32 bytes, big-endian, accepted when
+    /// 0 < s < n (the probability of a retry is below 2^-32).
+    pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; SCALAR_LEN]);
+        // The loop is bounded: an RNG that keeps producing invalid scalars is broken.
+        for _ in 0..64 {
+            fill_random(rng, bytes.as_mut())?;
+            if let Ok(scalar) = Self::from_bytes(&bytes) {
+                return Ok(scalar);
+            }
+        }
+        Err(Error::RngFailure)
+    }
+
+    /// A scalar from its 32-byte big-endian encoding; 0 and values >= n are refused.
+    pub fn from_bytes(bytes: &[u8; SCALAR_LEN]) -> Result<Self> {
+        SecretKey::from_bytes(bytes.into())
+            .map(SecretScalar)
+            .map_err(|_| Error::InvalidKeyMaterial)
+    }
+
+    /// The 32-byte big-endian encoding, in a buffer that is wiped on drop.
+    pub fn to_bytes(&self) -> Zeroizing<[u8; SCALAR_LEN]> {
+        let mut out = Zeroizing::new([0u8; SCALAR_LEN]);
+        let mut encoded = self.0.to_bytes();
+        out.copy_from_slice(&encoded);
+        encoded.zeroize();
+        out
+    }
+
+    /// The public point, SEC1 compressed.
+    pub fn public_compressed(&self) -> [u8; COMPRESSED_POINT_LEN] {
+        compress(&self.0.public_key())
+    }
+
+    /// The x-coordinate of the public point.
+    pub fn public_x(&self) -> [u8; SCALAR_LEN] {
+        let compressed = self.public_compressed();
+        let mut x = [0u8; SCALAR_LEN];
+        x.copy_from_slice(&compressed[1..]);
+        x
+    }
+}
+
+impl core::fmt::Debug for SecretScalar {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SecretScalar(<redacted>)")
+    }
+}
+
+/// A validated P-256 public point (never the identity, always on the curve).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublicPoint(PublicKey);
+
+impl PublicPoint {
+    /// Decodes a SEC1 point (compressed or uncompressed) and validates it: it must be on the
+    /// curve and not the identity. Every public key the library reads goes through here.
+    pub fn from_sec1(bytes: &[u8]) -> Result<Self> {
+        PublicKey::from_sec1_bytes(bytes)
+            .map(PublicPoint)
+            .map_err(|_| Error::InvalidKeyMaterial)
+    }
+
+    /// The point with x-coordinate `x` and even y (SEC1 prefix 0x02). Which of the two points with
+    /// this x is chosen does not matter for ECDH: both give the same shared x-coordinate.
+    pub fn from_x(x: &[u8; SCALAR_LEN]) -> Result<Self> {
+        let mut sec1 = [0u8; COMPRESSED_POINT_LEN];
+        sec1[0] = 0x02;
+        sec1[1..].copy_from_slice(x);
+        Self::from_sec1(&sec1)
+    }
+
+    /// SEC1 compressed encoding.
+    pub fn to_compressed(&self) -> [u8; COMPRESSED_POINT_LEN] {
+        compress(&self.0)
+    }
+}
+
+fn compress(point: &PublicKey) -> [u8; COMPRESSED_POINT_LEN] {
+    let encoded = point.to_encoded_point(true);
+    let mut out = [0u8; COMPRESSED_POINT_LEN];
+    out.copy_from_slice(encoded.as_bytes());
+    out
+}
+
+/// The ECDH shared secret: the x-coordinate of `secret * public`. Wiped on drop.
+pub fn ecdh(secret: &SecretScalar, public: &PublicPoint) -> Zeroizing<[u8; SCALAR_LEN]> {
+    let shared = p256::ecdh::diffie_hellman(secret.0.to_nonzero_scalar(), public.0.as_affine());
+    let mut out = Zeroizing::new([0u8; SCALAR_LEN]);
+    out.copy_from_slice(shared.raw_secret_bytes());
+    out
+}
+
+/// HKDF-SHA256 Extract (RFC 5869) with the input key material given in parts (concatenated).
+pub fn hkdf_extract(salt: &[u8], ikm_parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
+    let mut extract = hkdf::HkdfExtract::<Sha256>::new(Some(salt));
+    for part in ikm_parts {
+        extract.input_ikm(part);
+    }
+    let (prk, _) = extract.finalize();
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(&prk);
+    out
+}
+
+/// HKDF-SHA256 Expand (RFC 5869) with the info given in parts (concatenated). Fails when `okm`
+/// is longer than 255 * 32 bytes.
+pub fn hkdf_expand(prk: &[u8], info_parts: &[&[u8]], okm: &mut [u8]) -> Result<()> {
+    let hkdf = Hkdf::<Sha256>::from_prk(prk).map_err(|_| Error::InvalidKeyMaterial)?;
+    hkdf.expand_multi_info(info_parts, okm)
+        .map_err(|_| Error::InvalidKeyMaterial)
+}
+
+/// A 64-byte AES-256-SIV key. Zeroized on drop; `Debug` prints nothing secret.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SivKey([u8; SIV_KEY_LEN]);
+
+impl SivKey {
+    /// A key from exactly 64 bytes; any other length is refused.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        let bytes: [u8; SIV_KEY_LEN] = bytes.try_into().map_err(|_| Error::InvalidKeyMaterial)?;
+        Ok(SivKey(bytes))
+    }
+
+    pub(crate) fn from_array(bytes: [u8; SIV_KEY_LEN]) -> Self {
+        SivKey(bytes)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; SIV_KEY_LEN] {
+        &self.0
+    }
+
+    /// Encrypts `buffer` in place and returns the tag. Never allocates. Fails only for more than
+    /// 126 associated-data components (RFC 5297's limit), which the protocol never uses.
+    pub fn seal_in_place(
+        &self,
+        associated_data: &[&[u8]],
+        buffer: &mut [u8],
+    ) -> Result<[u8; SIV_TAG_LEN]> {
+        let mut siv = Aes256Siv::new((&self.0).into());
+        let tag = siv
+            .encrypt_inout_detached(associated_data, buffer.into())
+            .map_err(|_| Error::MalformedInput)?;
+        Ok(tag.into())
+    }
+
+    /// Checks `tag` and decrypts `buffer` in place. On failure `buffer` is left as it was (the
+    /// ciphertext) and [`Error::Rejected`] is returned. The tag comparison is constant-time.
+    pub fn open_in_place(
+        &self,
+        associated_data: &[&[u8]],
+        buffer: &mut [u8],
+        tag: &[u8; SIV_TAG_LEN],
+    ) -> Result<()> {
+        let mut siv = Aes256Siv::new((&self.0).into());
+        siv.decrypt_inout_detached(associated_data, buffer.into(), tag.into())
+            .map_err(|_| Error::Rejected)
+    }
+}
+
+impl core::fmt::Debug for SivKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SivKey(<redacted>)")
+    }
+}
+
+/// Constant-time equality of two byte strings of the same public length.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
