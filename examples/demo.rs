@@ -58,7 +58,12 @@ fn main() -> Result<(), Error> {
     println!("   phone shows the Reset Code: {reset}");
     now += 5 * 60;
     let typed = ResetCode::parse(reset.as_str())?;
-    machine.open_reset_code(&typed, &Account::new("JÜRGEN", "corp")?, "Sommer-Regen-7", now)?;
+    machine.open_reset_code(
+        &typed,
+        &Account::new("JÜRGEN", "corp")?,
+        "Sommer-Regen-7",
+        now,
+    )?;
     println!("   machine: code accepted for JÜRGEN (usernames compare case-insensitively)");
 
     println!("\n== Mistakes the machine catches");
@@ -69,8 +74,12 @@ fn main() -> Result<(), Error> {
         Err(e @ Error::Mistyped { .. }) => println!("   typed {mistyped}\n   -> {e}"),
         other => panic!("expected a mistyped group, got {other:?}"),
     }
-    match machine.open_reset_code(&typed, &Account::new("jürgen", "corp")?, "Sommer-Regen-8", now)
-    {
+    match machine.open_reset_code(
+        &typed,
+        &Account::new("jürgen", "corp")?,
+        "Sommer-Regen-8",
+        now,
+    ) {
         Err(e @ Error::Rejected) => println!("   wrong new password -> {e}"),
         other => panic!("expected a rejection, got {other:?}"),
     }

@@ -138,8 +138,14 @@ mod tests {
         // Dotted capital I upper-cases to itself; plain i upper-cases to dotless I: no Turkish
         // tailoring, so these are different names.
         assert!(!same(("İstanbul", "D"), ("istanbul", "D")));
-        assert_eq!(Account::new("İstanbul", "d").unwrap().username(), "İSTANBUL");
-        assert_eq!(Account::new("istanbul", "d").unwrap().username(), "ISTANBUL");
+        assert_eq!(
+            Account::new("İstanbul", "d").unwrap().username(),
+            "İSTANBUL"
+        );
+        assert_eq!(
+            Account::new("istanbul", "d").unwrap().username(),
+            "ISTANBUL"
+        );
         // Full mapping: sharp s becomes SS; final and medial sigma match.
         assert!(same(("straße", "d"), ("STRASSE", "d")));
         assert!(same(("ΟΔΥΣΣΕΥΣ", "d"), ("οδυσσευς", "d")));
@@ -169,11 +175,23 @@ mod tests {
     fn default_domain_is_first_label() {
         assert_eq!(default_offline_domain("corp.example.com").unwrap(), "CORP");
         assert_eq!(default_offline_domain("Corp").unwrap(), "CORP");
-        assert_eq!(default_offline_domain("österreich.example").unwrap(), "ÖSTERREICH");
-        assert_eq!(default_offline_domain(" corp.example.com ").unwrap(), "CORP");
+        assert_eq!(
+            default_offline_domain("österreich.example").unwrap(),
+            "ÖSTERREICH"
+        );
+        assert_eq!(
+            default_offline_domain(" corp.example.com ").unwrap(),
+            "CORP"
+        );
         assert_eq!(default_offline_domain(""), Err(Error::InvalidDomain));
-        assert_eq!(default_offline_domain(".example.com"), Err(Error::InvalidDomain));
-        assert_eq!(default_offline_domain("co rp.example"), Err(Error::InvalidDomain));
+        assert_eq!(
+            default_offline_domain(".example.com"),
+            Err(Error::InvalidDomain)
+        );
+        assert_eq!(
+            default_offline_domain("co rp.example"),
+            Err(Error::InvalidDomain)
+        );
     }
 
     #[test]

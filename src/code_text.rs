@@ -1,8 +1,13 @@
 //! The typed form shared by identification codes and reset codes: Crockford base32 symbols in
 //! groups of eight, each group ending in a check symbol, plus a whole-code check, so that typing
 //! mistakes are found (and located) before any cryptography runs. See `docs/PROTOCOL.md` §3.
+//!
+//! Public only for the test vectors and fuzzing; not part of the stable API.
 
 use crate::error::{Error, Result};
+
+pub use crate::identification_code::LAYOUT as IDENTIFICATION_CODE_LAYOUT;
+pub use crate::reset_code::LAYOUT as RESET_CODE_LAYOUT;
 
 /// Crockford's base32 alphabet: value `v` is written as `ALPHABET[v]`.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -19,7 +24,7 @@ pub const MAX_EPOCH: u16 = (1 << 11) - 1;
 
 /// The shape of one kind of code.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Layout {
+pub struct Layout {
     /// Bytes of payload before the whole-code check.
     pub payload_len: usize,
     /// Leading bits of the CRC-16 appended after the payload.
@@ -56,13 +61,13 @@ const fn xtime(h: u8) -> u8 {
 }
 
 /// Horner evaluation of the group's symbols as a polynomial over GF(32).
-fn group_sum(symbols: &[u8]) -> u8 {
+pub fn group_sum(symbols: &[u8]) -> u8 {
     symbols.iter().fold(0, |h, &s| xtime(h) ^ s)
 }
 
 /// The value of a typed character, or `None` if it is not a symbol. Case-insensitive; O reads as
 /// 0, I and L read as 1 (Crockford's aliases).
-pub(crate) fn symbol_value(c: u8) -> Option<u8> {
+pub fn symbol_value(c: u8) -> Option<u8> {
     let c = c.to_ascii_uppercase();
     let c = match c {
         b'O' => b'0',
@@ -73,7 +78,7 @@ pub(crate) fn symbol_value(c: u8) -> Option<u8> {
 }
 
 /// Characters ignored between symbols.
-pub(crate) fn is_separator(c: u8) -> bool {
+pub fn is_separator(c: u8) -> bool {
     c == b' ' || c == b'-'
 }
 
@@ -96,10 +101,12 @@ fn bits_set(bytes: &mut [u8], bit: usize, count: usize, value: u8) {
 /// Longest bit string any layout uses, in bytes (identification code: 35).
 const MAX_BITS_BYTES: usize = 35;
 
-/// Writes the canonical text of `payload` into `out` (exactly `layout.text_len()` bytes).
-pub(crate) fn encode(layout: Layout, payload: &[u8], out: &mut [u8]) {
-    debug_assert_eq!(payload.len(), layout.payload_len);
-    debug_assert_eq!(out.len(), layout.text_len());
+/// Writes the canonical text of `payload` into `out`. Callers pass exactly
+/// `layout.payload_len` and `layout.text_len()` bytes; other lengths write nothing.
+pub fn encode(layout: Layout, payload: &[u8], out: &mut [u8]) {
+    if payload.len() != layout.payload_len || out.len() != layout.text_len() {
+        return;
+    }
     let mut bits = [0u8; MAX_BITS_BYTES];
     bits[..payload.len()].copy_from_slice(payload);
     let check = (CRC16.checksum(payload) >> (16 - layout.check_bits)) as u8;
@@ -129,7 +136,7 @@ pub(crate) fn encode(layout: Layout, payload: &[u8], out: &mut [u8]) {
 
 /// Parses typed text into `payload` (exactly `layout.payload_len` bytes), in the order the
 /// protocol fixes: symbol count, unknown characters, group checks, whole-code check, version.
-pub(crate) fn decode(layout: Layout, text: &str, payload: &mut [u8]) -> Result<()> {
+pub fn decode(layout: Layout, text: &str, payload: &mut [u8]) -> Result<()> {
     debug_assert_eq!(payload.len(), layout.payload_len);
     const MAX_SYMBOLS: usize = 64;
     let expected = layout.symbols();
@@ -194,13 +201,13 @@ pub(crate) fn decode(layout: Layout, text: &str, payload: &mut [u8]) -> Result<(
 }
 
 /// The two-byte header in front of every code: version (5 bits) then epoch (11 bits).
-pub(crate) fn header(epoch: u16) -> [u8; 2] {
+pub fn header(epoch: u16) -> [u8; 2] {
     debug_assert!(epoch <= MAX_EPOCH);
     (((PROTOCOL_VERSION as u16) << 11) | epoch).to_be_bytes()
 }
 
 /// The epoch in a header.
-pub(crate) fn header_epoch(header: &[u8]) -> u16 {
+pub fn header_epoch(header: &[u8]) -> u16 {
     u16::from_be_bytes([header[0], header[1]]) & MAX_EPOCH
 }
 

@@ -20,10 +20,14 @@ pub struct DeploymentPackage {
 /// Plain Crockford base32 without grouping or padding, with the same tolerant reading as codes.
 fn crockford() -> Result<Encoding> {
     let mut spec = Specification::new();
-    spec.symbols.push_str(core::str::from_utf8(ALPHABET).map_err(|_| Error::MalformedInput)?);
+    spec.symbols
+        .push_str(core::str::from_utf8(ALPHABET).map_err(|_| Error::MalformedInput)?);
     spec.translate.from.push_str("abcdefghjkmnpqrstvwxyzoOiIlL");
     spec.translate.to.push_str("ABCDEFGHJKMNPQRSTVWXYZ001111");
     spec.ignore.push_str(" -\t\r\n");
+    // The checksum covers every byte, so leftover bits carry nothing; ignoring them lets a text
+    // cut short be reported as truncated by the envelope.
+    spec.check_trailing_bits = false;
     spec.encoding().map_err(|_| Error::MalformedInput)
 }
 
@@ -55,11 +59,12 @@ impl DeploymentPackage {
     /// [`Error::WrongKind`] for another object, [`Error::InvalidKeyMaterial`] for a bad key,
     /// [`Error::InvalidPolicy`] for an out-of-range policy.
     pub fn from_text(text: &str) -> Result<Self> {
-        let bytes = crockford()?.decode(text.as_bytes()).map_err(|e| match e.kind {
-            DecodeKind::Length => Error::Truncated,
-            DecodeKind::Trailing => Error::Corrupted,
-            _ => Error::MalformedInput,
-        })?;
+        let bytes = crockford()?
+            .decode(text.as_bytes())
+            .map_err(|e| match e.kind {
+                DecodeKind::Length => Error::Truncated,
+                _ => Error::MalformedInput,
+            })?;
         let body = envelope::open(Kind::DeploymentPackage, &bytes, None)?;
         let mut reader = Reader(&body);
         let epoch = reader.u16()?;

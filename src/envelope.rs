@@ -88,7 +88,9 @@ pub(crate) fn seal(kind: Kind, body: &[u8], wrapping: Option<&WrappingKey>) -> R
             out.extend_from_slice(&[0u8; SIV_TAG_LEN]);
             let body_at = out.len();
             out.extend_from_slice(body);
-            let tag = key.0.seal_in_place(&[WRAP_LABEL, &header], &mut out[body_at..])?;
+            let tag = key
+                .0
+                .seal_in_place(&[WRAP_LABEL, &header], &mut out[body_at..])?;
             out[tag_at..body_at].copy_from_slice(&tag);
         }
     }

@@ -7,7 +7,8 @@ use crate::code_text::{self, Layout};
 use crate::error::Result;
 use crate::primitives::SCALAR_LEN;
 
-pub(crate) const LAYOUT: Layout = Layout {
+#[doc(hidden)]
+pub const LAYOUT: Layout = Layout {
     payload_len: 2 + SCALAR_LEN,
     check_bits: 8,
 };

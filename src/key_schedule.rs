@@ -1,5 +1,7 @@
 //! The per-machine key, derived HPKE-style (RFC 9180 §4) from the ECDH secret, binding the
 //! protocol version, the epoch and both public keys. See `docs/PROTOCOL.md` §4.
+//!
+//! Public only for the test vectors and benchmarks; not part of the stable API.
 
 use zeroize::Zeroizing;
 
@@ -10,22 +12,17 @@ use crate::primitives::{
 };
 
 /// Prefix of every label: names the protocol and its version, like RFC 9180's "HPKE-v1".
-pub(crate) const PROTOCOL_LABEL: &[u8] = b"offline-reset-v1";
+pub const PROTOCOL_LABEL: &[u8] = b"offline-reset-v1";
 
 /// LabeledExtract(salt, label, ikm) = HKDF-Extract(salt, PROTOCOL_LABEL || label || ikm).
-pub(crate) fn labeled_extract(salt: &[u8], label: &[u8], ikm: &[u8]) -> Zeroizing<[u8; 32]> {
+pub fn labeled_extract(salt: &[u8], label: &[u8], ikm: &[u8]) -> Zeroizing<[u8; 32]> {
     hkdf_extract(salt, &[PROTOCOL_LABEL, label, ikm])
 }
 
 /// LabeledExpand(prk, label, info, L) =
 /// HKDF-Expand(prk, I2OSP(L, 2) || PROTOCOL_LABEL || label || info, L).
 /// The info is given in three parts (concatenated), which is all the protocol needs.
-pub(crate) fn labeled_expand(
-    prk: &[u8],
-    label: &[u8],
-    info: [&[u8]; 3],
-    okm: &mut [u8],
-) -> Result<()> {
+pub fn labeled_expand(prk: &[u8], label: &[u8], info: [&[u8]; 3], okm: &mut [u8]) -> Result<()> {
     let length = (okm.len() as u16).to_be_bytes();
     let [info0, info1, info2] = info;
     hkdf_expand(
@@ -50,7 +47,7 @@ pub(crate) fn machine_key(
 }
 
 /// The key schedule after ECDH, separate so the test vectors can check each step.
-pub(crate) fn derive_machine_key(
+pub fn derive_machine_key(
     shared_x: &[u8; SCALAR_LEN],
     epoch: u16,
     server_public: &[u8; COMPRESSED_POINT_LEN],

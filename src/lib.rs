@@ -30,12 +30,14 @@
 #![forbid(unsafe_code)]
 
 mod account;
-mod code_text;
+#[doc(hidden)]
+pub mod code_text;
 mod deployment_package;
 mod envelope;
 mod error;
 mod identification_code;
-mod key_schedule;
+#[doc(hidden)]
+pub mod key_schedule;
 mod machine;
 mod policy;
 pub mod primitives;

@@ -113,8 +113,12 @@ impl Machine {
                 current_epoch: self.epoch,
             });
         }
-        let (issue_minute, code_lifetime) =
-            code.open(&self.machine_key, &self.machine_public_x, account, new_password)?;
+        let (issue_minute, code_lifetime) = code.open(
+            &self.machine_key,
+            &self.machine_public_x,
+            account,
+            new_password,
+        )?;
         let lifetime = code_lifetime.min(self.policy.reset_code_lifetime_minutes());
         let skew = i64::from(self.policy.clock_skew_minutes()) * 60;
         let issued_at = TIME_ORIGIN_UNIX + issue_minute * 60;

@@ -166,7 +166,8 @@ impl SivKey {
         SivKey(bytes)
     }
 
-    pub(crate) fn as_bytes(&self) -> &[u8; SIV_KEY_LEN] {
+    /// The raw key (for test vectors and the wrapped formats).
+    pub fn as_bytes(&self) -> &[u8; SIV_KEY_LEN] {
         &self.0
     }
 

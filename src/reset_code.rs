@@ -10,7 +10,8 @@ use crate::primitives::{SivKey, SCALAR_LEN, SIV_TAG_LEN};
 
 /// Sealed plaintext: issue minute (26 bits) and lifetime in minutes (14 bits), big-endian.
 pub(crate) const PLAINTEXT_LEN: usize = 5;
-pub(crate) const LAYOUT: Layout = Layout {
+#[doc(hidden)]
+pub const LAYOUT: Layout = Layout {
     payload_len: 2 + SIV_TAG_LEN + PLAINTEXT_LEN,
     check_bits: 6,
 };

@@ -245,7 +245,9 @@ impl ServerKeyRing {
                 (1, false) => Some(retired_at),
                 _ => return Err(Error::MalformedInput),
             };
-            let ascending = generations.last().is_none_or(|g: &Generation| g.epoch < epoch);
+            let ascending = generations
+                .last()
+                .is_none_or(|g: &Generation| g.epoch < epoch);
             if epoch == 0 || epoch > MAX_EPOCH || !ascending {
                 return Err(Error::MalformedInput);
             }

@@ -1,0 +1,796 @@
+//! The test-vector generator, shared by `examples/generate_vectors.rs` (which writes
+//! `tests/vectors/*.json`) and `tests/vectors.rs` (which fails when the committed files differ
+//! from what the library produces now). Every secret comes from a fixed label through SHA-256, so
+//! the files are reproducible byte for byte.
+
+use offline_reset::code_text::{self, IDENTIFICATION_CODE_LAYOUT};
+use offline_reset::key_schedule;
+use offline_reset::primitives::{ecdh, PublicPoint, SecretScalar};
+use offline_reset::*;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 32 fixed bytes for a label.
+pub fn fixed_bytes(label: &str) -> [u8; 32] {
+    Sha256::digest(format!("offline-reset test vectors: {label}").as_bytes()).into()
+}
+
+pub fn fixed_scalar(label: &str) -> SecretScalar {
+    SecretScalar::from_bytes(&fixed_bytes(label)).expect("fixed label gives a valid scalar")
+}
+
+pub fn fixed_wrapping_key() -> WrappingKey {
+    let mut key = [0u8; 64];
+    key[..32].copy_from_slice(&fixed_bytes("wrapping key, first half"));
+    key[32..].copy_from_slice(&fixed_bytes("wrapping key, second half"));
+    WrappingKey::from_bytes(&key).expect("64 bytes")
+}
+
+pub fn fixed_wrapping_key_bytes() -> Vec<u8> {
+    let mut key = fixed_bytes("wrapping key, first half").to_vec();
+    key.extend_from_slice(&fixed_bytes("wrapping key, second half"));
+    key
+}
+
+/// 2026-11-18T00:00:00Z + 13:33:20.
+pub const NOW: i64 = 1_795_000_000;
+
+pub fn error_json(e: &Error) -> Value {
+    let name = format!("{e:?}");
+    let name = name
+        .split([' ', '{', '('])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let mut v = json!({ "name": name, "code": e.code() });
+    match *e {
+        Error::Mistyped { group } => v["group"] = json!(group),
+        Error::UnsupportedVersion { found } => v["found"] = json!(found),
+        Error::KeyRotated {
+            code_epoch,
+            current_epoch,
+        } => {
+            v["code_epoch"] = json!(code_epoch);
+            v["current_epoch"] = json!(current_epoch);
+        }
+        _ => {}
+    }
+    v
+}
+
+fn result_json<T>(r: &Result<T>, ok: impl Fn(&T) -> Value) -> Value {
+    match r {
+        Ok(t) => json!({ "ok": ok(t) }),
+        Err(e) => json!({ "error": error_json(e) }),
+    }
+}
+
+/// Replaces the symbol at `index` (counting symbols, not separators) by `value`.
+pub fn with_symbol(code: &str, index: usize, value: u8) -> String {
+    let mut seen = 0;
+    code.chars()
+        .map(|c| {
+            if c == '-' {
+                return c;
+            }
+            let out = if seen == index {
+                code_text::ALPHABET[value as usize] as char
+            } else {
+                c
+            };
+            seen += 1;
+            out
+        })
+        .collect()
+}
+
+/// Swaps the symbols at `index` and `index + 1` (counting symbols, not separators).
+pub fn with_swap(code: &str, index: usize) -> String {
+    let symbols: Vec<char> = code.chars().filter(|&c| c != '-').collect();
+    let mut swapped = symbols.clone();
+    swapped.swap(index, index + 1);
+    let mut out = String::new();
+    for (i, c) in swapped.iter().enumerate() {
+        if i > 0 && i % 8 == 0 {
+            out.push('-');
+        }
+        out.push(*c);
+    }
+    out
+}
+
+fn symbol_at(code: &str, index: usize) -> u8 {
+    let c = code.chars().filter(|&c| c != '-').nth(index).unwrap_or('0');
+    code_text::symbol_value(c as u8).unwrap_or(0)
+}
+
+/// Encodes an arbitrary payload with valid group checks and whole-code check.
+fn encode(layout: code_text::Layout, payload: &[u8]) -> String {
+    let mut out = vec![0u8; layout.text_len()];
+    code_text::encode(layout, payload, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Two substitutions in the first symbols of `group` that keep the group's own check valid, so
+/// only the whole-code check can catch them.
+fn double_mistake(code: &str, group: usize) -> String {
+    let first = group * 8;
+    let a = symbol_at(code, first);
+    for new_a in (0..32u8).filter(|&v| v != a) {
+        for new_b in 0..32u8 {
+            let candidate = with_symbol(&with_symbol(code, first, new_a), first + 1, new_b);
+            let symbols: Vec<u8> = candidate
+                .chars()
+                .filter(|&c| c != '-')
+                .skip(first)
+                .take(8)
+                .map(|c| code_text::symbol_value(c as u8).unwrap_or(0))
+                .collect();
+            if candidate != code && code_text::group_sum(&symbols) == group as u8 {
+                return candidate;
+            }
+        }
+    }
+    unreachable!("a GF(32) check always has such a pair")
+}
+
+fn parse_case_json<T>(input: &str, r: &Result<T>, text: impl Fn(&T) -> String) -> Value {
+    json!({ "input": input, "result": result_json(r, |t| json!(text(t))) })
+}
+
+pub struct Fixture {
+    pub policy: Policy,
+    pub ring: ServerKeyRing,
+    pub machine_a: Machine,
+    pub machine_b: Machine,
+}
+
+pub fn fixture() -> Fixture {
+    let policy = Policy::new(24 * 60, 10).expect("valid policy");
+    let ring = ServerKeyRing::from_secret(policy, 1, fixed_scalar("server key, epoch 1"));
+    let package = ring.deployment_package().expect("package");
+    let machine_a =
+        Machine::enroll_with_secret(&package, &fixed_scalar("machine A")).expect("enroll A");
+    let machine_b =
+        Machine::enroll_with_secret(&package, &fixed_scalar("machine B")).expect("enroll B");
+    Fixture {
+        policy,
+        ring,
+        machine_a,
+        machine_b,
+    }
+}
+
+fn key_schedule_vectors() -> Value {
+    let mut cases = vec![];
+    for (server_label, epoch, machine_label) in [
+        ("server key, epoch 1", 1u16, "machine A"),
+        ("server key, epoch 1", 1, "machine B"),
+        ("server key, epoch 2", 2, "machine A"),
+        ("server key, epoch 2047", 2047, "machine C"),
+    ] {
+        let server = fixed_scalar(server_label);
+        let machine = fixed_scalar(machine_label);
+        let server_public = server.public_compressed();
+        let machine_x = machine.public_x();
+        let z_machine = ecdh(&machine, &PublicPoint::from_sec1(&server_public).unwrap());
+        let z_server = ecdh(&server, &PublicPoint::from_x(&machine_x).unwrap());
+        assert_eq!(*z_machine, *z_server, "both sides agree");
+        let prk = key_schedule::labeled_extract(b"", b"shared_secret", z_machine.as_ref());
+        let key = key_schedule::derive_machine_key(&z_machine, epoch, &server_public, &machine_x)
+            .unwrap();
+        cases.push(json!({
+            "epoch": epoch,
+            "server_secret": hex(server.to_bytes().as_ref()),
+            "server_public": hex(&server_public),
+            "machine_secret": hex(machine.to_bytes().as_ref()),
+            "machine_public_x": hex(&machine_x),
+            "shared_secret": hex(z_machine.as_ref()),
+            "prk": hex(prk.as_ref()),
+            "machine_key": hex(key.as_bytes()),
+        }));
+    }
+    json!({
+        "description": "PROTOCOL.md §4: ECDH shared secret, labelled extract, machine key",
+        "cases": cases,
+    })
+}
+
+fn identification_code_vectors(f: &Fixture) -> Value {
+    let mut valid = vec![];
+    for (epoch, label) in [(1u16, "machine A"), (1, "machine B"), (2047, "machine C")] {
+        let machine = fixed_scalar(label);
+        let x = machine.public_x();
+        let mut payload = code_text::header(epoch).to_vec();
+        payload.extend_from_slice(&x);
+        valid.push(json!({
+            "epoch": epoch,
+            "machine_secret": hex(machine.to_bytes().as_ref()),
+            "machine_public_x": hex(&x),
+            "payload": hex(&payload),
+            "code": encode(IDENTIFICATION_CODE_LAYOUT, &payload),
+        }));
+    }
+    let code = f.machine_a.identification_code().to_string();
+    let mut inputs: Vec<String> = vec![
+        code.clone(),
+        code.to_lowercase(),
+        code.replace('-', ""),
+        code.replace('-', " "),
+        format!("  {}  ", code.replace('-', " - ")),
+        code.replace('0', "O").replace('1', "l"),
+        code.replace('1', "I").replace('0', "o"),
+    ];
+    for group in 0..8 {
+        let index = group * 8 + 3;
+        let v = symbol_at(&code, index);
+        inputs.push(with_symbol(&code, index, (v + 1) % 32));
+    }
+    for index in [0usize, 6, 7, 30, 62] {
+        let swapped = with_swap(&code, index);
+        if swapped != code {
+            inputs.push(swapped);
+        }
+    }
+    inputs.push(double_mistake(&code, 2));
+    inputs.push(code.replacen(&code[9..10], "U", 1));
+    inputs.push(format!("{}*", &code[..code.len() - 1]));
+    inputs.push(code[..code.len() - 1].to_owned());
+    inputs.push(format!("{code}0"));
+    inputs.push(String::new());
+    inputs.push(format!("{}Ä{}", &code[..20], &code[21..]));
+    let mut v2 = code_text::header(1);
+    v2[0] = (2 << 3) | (v2[0] & 7);
+    let mut payload = v2.to_vec();
+    payload.extend_from_slice(f.machine_a.identification_code().machine_public_x());
+    inputs.push(encode(IDENTIFICATION_CODE_LAYOUT, &payload));
+    inputs.push(format!("2{}", &code[1..code.len() - 1]));
+    let parse: Vec<Value> = inputs
+        .iter()
+        .map(|input| parse_case_json(input, &IdentificationCode::parse(input), |c| c.to_string()))
+        .collect();
+    json!({
+        "description": "PROTOCOL.md §6: identification codes, and how typed text parses",
+        "valid": valid,
+        "parse": parse,
+    })
+}
+
+fn account_json(username: &str, domain: &str) -> Value {
+    json!({"username": username, "domain": domain})
+}
+
+fn reset_code_vectors(f: &Fixture) -> Value {
+    let id = f.machine_a.identification_code();
+    let seal_inputs = [
+        ("help-desk", "alice", "CORP", "Winter-Tulip-42", NOW),
+        (
+            "self-service",
+            "Jürgen",
+            "ÖSTERREICH",
+            "Grüße aus Wien 🏔",
+            NOW + 3600,
+        ),
+        ("dotted-i", "İstanbul", "ist", "pässwörd", NOW + 86_400),
+        ("at-origin", "bob", "X", "p", TIME_ORIGIN_UNIX),
+    ];
+    let mut cases = vec![];
+    for (name, username, domain, password, now) in seal_inputs {
+        let account = Account::new(username, domain).unwrap();
+        let code = f
+            .ring
+            .seal_reset_code(&id, &account, password, now)
+            .unwrap();
+        let parsed = ResetCode::parse(code.as_str()).unwrap();
+        let issued_at = now - (now - TIME_ORIGIN_UNIX).rem_euclid(60);
+        let lifetime = i64::from(f.policy.reset_code_lifetime_minutes()) * 60;
+        let skew = i64::from(f.policy.clock_skew_minutes()) * 60;
+        let upper_user = username.to_uppercase();
+        let lower_domain = domain.to_lowercase();
+        let mut opens: Vec<(&str, String, String, String, i64)> = vec![
+            (
+                "exact",
+                username.into(),
+                domain.into(),
+                password.into(),
+                now,
+            ),
+            (
+                "case",
+                upper_user.clone(),
+                lower_domain.clone(),
+                password.into(),
+                now,
+            ),
+            (
+                "padded",
+                format!(" {username} "),
+                format!("{domain}\t"),
+                password.into(),
+                now,
+            ),
+            (
+                "wrong password",
+                username.into(),
+                domain.into(),
+                format!("{password}!"),
+                now,
+            ),
+            (
+                "password case",
+                username.into(),
+                domain.into(),
+                password.to_uppercase(),
+                now,
+            ),
+            (
+                "wrong username",
+                format!("{username}x"),
+                domain.into(),
+                password.into(),
+                now,
+            ),
+            (
+                "wrong domain",
+                username.into(),
+                format!("{domain}X"),
+                password.into(),
+                now,
+            ),
+            (
+                "last valid second",
+                username.into(),
+                domain.into(),
+                password.into(),
+                issued_at + lifetime + skew - 1,
+            ),
+            (
+                "expired",
+                username.into(),
+                domain.into(),
+                password.into(),
+                issued_at + lifetime + skew,
+            ),
+            (
+                "earliest",
+                username.into(),
+                domain.into(),
+                password.into(),
+                issued_at - skew,
+            ),
+            (
+                "not yet valid",
+                username.into(),
+                domain.into(),
+                password.into(),
+                issued_at - skew - 1,
+            ),
+            (
+                "empty password",
+                username.into(),
+                domain.into(),
+                String::new(),
+                now,
+            ),
+        ];
+        if password.to_uppercase() == password {
+            opens.retain(|o| o.0 != "password case");
+        }
+        let opens: Vec<Value> = opens
+            .into_iter()
+            .map(|(what, u, d, p, t)| {
+                let result = Account::new(&u, &d)
+                    .and_then(|a| f.machine_a.open_reset_code(&parsed, &a, &p, t));
+                json!({
+                    "what": what, "username": u, "domain": d, "password": p, "now": t,
+                    "result": result_json(&result, |r| json!({"issued_at": r.issued_at, "expires_at": r.expires_at})),
+                })
+            })
+            .collect();
+        let other = f
+            .machine_b
+            .open_reset_code(&parsed, &account, password, now);
+        let mut sealed_plaintext = ((((issued_at - TIME_ORIGIN_UNIX) / 60) as u64) << 14
+            | u64::from(f.policy.reset_code_lifetime_minutes()))
+        .to_be_bytes()[3..]
+            .to_vec();
+        sealed_plaintext.truncate(5);
+        cases.push(json!({
+            "name": name,
+            "identification_code": id.to_string(),
+            "username": username,
+            "domain": domain,
+            "normalized_username": account.username(),
+            "normalized_domain": account.offline_domain(),
+            "password": password,
+            "password_utf8": hex(password.as_bytes()),
+            "now": now,
+            "plaintext": hex(&sealed_plaintext),
+            "reset_code": code.to_string(),
+            "opens_on_machine_a": opens,
+            "opens_on_machine_b": result_json(&other, |_| json!(null)),
+        }));
+    }
+
+    // Typing mistakes on one reset code.
+    let account = Account::new("alice", "CORP").unwrap();
+    let code = f
+        .ring
+        .seal_reset_code(&id, &account, "Winter-Tulip-42", NOW)
+        .unwrap()
+        .to_string();
+    let mut inputs = vec![code.to_lowercase(), code.replace('-', "")];
+    for index in [0usize, 9, 18, 27, 36, 41, 43] {
+        let v = symbol_at(&code, index);
+        inputs.push(with_symbol(&code, index, v ^ 0x10));
+    }
+    for index in [1usize, 7, 15, 40, 42] {
+        let swapped = with_swap(&code, index);
+        if swapped != code {
+            inputs.push(swapped);
+        }
+    }
+    inputs.push(double_mistake(&code, 1));
+    inputs.push(code[..code.len() - 1].to_owned());
+    inputs.push(f.machine_a.identification_code().to_string());
+    let parse: Vec<Value> = inputs
+        .iter()
+        .map(|input| parse_case_json(input, &ResetCode::parse(input), |c| c.to_string()))
+        .collect();
+
+    // Key rotation, both sides.
+    let mut rotated = f.ring.clone();
+    rotated
+        .rotate_to_secret(NOW, fixed_scalar("server key, epoch 2"))
+        .unwrap();
+    let refused = rotated.seal_reset_code(&id, &account, "Winter-Tulip-42", NOW);
+    let mut graceful = f.ring.clone();
+    graceful.set_retired_grace_seconds(3600);
+    graceful
+        .rotate_to_secret(NOW, fixed_scalar("server key, epoch 2"))
+        .unwrap();
+    let in_grace = graceful.seal_reset_code(&id, &account, "Winter-Tulip-42", NOW + 3599);
+    let after_grace = graceful.seal_reset_code(&id, &account, "Winter-Tulip-42", NOW + 3600);
+    let package2 = rotated.deployment_package().unwrap();
+    let machine_a2 =
+        Machine::enroll_with_secret(&package2, &fixed_scalar("machine A, epoch 2")).unwrap();
+    let code2 = rotated
+        .seal_reset_code(
+            &machine_a2.identification_code(),
+            &account,
+            "Winter-Tulip-42",
+            NOW,
+        )
+        .unwrap();
+    let old_machine_new_code =
+        f.machine_a
+            .open_reset_code(&code2, &account, "Winter-Tulip-42", NOW);
+    let old_code = ResetCode::parse(&code).unwrap();
+    let new_machine_old_code =
+        machine_a2.open_reset_code(&old_code, &account, "Winter-Tulip-42", NOW);
+    let text = |r: &ResetCode| json!(r.to_string());
+    json!({
+        "description": "PROTOCOL.md §7: reset codes sealed by the server key ring and opened on machine A (and B)",
+        "server_secret": hex(fixed_scalar("server key, epoch 1").to_bytes().as_ref()),
+        "epoch": 1,
+        "policy": {"reset_code_lifetime_minutes": f.policy.reset_code_lifetime_minutes(), "clock_skew_minutes": f.policy.clock_skew_minutes()},
+        "machine_a_secret": hex(fixed_scalar("machine A").to_bytes().as_ref()),
+        "machine_b_secret": hex(fixed_scalar("machine B").to_bytes().as_ref()),
+        "cases": cases,
+        "parse": parse,
+        "rotation": {
+            "epoch_2_server_secret": hex(fixed_scalar("server key, epoch 2").to_bytes().as_ref()),
+            "epoch_2_machine_a_secret": hex(fixed_scalar("machine A, epoch 2").to_bytes().as_ref()),
+            "rotated_at": NOW,
+            "account": account_json("alice", "CORP"),
+            "password": "Winter-Tulip-42",
+            "seal_old_id_no_grace": result_json(&refused, text),
+            "seal_old_id_grace_3600_at_plus_3599": result_json(&in_grace, text),
+            "seal_old_id_grace_3600_at_plus_3600": result_json(&after_grace, text),
+            "epoch_2_identification_code": machine_a2.identification_code().to_string(),
+            "epoch_2_reset_code": code2.to_string(),
+            "open_epoch_2_code_on_epoch_1_machine": result_json(&old_machine_new_code, |_| json!(null)),
+            "open_epoch_1_code_on_epoch_2_machine": result_json(&new_machine_old_code, |_| json!(null)),
+        },
+    })
+}
+
+fn account_vectors() -> Value {
+    let pairs = [
+        ("alice", "CORP"),
+        ("Jürgen", "ÖSTERREICH"),
+        ("jürgen", "österreich"),
+        ("İstanbul", "tr"),
+        ("istanbul", "TR"),
+        ("straße", "de"),
+        ("ΟΔΥΣΣΕΥΣ", "gr"),
+        ("οδυσσευς", "gr"),
+        ("J\u{fc}rgen", "d"),
+        ("Ju\u{308}rgen", "d"),
+        ("  alice\t", " corp "),
+        ("", "corp"),
+        ("alice", ""),
+        ("a\u{0}b", "corp"),
+        ("alice", "co\nrp"),
+    ];
+    let accounts: Vec<Value> = pairs
+        .iter()
+        .map(|(u, d)| {
+            let r = Account::new(u, d);
+            json!({"username": u, "domain": d, "result": result_json(&r, |a| json!({"username": a.username(), "domain": a.offline_domain()}))})
+        })
+        .collect();
+    let fqdns = [
+        "corp.example.com",
+        "Corp",
+        "österreich.example",
+        " corp.example.com ",
+        "",
+        ".example.com",
+        "co rp.example",
+    ];
+    let defaults: Vec<Value> = fqdns
+        .iter()
+        .map(
+            |q| json!({"fqdn": q, "result": result_json(&default_offline_domain(q), |d| json!(d))}),
+        )
+        .collect();
+    json!({
+        "description": "PROTOCOL.md §5: account normalization and the default offline domain",
+        "unicode_version": format!("{}.{}.{}", char::UNICODE_VERSION.0, char::UNICODE_VERSION.1, char::UNICODE_VERSION.2),
+        "accounts": accounts,
+        "default_offline_domain": defaults,
+    })
+}
+
+fn flip(bytes: &[u8], index: usize) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    out[index] ^= 0x01;
+    out
+}
+
+fn with_fixed_crc(bytes: &[u8]) -> Vec<u8> {
+    let crc = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    let mut out = bytes[..bytes.len() - 4].to_vec();
+    let sum = crc.checksum(&out);
+    out.extend_from_slice(&sum.to_be_bytes());
+    out
+}
+
+fn stored_object_vectors(f: &Fixture) -> Value {
+    let key = fixed_wrapping_key();
+    let other_key = WrappingKey::from_bytes(&[7u8; 64]).unwrap();
+    let mut ring = f.ring.clone();
+    ring.set_retired_grace_seconds(7 * 86_400);
+    ring.rotate_to_secret(NOW, fixed_scalar("server key, epoch 2"))
+        .unwrap();
+    let ring_plain = ring.export(None).unwrap();
+    let ring_wrapped = ring.export(Some(&key)).unwrap();
+    let machine_plain = f.machine_a.export(None).unwrap();
+    let machine_wrapped = f.machine_a.export(Some(&key)).unwrap();
+
+    let ring_import = |bytes: &[u8], k: Option<&WrappingKey>| {
+        result_json(
+            &ServerKeyRing::import(bytes, k),
+            |r| json!({"epochs": r.epochs(), "reexport_equal": r.export(None).unwrap() == ring_plain}),
+        )
+    };
+    let machine_import = |bytes: &[u8], k: Option<&WrappingKey>| {
+        result_json(
+            &Machine::import(bytes, k),
+            |m| json!({"identification_code": m.identification_code().to_string()}),
+        )
+    };
+    let mut unsupported = ring_plain.clone();
+    unsupported[3] = 2;
+    let mut bad_magic = ring_plain.clone();
+    bad_magic[0] = b'X';
+    let negatives = vec![
+        (
+            "machine state, plain",
+            "truncated by one byte",
+            hex(&machine_plain[..machine_plain.len() - 1]),
+            false,
+            machine_import(&machine_plain[..machine_plain.len() - 1], None),
+        ),
+        (
+            "machine state, plain",
+            "truncated to 5 bytes",
+            hex(&machine_plain[..5]),
+            false,
+            machine_import(&machine_plain[..5], None),
+        ),
+        (
+            "machine state, plain",
+            "one bit flipped in the body",
+            hex(&flip(&machine_plain, 20)),
+            false,
+            machine_import(&flip(&machine_plain, 20), None),
+        ),
+        (
+            "machine state, plain",
+            "trailing byte",
+            hex(&[machine_plain.clone(), vec![0]].concat()),
+            false,
+            machine_import(&[machine_plain.clone(), vec![0]].concat(), None),
+        ),
+        (
+            "machine state, plain",
+            "a key ring given as machine state",
+            hex(&ring_plain),
+            false,
+            machine_import(&ring_plain, None),
+        ),
+        (
+            "machine state, plain",
+            "plain object with a wrapping key",
+            hex(&machine_plain),
+            true,
+            machine_import(&machine_plain, Some(&key)),
+        ),
+        (
+            "machine state, wrapped",
+            "wrapped object without a wrapping key",
+            hex(&machine_wrapped),
+            false,
+            machine_import(&machine_wrapped, None),
+        ),
+        (
+            "machine state, wrapped",
+            "wrong wrapping key (all bytes 0x07)",
+            hex(&machine_wrapped),
+            false,
+            machine_import(&machine_wrapped, Some(&other_key)),
+        ),
+        (
+            "machine state, wrapped",
+            "ciphertext bit flipped, checksum fixed up",
+            hex(&with_fixed_crc(&flip(&machine_wrapped, 40))),
+            true,
+            machine_import(&with_fixed_crc(&flip(&machine_wrapped, 40)), Some(&key)),
+        ),
+        (
+            "machine state, wrapped",
+            "ciphertext bit flipped",
+            hex(&flip(&machine_wrapped, 40)),
+            true,
+            machine_import(&flip(&machine_wrapped, 40), Some(&key)),
+        ),
+        (
+            "server key ring, plain",
+            "format version 2",
+            hex(&unsupported),
+            false,
+            ring_import(&unsupported, None),
+        ),
+        (
+            "server key ring, plain",
+            "not an offline-reset object",
+            hex(&bad_magic),
+            false,
+            ring_import(&bad_magic, None),
+        ),
+        (
+            "server key ring, plain",
+            "empty",
+            String::new(),
+            false,
+            ring_import(&[], None),
+        ),
+        (
+            "server key ring, plain",
+            "a machine state given as key ring",
+            hex(&machine_plain),
+            false,
+            ring_import(&machine_plain, None),
+        ),
+        (
+            "server key ring, wrapped",
+            "wrong wrapping key (all bytes 0x07)",
+            hex(&ring_wrapped),
+            false,
+            ring_import(&ring_wrapped, Some(&other_key)),
+        ),
+    ];
+    let negatives: Vec<Value> = negatives
+        .into_iter()
+        .map(|(expects, what, bytes, with_key, result)| {
+            json!({"import_as": expects, "what": what, "bytes": bytes, "with_wrapping_key": with_key, "result": result})
+        })
+        .collect();
+    json!({
+        "description": "PROTOCOL.md §9: stored objects (envelopes), plain and wrapped, and how damaged ones are refused",
+        "wrapping_key": hex(&fixed_wrapping_key_bytes()),
+        "server_key_ring": {
+            "policy": {"reset_code_lifetime_minutes": 1440, "clock_skew_minutes": 10},
+            "retired_grace_seconds": 7 * 86_400,
+            "epoch_1_secret": hex(fixed_scalar("server key, epoch 1").to_bytes().as_ref()),
+            "epoch_2_secret": hex(fixed_scalar("server key, epoch 2").to_bytes().as_ref()),
+            "rotated_at": NOW,
+            "plain": hex(&ring_plain),
+            "wrapped": hex(&ring_wrapped),
+        },
+        "machine_state": {
+            "machine_secret": hex(fixed_scalar("machine A").to_bytes().as_ref()),
+            "identification_code": f.machine_a.identification_code().to_string(),
+            "plain": hex(&machine_plain),
+            "wrapped": hex(&machine_wrapped),
+        },
+        "negative": negatives,
+    })
+}
+
+fn deployment_package_vectors(f: &Fixture) -> Value {
+    let package = f.ring.deployment_package().unwrap();
+    let text = package.to_text();
+    let mut corrupted: Vec<char> = text.chars().collect();
+    corrupted[30] = if corrupted[30] == 'A' { 'B' } else { 'A' };
+    let corrupted: String = corrupted.into_iter().collect();
+    let machine_text = {
+        // A machine state spelled like a package: right format, wrong kind.
+        let bytes = f.machine_a.export(None).unwrap();
+        let mut spec = data_encoding::Specification::new();
+        spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+        spec.encoding().unwrap().encode(&bytes)
+    };
+    let inputs = vec![
+        ("canonical", text.clone()),
+        (
+            "lower case with spaces",
+            text.to_lowercase()
+                .chars()
+                .collect::<Vec<_>>()
+                .chunks(8)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        ("one character changed", corrupted),
+        ("last 8 characters cut", text[..text.len() - 8].to_owned()),
+        ("last character cut", text[..text.len() - 1].to_owned()),
+        (
+            "character outside the alphabet",
+            format!("{}U{}", &text[..10], &text[11..]),
+        ),
+        ("machine state", machine_text),
+        ("empty", String::new()),
+    ];
+    let parse: Vec<Value> = inputs
+        .into_iter()
+        .map(|(what, input)| {
+            let r = DeploymentPackage::from_text(&input);
+            json!({"what": what, "input": input, "result": result_json(&r, |p| json!({"epoch": p.epoch(), "server_public": hex(&p.server_public_key())}))})
+        })
+        .collect();
+    json!({
+        "description": "PROTOCOL.md §8: the deployment package",
+        "epoch": package.epoch(),
+        "server_public": hex(&package.server_public_key()),
+        "policy": {"reset_code_lifetime_minutes": 1440, "clock_skew_minutes": 10},
+        "text": text,
+        "parse": parse,
+    })
+}
+
+/// Every vector file: (file name, contents).
+pub fn all() -> Vec<(&'static str, Value)> {
+    let f = fixture();
+    vec![
+        ("key_schedule.json", key_schedule_vectors()),
+        ("identification_code.json", identification_code_vectors(&f)),
+        ("reset_code.json", reset_code_vectors(&f)),
+        ("account.json", account_vectors()),
+        ("deployment_package.json", deployment_package_vectors(&f)),
+        ("stored_objects.json", stored_object_vectors(&f)),
+    ]
+}
+
+pub fn render(value: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}

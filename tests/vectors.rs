@@ -1,0 +1,333 @@
+//! The committed test vectors (`tests/vectors/*.json`): first, the library must still produce
+//! them byte for byte (any change to bytes on the wire fails here); second, every vector is
+//! checked the way another implementation or a binding would check it, by reading its inputs and
+//! comparing the library's answers.
+
+#[path = "support/vectors.rs"]
+mod support;
+
+use offline_reset::key_schedule;
+use offline_reset::primitives::{ecdh, PublicPoint, SecretScalar};
+use offline_reset::*;
+use serde_json::{json, Value};
+
+fn load(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn unhex(s: &Value) -> Vec<u8> {
+    let s = s.as_str().unwrap();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn scalar(v: &Value) -> SecretScalar {
+    SecretScalar::from_bytes(&unhex(v).try_into().unwrap()).unwrap()
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap()
+}
+
+/// Compares a library result with an expected `{"ok": …}` / `{"error": {…}}` object.
+fn check<T>(what: &str, got: Result<T>, expected: &Value, ok: impl Fn(&T) -> Value) {
+    let got = match &got {
+        Ok(t) => json!({ "ok": ok(t) }),
+        Err(e) => json!({ "error": support::error_json(e) }),
+    };
+    assert_eq!(&got, expected, "{what}");
+}
+
+#[test]
+fn committed_vectors_are_what_the_library_produces() {
+    for (name, value) in support::all() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors")
+            .join(name);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == support::render(&value),
+            "{name} differs from what the library produces now: bytes on the wire changed. \
+             If deliberate, bump the protocol version and run `cargo run --example generate_vectors`."
+        );
+    }
+}
+
+#[test]
+fn key_schedule_vectors() {
+    let v = load("key_schedule.json");
+    for case in v["cases"].as_array().unwrap() {
+        let server = scalar(&case["server_secret"]);
+        let machine = scalar(&case["machine_secret"]);
+        assert_eq!(
+            server.public_compressed().to_vec(),
+            unhex(&case["server_public"])
+        );
+        assert_eq!(
+            machine.public_x().to_vec(),
+            unhex(&case["machine_public_x"])
+        );
+        let server_point = PublicPoint::from_sec1(&unhex(&case["server_public"])).unwrap();
+        let machine_point = PublicPoint::from_x(&machine.public_x()).unwrap();
+        let z = ecdh(&machine, &server_point);
+        assert_eq!(z.to_vec(), unhex(&case["shared_secret"]));
+        assert_eq!(
+            ecdh(&server, &machine_point).to_vec(),
+            unhex(&case["shared_secret"])
+        );
+        let prk = key_schedule::labeled_extract(b"", b"shared_secret", z.as_ref());
+        assert_eq!(prk.to_vec(), unhex(&case["prk"]));
+        let epoch = case["epoch"].as_u64().unwrap() as u16;
+        let key = key_schedule::derive_machine_key(
+            &z,
+            epoch,
+            &server.public_compressed(),
+            &machine.public_x(),
+        )
+        .unwrap();
+        assert_eq!(key.as_bytes().to_vec(), unhex(&case["machine_key"]));
+    }
+}
+
+#[test]
+fn identification_code_vectors() {
+    let v = load("identification_code.json");
+    let policy = Policy::default();
+    for case in v["valid"].as_array().unwrap() {
+        let epoch = case["epoch"].as_u64().unwrap() as u16;
+        let ring = ServerKeyRing::from_secret(
+            policy,
+            epoch,
+            SecretScalar::generate(&mut offline_reset::primitives::OsRng).unwrap(),
+        );
+        let machine = Machine::enroll_with_secret(
+            &ring.deployment_package().unwrap(),
+            &scalar(&case["machine_secret"]),
+        )
+        .unwrap();
+        let code = machine.identification_code();
+        assert_eq!(code.as_str(), s(&case["code"]));
+        assert_eq!(code.epoch(), epoch);
+        assert_eq!(
+            code.machine_public_x().to_vec(),
+            unhex(&case["machine_public_x"])
+        );
+    }
+    for case in v["parse"].as_array().unwrap() {
+        let input = s(&case["input"]);
+        check(
+            input,
+            IdentificationCode::parse(input),
+            &case["result"],
+            |c| json!(c.as_str()),
+        );
+    }
+}
+
+#[test]
+fn reset_code_vectors() {
+    let v = load("reset_code.json");
+    let policy = Policy::new(
+        v["policy"]["reset_code_lifetime_minutes"].as_u64().unwrap() as u16,
+        v["policy"]["clock_skew_minutes"].as_u64().unwrap() as u16,
+    )
+    .unwrap();
+    let ring = ServerKeyRing::from_secret(policy, 1, scalar(&v["server_secret"]));
+    let package = ring.deployment_package().unwrap();
+    let machine_a = Machine::enroll_with_secret(&package, &scalar(&v["machine_a_secret"])).unwrap();
+    let machine_b = Machine::enroll_with_secret(&package, &scalar(&v["machine_b_secret"])).unwrap();
+    for case in v["cases"].as_array().unwrap() {
+        let id = IdentificationCode::parse(s(&case["identification_code"])).unwrap();
+        assert_eq!(id, machine_a.identification_code());
+        let account = Account::new(s(&case["username"]), s(&case["domain"])).unwrap();
+        assert_eq!(account.username(), s(&case["normalized_username"]));
+        assert_eq!(account.offline_domain(), s(&case["normalized_domain"]));
+        let password = s(&case["password"]);
+        assert_eq!(password.as_bytes(), unhex(&case["password_utf8"]));
+        let now = case["now"].as_i64().unwrap();
+        let code = ring.seal_reset_code(&id, &account, password, now).unwrap();
+        assert_eq!(code.as_str(), s(&case["reset_code"]), "{}", case["name"]);
+        let typed = ResetCode::parse(s(&case["reset_code"])).unwrap();
+        for open in case["opens_on_machine_a"].as_array().unwrap() {
+            let got = Account::new(s(&open["username"]), s(&open["domain"])).and_then(|a| {
+                machine_a.open_reset_code(
+                    &typed,
+                    &a,
+                    s(&open["password"]),
+                    open["now"].as_i64().unwrap(),
+                )
+            });
+            check(
+                s(&open["what"]),
+                got,
+                &open["result"],
+                |r| json!({"issued_at": r.issued_at, "expires_at": r.expires_at}),
+            );
+        }
+        check(
+            "machine B",
+            machine_b.open_reset_code(&typed, &account, password, now),
+            &case["opens_on_machine_b"],
+            |_| json!(null),
+        );
+    }
+    for case in v["parse"].as_array().unwrap() {
+        let input = s(&case["input"]);
+        check(input, ResetCode::parse(input), &case["result"], |c| {
+            json!(c.as_str())
+        });
+    }
+
+    let r = &v["rotation"];
+    let account = Account::new(s(&r["account"]["username"]), s(&r["account"]["domain"])).unwrap();
+    let password = s(&r["password"]);
+    let at = r["rotated_at"].as_i64().unwrap();
+    let id = machine_a.identification_code();
+    let text = |c: &ResetCode| json!(c.as_str());
+    let mut rotated = ring.clone();
+    rotated
+        .rotate_to_secret(at, scalar(&r["epoch_2_server_secret"]))
+        .unwrap();
+    check(
+        "no grace",
+        rotated.seal_reset_code(&id, &account, password, at),
+        &r["seal_old_id_no_grace"],
+        text,
+    );
+    let mut graceful = ring.clone();
+    graceful.set_retired_grace_seconds(3600);
+    graceful
+        .rotate_to_secret(at, scalar(&r["epoch_2_server_secret"]))
+        .unwrap();
+    check(
+        "in grace",
+        graceful.seal_reset_code(&id, &account, password, at + 3599),
+        &r["seal_old_id_grace_3600_at_plus_3599"],
+        text,
+    );
+    check(
+        "after grace",
+        graceful.seal_reset_code(&id, &account, password, at + 3600),
+        &r["seal_old_id_grace_3600_at_plus_3600"],
+        text,
+    );
+    let machine_a2 = Machine::enroll_with_secret(
+        &rotated.deployment_package().unwrap(),
+        &scalar(&r["epoch_2_machine_a_secret"]),
+    )
+    .unwrap();
+    assert_eq!(
+        machine_a2.identification_code().as_str(),
+        s(&r["epoch_2_identification_code"])
+    );
+    let code2 = rotated
+        .seal_reset_code(&machine_a2.identification_code(), &account, password, at)
+        .unwrap();
+    assert_eq!(code2.as_str(), s(&r["epoch_2_reset_code"]));
+    check(
+        "new code, old machine",
+        machine_a.open_reset_code(&code2, &account, password, at),
+        &r["open_epoch_2_code_on_epoch_1_machine"],
+        |_| json!(null),
+    );
+    let old_code = ResetCode::parse(s(&v["cases"][0]["reset_code"])).unwrap();
+    check(
+        "old code, new machine",
+        machine_a2.open_reset_code(&old_code, &account, password, at),
+        &r["open_epoch_1_code_on_epoch_2_machine"],
+        |_| json!(null),
+    );
+}
+
+#[test]
+fn account_vectors() {
+    let v = load("account.json");
+    for case in v["accounts"].as_array().unwrap() {
+        check(
+            s(&case["username"]),
+            Account::new(s(&case["username"]), s(&case["domain"])),
+            &case["result"],
+            |a| json!({"username": a.username(), "domain": a.offline_domain()}),
+        );
+    }
+    for case in v["default_offline_domain"].as_array().unwrap() {
+        check(
+            s(&case["fqdn"]),
+            default_offline_domain(s(&case["fqdn"])),
+            &case["result"],
+            |d| json!(d),
+        );
+    }
+}
+
+#[test]
+fn deployment_package_vectors() {
+    let v = load("deployment_package.json");
+    let package = DeploymentPackage::from_text(s(&v["text"])).unwrap();
+    assert_eq!(package.epoch() as u64, v["epoch"].as_u64().unwrap());
+    assert_eq!(
+        package.server_public_key().to_vec(),
+        unhex(&v["server_public"])
+    );
+    assert_eq!(package.to_text(), s(&v["text"]));
+    for case in v["parse"].as_array().unwrap() {
+        check(
+            s(&case["what"]),
+            DeploymentPackage::from_text(s(&case["input"])),
+            &case["result"],
+            |p| json!({"epoch": p.epoch(), "server_public": support::hex(&p.server_public_key())}),
+        );
+    }
+}
+
+#[test]
+fn stored_object_vectors() {
+    let v = load("stored_objects.json");
+    let key = WrappingKey::from_bytes(&unhex(&v["wrapping_key"])).unwrap();
+    let k = &v["server_key_ring"];
+    let ring = ServerKeyRing::import(&unhex(&k["plain"]), None).unwrap();
+    assert_eq!(ring.epochs(), vec![1, 2]);
+    assert_eq!(
+        ring.retired_grace_seconds() as u64,
+        k["retired_grace_seconds"].as_u64().unwrap()
+    );
+    assert_eq!(ring.export(None).unwrap(), unhex(&k["plain"]));
+    assert_eq!(ring.export(Some(&key)).unwrap(), unhex(&k["wrapped"]));
+    let unwrapped = ServerKeyRing::import(&unhex(&k["wrapped"]), Some(&key)).unwrap();
+    assert_eq!(unwrapped.export(None).unwrap(), unhex(&k["plain"]));
+    let m = &v["machine_state"];
+    let machine = Machine::import(&unhex(&m["plain"]), None).unwrap();
+    assert_eq!(
+        machine.identification_code().as_str(),
+        s(&m["identification_code"])
+    );
+    assert_eq!(machine.export(Some(&key)).unwrap(), unhex(&m["wrapped"]));
+    let unwrapped = Machine::import(&unhex(&m["wrapped"]), Some(&key)).unwrap();
+    assert_eq!(unwrapped.export(None).unwrap(), unhex(&m["plain"]));
+    let other_key = WrappingKey::from_bytes(&[7u8; 64]).unwrap();
+    for case in v["negative"].as_array().unwrap() {
+        let bytes = unhex(&case["bytes"]);
+        let what = s(&case["what"]);
+        let wrapping = if case["with_wrapping_key"].as_bool().unwrap() {
+            Some(&key)
+        } else if what.starts_with("wrong wrapping key") {
+            Some(&other_key)
+        } else {
+            None
+        };
+        let expected = &case["result"];
+        if s(&case["import_as"]).starts_with("machine") {
+            let got = Machine::import(&bytes, wrapping).map(|_| ());
+            check(what, got, expected, |_| json!(null));
+        } else {
+            let got = ServerKeyRing::import(&bytes, wrapping).map(|_| ());
+            check(what, got, expected, |_| json!(null));
+        }
+    }
+}
