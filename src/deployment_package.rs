@@ -67,13 +67,14 @@ impl DeploymentPackage {
             })?;
         let body = envelope::open(Kind::DeploymentPackage, &bytes, None)?;
         let mut reader = Reader(&body);
+        // Each field is checked as it is read, in order (docs/PROTOCOL.md §8).
         let epoch = reader.u16()?;
-        let server_public = PublicPoint::from_sec1(reader.take(COMPRESSED_POINT_LEN)?)?;
-        let policy = Policy::from_bytes(reader.take(4)?)?;
-        reader.finish()?;
         if epoch == 0 || epoch > MAX_EPOCH {
             return Err(Error::MalformedInput);
         }
+        let server_public = PublicPoint::from_sec1(reader.take(COMPRESSED_POINT_LEN)?)?;
+        let policy = Policy::from_bytes(reader.take(4)?)?;
+        reader.finish()?;
         Ok(DeploymentPackage::new(epoch, server_public, policy))
     }
 
@@ -94,5 +95,30 @@ impl DeploymentPackage {
 
     pub(crate) fn server_point(&self) -> &PublicPoint {
         &self.server_public
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_lengths_are_truncated_before_bad_symbols() {
+        // 1, 3 and 6 symbols (mod 8) cannot come from any byte string.
+        assert_eq!(DeploymentPackage::from_text("U"), Err(Error::Truncated));
+        assert_eq!(DeploymentPackage::from_text("9X6"), Err(Error::Truncated));
+        assert_eq!(
+            DeploymentPackage::from_text("9X65U0"),
+            Err(Error::Truncated)
+        );
+        assert_eq!(DeploymentPackage::from_text("9X"), Err(Error::Truncated));
+        assert_eq!(
+            DeploymentPackage::from_text("9U"),
+            Err(Error::MalformedInput)
+        );
+        assert_eq!(
+            DeploymentPackage::from_text("9X65408U"),
+            Err(Error::MalformedInput)
+        );
     }
 }

@@ -161,7 +161,11 @@ impl Machine {
     pub fn import(bytes: &[u8], wrapping: Option<&WrappingKey>) -> Result<Self> {
         let body = envelope::open(Kind::MachineState, bytes, wrapping)?;
         let mut reader = Reader(&body);
+        // Each field is checked as it is read, in order (docs/PROTOCOL.md §9.6).
         let epoch = reader.u16()?;
+        if epoch == 0 || epoch > MAX_EPOCH {
+            return Err(Error::MalformedInput);
+        }
         let server_public: [u8; COMPRESSED_POINT_LEN] = reader.array()?;
         PublicPoint::from_sec1(&server_public)?;
         let policy = Policy::from_bytes(reader.take(4)?)?;
@@ -169,9 +173,6 @@ impl Machine {
         PublicPoint::from_x(&machine_public_x)?;
         let machine_key = SivKey::from_slice(reader.take(SIV_KEY_LEN)?)?;
         reader.finish()?;
-        if epoch == 0 || epoch > MAX_EPOCH {
-            return Err(Error::MalformedInput);
-        }
         Ok(Machine {
             epoch,
             server_public,

@@ -234,23 +234,22 @@ impl ServerKeyRing {
         }
         let mut generations = Vec::with_capacity(count);
         for index in 0..count {
+            // Each field is checked as it is read, in order (docs/PROTOCOL.md §9.4).
             let epoch = reader.u16()?;
-            let retired = reader.u8()?;
-            let retired_at = reader.i64()?;
-            let secret_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
-            let secret = SecretScalar::from_bytes(&secret_bytes)?;
-            let is_last = index + 1 == count;
-            let retired_at = match (retired, is_last) {
-                (0, true) => None,
-                (1, false) => Some(retired_at),
-                _ => return Err(Error::MalformedInput),
-            };
             let ascending = generations
                 .last()
                 .is_none_or(|g: &Generation| g.epoch < epoch);
             if epoch == 0 || epoch > MAX_EPOCH || !ascending {
                 return Err(Error::MalformedInput);
             }
+            let is_last = index + 1 == count;
+            if reader.u8()? != u8::from(!is_last) {
+                return Err(Error::MalformedInput);
+            }
+            let retired_at = reader.i64()?;
+            let retired_at = (!is_last).then_some(retired_at);
+            let secret_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
+            let secret = SecretScalar::from_bytes(&secret_bytes)?;
             generations.push(Generation {
                 epoch,
                 public: secret.public_compressed(),
