@@ -8,7 +8,21 @@ use offline_reset::{
     ResetCode, ServerKeyRing, WrappingKey,
 };
 
-fn main() -> Result<(), Error> {
+/// The demo's own failure: a step did not turn out as a real reset would.
+type DemoResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Returns the error of `result` if it is the `expected` kind; anything else stops the demo.
+fn expect_error<T: std::fmt::Debug>(
+    result: Result<T, Error>,
+    expected: fn(&Error) -> bool,
+) -> DemoResult<Error> {
+    match result {
+        Err(e) if expected(&e) => Ok(e),
+        other => Err(format!("unexpected outcome: {other:?}").into()),
+    }
+}
+
+fn main() -> DemoResult<()> {
     let mut now: i64 = 1_795_000_000; // 2026-11-18, unix seconds
     println!("== Admin: creating the server key ring");
     let ring = ServerKeyRing::generate_with_os_rng(Policy::new(24 * 60, 10)?)?;
@@ -67,39 +81,34 @@ fn main() -> Result<(), Error> {
     println!("   machine: code accepted for JÜRGEN (usernames compare case-insensitively)");
 
     println!("\n== Mistakes the machine catches");
+    // Two neighbouring symbols of group 4 typed the wrong way round (text positions 27..=34).
     let mut mistyped: Vec<char> = reset.as_str().chars().collect();
-    mistyped.swap(27, 28); // two adjacent symbols of group 4 swapped
+    let swap_at = (27..34)
+        .find(|&i| mistyped[i] != mistyped[i + 1])
+        .ok_or("group 4 has eight equal symbols")?;
+    mistyped.swap(swap_at, swap_at + 1);
     let mistyped: String = mistyped.into_iter().collect();
-    match ResetCode::parse(&mistyped) {
-        Err(e @ Error::Mistyped { .. }) => println!("   typed {mistyped}\n   -> {e}"),
-        other => panic!("expected a mistyped group, got {other:?}"),
-    }
-    match machine.open_reset_code(
+    let e = expect_error(ResetCode::parse(&mistyped), |e| {
+        matches!(e, Error::Mistyped { group: Some(4) })
+    })?;
+    println!("   typed {mistyped}\n   -> {e}");
+    let wrong_password = machine.open_reset_code(
         &typed,
         &Account::new("jürgen", "corp")?,
         "Sommer-Regen-8",
         now,
-    ) {
-        Err(e @ Error::Rejected) => println!("   wrong new password -> {e}"),
-        other => panic!("expected a rejection, got {other:?}"),
-    }
+    );
+    let e = expect_error(wrong_password, |e| *e == Error::Rejected)?;
+    println!("   wrong new password -> {e}");
 
     println!("\n== Admin rotates the offline reset keys");
     let mut ring = ring;
     let epoch = ring.rotate_with_os_rng(now)?;
     println!("   key ring now at epoch {epoch}; old generation dropped");
-    match ring.seal_reset_code(&typed_id, &alice, "Spring-Lake-9", now) {
-        Err(e @ Error::KeyRotated { .. }) => println!("   server, old identification code -> {e}"),
-        other => panic!("expected KeyRotated, got {other:?}"),
-    }
+    let old_id = ring.seal_reset_code(&typed_id, &alice, "Spring-Lake-9", now);
+    let e = expect_error(old_id, |e| matches!(e, Error::KeyRotated { .. }))?;
+    println!("   server, old identification code -> {e}");
     let new_package = DeploymentPackage::from_text(&ring.deployment_package()?.to_text())?;
-    let new_reset = ring.seal_reset_code(
-        &IdentificationCode::parse(&id_text)?,
-        &alice,
-        "Spring-Lake-9",
-        now,
-    );
-    assert!(new_reset.is_err());
     // A code sealed for the new epoch reaches a machine that was not redeployed yet.
     let redeployed = Machine::enroll_with_os_rng(&new_package)?;
     let fresh_code = ring.seal_reset_code(
@@ -108,10 +117,9 @@ fn main() -> Result<(), Error> {
         "Spring-Lake-9",
         now,
     )?;
-    match machine.open_reset_code(&fresh_code, &alice, "Spring-Lake-9", now) {
-        Err(e @ Error::KeyRotated { .. }) => println!("   old machine, new-epoch code -> {e}"),
-        other => panic!("expected KeyRotated, got {other:?}"),
-    }
+    let not_redeployed = machine.open_reset_code(&fresh_code, &alice, "Spring-Lake-9", now);
+    let e = expect_error(not_redeployed, |e| matches!(e, Error::KeyRotated { .. }))?;
+    println!("   old machine, new-epoch code -> {e}");
     println!("\n== Windows integration redeployed with the new package: machine re-enrolls");
     println!(
         "   new Identification Code: {}",
