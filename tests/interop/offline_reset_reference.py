@@ -354,8 +354,9 @@ def parse_typed(text: str, kind: CodeKind) -> bytes:
 
 
 def header(epoch: int) -> bytes:
-    """§3.4: u16((version << 11) | epoch)."""
-    if not 1 <= epoch <= 2047:
+    """§3.4: u16((version << 11) | epoch). Epoch 0 fits the 11 bits: a parsed code may carry it
+    (sealing then refuses it); key rings never issue it."""
+    if not 0 <= epoch <= 2047:
         raise ValueError("epoch out of range")
     return u16((1 << 11) | epoch)
 
@@ -419,11 +420,25 @@ def _strip_white_space(s: str) -> str:
     return s[start:end]
 
 
+_UPPERCASE: dict = {}
+
+
+def load_uppercase_table(path: str) -> None:
+    """§5 step 3: the normative table (tests/vectors/uppercase.json). Python's own str.upper()
+    follows its bundled Unicode version, which may be older than the spec's 17.0.0."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        table = json.load(fh)
+    _UPPERCASE.clear()
+    for cp, upper in table["mappings"]:
+        _UPPERCASE[chr(cp)] = "".join(chr(u) for u in upper)
+
+
 def full_uppercase(s: str) -> str:
-    """§5 step 3. Python's str.upper() applies the full, context-free mapping (UnicodeData
-    simple mapping overridden by SpecialCasing's unconditional entries); its Unicode version is
-    unicodedata.unidata_version, which may be older than the spec's 17.0.0."""
-    return s.upper()
+    if not _UPPERCASE:
+        raise RuntimeError("load_uppercase_table() first: §5 makes the table normative")
+    return "".join(_UPPERCASE.get(c, c) for c in s)
 
 
 def _normalize(s: str, error: str) -> str:
@@ -503,11 +518,8 @@ class IdentificationCode:
     @staticmethod
     def parse(text: str) -> "IdentificationCode":
         p = parse_typed(text, IDENTIFICATION)
-        epoch = header_epoch(p)
-        if epoch == 0:
-            # Not specified by §3.3/§6; epoch 0 is outside §3.4's range.
-            raise _err("MalformedInput")
-        return IdentificationCode(epoch, p[2:])
+        # §3.4: parsing does not check the epoch; sealing refuses epochs the ring lacks.
+        return IdentificationCode(header_epoch(p), p[2:])
 
 
 # ---------------------------------------------------------------------------------------------

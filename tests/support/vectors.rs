@@ -249,6 +249,11 @@ fn identification_code_vectors(f: &Fixture) -> Value {
     payload.extend_from_slice(f.machine_a.identification_code().machine_public_x());
     inputs.push(encode(IDENTIFICATION_CODE_LAYOUT, &payload));
     inputs.push(format!("2{}", &code[1..code.len() - 1]));
+    inputs.push(format!(" - 2{}", &code[1..code.len() - 1]));
+    inputs.push(format!("O{}", &code[1..code.len() - 1]));
+    let mut payload = code_text::header(0).to_vec();
+    payload.extend_from_slice(f.machine_a.identification_code().machine_public_x());
+    inputs.push(encode(IDENTIFICATION_CODE_LAYOUT, &payload));
     let parse: Vec<Value> = inputs
         .iter()
         .map(|input| parse_case_json(input, &IdentificationCode::parse(input), |c| c.to_string()))
@@ -448,6 +453,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
         .rotate_to_secret(NOW, fixed_scalar("server key, epoch 2"))
         .unwrap();
     let refused = rotated.seal_reset_code(&id, &account, "Winter-Tulip-42", NOW);
+    let at = |now: i64, result: Value| json!({"now": now, "result": result});
     let mut graceful = f.ring.clone();
     graceful.set_retired_grace_seconds(3600);
     graceful
@@ -473,6 +479,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
     let new_machine_old_code =
         machine_a2.open_reset_code(&old_code, &account, "Winter-Tulip-42", NOW);
     let text = |r: &ResetCode| json!(r.to_string());
+    let seal_edges = seal_edge_cases(f);
     json!({
         "description": "PROTOCOL.md §7: reset codes sealed by the server key ring and opened on machine A (and B)",
         "server_secret": hex(fixed_scalar("server key, epoch 1").to_bytes().as_ref()),
@@ -482,20 +489,107 @@ fn reset_code_vectors(f: &Fixture) -> Value {
         "machine_b_secret": hex(fixed_scalar("machine B").to_bytes().as_ref()),
         "cases": cases,
         "parse": parse,
+        "seal_edge_cases": seal_edges,
         "rotation": {
             "epoch_2_server_secret": hex(fixed_scalar("server key, epoch 2").to_bytes().as_ref()),
             "epoch_2_machine_a_secret": hex(fixed_scalar("machine A, epoch 2").to_bytes().as_ref()),
             "rotated_at": NOW,
             "account": account_json("alice", "CORP"),
             "password": "Winter-Tulip-42",
-            "seal_old_id_no_grace": result_json(&refused, text),
-            "seal_old_id_grace_3600_at_plus_3599": result_json(&in_grace, text),
-            "seal_old_id_grace_3600_at_plus_3600": result_json(&after_grace, text),
+            "seal_old_id_no_grace": at(NOW, result_json(&refused, text)),
+            "seal_old_id_grace_3600_at_plus_3599": at(NOW + 3599, result_json(&in_grace, text)),
+            "seal_old_id_grace_3600_at_plus_3600": at(NOW + 3600, result_json(&after_grace, text)),
             "epoch_2_identification_code": machine_a2.identification_code().to_string(),
-            "epoch_2_reset_code": code2.to_string(),
-            "open_epoch_2_code_on_epoch_1_machine": result_json(&old_machine_new_code, |_| json!(null)),
-            "open_epoch_1_code_on_epoch_2_machine": result_json(&new_machine_old_code, |_| json!(null)),
+            "epoch_2_reset_code": at(NOW, json!(code2.to_string())),
+            "open_epoch_2_code_on_epoch_1_machine": at(NOW, result_json(&old_machine_new_code, |_| json!(null))),
+            "epoch_1_reset_code": code,
+            "open_epoch_1_code_on_epoch_2_machine": at(NOW, result_json(&new_machine_old_code, |_| json!(null))),
         },
+    })
+}
+
+/// Sealing at the edges of time and with identification codes the ring cannot use.
+fn seal_edge_cases(f: &Fixture) -> Value {
+    let id = f.machine_a.identification_code();
+    let account = Account::new("alice", "CORP").unwrap();
+    let last_second = TIME_ORIGIN_UNIX + ((1i64 << 26) - 1) * 60 + 59;
+    let mut x_not_on_curve = [0u8; 32];
+    x_not_on_curve[31] = 1;
+    assert!(PublicPoint::from_x(&x_not_on_curve).is_err());
+    let with_payload = |epoch: u16, x: &[u8; 32]| {
+        let mut payload = code_text::header(epoch).to_vec();
+        payload.extend_from_slice(x);
+        encode(IDENTIFICATION_CODE_LAYOUT, &payload)
+    };
+    let cases = [
+        (
+            "one second before the time origin",
+            id.to_string(),
+            "pw",
+            TIME_ORIGIN_UNIX - 1,
+        ),
+        (
+            "the last second that can be sealed",
+            id.to_string(),
+            "pw",
+            last_second,
+        ),
+        (
+            "one second after that",
+            id.to_string(),
+            "pw",
+            last_second + 1,
+        ),
+        (
+            "x(M) = 1 is not on the curve",
+            with_payload(1, &x_not_on_curve),
+            "pw",
+            NOW,
+        ),
+        ("epoch 0", with_payload(0, id.machine_public_x()), "pw", NOW),
+        (
+            "epoch 2, not yet in the ring",
+            with_payload(2, id.machine_public_x()),
+            "pw",
+            NOW,
+        ),
+        ("empty password", id.to_string(), "", NOW),
+        (
+            "password of 1025 bytes",
+            id.to_string(),
+            &"x".repeat(1025),
+            NOW,
+        ),
+    ];
+    let cases: Vec<Value> = cases
+        .iter()
+        .map(|(what, code, password, now)| {
+            let result = IdentificationCode::parse(code)
+                .and_then(|id| f.ring.seal_reset_code(&id, &account, password, *now));
+            json!({
+                "what": what, "identification_code": code, "username": "alice", "domain": "CORP",
+                "password": password, "now": now,
+                "result": result_json(&result, |r| json!(r.to_string())),
+            })
+        })
+        .collect();
+    json!(cases)
+}
+
+/// Every character whose full uppercase mapping is not itself, under this library's Unicode
+/// version: the table §5 refers to, for implementations with other Unicode data.
+fn uppercase_vectors() -> Value {
+    let mappings: Vec<Value> = (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter_map(|c| {
+            let upper: Vec<u32> = c.to_uppercase().map(u32::from).collect();
+            (upper != [u32::from(c)]).then(|| json!([u32::from(c), upper]))
+        })
+        .collect();
+    json!({
+        "description": "PROTOCOL.md §5: [code point, [uppercase code points]] for every character whose full uppercase mapping differs from itself; all others map to themselves",
+        "unicode_version": format!("{}.{}.{}", char::UNICODE_VERSION.0, char::UNICODE_VERSION.1, char::UNICODE_VERSION.2),
+        "mappings": mappings,
     })
 }
 
@@ -516,6 +610,12 @@ fn account_vectors() -> Value {
         ("alice", ""),
         ("a\u{0}b", "corp"),
         ("alice", "co\nrp"),
+        (" \u{1f}alice", "corp"),
+        ("\u{85}alice\u{a0}\u{3000}", "corp"),
+        ("al\u{85}ice", "corp"),
+        ("\u{19b}", "\u{264}"),
+        ("ǆ", "ﬁ"),
+        ("alice", "\u{2028}"),
     ];
     let accounts: Vec<Value> = pairs
         .iter()
@@ -589,117 +689,125 @@ fn stored_object_vectors(f: &Fixture) -> Value {
     unsupported[3] = 2;
     let mut bad_magic = ring_plain.clone();
     bad_magic[0] = b'X';
-    let negatives = vec![
+    let key_hex = || Some(hex(&fixed_wrapping_key_bytes()));
+    let other_hex = || Some(hex(&[7u8; 64]));
+    let plain = machine_plain.clone();
+    let wrapped = machine_wrapped.clone();
+    let short = plain[..plain.len() - 1].to_vec();
+    let trailing = [plain.clone(), vec![0]].concat();
+    let refixed = with_fixed_crc(&flip(&wrapped, 40));
+    type Negative = (&'static str, &'static str, Vec<u8>, Option<String>, Value);
+    let negatives: Vec<Negative> = vec![
         (
-            "machine state, plain",
+            "machine state",
             "truncated by one byte",
-            hex(&machine_plain[..machine_plain.len() - 1]),
-            false,
-            machine_import(&machine_plain[..machine_plain.len() - 1], None),
+            short.clone(),
+            None,
+            machine_import(&short, None),
         ),
         (
-            "machine state, plain",
+            "machine state",
             "truncated to 5 bytes",
-            hex(&machine_plain[..5]),
-            false,
-            machine_import(&machine_plain[..5], None),
+            plain[..5].to_vec(),
+            None,
+            machine_import(&plain[..5], None),
         ),
         (
-            "machine state, plain",
+            "machine state",
             "one bit flipped in the body",
-            hex(&flip(&machine_plain, 20)),
-            false,
-            machine_import(&flip(&machine_plain, 20), None),
+            flip(&plain, 20),
+            None,
+            machine_import(&flip(&plain, 20), None),
         ),
         (
-            "machine state, plain",
+            "machine state",
             "trailing byte",
-            hex(&[machine_plain.clone(), vec![0]].concat()),
-            false,
-            machine_import(&[machine_plain.clone(), vec![0]].concat(), None),
+            trailing.clone(),
+            None,
+            machine_import(&trailing, None),
         ),
         (
-            "machine state, plain",
+            "machine state",
             "a key ring given as machine state",
-            hex(&ring_plain),
-            false,
+            ring_plain.clone(),
+            None,
             machine_import(&ring_plain, None),
         ),
         (
-            "machine state, plain",
+            "machine state",
             "plain object with a wrapping key",
-            hex(&machine_plain),
-            true,
-            machine_import(&machine_plain, Some(&key)),
+            plain.clone(),
+            key_hex(),
+            machine_import(&plain, Some(&key)),
         ),
         (
-            "machine state, wrapped",
+            "machine state",
             "wrapped object without a wrapping key",
-            hex(&machine_wrapped),
-            false,
-            machine_import(&machine_wrapped, None),
+            wrapped.clone(),
+            None,
+            machine_import(&wrapped, None),
         ),
         (
-            "machine state, wrapped",
-            "wrong wrapping key (all bytes 0x07)",
-            hex(&machine_wrapped),
-            false,
-            machine_import(&machine_wrapped, Some(&other_key)),
+            "machine state",
+            "wrong wrapping key",
+            wrapped.clone(),
+            other_hex(),
+            machine_import(&wrapped, Some(&other_key)),
         ),
         (
-            "machine state, wrapped",
-            "ciphertext bit flipped, checksum fixed up",
-            hex(&with_fixed_crc(&flip(&machine_wrapped, 40))),
-            true,
-            machine_import(&with_fixed_crc(&flip(&machine_wrapped, 40)), Some(&key)),
+            "machine state",
+            "ciphertext bit flipped, CRC-32 recomputed (AES-SIV catches it)",
+            refixed.clone(),
+            key_hex(),
+            machine_import(&refixed, Some(&key)),
         ),
         (
-            "machine state, wrapped",
-            "ciphertext bit flipped",
-            hex(&flip(&machine_wrapped, 40)),
-            true,
-            machine_import(&flip(&machine_wrapped, 40), Some(&key)),
+            "machine state",
+            "ciphertext bit flipped (the CRC-32 catches it)",
+            flip(&wrapped, 40),
+            key_hex(),
+            machine_import(&flip(&wrapped, 40), Some(&key)),
         ),
         (
-            "server key ring, plain",
+            "server key ring",
             "format version 2",
-            hex(&unsupported),
-            false,
+            unsupported.clone(),
+            None,
             ring_import(&unsupported, None),
         ),
         (
-            "server key ring, plain",
+            "server key ring",
             "not an offline-reset object",
-            hex(&bad_magic),
-            false,
+            bad_magic.clone(),
+            None,
             ring_import(&bad_magic, None),
         ),
         (
-            "server key ring, plain",
+            "server key ring",
             "empty",
-            String::new(),
-            false,
+            vec![],
+            None,
             ring_import(&[], None),
         ),
         (
-            "server key ring, plain",
+            "server key ring",
             "a machine state given as key ring",
-            hex(&machine_plain),
-            false,
-            ring_import(&machine_plain, None),
+            plain.clone(),
+            None,
+            ring_import(&plain, None),
         ),
         (
-            "server key ring, wrapped",
-            "wrong wrapping key (all bytes 0x07)",
-            hex(&ring_wrapped),
-            false,
+            "server key ring",
+            "wrong wrapping key",
+            ring_wrapped.clone(),
+            other_hex(),
             ring_import(&ring_wrapped, Some(&other_key)),
         ),
     ];
     let negatives: Vec<Value> = negatives
         .into_iter()
-        .map(|(expects, what, bytes, with_key, result)| {
-            json!({"import_as": expects, "what": what, "bytes": bytes, "with_wrapping_key": with_key, "result": result})
+        .map(|(expects, what, bytes, wrapping_key, result)| {
+            json!({"import_as": expects, "what": what, "bytes": hex(&bytes), "wrapping_key": wrapping_key, "result": result})
         })
         .collect();
     json!({
@@ -757,6 +865,11 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
             format!("{}U{}", &text[..10], &text[11..]),
         ),
         ("machine state", machine_text),
+        ("an extra U: 86 characters, 6 modulo 8", format!("{text}U")),
+        (
+            "last character replaced by U: 85 characters",
+            format!("{}U", &text[..text.len() - 1]),
+        ),
         ("empty", String::new()),
     ];
     let parse: Vec<Value> = inputs
@@ -784,6 +897,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("identification_code.json", identification_code_vectors(&f)),
         ("reset_code.json", reset_code_vectors(&f)),
         ("account.json", account_vectors()),
+        ("uppercase.json", uppercase_vectors()),
         ("deployment_package.json", deployment_package_vectors(&f)),
         ("stored_objects.json", stored_object_vectors(&f)),
     ]
