@@ -72,7 +72,7 @@ impl DeploymentPackage {
         if epoch == 0 || epoch > MAX_EPOCH {
             return Err(Error::MalformedInput);
         }
-        let server_public = PublicPoint::from_sec1(reader.take(COMPRESSED_POINT_LEN)?)?;
+        let server_public = PublicPoint::from_compressed(reader.take(COMPRESSED_POINT_LEN)?)?;
         let policy = Policy::from_bytes(reader.take(4)?)?;
         reader.finish()?;
         Ok(DeploymentPackage::new(epoch, server_public, policy))

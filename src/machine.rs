@@ -167,7 +167,7 @@ impl Machine {
             return Err(Error::MalformedInput);
         }
         let server_public: [u8; COMPRESSED_POINT_LEN] = reader.array()?;
-        PublicPoint::from_sec1(&server_public)?;
+        PublicPoint::from_compressed(&server_public)?;
         let policy = Policy::from_bytes(reader.take(4)?)?;
         let machine_public_x: [u8; SCALAR_LEN] = reader.array()?;
         PublicPoint::from_x(&machine_public_x)?;

@@ -93,9 +93,14 @@ impl core::fmt::Debug for SecretScalar {
 pub struct PublicPoint(PublicKey);
 
 impl PublicPoint {
-    /// Decodes a SEC1 point (compressed or uncompressed) and validates it: it must be on the
-    /// curve and not the identity. Every public key the library reads goes through here.
+    /// Decodes a SEC1 point (compressed, tag 0x02/0x03, or uncompressed, tag 0x04) and
+    /// validates it: it must be on the curve and not the identity. Every public key the library
+    /// reads goes through here. Other tags (the identity 0x00, non-standard compact 0x05) are
+    /// refused, so each point has exactly the encodings SEC1 §2.3.3 gives it.
     pub fn from_sec1(bytes: &[u8]) -> Result<Self> {
+        if !matches!(bytes.first(), Some(0x02..=0x04)) {
+            return Err(Error::InvalidKeyMaterial);
+        }
         PublicKey::from_sec1_bytes(bytes)
             .map(PublicPoint)
             .map_err(|_| Error::InvalidKeyMaterial)
@@ -108,6 +113,14 @@ impl PublicPoint {
         sec1[0] = 0x02;
         sec1[1..].copy_from_slice(x);
         Self::from_sec1(&sec1)
+    }
+
+    /// A point the formats store compressed: exactly 33 bytes with tag 0x02 or 0x03.
+    pub fn from_compressed(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() != COMPRESSED_POINT_LEN || bytes[0] == 0x04 {
+            return Err(Error::InvalidKeyMaterial);
+        }
+        Self::from_sec1(bytes)
     }
 
     /// SEC1 compressed encoding.
@@ -209,4 +222,48 @@ impl core::fmt::Debug for SivKey {
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sec1_tags_are_accepted() {
+        let compressed = SecretScalar::from_bytes(&[1; 32])
+            .unwrap()
+            .public_compressed();
+        assert!(PublicPoint::from_compressed(&compressed).is_ok());
+        for tag in [0x00, 0x01, 0x04, 0x05, 0x06, 0xFF] {
+            let mut other = compressed;
+            other[0] = tag;
+            assert_eq!(
+                PublicPoint::from_compressed(&other),
+                Err(Error::InvalidKeyMaterial)
+            );
+            assert_eq!(
+                PublicPoint::from_sec1(&other),
+                Err(Error::InvalidKeyMaterial)
+            );
+        }
+        assert_eq!(PublicPoint::from_sec1(&[]), Err(Error::InvalidKeyMaterial));
+        assert_eq!(PublicPoint::from_sec1(&[0]), Err(Error::InvalidKeyMaterial));
+    }
+
+    #[test]
+    fn wrapping_key_check_depends_on_both_halves() {
+        // Checked through the envelope in tests/api.rs; here the primitive property behind it.
+        let key = [3u8; 64];
+        let mut flipped = key;
+        flipped[63] ^= 1;
+        let check = |k: &[u8; 64]| {
+            let mut out = [0u8; 4];
+            SivKey::from_slice(k)
+                .unwrap()
+                .seal_in_place(&[b"label"], &mut out)
+                .unwrap();
+            out
+        };
+        assert_ne!(check(&key), check(&flipped));
+    }
 }

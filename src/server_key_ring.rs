@@ -149,7 +149,7 @@ impl ServerKeyRing {
     /// The deployment package for the current generation.
     pub fn deployment_package(&self) -> Result<DeploymentPackage> {
         let current = self.current()?;
-        let public = PublicPoint::from_sec1(&current.public)?;
+        let public = PublicPoint::from_compressed(&current.public)?;
         Ok(DeploymentPackage::new(current.epoch, public, self.policy))
     }
 

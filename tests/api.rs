@@ -176,7 +176,21 @@ fn persistence_round_trips_and_keeps_working() {
         DeploymentPackage::from_text(&ring.deployment_package().unwrap().to_text()).unwrap();
     assert_eq!(package.policy(), ring.policy());
     let machine = Machine::enroll(&package, &mut OsRng).unwrap();
-    let machine = Machine::import(&machine.export(Some(&key)).unwrap(), Some(&key)).unwrap();
+    let wrapped = machine.export(Some(&key)).unwrap();
+    // A key wrong in either half is told apart from damage.
+    for index in [0, 31, 32, 63] {
+        let mut bytes = [9u8; 64];
+        bytes[index] ^= 1;
+        let other = WrappingKey::from_bytes(&bytes).unwrap();
+        let right = WrappingKey::from_bytes(&[9; 64]).unwrap();
+        let wrapped_under_right = machine.export(Some(&right)).unwrap();
+        assert_eq!(
+            Machine::import(&wrapped_under_right, Some(&other)).err(),
+            Some(Error::WrongWrappingKey),
+            "key byte {index}"
+        );
+    }
+    let machine = Machine::import(&wrapped, Some(&key)).unwrap();
     let alice = Account::new("alice", "CORP").unwrap();
     let code = ring
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)

@@ -16,10 +16,8 @@ from typing import Optional
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives import cmac as c_cmac
 from cryptography.hazmat.primitives import hmac as c_hmac
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -154,58 +152,9 @@ def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
 
 
 def aes_siv_seal(key: bytes, ad: list, plaintext: bytes) -> bytes:
-    """RFC 5297 AES-SIV (64-byte key = AES-256): returns V || C."""
-    if not plaintext and not _AESSIV_EMPTY_OK:
-        # pyca/cryptography before 45 refuses an empty plaintext (ValueError "data must not be
-        # zero length"; 38.x raises InternalError); §9.3's key check needs one. With no
-        # plaintext, AES-SIV's output is just V = S2V(K1, A1, ..., Ak, "").
-        return s2v(key[:len(key) // 2], list(ad) + [b""])
+    """RFC 5297 AES-SIV (64-byte key = AES-256): returns V || C. The protocol never seals an
+    empty plaintext (§2)."""
     return AESSIV(key).encrypt(plaintext, list(ad))
-
-
-def _aessiv_empty_ok() -> bool:
-    import cryptography
-    try:
-        major = int(cryptography.__version__.split(".")[0])
-    except ValueError:
-        return False
-    if major < 45:
-        return False
-    try:
-        AESSIV(bytes(64)).encrypt(b"", [b"probe"])
-        return True
-    except Exception:
-        return False
-
-
-def _cmac(key: bytes, data: bytes) -> bytes:
-    c = c_cmac.CMAC(algorithms.AES(key))
-    c.update(data)
-    return c.finalize()
-
-
-def _dbl(block: bytes) -> bytes:
-    v = int.from_bytes(block, "big") << 1
-    if v >> 128:
-        v = (v & ((1 << 128) - 1)) ^ 0x87
-    return v.to_bytes(16, "big")
-
-
-def _xor(a: bytes, b: bytes) -> bytes:
-    return bytes(x ^ y for x, y in zip(a, b))
-
-
-def s2v(k1: bytes, strings: list) -> bytes:
-    """RFC 5297 §2.4 S2V (strings non-empty list; the last one is the plaintext)."""
-    d = _cmac(k1, bytes(16))
-    for s in strings[:-1]:
-        d = _xor(_dbl(d), _cmac(k1, s))
-    last = strings[-1]
-    if len(last) >= 16:
-        t = last[:-16] + _xor(last[-16:], d)
-    else:
-        t = _xor(_dbl(d), (last + b"\x80").ljust(16, b"\x00"))
-    return _cmac(k1, t)
 
 
 def aes_siv_open(key: bytes, ad: list, sealed: bytes) -> bytes:
@@ -234,7 +183,6 @@ def xtime(h: int) -> int:
     return h
 
 
-_AESSIV_EMPTY_OK = _aessiv_empty_ok()
 
 assert crc16(b"123456789") == 0x29B1
 assert crc32(b"123456789") == 0xCBF43926
@@ -563,7 +511,8 @@ def _check_wrapping_key(key: Optional[bytes]) -> None:
 
 
 def wrapping_key_check(key: bytes) -> bytes:
-    return aes_siv_seal(key, [WRAP_CHECK_AD], b"")[:4]
+    """§9.3: the ciphertext (after the 16-byte tag) of four zero bytes."""
+    return aes_siv_seal(key, [WRAP_CHECK_AD], bytes(4))[16:]
 
 
 def make_envelope(kind: int, content: bytes, wrapping_key: Optional[bytes] = None) -> bytes:

@@ -696,6 +696,13 @@ fn stored_object_vectors(f: &Fixture) -> Value {
     let short = plain[..plain.len() - 1].to_vec();
     let trailing = [plain.clone(), vec![0]].concat();
     let refixed = with_fixed_crc(&flip(&wrapped, 40));
+    let mut second_half = fixed_wrapping_key_bytes();
+    second_half[63] ^= 1;
+    let second_half_key = WrappingKey::from_bytes(&second_half).unwrap();
+    // The server public key stored with the SEC1 "compact" tag 0x05 (not a SEC1 §2.3.3 encoding).
+    let mut compact_tag = plain.clone();
+    compact_tag[12] = 0x05;
+    let compact_tag = with_fixed_crc(&compact_tag);
     type Negative = (&'static str, &'static str, Vec<u8>, Option<String>, Value);
     let negatives: Vec<Negative> = vec![
         (
@@ -753,6 +760,20 @@ fn stored_object_vectors(f: &Fixture) -> Value {
             wrapped.clone(),
             other_hex(),
             machine_import(&wrapped, Some(&other_key)),
+        ),
+        (
+            "machine state",
+            "wrapping key wrong in its last byte only",
+            wrapped.clone(),
+            Some(hex(&second_half)),
+            machine_import(&wrapped, Some(&second_half_key)),
+        ),
+        (
+            "machine state",
+            "server public key with tag 0x05, CRC-32 recomputed",
+            compact_tag.clone(),
+            None,
+            machine_import(&compact_tag, None),
         ),
         (
             "machine state",
