@@ -27,7 +27,7 @@
 //!
 //! The wire formats are specified in `docs/PROTOCOL.md`.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 mod account;
 #[doc(hidden)]
@@ -35,6 +35,8 @@ pub mod code_text;
 mod deployment_package;
 mod envelope;
 mod error;
+#[allow(unsafe_code)]
+pub mod ffi;
 mod identification_code;
 #[doc(hidden)]
 pub mod key_schedule;

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the C library (release) and installs it the way a C developer links it (Linux):
+#
+#   PREFIX/include/offline_reset.h
+#   PREFIX/lib/liboffline_reset.a
+#   PREFIX/lib/liboffline_reset.so.MAJOR.MINOR, .so.MAJOR (the soname), .so   (ABI version)
+#   PREFIX/lib/pkgconfig/offline-reset.pc    (Libs.private: rustc's native-static-libs)
+#
+# usage: examples/c/install.sh PREFIX [--static-only|--shared-only] [--features F]
+# Respects CARGO_TARGET_DIR. --static-only gives a prefix where `pkg-config --static` links the
+# archive; --features test-hooks is for tests/c only, never for shipping.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+prefix=${1:?usage: install.sh PREFIX [--static-only|--shared-only] [--features F]}
+shift
+want_static=1 want_shared=1 features=()
+while (($#)); do
+    case $1 in
+    --static-only) want_shared=0 ;;
+    --shared-only) want_static=0 ;;
+    --features) features=(--features "$2"); shift ;;
+    *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+header=$root/include/offline_reset.h
+abi_major=$(sed -n 's/^#define OLR_ABI_VERSION_MAJOR \([0-9]*\)$/\1/p' "$header")
+abi_minor=$(sed -n 's/^#define OLR_ABI_VERSION_MINOR \([0-9]*\)$/\1/p' "$header")
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$root/Cargo.toml" | head -n 1)
+[[ -n $abi_major && -n $abi_minor && -n $version ]] || { echo "install.sh: cannot read versions" >&2; exit 1; }
+soname=liboffline_reset.so.$abi_major
+
+# One build gives all three crate types; the soname goes into the shared library, and rustc
+# prints the system libraries the static library needs.
+log=$(cd "$root" && cargo rustc --release --lib --quiet "${features[@]}" -- \
+    -C link-arg=-Wl,-soname,"$soname" --print native-static-libs 2>&1) || {
+    printf '%s\n' "$log" >&2
+    exit 1
+}
+native=$(sed -n 's/^note: native-static-libs: //p' <<<"$log" | tail -n 1)
+[[ -n $native ]] || { printf '%s\ninstall.sh: no native-static-libs line\n' "$log" >&2; exit 1; }
+target=${CARGO_TARGET_DIR:-$root/target}
+[[ $target == /* ]] || target=$root/$target
+
+mkdir -p "$prefix/include" "$prefix/lib/pkgconfig"
+cp "$header" "$prefix/include/"
+if ((want_static)); then
+    cp "$target/release/liboffline_reset.a" "$prefix/lib/"
+fi
+if ((want_shared)); then
+    cp "$target/release/liboffline_reset.so" "$prefix/lib/$soname.$abi_minor"
+    ln -sf "$soname.$abi_minor" "$prefix/lib/$soname"
+    ln -sf "$soname" "$prefix/lib/liboffline_reset.so"
+fi
+sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@NATIVE_STATIC_LIBS@|$native|" \
+    "$root/examples/c/offline-reset.pc.in" >"$prefix/lib/pkgconfig/offline-reset.pc"
+echo "installed liboffline_reset $version (ABI $abi_major.$abi_minor) in $prefix"

@@ -1,0 +1,174 @@
+/*
+ * The Windows machine side of an offline password reset, in C (what a credential provider
+ * does, without the Windows UI).
+ *
+ *   olr-machine enroll DIR PACKAGE_FILE  enroll from a deployment package (kept when it is the
+ *                                        package already enrolled with); prints the
+ *                                        identification code for the login screen
+ *   olr-machine id DIR                   prints the identification code
+ *   olr-machine reset DIR CODE USER DOMAIN PASSWORD NOW
+ *                                        checks a typed reset code offline for that account
+ *                                        and new password at unix time NOW
+ *
+ * DIR holds machine.olr, the machine state (plain here; on Windows protect it with DPAPI or
+ * export it wrapped). Exit codes: 0 success, 2 mistyped reset code, 3 key rotated, 1 else.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "common.h"
+
+static int load_machine(const char *dir, olr_machine **machine)
+{
+    unsigned char bytes[OLR_MACHINE_STATE_MAX_LEN + 1];
+    char path[4096];
+    olr_error_details details;
+    olr_status status;
+    long len = read_file(path_in(path, sizeof path, dir, "machine.olr"), bytes, sizeof bytes);
+    if (len < 0) {
+        return EXIT_FAILURE;
+    }
+    status = olr_machine_import(bytes, (size_t)len, NULL, 0, machine, &details);
+    memset(bytes, 0, sizeof bytes); /* the plain state holds the machine key */
+    return status == OLR_OK ? 0 : report("import machine state", status, &details);
+}
+
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f != NULL) {
+        fclose(f);
+    }
+    return f != NULL;
+}
+
+static int print_id(const olr_machine *machine)
+{
+    char id[OLR_IDENTIFICATION_CODE_TEXT_LEN];
+    size_t id_len = 0;
+    uint16_t epoch = 0;
+    olr_status status = olr_machine_identification_code(machine, id, sizeof id, &id_len);
+    if (status == OLR_OK) {
+        status = olr_machine_epoch(machine, &epoch);
+    }
+    if (status != OLR_OK) {
+        return report("identification code", status, NULL);
+    }
+    fprintf(stderr, "enrolled for key epoch %u; the login screen shows:\n", (unsigned)epoch);
+    printf("%.*s\n", (int)id_len, id);
+    return 0;
+}
+
+static int cmd_enroll(const char *dir, const char *package_path)
+{
+    unsigned char package[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 64];
+    unsigned char state[OLR_MACHINE_STATE_MAX_LEN];
+    char path[4096];
+    size_t state_len = 0;
+    olr_machine *machine = NULL;
+    olr_error_details details;
+    olr_status status;
+    bool same = false;
+    int rc;
+    long len = read_file(package_path, package, sizeof package);
+    if (len < 0) {
+        return EXIT_FAILURE;
+    }
+    /* A repeated deployment of the same package keeps the enrollment (and its code). */
+    if (file_exists(path_in(path, sizeof path, dir, "machine.olr")) &&
+        load_machine(dir, &machine) == 0) {
+        status = olr_machine_is_enrolled_with(machine, (const char *)package, (size_t)len, &same,
+                                              &details);
+        if (status != OLR_OK) {
+            olr_machine_free(machine);
+            return report("deployment package", status, &details);
+        }
+        if (same) {
+            fprintf(stderr, "already enrolled with this deployment package\n");
+            rc = print_id(machine);
+            olr_machine_free(machine);
+            return rc;
+        }
+        olr_machine_free(machine);
+        machine = NULL;
+        fprintf(stderr, "new deployment package: enrolling again\n");
+    }
+    status = olr_machine_enroll((const char *)package, (size_t)len, &machine, &details);
+    if (status != OLR_OK) {
+        return report("enroll", status, &details);
+    }
+    status = olr_machine_export(machine, NULL, 0, state, sizeof state, &state_len);
+    rc = status == OLR_OK ? write_file(path_in(path, sizeof path, dir, "machine.olr"), state,
+                                       state_len)
+                          : report("export machine state", status, NULL);
+    memset(state, 0, sizeof state);
+    if (rc == 0) {
+        rc = print_id(machine);
+    }
+    olr_machine_free(machine);
+    return rc;
+}
+
+static int cmd_id(const char *dir)
+{
+    olr_machine *machine = NULL;
+    int rc = load_machine(dir, &machine);
+    if (rc == 0) {
+        rc = print_id(machine);
+        olr_machine_free(machine);
+    }
+    return rc;
+}
+
+static int cmd_reset(char **argv)
+{
+    const char *dir = argv[2], *code = argv[3], *user = argv[4], *domain = argv[5];
+    const char *password = argv[6];
+    olr_machine *machine = NULL;
+    olr_accepted_reset accepted;
+    olr_error_details details;
+    olr_status status;
+    char *end = NULL;
+    int64_t now;
+    int rc;
+
+    errno = 0;
+    now = (int64_t)strtoll(argv[7], &end, 10);
+    if (errno != 0 || end == argv[7] || *end != '\0') {
+        fprintf(stderr, "not a unix time: %s\n", argv[7]);
+        return EXIT_FAILURE;
+    }
+    if ((rc = load_machine(dir, &machine)) != 0) {
+        return rc;
+    }
+    status = olr_machine_open_reset_code(machine, code, strlen(code), user, strlen(user), domain,
+                                         strlen(domain), password, strlen(password), now,
+                                         &accepted, &details);
+    olr_machine_free(machine);
+    if (status != OLR_OK) {
+        return report("reset code", status, &details);
+    }
+    /* Only now may the credential provider update the cached credentials of this account. */
+    printf("reset code accepted for %s\\%s (issued at %lld, valid until %lld)\n", domain, user,
+           (long long)accepted.issued_at, (long long)accepted.expires_at);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    check_abi();
+    if (argc == 4 && strcmp(argv[1], "enroll") == 0) {
+        return cmd_enroll(argv[2], argv[3]);
+    }
+    if (argc == 3 && strcmp(argv[1], "id") == 0) {
+        return cmd_id(argv[2]);
+    }
+    if (argc == 8 && strcmp(argv[1], "reset") == 0) {
+        return cmd_reset(argv);
+    }
+    fprintf(stderr,
+            "usage: %s enroll DIR PACKAGE_FILE | id DIR | reset DIR CODE USER DOMAIN PASSWORD NOW\n"
+            "(liboffline_reset %s)\n",
+            argc > 0 ? argv[0] : "olr-machine", olr_version());
+    return EXIT_FAILURE;
+}

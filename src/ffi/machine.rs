@@ -1,0 +1,228 @@
+//! The machine side (the Windows login integration) as an opaque handle.
+
+use core::ffi::c_char;
+
+use super::ptr::{self, Details, OptionalOut, Out, OutBuf};
+use super::status::{olr_error_details, olr_status};
+use crate::{Account, DeploymentPackage, Machine, ResetCode};
+
+/// One enrolled machine. It keeps the derived machine key (a secret), wiped by
+/// `olr_machine_free`.
+///
+/// Thread safety: every function taking `const olr_machine *` may run on one handle from many
+/// threads at once; only `olr_machine_free` needs exclusive use.
+pub struct olr_machine {
+    machine: Machine,
+}
+
+/// What a machine learns from a reset code that opened.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct olr_accepted_reset {
+    /// When the server issued the code (unix seconds, whole minutes).
+    pub issued_at: i64,
+    /// When the code stops being accepted, clock skew not included (unix seconds).
+    pub expires_at: i64,
+}
+
+/// Enrolls this machine from a deployment package text, with a fresh key pair from the
+/// operating system's RNG, and writes the new handle to `*out` (free it with
+/// `olr_machine_free`). Enrolling again gives a new identification code; use
+/// `olr_machine_is_enrolled_with` to skip re-enrolling on a repeated deployment.
+///
+/// Fails with the statuses of `olr_deployment_package_check`, and `OLR_RNG_FAILURE`.
+#[no_mangle]
+pub extern "C" fn olr_machine_enroll(
+    package: *const c_char,
+    package_len: usize,
+    out: *mut *mut olr_machine,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let package = ptr::text(package, package_len)?;
+            let out = Out::new(out)?;
+            let package = DeploymentPackage::from_text(package)?;
+            let machine = Machine::enroll_with_os_rng(&package)?;
+            ptr::into_handle(out, olr_machine { machine });
+            Ok(())
+        })
+    }
+}
+
+/// Frees a machine and wipes its machine key. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn olr_machine_free(machine: *mut olr_machine) {
+    ffi_boundary! {
+        ptr::free_handle(machine);
+        Ok(())
+    }
+}
+
+/// Writes the identification code to show on the login screen (`OLR_IDENTIFICATION_CODE_TEXT_LEN`
+/// bytes, not NUL-terminated). Stable for this enrollment; public information.
+#[no_mangle]
+pub extern "C" fn olr_machine_identification_code(
+    machine: *const olr_machine,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> olr_status {
+    ffi_boundary! {
+        let machine = ptr::handle(machine)?;
+        let out = OutBuf::text(out, out_cap, out_len)?;
+        out.write(machine.machine.identification_code().as_str().as_bytes())
+    }
+}
+
+/// Writes the key generation (epoch) this machine is enrolled for.
+#[no_mangle]
+pub extern "C" fn olr_machine_epoch(
+    machine: *const olr_machine,
+    out_epoch: *mut u16,
+) -> olr_status {
+    ffi_boundary! {
+        let machine = ptr::handle(machine)?;
+        Out::new(out_epoch)?.write(machine.machine.epoch());
+        Ok(())
+    }
+}
+
+/// Writes the policy from the deployment package: reset-code lifetime and allowed clock skew,
+/// in minutes.
+#[no_mangle]
+pub extern "C" fn olr_machine_policy(
+    machine: *const olr_machine,
+    out_lifetime_minutes: *mut u16,
+    out_clock_skew_minutes: *mut u16,
+) -> olr_status {
+    ffi_boundary! {
+        let machine = ptr::handle(machine)?;
+        let out_lifetime = Out::new(out_lifetime_minutes)?;
+        let out_skew = Out::new(out_clock_skew_minutes)?;
+        let policy = machine.machine.policy();
+        out_lifetime.write(policy.reset_code_lifetime_minutes());
+        out_skew.write(policy.clock_skew_minutes());
+        Ok(())
+    }
+}
+
+/// Writes whether `package` is the deployment package this machine is enrolled with (same
+/// epoch, key and policy), so the integration can skip re-enrolling. Fails as
+/// `olr_deployment_package_check` when the package does not read.
+#[no_mangle]
+pub extern "C" fn olr_machine_is_enrolled_with(
+    machine: *const olr_machine,
+    package: *const c_char,
+    package_len: usize,
+    out_enrolled: *mut bool,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let machine = ptr::handle(machine)?;
+            let package = ptr::text(package, package_len)?;
+            let out_enrolled = Out::new(out_enrolled)?;
+            let package = DeploymentPackage::from_text(package)?;
+            out_enrolled.write(machine.machine.is_enrolled_with(&package));
+            Ok(())
+        })
+    }
+}
+
+/// Checks a typed reset code offline for the account typed on the login screen and the new
+/// password, at time `now` (unix seconds). `OLR_OK` is the only success: then, and only then,
+/// the login integration may update the cached credentials of that account (and only of an
+/// account already cached on this machine). `accepted` may be NULL; otherwise it receives the
+/// code's issue and expiry times on success.
+///
+/// Checks run in this order: the code's typing (`OLR_MISTYPED` with
+/// `details->mistyped_group`, `OLR_MALFORMED_INPUT`, `OLR_UNSUPPORTED_VERSION`), the names
+/// (`OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`), the password's limits
+/// (`OLR_INVALID_PASSWORD`), the code's epoch (`OLR_KEY_ROTATED` with `details->code_epoch` and
+/// `details->current_epoch`), authentication (`OLR_REJECTED`, which does not say whether the
+/// machine, username, domain or password is wrong), then time (`OLR_NOT_YET_VALID`,
+/// `OLR_EXPIRED`).
+#[must_use]
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub extern "C" fn olr_machine_open_reset_code(
+    machine: *const olr_machine,
+    reset_code: *const c_char,
+    reset_code_len: usize,
+    username: *const c_char,
+    username_len: usize,
+    offline_domain: *const c_char,
+    offline_domain_len: usize,
+    new_password: *const c_char,
+    new_password_len: usize,
+    now: i64,
+    accepted: *mut olr_accepted_reset,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let machine = ptr::handle(machine)?;
+            let reset_code = ptr::text(reset_code, reset_code_len)?;
+            let username = ptr::text(username, username_len)?;
+            let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
+            let new_password = ptr::text(new_password, new_password_len)?;
+            let accepted = OptionalOut::new(accepted);
+            let reset_code = ResetCode::parse(reset_code)?;
+            let account = Account::new(username, offline_domain)?;
+            let reset = machine
+                .machine
+                .open_reset_code(&reset_code, &account, new_password, now)?;
+            accepted.write(olr_accepted_reset {
+                issued_at: reset.issued_at,
+                expires_at: reset.expires_at,
+            });
+            Ok(())
+        })
+    }
+}
+
+/// Writes the machine state as bytes, wrapped under `wrapping_key` (`OLR_WRAPPING_KEY_LEN`
+/// bytes) or plain when `wrapping_key` is NULL and `wrapping_key_len` 0. A plain export holds the
+/// machine key in the clear: store it only where the platform protects it (for example under
+/// DPAPI). At most `OLR_MACHINE_STATE_MAX_LEN` bytes.
+#[no_mangle]
+pub extern "C" fn olr_machine_export(
+    machine: *const olr_machine,
+    wrapping_key: *const u8,
+    wrapping_key_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> olr_status {
+    ffi_boundary! {
+        let machine = ptr::handle(machine)?;
+        let wrapping_key = ptr::wrapping_key(wrapping_key, wrapping_key_len)?;
+        let out = OutBuf::new(out, out_cap, out_len)?;
+        ptr::write_secret(out, machine.machine.export(wrapping_key.as_ref())?)
+    }
+}
+
+/// Reads a machine state written by `olr_machine_export` (with the same wrapping key, or NULL
+/// and 0 for a plain one) and writes a new handle to `*out`. Fails as
+/// `olr_server_key_ring_import`.
+#[no_mangle]
+pub extern "C" fn olr_machine_import(
+    bytes: *const u8,
+    bytes_len: usize,
+    wrapping_key: *const u8,
+    wrapping_key_len: usize,
+    out: *mut *mut olr_machine,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let bytes = ptr::bytes(bytes, bytes_len)?;
+            let wrapping_key = ptr::wrapping_key(wrapping_key, wrapping_key_len)?;
+            let out = Out::new(out)?;
+            let machine = Machine::import(bytes, wrapping_key.as_ref())?;
+            ptr::into_handle(out, olr_machine { machine });
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,205 @@
+//! Every pointer the C caller hands over is checked and converted here, and only here: NULL,
+//! lengths, UTF-8, output capacities and handle ownership. The exports only call these helpers.
+//!
+//! The one thing no helper can check is that a non-NULL pointer really points to what the
+//! header says (live memory of the given length, a handle not yet freed); that is the caller's
+//! side of the C contract, as for any C library.
+
+use core::ffi::c_char;
+use core::slice;
+
+use zeroize::Zeroizing;
+
+use super::status::{olr_error_details, olr_status, Fail};
+use super::version::OLR_MAX_INPUT_LEN;
+use crate::envelope::{WrappingKey, WRAPPING_KEY_LEN};
+
+const NULL: Fail = Fail::Status(olr_status::OLR_NULL_POINTER);
+
+/// Borrows a handle passed as `const T *`.
+pub(crate) fn handle<'a, T>(ptr: *const T) -> Result<&'a T, Fail> {
+    // SAFETY: non-NULL handles come from `into_handle` and are live until their `_free` (C
+    // contract); `&self` methods of the handle types are safe to call from many threads.
+    unsafe { ptr.as_ref() }.ok_or(NULL)
+}
+
+/// Borrows a handle passed as `T *` for a mutating call.
+pub(crate) fn handle_mut<'a, T>(ptr: *mut T) -> Result<&'a mut T, Fail> {
+    // SAFETY: as `handle`, and the C contract gives this call exclusive use of the handle.
+    unsafe { ptr.as_mut() }.ok_or(NULL)
+}
+
+/// Frees a handle made by `into_handle`; NULL is a no-op. Dropping wipes the secrets inside.
+pub(crate) fn free_handle<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        // SAFETY: the pointer came from `Box::into_raw` in `into_handle` and is freed once.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+/// Input bytes: non-NULL (also for length 0) and at most `OLR_MAX_INPUT_LEN` long.
+pub(crate) fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Fail> {
+    if ptr.is_null() {
+        return Err(NULL);
+    }
+    if len > OLR_MAX_INPUT_LEN {
+        return Err(Fail::Status(olr_status::OLR_INVALID_LENGTH));
+    }
+    // SAFETY: non-NULL, `len` is far below isize::MAX, and the caller promises `len` readable
+    // bytes that stay unchanged during the call.
+    Ok(unsafe { slice::from_raw_parts(ptr, len) })
+}
+
+/// Input text: as `bytes`, and valid UTF-8. Not NUL-terminated; a NUL byte is just a character.
+pub(crate) fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Fail> {
+    let bytes = bytes(ptr.cast::<u8>(), len)?;
+    core::str::from_utf8(bytes).map_err(|_| Fail::Status(olr_status::OLR_INVALID_UTF8))
+}
+
+/// An optional wrapping key: NULL with length 0 means none; otherwise exactly
+/// `OLR_WRAPPING_KEY_LEN` bytes, or `OLR_INVALID_KEY_MATERIAL` as in the Rust API. Copied into a
+/// key that is wiped on drop.
+pub(crate) fn wrapping_key(ptr: *const u8, len: usize) -> Result<Option<WrappingKey>, Fail> {
+    if ptr.is_null() {
+        return if len == 0 { Ok(None) } else { Err(NULL) };
+    }
+    if len != WRAPPING_KEY_LEN {
+        return Err(crate::Error::InvalidKeyMaterial.into());
+    }
+    WrappingKey::from_bytes(bytes(ptr, len)?)
+        .map(Some)
+        .map_err(Fail::from)
+}
+
+/// A caller-owned output buffer with its capacity and length out-parameter. `out` may be NULL
+/// only with capacity 0 (a size query); `out_len` must not be NULL. Nothing is written until
+/// `write`.
+pub(crate) struct OutBuf {
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+}
+
+impl OutBuf {
+    pub(crate) fn new(out: *mut u8, cap: usize, out_len: *mut usize) -> Result<Self, Fail> {
+        if (out.is_null() && cap != 0) || out_len.is_null() {
+            return Err(NULL);
+        }
+        Ok(OutBuf { out, cap, out_len })
+    }
+
+    pub(crate) fn text(out: *mut c_char, cap: usize, out_len: *mut usize) -> Result<Self, Fail> {
+        Self::new(out.cast::<u8>(), cap, out_len)
+    }
+
+    /// Copies `data` out and sets the length, or only sets the needed length and fails with
+    /// `OLR_BUFFER_TOO_SMALL`.
+    pub(crate) fn write(self, data: &[u8]) -> Result<(), Fail> {
+        let fits = data.len() <= self.cap;
+        // SAFETY: `out_len` was checked non-NULL; unaligned writes accept any address.
+        unsafe { self.out_len.write_unaligned(data.len()) };
+        if !fits {
+            return Err(Fail::Status(olr_status::OLR_BUFFER_TOO_SMALL));
+        }
+        if !data.is_empty() {
+            // SAFETY: `out` is non-NULL here (cap >= len > 0) and holds `cap` writable bytes
+            // (C contract); `data` is Rust-owned, so the two cannot overlap.
+            unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), self.out, data.len()) };
+        }
+        Ok(())
+    }
+
+    /// As `write` for a buffer of `u16` values (`out` and `cap` count elements).
+    pub(crate) fn new_u16(out: *mut u16, cap: usize, out_len: *mut usize) -> Result<Self, Fail> {
+        Self::new(out.cast::<u8>(), cap, out_len)
+    }
+
+    pub(crate) fn write_u16(self, data: &[u16]) -> Result<(), Fail> {
+        let fits = data.len() <= self.cap;
+        // SAFETY: as in `write`.
+        unsafe { self.out_len.write_unaligned(data.len()) };
+        if !fits {
+            return Err(Fail::Status(olr_status::OLR_BUFFER_TOO_SMALL));
+        }
+        let out = self.out.cast::<u16>();
+        for (i, value) in data.iter().enumerate() {
+            // SAFETY: `out` holds `cap >= data.len()` u16 slots (C contract); unaligned writes.
+            unsafe { out.add(i).write_unaligned(*value) };
+        }
+        Ok(())
+    }
+}
+
+/// A required scalar out-parameter, written only by `write`.
+pub(crate) struct Out<T>(*mut T);
+
+impl<T> Out<T> {
+    pub(crate) fn new(ptr: *mut T) -> Result<Self, Fail> {
+        if ptr.is_null() {
+            return Err(NULL);
+        }
+        Ok(Out(ptr))
+    }
+
+    pub(crate) fn write(self, value: T) {
+        // SAFETY: checked non-NULL; the caller promises room for a `T`; any alignment accepted.
+        unsafe { self.0.write_unaligned(value) };
+    }
+}
+
+/// An optional out-parameter (NULL: not wanted).
+pub(crate) struct OptionalOut<T>(*mut T);
+
+impl<T> OptionalOut<T> {
+    pub(crate) fn new(ptr: *mut T) -> Self {
+        OptionalOut(ptr)
+    }
+
+    pub(crate) fn write(self, value: T) {
+        if !self.0.is_null() {
+            // SAFETY: as `Out::write`.
+            unsafe { self.0.write_unaligned(value) };
+        }
+    }
+}
+
+/// Moves a value into a new handle for `T **out` (only on success: call it last).
+pub(crate) fn into_handle<T>(out: Out<*mut T>, value: T) {
+    out.write(Box::into_raw(Box::new(value)));
+}
+
+/// The `olr_error_details *details` parameter: zeroed when the call starts, filled when the body
+/// fails.
+pub(crate) struct Details(OptionalOut<olr_error_details>);
+
+impl Details {
+    pub(crate) fn new(ptr: *mut olr_error_details) -> Self {
+        OptionalOut::new(ptr).write(olr_error_details::default());
+        Details(OptionalOut::new(ptr))
+    }
+
+    /// Runs `body`, recording its failure's details.
+    pub(crate) fn record(self, body: impl FnOnce() -> Result<(), Fail>) -> Result<(), Fail> {
+        let result = body();
+        if let Err(fail) = result {
+            self.0.write(olr_error_details::of(Some(fail)));
+        }
+        result
+    }
+}
+
+/// Secret bytes (plain exports) leave through here and are wiped afterwards.
+pub(crate) fn write_secret(out: OutBuf, data: Vec<u8>) -> Result<(), Fail> {
+    let data = Zeroizing::new(data);
+    out.write(&data)
+}
+
+/// Reads a static C string returned by this library (tests only).
+#[cfg(test)]
+pub(crate) fn static_c_str(ptr: *const c_char) -> Option<&'static core::ffi::CStr> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: the library returns pointers to NUL-terminated statics.
+    Some(unsafe { core::ffi::CStr::from_ptr(ptr) })
+}

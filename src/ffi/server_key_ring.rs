@@ -1,0 +1,266 @@
+//! The reset server's key ring as an opaque handle.
+
+use core::ffi::c_char;
+
+use super::ptr::{self, Details, Out, OutBuf};
+use super::status::{olr_error_details, olr_status};
+use crate::{Account, IdentificationCode, Policy, ServerKeyRing};
+
+/// The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
+///
+/// Thread safety: functions taking `const olr_server_key_ring *` may run on one handle from
+/// many threads at once; `olr_server_key_ring_rotate`, `_set_*` and `_free` need exclusive use.
+pub struct olr_server_key_ring {
+    ring: ServerKeyRing,
+}
+
+/// Creates a key ring at epoch 1 with a fresh key pair from the operating system's RNG, and
+/// writes the new handle to `*out` (free it with `olr_server_key_ring_free`).
+///
+/// `reset_code_lifetime_minutes` is 1 to `OLR_MAX_LIFETIME_MINUTES` and `clock_skew_minutes` 0
+/// to `OLR_MAX_CLOCK_SKEW_MINUTES`, else `OLR_INVALID_POLICY` (the defaults are
+/// `OLR_DEFAULT_LIFETIME_MINUTES` and `OLR_DEFAULT_CLOCK_SKEW_MINUTES`).
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_generate(
+    reset_code_lifetime_minutes: u16,
+    clock_skew_minutes: u16,
+    out: *mut *mut olr_server_key_ring,
+) -> olr_status {
+    ffi_boundary! {
+        let out = Out::new(out)?;
+        let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?;
+        let ring = ServerKeyRing::generate_with_os_rng(policy)?;
+        ptr::into_handle(out, olr_server_key_ring { ring });
+        Ok(())
+    }
+}
+
+/// Frees a key ring and wipes its secret keys. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_free(ring: *mut olr_server_key_ring) {
+    ffi_boundary! {
+        ptr::free_handle(ring);
+        Ok(())
+    }
+}
+
+/// Makes a new generation current (fresh key pair from the OS RNG), retiring the previous one
+/// at `now` (unix seconds), and writes the new epoch. Codes for retired generations are refused
+/// with `OLR_KEY_ROTATED` once their grace period is over (immediately by default). Machines
+/// must be redeployed with the new deployment package. Fails with `OLR_EPOCHS_EXHAUSTED` after
+/// `OLR_MAX_EPOCH`.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_rotate(
+    ring: *mut olr_server_key_ring,
+    now: i64,
+    out_epoch: *mut u16,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle_mut(ring)?;
+        let out_epoch = Out::new(out_epoch)?;
+        out_epoch.write(ring.ring.rotate_with_os_rng(now)?);
+        Ok(())
+    }
+}
+
+/// Sets how long a retired generation still seals codes after rotation (0, the default: not
+/// at all); applies to generations already retired too.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_set_retired_grace_seconds(
+    ring: *mut olr_server_key_ring,
+    seconds: u32,
+) -> olr_status {
+    ffi_boundary! {
+        ptr::handle_mut(ring)?.ring.set_retired_grace_seconds(seconds);
+        Ok(())
+    }
+}
+
+/// Writes the retired-generation grace period, in seconds.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_retired_grace_seconds(
+    ring: *const olr_server_key_ring,
+    out_seconds: *mut u32,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        Out::new(out_seconds)?.write(ring.ring.retired_grace_seconds());
+        Ok(())
+    }
+}
+
+/// Changes the policy (limits as in `olr_server_key_ring_generate`). Machines learn it only
+/// from a new deployment package.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_set_policy(
+    ring: *mut olr_server_key_ring,
+    reset_code_lifetime_minutes: u16,
+    clock_skew_minutes: u16,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle_mut(ring)?;
+        let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?;
+        ring.ring.set_policy(policy);
+        Ok(())
+    }
+}
+
+/// Writes the policy: reset-code lifetime and allowed clock skew, in minutes.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_policy(
+    ring: *const olr_server_key_ring,
+    out_lifetime_minutes: *mut u16,
+    out_clock_skew_minutes: *mut u16,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        let out_lifetime = Out::new(out_lifetime_minutes)?;
+        let out_skew = Out::new(out_clock_skew_minutes)?;
+        let policy = ring.ring.policy();
+        out_lifetime.write(policy.reset_code_lifetime_minutes());
+        out_skew.write(policy.clock_skew_minutes());
+        Ok(())
+    }
+}
+
+/// Writes the current epoch.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_current_epoch(
+    ring: *const olr_server_key_ring,
+    out_epoch: *mut u16,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        Out::new(out_epoch)?.write(ring.ring.current_epoch());
+        Ok(())
+    }
+}
+
+/// Writes the epochs the ring holds, oldest first (the last is current): `*out_len` elements of
+/// `out`, at most `OLR_MAX_GENERATIONS`. `out_cap` counts elements.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_epochs(
+    ring: *const olr_server_key_ring,
+    out: *mut u16,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        let out = OutBuf::new_u16(out, out_cap, out_len)?;
+        out.write_u16(&ring.ring.epochs())
+    }
+}
+
+/// Writes the deployment package text for the current generation (`OLR_DEPLOYMENT_PACKAGE_TEXT_LEN`
+/// bytes, not NUL-terminated): what the Windows login integration is deployed with. Public: it
+/// holds no secret.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_deployment_package(
+    ring: *const olr_server_key_ring,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        let out = OutBuf::text(out, out_cap, out_len)?;
+        out.write(ring.ring.deployment_package()?.to_text().as_bytes())
+    }
+}
+
+/// Seals a reset code for the machine named by the typed `identification_code`, for the
+/// account (`username`, `offline_domain`: pass `olr_default_offline_domain` of the user's FQDN
+/// when none was typed) and `new_password`, issued at `now` (unix seconds) with the policy's
+/// lifetime. Writes the code's canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, not
+/// NUL-terminated).
+///
+/// Fails with the statuses of `olr_identification_code_check` (checked first, with details),
+/// `OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_PASSWORD`, `OLR_KEY_ROTATED`
+/// (`details->code_epoch`, `details->current_epoch`: the machine must be redeployed and show a
+/// new code), `OLR_INVALID_KEY_MATERIAL` (the code names no valid machine key),
+/// `OLR_TIME_OUT_OF_RANGE` (before 2025 or after 2152).
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_seal_reset_code(
+    ring: *const olr_server_key_ring,
+    identification_code: *const c_char,
+    identification_code_len: usize,
+    username: *const c_char,
+    username_len: usize,
+    offline_domain: *const c_char,
+    offline_domain_len: usize,
+    new_password: *const c_char,
+    new_password_len: usize,
+    now: i64,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let ring = ptr::handle(ring)?;
+            let identification_code = ptr::text(identification_code, identification_code_len)?;
+            let username = ptr::text(username, username_len)?;
+            let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
+            let new_password = ptr::text(new_password, new_password_len)?;
+            let out = OutBuf::text(out, out_cap, out_len)?;
+            let identification_code = IdentificationCode::parse(identification_code)?;
+            let account = Account::new(username, offline_domain)?;
+            let code = ring
+                .ring
+                .seal_reset_code(&identification_code, &account, new_password, now)?;
+            out.write(code.as_str().as_bytes())
+        })
+    }
+}
+
+/// Writes the key ring as bytes, wrapped under `wrapping_key` (`OLR_WRAPPING_KEY_LEN` bytes) or
+/// plain when `wrapping_key` is NULL and `wrapping_key_len` 0. A plain export holds the secret
+/// keys in the clear: store it only where the platform protects it. The size depends on the
+/// generations held (at most `OLR_SERVER_KEY_RING_MAX_LEN`); a call with capacity 0 returns
+/// `OLR_BUFFER_TOO_SMALL` and the size.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_export(
+    ring: *const olr_server_key_ring,
+    wrapping_key: *const u8,
+    wrapping_key_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        let wrapping_key = ptr::wrapping_key(wrapping_key, wrapping_key_len)?;
+        let out = OutBuf::new(out, out_cap, out_len)?;
+        ptr::write_secret(out, ring.ring.export(wrapping_key.as_ref())?)
+    }
+}
+
+/// Reads a key ring written by `olr_server_key_ring_export` (with the same wrapping key, or
+/// NULL and 0 for a plain one) and writes a new handle to `*out`.
+///
+/// Fails with `OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`, `OLR_WRAPPING_MISMATCH`,
+/// `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION` (`details->found_version`),
+/// `OLR_MALFORMED_INPUT`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_import(
+    bytes: *const u8,
+    bytes_len: usize,
+    wrapping_key: *const u8,
+    wrapping_key_len: usize,
+    out: *mut *mut olr_server_key_ring,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let bytes = ptr::bytes(bytes, bytes_len)?;
+            let wrapping_key = ptr::wrapping_key(wrapping_key, wrapping_key_len)?;
+            let out = Out::new(out)?;
+            let ring = ServerKeyRing::import(bytes, wrapping_key.as_ref())?;
+            ptr::into_handle(out, olr_server_key_ring { ring });
+            Ok(())
+        })
+    }
+}

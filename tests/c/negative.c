@@ -1,0 +1,933 @@
+/*
+ * Negative tests of the C API: every function with NULL in each pointer position, bad and
+ * absurd lengths, invalid UTF-8, truncated, tampered and foreign inputs, too-small buffers,
+ * each asserting the exact status; outputs untouched on failure; a panic inside the library
+ * becomes OLR_PANIC (built against the library with the test-hooks feature, -DOLR_TEST_HOOKS).
+ * Prints "negative: N passed, M failed" and exits non-zero on any failure.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "offline_reset.h"
+
+static unsigned passed, failed;
+
+static void check(int ok, const char *what, int line)
+{
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "negative.c:%d: FAILED: %s\n", line, what);
+    }
+}
+
+static void check_status(olr_status got, olr_status want, const char *expr, int line)
+{
+    if (got == want) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "negative.c:%d: FAILED: %s returned %u (%s), expected %u (%s)\n", line,
+                expr, (unsigned)got, olr_status_message(got), (unsigned)want,
+                olr_status_message(want));
+    }
+}
+
+#define EXPECT(expr, want) check_status((expr), (want), #expr, __LINE__)
+#define CHECK(cond) check((cond), #cond, __LINE__)
+
+/* A length that no input may have, and one just past the documented cap. */
+#define HUGE_LEN SIZE_MAX
+#define OVER_CAP (OLR_MAX_INPUT_LEN + 1)
+#define SENTINEL 0xA5
+#define LEN_SENTINEL ((size_t)0x5A5A5A5A)
+
+static const char BAD_UTF8[] = "\xff\xfe\xc3";     /* not UTF-8 */
+static const char TRUNCATED_UTF8[] = "abc\xe2\x82"; /* a cut multi-byte sequence */
+static const char PASSWORD[] = "Winter-Tulip-42";
+static const int64_t NOW = 1795000000;
+
+/* Fixtures, made once by setup(). */
+static olr_server_key_ring *ring;
+static olr_machine *machine;
+static char package[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+static char id[OLR_IDENTIFICATION_CODE_TEXT_LEN];
+static char code[OLR_RESET_CODE_TEXT_LEN];
+static uint8_t wkey[OLR_WRAPPING_KEY_LEN];
+static uint8_t ring_plain[OLR_SERVER_KEY_RING_MAX_LEN], ring_wrapped[OLR_SERVER_KEY_RING_MAX_LEN];
+static size_t ring_plain_len, ring_wrapped_len;
+static uint8_t state_plain[OLR_MACHINE_STATE_MAX_LEN], state_wrapped[OLR_MACHINE_STATE_MAX_LEN];
+static size_t state_plain_len, state_wrapped_len;
+
+static int all_bytes(const void *buf, size_t len, int value)
+{
+    const unsigned char *p = buf;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        if (p[i] != (unsigned char)value) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* CRC-32/ISO-HDLC, to make tampered objects whose checksum still matches. */
+static uint32_t crc32(const uint8_t *data, size_t len)
+{
+    uint32_t crc = 0xFFFFFFFFu;
+    size_t i;
+    int bit;
+    for (i = 0; i < len; i++) {
+        crc ^= data[i];
+        for (bit = 0; bit < 8; bit++) {
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+        }
+    }
+    return ~crc;
+}
+
+static void fix_crc(uint8_t *obj, size_t len)
+{
+    uint32_t crc = crc32(obj, len - 4);
+    obj[len - 4] = (uint8_t)(crc >> 24);
+    obj[len - 3] = (uint8_t)(crc >> 16);
+    obj[len - 2] = (uint8_t)(crc >> 8);
+    obj[len - 1] = (uint8_t)crc;
+}
+
+/* Replaces the first symbol of group `group` (1-based) of a code text by another symbol. */
+static void mistype_group(char *text, int group)
+{
+    size_t at = (size_t)(group - 1) * 9;
+    text[at] = text[at] == '0' ? '2' : '0';
+}
+
+static olr_status seal_with(const olr_server_key_ring *r, const char *id_text, size_t id_len,
+                            const char *user, const char *domain, const char *password,
+                            int64_t now, char *out, size_t *out_len, olr_error_details *details)
+{
+    return olr_server_key_ring_seal_reset_code(r, id_text, id_len, user, strlen(user), domain,
+                                               strlen(domain), password, strlen(password), now,
+                                               out, OLR_RESET_CODE_TEXT_LEN, out_len, details);
+}
+
+static olr_status open_with(const olr_machine *m, const char *code_text, size_t code_len,
+                            const char *user, const char *domain, const char *password,
+                            int64_t now, olr_accepted_reset *accepted,
+                            olr_error_details *details)
+{
+    return olr_machine_open_reset_code(m, code_text, code_len, user, strlen(user), domain,
+                                       strlen(domain), password, strlen(password), now, accepted,
+                                       details);
+}
+
+static void setup(void)
+{
+    size_t len = 0;
+    olr_error_details details;
+    if (olr_server_key_ring_generate(60, 5, &ring) != OLR_OK ||
+        olr_server_key_ring_deployment_package(ring, package, sizeof package, &len) != OLR_OK ||
+        olr_machine_enroll(package, sizeof package, &machine, &details) != OLR_OK ||
+        olr_machine_identification_code(machine, id, sizeof id, &len) != OLR_OK ||
+        seal_with(ring, id, sizeof id, "alice", "corp", PASSWORD, NOW, code, &len, &details) !=
+            OLR_OK ||
+        olr_wrapping_key_generate(wkey, sizeof wkey, &len) != OLR_OK ||
+        olr_server_key_ring_export(ring, NULL, 0, ring_plain, sizeof ring_plain,
+                                   &ring_plain_len) != OLR_OK ||
+        olr_server_key_ring_export(ring, wkey, sizeof wkey, ring_wrapped, sizeof ring_wrapped,
+                                   &ring_wrapped_len) != OLR_OK ||
+        olr_machine_export(machine, NULL, 0, state_plain, sizeof state_plain, &state_plain_len) !=
+            OLR_OK ||
+        olr_machine_export(machine, wkey, sizeof wkey, state_wrapped, sizeof state_wrapped,
+                           &state_wrapped_len) != OLR_OK) {
+        fprintf(stderr, "negative.c: setup failed\n");
+        exit(2);
+    }
+}
+
+static void test_versions_sizes_messages(void)
+{
+    olr_status all[] = {OLR_OK,
+                        OLR_MALFORMED_INPUT,
+                        OLR_MISTYPED,
+                        OLR_UNSUPPORTED_VERSION,
+                        OLR_KEY_ROTATED,
+                        OLR_EXPIRED,
+                        OLR_NOT_YET_VALID,
+                        OLR_REJECTED,
+                        OLR_INVALID_KEY_MATERIAL,
+                        OLR_WRONG_WRAPPING_KEY,
+                        OLR_RNG_FAILURE,
+                        OLR_TRUNCATED,
+                        OLR_CORRUPTED,
+                        OLR_WRONG_KIND,
+                        OLR_WRAPPING_MISMATCH,
+                        OLR_INVALID_USERNAME,
+                        OLR_INVALID_DOMAIN,
+                        OLR_INVALID_PASSWORD,
+                        OLR_INVALID_POLICY,
+                        OLR_TIME_OUT_OF_RANGE,
+                        OLR_EPOCHS_EXHAUSTED,
+                        OLR_NULL_POINTER,
+                        OLR_INVALID_UTF8,
+                        OLR_BUFFER_TOO_SMALL,
+                        OLR_INVALID_LENGTH,
+                        OLR_PANIC};
+    uint32_t unknown[] = {21, 99, 105, 1000, 0x7FFFFFFFu, UINT32_MAX};
+    const char *unknown_text = olr_status_message(UINT32_MAX);
+    size_t i;
+
+    /* Numbers are part of the ABI. */
+    CHECK(OLR_OK == 0 && OLR_MISTYPED == 2 && OLR_KEY_ROTATED == 4 && OLR_REJECTED == 7);
+    CHECK(OLR_EPOCHS_EXHAUSTED == 20 && OLR_NULL_POINTER == 100 && OLR_PANIC == 104);
+    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+        const char *text = olr_status_message(all[i]);
+        CHECK(text != NULL && text[0] != '\0' && strcmp(text, unknown_text) != 0);
+    }
+    for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        CHECK(strcmp(olr_status_message(unknown[i]), "unknown status code") == 0);
+    }
+    CHECK(strcmp(olr_status_message(OLR_OK), "success") == 0);
+
+    /* Every size is a macro and a function with the same value. */
+    CHECK(olr_identification_code_text_len() == OLR_IDENTIFICATION_CODE_TEXT_LEN);
+    CHECK(olr_reset_code_text_len() == OLR_RESET_CODE_TEXT_LEN);
+    CHECK(olr_deployment_package_text_len() == OLR_DEPLOYMENT_PACKAGE_TEXT_LEN);
+    CHECK(olr_wrapping_key_len() == OLR_WRAPPING_KEY_LEN);
+    CHECK(olr_machine_state_max_len() == OLR_MACHINE_STATE_MAX_LEN);
+    CHECK(olr_server_key_ring_max_len() == OLR_SERVER_KEY_RING_MAX_LEN);
+    CHECK(olr_max_generations() == OLR_MAX_GENERATIONS);
+    CHECK(olr_max_name_len() == OLR_MAX_NAME_LEN);
+    CHECK(olr_max_password_len() == OLR_MAX_PASSWORD_LEN);
+    CHECK(olr_max_input_len() == OLR_MAX_INPUT_LEN);
+    CHECK(olr_version_number() == OLR_VERSION_NUMBER);
+    CHECK(olr_abi_version() == OLR_ABI_VERSION);
+    CHECK(olr_protocol_version() == 1);
+    CHECK(olr_abi_is_compatible(OLR_ABI_VERSION));
+    CHECK(!olr_abi_is_compatible(OLR_ABI_VERSION + 1));
+    CHECK(!olr_abi_is_compatible((OLR_ABI_VERSION_MAJOR + 1u) << 16));
+    CHECK(olr_version() != NULL && strlen(olr_version()) >= 5);
+    CHECK(ring_plain_len + 20 == ring_wrapped_len && state_wrapped_len == OLR_MACHINE_STATE_MAX_LEN);
+}
+
+/* The identification-code and reset-code checks share their rules. */
+typedef olr_status (*check_fn)(const char *, size_t, char *, size_t, size_t *,
+                               olr_error_details *);
+
+static void test_code_check(check_fn fn, const char *good, size_t good_len, int groups,
+                            const char *foreign, size_t foreign_len)
+{
+    char out[128], text[128];
+    size_t len = LEN_SENTINEL;
+    olr_error_details details;
+    int g;
+
+    memset(out, SENTINEL, sizeof out);
+    EXPECT(fn(NULL, good_len, out, sizeof out, &len, &details), OLR_NULL_POINTER);
+    EXPECT(fn(NULL, 0, out, sizeof out, &len, &details), OLR_NULL_POINTER);
+    EXPECT(fn(good, OVER_CAP, out, sizeof out, &len, &details), OLR_INVALID_LENGTH);
+    EXPECT(fn(good, HUGE_LEN, out, sizeof out, &len, &details), OLR_INVALID_LENGTH);
+    EXPECT(fn(BAD_UTF8, 3, out, sizeof out, &len, &details), OLR_INVALID_UTF8);
+    EXPECT(fn(TRUNCATED_UTF8, 5, out, sizeof out, &len, &details), OLR_INVALID_UTF8);
+    EXPECT(fn(good, good_len, NULL, sizeof out, &len, &details), OLR_NULL_POINTER);
+    EXPECT(fn(good, good_len, out, sizeof out, NULL, &details), OLR_NULL_POINTER);
+    EXPECT(fn(good, 0, out, sizeof out, &len, &details), OLR_MALFORMED_INPUT);
+    EXPECT(fn(good, good_len - 1, out, sizeof out, &len, &details), OLR_MALFORMED_INPUT);
+    EXPECT(fn(good, good_len - 9, out, sizeof out, &len, &details), OLR_MALFORMED_INPUT);
+    EXPECT(fn(foreign, foreign_len, out, sizeof out, &len, &details), OLR_MALFORMED_INPUT);
+    CHECK(details.mistyped_group == 0 && details.found_version == 0);
+    CHECK(len == LEN_SENTINEL && all_bytes(out, sizeof out, SENTINEL));
+
+    /* A symbol changed in any group is caught and the group named. */
+    for (g = 1; g <= groups; g++) {
+        memcpy(text, good, good_len);
+        mistype_group(text, g);
+        EXPECT(fn(text, good_len, out, sizeof out, &len, &details), OLR_MISTYPED);
+        CHECK(details.mistyped_group == g);
+    }
+    /* A character outside the alphabet, and a non-ASCII one (valid UTF-8). */
+    memcpy(text, good, good_len);
+    text[9 * 1 + 3] = 'U';
+    EXPECT(fn(text, good_len, out, sizeof out, &len, &details), OLR_MISTYPED);
+    CHECK(details.mistyped_group == 2);
+    memcpy(text, good, 9);
+    memcpy(text + 9, "\xc3\xa9", 2); /* e-acute replaces one symbol */
+    memcpy(text + 11, good + 10, good_len - 10);
+    EXPECT(fn(text, good_len + 1, out, sizeof out, &len, &details), OLR_MISTYPED);
+    CHECK(details.mistyped_group == 2);
+    /* A NUL byte inside the length is a character, not an end. */
+    memcpy(text, good, good_len);
+    text[5] = '\0';
+    EXPECT(fn(text, good_len, out, sizeof out, &len, &details), OLR_MISTYPED);
+    CHECK(details.mistyped_group == 1);
+    /* Too short or too long, starting with another version's symbol. */
+    EXPECT(fn("3ABCDEF", 7, out, sizeof out, &len, &details), OLR_UNSUPPORTED_VERSION);
+    CHECK(details.found_version == 3 && details.mistyped_group == 0);
+    CHECK(len == LEN_SENTINEL && all_bytes(out, sizeof out, SENTINEL));
+
+    /* Buffers: too small, exactly right, size query. */
+    EXPECT(fn(good, good_len, out, good_len - 1, &len, &details), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == good_len && all_bytes(out, sizeof out, SENTINEL));
+    len = LEN_SENTINEL;
+    EXPECT(fn(good, good_len, NULL, 0, &len, NULL), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == good_len);
+    /* Lower case, spaces for hyphens, O for 0: the canonical text comes back; details zeroed. */
+    for (g = 0; g < (int)good_len; g++) {
+        char c = good[g];
+        text[g] = c == '-' ? ' ' : c == '0' ? 'o' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    memset(&details, 0xFF, sizeof details);
+    EXPECT(fn(text, good_len, out, good_len, &len, &details), OLR_OK);
+    CHECK(len == good_len && memcmp(out, good, good_len) == 0 && out[good_len] == (char)SENTINEL);
+    CHECK(all_bytes(&details, sizeof details, 0));
+}
+
+static void test_free_functions(void)
+{
+    char out[OLR_MAX_NAME_LEN + 8];
+    char long_label[300];
+    size_t len = LEN_SENTINEL;
+    uint8_t key1[OLR_WRAPPING_KEY_LEN + 1], key2[OLR_WRAPPING_KEY_LEN];
+    uint16_t epoch = 7, lifetime = 7, skew = 7;
+    olr_error_details details;
+    char text[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+
+    /* olr_default_offline_domain */
+    EXPECT(olr_default_offline_domain(NULL, 3, out, sizeof out, &len), OLR_NULL_POINTER);
+    EXPECT(olr_default_offline_domain("a.b", 3, NULL, 1, &len), OLR_NULL_POINTER);
+    EXPECT(olr_default_offline_domain("a.b", 3, out, sizeof out, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_default_offline_domain("a.b", OVER_CAP, out, sizeof out, &len), OLR_INVALID_LENGTH);
+    EXPECT(olr_default_offline_domain(BAD_UTF8, 3, out, sizeof out, &len), OLR_INVALID_UTF8);
+    EXPECT(olr_default_offline_domain("", 0, out, sizeof out, &len), OLR_INVALID_DOMAIN);
+    EXPECT(olr_default_offline_domain(".example.com", 12, out, sizeof out, &len),
+           OLR_INVALID_DOMAIN);
+    EXPECT(olr_default_offline_domain("co rp.x", 7, out, sizeof out, &len), OLR_INVALID_DOMAIN);
+    memset(long_label, 'a', sizeof long_label);
+    EXPECT(olr_default_offline_domain(long_label, sizeof long_label, out, sizeof out, &len),
+           OLR_INVALID_DOMAIN);
+    CHECK(len == LEN_SENTINEL);
+    EXPECT(olr_default_offline_domain("corp.example.com", 16, out, 3, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 4);
+    EXPECT(olr_default_offline_domain("\xc3\xb6sterreich.example", 19, out, sizeof out, &len),
+           OLR_OK);
+    CHECK(len == 11 && memcmp(out, "\xc3\x96STERREICH", 11) == 0);
+
+    /* olr_account_check */
+    EXPECT(olr_account_check(NULL, 5, "corp", 4), OLR_NULL_POINTER);
+    EXPECT(olr_account_check("alice", 5, NULL, 4), OLR_NULL_POINTER);
+    EXPECT(olr_account_check(BAD_UTF8, 3, "corp", 4), OLR_INVALID_UTF8);
+    EXPECT(olr_account_check("alice", 5, BAD_UTF8, 3), OLR_INVALID_UTF8);
+    EXPECT(olr_account_check("alice", HUGE_LEN, "corp", 4), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check("alice", 5, "corp", OVER_CAP), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check("", 0, "corp", 4), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("  ", 2, "corp", 4), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("a\0b", 3, "corp", 4), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("alice", 5, "", 0), OLR_INVALID_DOMAIN);
+    EXPECT(olr_account_check("alice", 5, "co\nrp", 5), OLR_INVALID_DOMAIN);
+    EXPECT(olr_account_check(long_label, sizeof long_label, "corp", 4), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("alice", 5, "corp", 4), OLR_OK);
+
+    /* olr_deployment_package_check */
+    EXPECT(olr_deployment_package_check(NULL, sizeof package, &epoch, &lifetime, &skew, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_deployment_package_check(package, sizeof package, NULL, &lifetime, &skew, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_deployment_package_check(package, sizeof package, &epoch, NULL, &skew, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_deployment_package_check(package, sizeof package, &epoch, &lifetime, NULL, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_deployment_package_check(package, OVER_CAP, &epoch, &lifetime, &skew, &details),
+           OLR_INVALID_LENGTH);
+    EXPECT(olr_deployment_package_check(BAD_UTF8, 3, &epoch, &lifetime, &skew, &details),
+           OLR_INVALID_UTF8);
+    EXPECT(olr_deployment_package_check(package, 0, &epoch, &lifetime, &skew, &details),
+           OLR_TRUNCATED);
+    /* 80 symbols are 50 whole bytes: a cut envelope. */
+    EXPECT(olr_deployment_package_check(package, 80, &epoch, &lifetime, &skew, &details),
+           OLR_TRUNCATED);
+    memcpy(text, package, sizeof text);
+    text[40] = text[40] == '0' ? '1' : '0';
+    EXPECT(olr_deployment_package_check(text, sizeof text, &epoch, &lifetime, &skew, &details),
+           OLR_CORRUPTED);
+    text[40] = 'U';
+    EXPECT(olr_deployment_package_check(text, sizeof text, &epoch, &lifetime, &skew, &details),
+           OLR_MALFORMED_INPUT);
+    EXPECT(olr_deployment_package_check(id, sizeof id, &epoch, &lifetime, &skew, &details),
+           OLR_MALFORMED_INPUT);
+    CHECK(epoch == 7 && lifetime == 7 && skew == 7);
+    EXPECT(olr_deployment_package_check(package, sizeof package, &epoch, &lifetime, &skew, NULL),
+           OLR_OK);
+    CHECK(epoch == 1 && lifetime == 60 && skew == 5);
+
+    /* olr_wrapping_key_generate */
+    memset(key1, SENTINEL, sizeof key1);
+    len = LEN_SENTINEL;
+    EXPECT(olr_wrapping_key_generate(NULL, 64, &len), OLR_NULL_POINTER);
+    EXPECT(olr_wrapping_key_generate(key1, sizeof key1, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_wrapping_key_generate(key1, 63, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == OLR_WRAPPING_KEY_LEN && all_bytes(key1, sizeof key1, SENTINEL));
+    EXPECT(olr_wrapping_key_generate(key1, sizeof key1, &len), OLR_OK);
+    CHECK(len == OLR_WRAPPING_KEY_LEN && key1[OLR_WRAPPING_KEY_LEN] == SENTINEL);
+    EXPECT(olr_wrapping_key_generate(key2, sizeof key2, &len), OLR_OK);
+    CHECK(memcmp(key1, key2, sizeof key2) != 0);
+}
+
+static void test_server_key_ring(void)
+{
+    olr_server_key_ring *r = (olr_server_key_ring *)&passed; /* a sentinel, never used */
+    olr_server_key_ring *const r_sentinel = r;
+    olr_server_key_ring *fresh = NULL;
+    uint16_t epoch = 7, lifetime = 7, skew = 7, epochs[OLR_MAX_GENERATIONS];
+    uint32_t grace = 7;
+    size_t len = LEN_SENTINEL;
+    char out[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 8];
+    uint8_t bytes[OLR_SERVER_KEY_RING_MAX_LEN + 8];
+    olr_error_details details;
+
+    /* generate */
+    EXPECT(olr_server_key_ring_generate(60, 5, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_generate(0, 5, &r), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_generate(OLR_MAX_LIFETIME_MINUTES + 1, 5, &r), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_generate(60, OLR_MAX_CLOCK_SKEW_MINUTES + 1, &r),
+           OLR_INVALID_POLICY);
+    CHECK(r == r_sentinel);
+    EXPECT(olr_server_key_ring_generate(OLR_MAX_LIFETIME_MINUTES, OLR_MAX_CLOCK_SKEW_MINUTES,
+                                        &fresh),
+           OLR_OK);
+    CHECK(fresh != NULL);
+
+    /* getters and setters */
+    EXPECT(olr_server_key_ring_current_epoch(NULL, &epoch), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_current_epoch(fresh, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_policy(NULL, &lifetime, &skew), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_policy(fresh, NULL, &skew), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_policy(fresh, &lifetime, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_retired_grace_seconds(NULL, &grace), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_retired_grace_seconds(fresh, NULL), OLR_NULL_POINTER);
+    CHECK(epoch == 7 && lifetime == 7 && skew == 7 && grace == 7);
+    EXPECT(olr_server_key_ring_set_policy(NULL, 60, 5), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_set_policy(fresh, 0, 5), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_set_policy(fresh, 60, 1441), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_policy(fresh, &lifetime, &skew), OLR_OK);
+    CHECK(lifetime == OLR_MAX_LIFETIME_MINUTES && skew == OLR_MAX_CLOCK_SKEW_MINUTES);
+    EXPECT(olr_server_key_ring_set_policy(fresh, 30, 0), OLR_OK);
+    EXPECT(olr_server_key_ring_policy(fresh, &lifetime, &skew), OLR_OK);
+    CHECK(lifetime == 30 && skew == 0);
+    EXPECT(olr_server_key_ring_set_retired_grace_seconds(NULL, 5), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_set_retired_grace_seconds(fresh, UINT32_MAX), OLR_OK);
+    EXPECT(olr_server_key_ring_retired_grace_seconds(fresh, &grace), OLR_OK);
+    CHECK(grace == UINT32_MAX);
+
+    /* rotate and epochs */
+    EXPECT(olr_server_key_ring_rotate(NULL, NOW, &epoch), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_rotate(fresh, NOW, NULL), OLR_NULL_POINTER);
+    CHECK(epoch == 7);
+    EXPECT(olr_server_key_ring_rotate(fresh, NOW, &epoch), OLR_OK);
+    CHECK(epoch == 2);
+    EXPECT(olr_server_key_ring_rotate(fresh, NOW + 1, &epoch), OLR_OK);
+    CHECK(epoch == 3);
+    EXPECT(olr_server_key_ring_epochs(NULL, epochs, 16, &len), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_epochs(fresh, NULL, 16, &len), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_epochs(fresh, epochs, 16, NULL), OLR_NULL_POINTER);
+    memset(epochs, SENTINEL, sizeof epochs);
+    EXPECT(olr_server_key_ring_epochs(fresh, epochs, 2, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 3 && all_bytes(epochs, sizeof epochs, SENTINEL));
+    EXPECT(olr_server_key_ring_epochs(fresh, epochs, 3, &len), OLR_OK);
+    CHECK(len == 3 && epochs[0] == 1 && epochs[1] == 2 && epochs[2] == 3);
+
+    /* deployment package */
+    len = LEN_SENTINEL;
+    memset(out, SENTINEL, sizeof out);
+    EXPECT(olr_server_key_ring_deployment_package(NULL, out, sizeof out, &len), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_deployment_package(fresh, NULL, sizeof out, &len),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_deployment_package(fresh, out, sizeof out, NULL), OLR_NULL_POINTER);
+    CHECK(len == LEN_SENTINEL);
+    EXPECT(olr_server_key_ring_deployment_package(fresh, out, OLR_DEPLOYMENT_PACKAGE_TEXT_LEN - 1,
+                                                  &len),
+           OLR_BUFFER_TOO_SMALL);
+    CHECK(len == OLR_DEPLOYMENT_PACKAGE_TEXT_LEN && all_bytes(out, sizeof out, SENTINEL));
+    EXPECT(olr_server_key_ring_deployment_package(fresh, out, sizeof out, &len), OLR_OK);
+    CHECK(len == OLR_DEPLOYMENT_PACKAGE_TEXT_LEN && memcmp(out, package, len) != 0);
+
+    /* export */
+    len = LEN_SENTINEL;
+    memset(bytes, SENTINEL, sizeof bytes);
+    EXPECT(olr_server_key_ring_export(NULL, NULL, 0, bytes, sizeof bytes, &len), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_export(fresh, NULL, 64, bytes, sizeof bytes, &len),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_export(fresh, wkey, 63, bytes, sizeof bytes, &len),
+           OLR_INVALID_KEY_MATERIAL);
+    EXPECT(olr_server_key_ring_export(fresh, wkey, 65, bytes, sizeof bytes, &len),
+           OLR_INVALID_KEY_MATERIAL);
+    EXPECT(olr_server_key_ring_export(fresh, wkey, 0, bytes, sizeof bytes, &len),
+           OLR_INVALID_KEY_MATERIAL);
+    EXPECT(olr_server_key_ring_export(fresh, wkey, HUGE_LEN, bytes, sizeof bytes, &len),
+           OLR_INVALID_KEY_MATERIAL);
+    EXPECT(olr_server_key_ring_export(fresh, NULL, 0, NULL, 10, &len), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_export(fresh, NULL, 0, bytes, sizeof bytes, NULL),
+           OLR_NULL_POINTER);
+    CHECK(len == LEN_SENTINEL);
+    EXPECT(olr_server_key_ring_export(fresh, wkey, 64, bytes, 10, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 10 + 4 + 16 + 10 + 3 * 43 + 4 && all_bytes(bytes, sizeof bytes, SENTINEL));
+    EXPECT(olr_server_key_ring_export(fresh, wkey, 64, NULL, 0, &len), OLR_BUFFER_TOO_SMALL);
+    EXPECT(olr_server_key_ring_export(fresh, wkey, 64, bytes, len, &len), OLR_OK);
+    CHECK(bytes[len] == SENTINEL);
+    /* Any time is accepted for rotation (saturating arithmetic inside). */
+    EXPECT(olr_server_key_ring_rotate(fresh, INT64_MAX, &epoch), OLR_OK);
+    EXPECT(olr_server_key_ring_rotate(fresh, INT64_MIN, &epoch), OLR_OK);
+    CHECK(epoch == 5);
+    olr_server_key_ring_free(fresh);
+    olr_server_key_ring_free(NULL);
+
+    /* import */
+    r = r_sentinel;
+    EXPECT(olr_server_key_ring_import(NULL, ring_plain_len, NULL, 0, &r, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_import(ring_plain, ring_plain_len, NULL, 0, NULL, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_import(ring_plain, ring_plain_len, NULL, 64, &r, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_import(ring_plain, OVER_CAP, NULL, 0, &r, &details),
+           OLR_INVALID_LENGTH);
+    EXPECT(olr_server_key_ring_import(ring_plain, HUGE_LEN, NULL, 0, &r, &details),
+           OLR_INVALID_LENGTH);
+    EXPECT(olr_server_key_ring_import(ring_wrapped, ring_wrapped_len, wkey, 32, &r, &details),
+           OLR_INVALID_KEY_MATERIAL);
+    EXPECT(olr_server_key_ring_import(ring_plain, 0, NULL, 0, &r, &details), OLR_TRUNCATED);
+    EXPECT(olr_server_key_ring_import(ring_plain, 13, NULL, 0, &r, &details), OLR_TRUNCATED);
+    EXPECT(olr_server_key_ring_import(ring_plain, ring_plain_len - 1, NULL, 0, &r, &details),
+           OLR_TRUNCATED);
+    memcpy(bytes, ring_plain, ring_plain_len);
+    bytes[ring_plain_len] = 0;
+    EXPECT(olr_server_key_ring_import(bytes, ring_plain_len + 1, NULL, 0, &r, &details),
+           OLR_MALFORMED_INPUT);
+    bytes[20] ^= 0x01;
+    EXPECT(olr_server_key_ring_import(bytes, ring_plain_len, NULL, 0, &r, &details),
+           OLR_CORRUPTED);
+    memcpy(bytes, ring_plain, ring_plain_len);
+    bytes[0] = 'X';
+    EXPECT(olr_server_key_ring_import(bytes, ring_plain_len, NULL, 0, &r, &details),
+           OLR_MALFORMED_INPUT);
+    memcpy(bytes, ring_plain, ring_plain_len);
+    bytes[3] = 2;
+    EXPECT(olr_server_key_ring_import(bytes, ring_plain_len, NULL, 0, &r, &details),
+           OLR_UNSUPPORTED_VERSION);
+    CHECK(details.found_version == 2);
+    /* A secret scalar of zero, checksum fixed: not a valid key. */
+    memcpy(bytes, ring_plain, ring_plain_len);
+    memset(bytes + ring_plain_len - 4 - 32, 0, 32);
+    fix_crc(bytes, ring_plain_len);
+    EXPECT(olr_server_key_ring_import(bytes, ring_plain_len, NULL, 0, &r, &details),
+           OLR_INVALID_KEY_MATERIAL);
+    /* Wrapped, tampered, checksum fixed: authentication fails. */
+    memcpy(bytes, ring_wrapped, ring_wrapped_len);
+    bytes[ring_wrapped_len - 10] ^= 0x80;
+    fix_crc(bytes, ring_wrapped_len);
+    EXPECT(olr_server_key_ring_import(bytes, ring_wrapped_len, wkey, 64, &r, &details),
+           OLR_CORRUPTED);
+    EXPECT(olr_server_key_ring_import(state_plain, state_plain_len, NULL, 0, &r, &details),
+           OLR_WRONG_KIND);
+    EXPECT(olr_server_key_ring_import(ring_wrapped, ring_wrapped_len, NULL, 0, &r, &details),
+           OLR_WRAPPING_MISMATCH);
+    EXPECT(olr_server_key_ring_import(ring_plain, ring_plain_len, wkey, 64, &r, &details),
+           OLR_WRAPPING_MISMATCH);
+    memcpy(bytes, wkey, 64);
+    bytes[0] ^= 1;
+    EXPECT(olr_server_key_ring_import(ring_wrapped, ring_wrapped_len, bytes, 64, &r, &details),
+           OLR_WRONG_WRAPPING_KEY);
+    CHECK(r == r_sentinel);
+    EXPECT(olr_server_key_ring_import(ring_wrapped, ring_wrapped_len, wkey, 64, &r, NULL), OLR_OK);
+    CHECK(r != r_sentinel && r != NULL);
+    if (r != r_sentinel) {
+        olr_server_key_ring_free(r);
+    }
+}
+
+static void test_seal(void)
+{
+    char out[OLR_RESET_CODE_TEXT_LEN + 8], text[OLR_IDENTIFICATION_CODE_TEXT_LEN];
+    char long_password[OLR_MAX_PASSWORD_LEN + 1];
+    size_t len = LEN_SENTINEL, n = sizeof id;
+    olr_error_details details;
+    olr_server_key_ring *rotated = NULL;
+    uint16_t epoch = 0;
+
+#define SEAL(r, i, il, u, ul, d, dl, p, pl, t, o, oc, ol)                                        \
+    olr_server_key_ring_seal_reset_code(r, i, il, u, ul, d, dl, p, pl, t, o, oc, ol, &details)
+    memset(out, SENTINEL, sizeof out);
+    /* NULL in each pointer position. */
+    EXPECT(SEAL(NULL, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL(ring, NULL, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL(ring, id, n, NULL, 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL(ring, id, n, "alice", 5, NULL, 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, NULL, 15, NOW, out, 49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, NULL, 49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, NULL),
+           OLR_NULL_POINTER);
+    /* Absurd lengths and invalid UTF-8 in each string. */
+    EXPECT(SEAL(ring, id, OVER_CAP, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_LENGTH);
+    EXPECT(SEAL(ring, id, n, "alice", HUGE_LEN, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_LENGTH);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", OVER_CAP, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_LENGTH);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, HUGE_LEN, NOW, out, 49, &len),
+           OLR_INVALID_LENGTH);
+    EXPECT(SEAL(ring, BAD_UTF8, 3, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_UTF8);
+    EXPECT(SEAL(ring, id, n, BAD_UTF8, 3, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_UTF8);
+    EXPECT(SEAL(ring, id, n, "alice", 5, TRUNCATED_UTF8, 5, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_UTF8);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, BAD_UTF8, 3, NOW, out, 49, &len),
+           OLR_INVALID_UTF8);
+    /* Bad values. */
+    memcpy(text, id, n);
+    mistype_group(text, 5);
+    EXPECT(SEAL(ring, text, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_MISTYPED);
+    CHECK(details.mistyped_group == 5);
+    EXPECT(SEAL(ring, id, n - 1, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_MALFORMED_INPUT);
+    EXPECT(SEAL(ring, code, sizeof code, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_MALFORMED_INPUT);
+    EXPECT(SEAL(ring, id, n, "", 0, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_USERNAME);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "\t", 1, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_INVALID_DOMAIN);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 0, NOW, out, 49, &len),
+           OLR_INVALID_PASSWORD);
+    memset(long_password, 'x', sizeof long_password);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, long_password, sizeof long_password, NOW, out,
+                49, &len),
+           OLR_INVALID_PASSWORD);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 15, 0, out, 49, &len),
+           OLR_TIME_OUT_OF_RANGE);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 15, INT64_MIN, out, 49, &len),
+           OLR_TIME_OUT_OF_RANGE);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 15, INT64_MAX, out, 49, &len),
+           OLR_TIME_OUT_OF_RANGE);
+    CHECK(len == LEN_SENTINEL && all_bytes(out, sizeof out, SENTINEL));
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 48, &len),
+           OLR_BUFFER_TOO_SMALL);
+    CHECK(len == OLR_RESET_CODE_TEXT_LEN && all_bytes(out, sizeof out, SENTINEL));
+    /* A foreign ring (another epoch) refuses the code and names both epochs. */
+    if (olr_server_key_ring_generate(60, 5, &rotated) == OLR_OK &&
+        olr_server_key_ring_rotate(rotated, NOW, &epoch) == OLR_OK) {
+        EXPECT(SEAL(rotated, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
+               OLR_KEY_ROTATED);
+        CHECK(details.code_epoch == 1 && details.current_epoch == 2);
+    } else {
+        CHECK(!"second key ring");
+    }
+    olr_server_key_ring_free(rotated);
+    EXPECT(SEAL(ring, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len), OLR_OK);
+    CHECK(all_bytes(&details, sizeof details, 0) && out[49] == (char)SENTINEL);
+    /* Sealing is deterministic for the same inputs and minute. */
+    CHECK(len == 49 && memcmp(out, code, 49) == 0);
+#undef SEAL
+}
+
+static void test_machine(void)
+{
+    olr_machine *m = (olr_machine *)&failed; /* a sentinel, never used */
+    olr_machine *const m_sentinel = m;
+    olr_server_key_ring *other_ring = NULL;
+    olr_machine *other = NULL;
+    char out[OLR_IDENTIFICATION_CODE_TEXT_LEN + 8], text[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+    char other_package[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+    uint8_t bytes[OLR_MACHINE_STATE_MAX_LEN + 8];
+    size_t len = LEN_SENTINEL;
+    uint16_t epoch = 7, lifetime = 7, skew = 7;
+    bool same = false;
+    olr_error_details details;
+
+    /* enroll */
+    EXPECT(olr_machine_enroll(NULL, sizeof package, &m, &details), OLR_NULL_POINTER);
+    EXPECT(olr_machine_enroll(package, sizeof package, NULL, &details), OLR_NULL_POINTER);
+    EXPECT(olr_machine_enroll(package, HUGE_LEN, &m, &details), OLR_INVALID_LENGTH);
+    EXPECT(olr_machine_enroll(BAD_UTF8, 3, &m, &details), OLR_INVALID_UTF8);
+    EXPECT(olr_machine_enroll(package, 0, &m, &details), OLR_TRUNCATED);
+    EXPECT(olr_machine_enroll(package, 80, &m, &details), OLR_TRUNCATED);
+    memcpy(text, package, sizeof text);
+    text[60] = text[60] == 'Z' ? 'Y' : 'Z';
+    EXPECT(olr_machine_enroll(text, sizeof text, &m, &details), OLR_CORRUPTED);
+    EXPECT(olr_machine_enroll(id, sizeof id, &m, &details), OLR_MALFORMED_INPUT);
+    CHECK(m == m_sentinel);
+
+    /* identification code, epoch, policy */
+    memset(out, SENTINEL, sizeof out);
+    EXPECT(olr_machine_identification_code(NULL, out, sizeof out, &len), OLR_NULL_POINTER);
+    EXPECT(olr_machine_identification_code(machine, NULL, sizeof out, &len), OLR_NULL_POINTER);
+    EXPECT(olr_machine_identification_code(machine, out, sizeof out, NULL), OLR_NULL_POINTER);
+    CHECK(len == LEN_SENTINEL);
+    EXPECT(olr_machine_identification_code(machine, out, 70, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 71 && all_bytes(out, sizeof out, SENTINEL));
+    EXPECT(olr_machine_identification_code(machine, out, 71, &len), OLR_OK);
+    CHECK(len == 71 && memcmp(out, id, 71) == 0);
+    EXPECT(olr_machine_epoch(NULL, &epoch), OLR_NULL_POINTER);
+    EXPECT(olr_machine_epoch(machine, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_machine_policy(NULL, &lifetime, &skew), OLR_NULL_POINTER);
+    EXPECT(olr_machine_policy(machine, NULL, &skew), OLR_NULL_POINTER);
+    EXPECT(olr_machine_policy(machine, &lifetime, NULL), OLR_NULL_POINTER);
+    CHECK(epoch == 7 && lifetime == 7 && skew == 7);
+    EXPECT(olr_machine_epoch(machine, &epoch), OLR_OK);
+    EXPECT(olr_machine_policy(machine, &lifetime, &skew), OLR_OK);
+    CHECK(epoch == 1 && lifetime == 60 && skew == 5);
+
+    /* is_enrolled_with */
+    EXPECT(olr_machine_is_enrolled_with(NULL, package, sizeof package, &same, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_is_enrolled_with(machine, NULL, sizeof package, &same, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_is_enrolled_with(machine, package, sizeof package, NULL, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_is_enrolled_with(machine, package, OVER_CAP, &same, &details),
+           OLR_INVALID_LENGTH);
+    EXPECT(olr_machine_is_enrolled_with(machine, BAD_UTF8, 3, &same, &details), OLR_INVALID_UTF8);
+    EXPECT(olr_machine_is_enrolled_with(machine, text, sizeof text, &same, &details),
+           OLR_CORRUPTED);
+    CHECK(!same);
+    EXPECT(olr_machine_is_enrolled_with(machine, package, sizeof package, &same, &details),
+           OLR_OK);
+    CHECK(same);
+    if (olr_server_key_ring_generate(60, 5, &other_ring) == OLR_OK &&
+        olr_server_key_ring_deployment_package(other_ring, other_package, sizeof other_package,
+                                               &len) == OLR_OK &&
+        olr_machine_enroll(other_package, len, &other, &details) == OLR_OK) {
+        EXPECT(olr_machine_is_enrolled_with(machine, other_package, len, &same, NULL), OLR_OK);
+        CHECK(!same);
+        /* Same epoch, another machine: the code does not open there. */
+        EXPECT(open_with(other, code, sizeof code, "alice", "corp", PASSWORD, NOW + 60, NULL,
+                         &details),
+               OLR_REJECTED);
+    } else {
+        CHECK(!"second key ring and machine");
+    }
+
+    /* export */
+    len = LEN_SENTINEL;
+    memset(bytes, SENTINEL, sizeof bytes);
+    EXPECT(olr_machine_export(NULL, NULL, 0, bytes, sizeof bytes, &len), OLR_NULL_POINTER);
+    EXPECT(olr_machine_export(machine, NULL, 1, bytes, sizeof bytes, &len), OLR_NULL_POINTER);
+    EXPECT(olr_machine_export(machine, NULL, 0, NULL, 1, &len), OLR_NULL_POINTER);
+    EXPECT(olr_machine_export(machine, NULL, 0, bytes, sizeof bytes, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_machine_export(machine, wkey, 1, bytes, sizeof bytes, &len),
+           OLR_INVALID_KEY_MATERIAL);
+    CHECK(len == LEN_SENTINEL);
+    EXPECT(olr_machine_export(machine, NULL, 0, bytes, 148, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 149 && all_bytes(bytes, sizeof bytes, SENTINEL));
+    EXPECT(olr_machine_export(machine, wkey, 64, bytes, 168, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == OLR_MACHINE_STATE_MAX_LEN);
+
+    /* import */
+    EXPECT(olr_machine_import(NULL, state_plain_len, NULL, 0, &m, &details), OLR_NULL_POINTER);
+    EXPECT(olr_machine_import(state_plain, state_plain_len, NULL, 0, NULL, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_import(state_wrapped, state_wrapped_len, NULL, 64, &m, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_import(state_plain, OVER_CAP, NULL, 0, &m, &details), OLR_INVALID_LENGTH);
+    EXPECT(olr_machine_import(state_wrapped, state_wrapped_len, wkey, 65, &m, &details),
+           OLR_INVALID_KEY_MATERIAL);
+    EXPECT(olr_machine_import(state_plain, 0, NULL, 0, &m, &details), OLR_TRUNCATED);
+    EXPECT(olr_machine_import(state_plain, 3, NULL, 0, &m, &details), OLR_TRUNCATED);
+    EXPECT(olr_machine_import(state_plain, state_plain_len - 1, NULL, 0, &m, &details),
+           OLR_TRUNCATED);
+    memcpy(bytes, state_plain, state_plain_len);
+    bytes[50] ^= 0x10;
+    EXPECT(olr_machine_import(bytes, state_plain_len, NULL, 0, &m, &details), OLR_CORRUPTED);
+    memcpy(bytes, state_plain, state_plain_len);
+    bytes[3] = 9;
+    EXPECT(olr_machine_import(bytes, state_plain_len, NULL, 0, &m, &details),
+           OLR_UNSUPPORTED_VERSION);
+    CHECK(details.found_version == 9);
+    /* Server public key damaged (x = 2^256 - 1 is not a field element), checksum fixed. */
+    memcpy(bytes, state_plain, state_plain_len);
+    memset(bytes + 10 + 2 + 1, 0xFF, 32);
+    fix_crc(bytes, state_plain_len);
+    EXPECT(olr_machine_import(bytes, state_plain_len, NULL, 0, &m, &details),
+           OLR_INVALID_KEY_MATERIAL);
+    memcpy(bytes, state_wrapped, state_wrapped_len);
+    bytes[40] ^= 0x01;
+    fix_crc(bytes, state_wrapped_len);
+    EXPECT(olr_machine_import(bytes, state_wrapped_len, wkey, 64, &m, &details), OLR_CORRUPTED);
+    EXPECT(olr_machine_import(ring_plain, ring_plain_len, NULL, 0, &m, &details), OLR_WRONG_KIND);
+    EXPECT(olr_machine_import(state_wrapped, state_wrapped_len, NULL, 0, &m, &details),
+           OLR_WRAPPING_MISMATCH);
+    EXPECT(olr_machine_import(state_plain, state_plain_len, wkey, 64, &m, &details),
+           OLR_WRAPPING_MISMATCH);
+    memcpy(bytes, wkey, 64);
+    bytes[1] ^= 0x40;
+    EXPECT(olr_machine_import(state_wrapped, state_wrapped_len, bytes, 64, &m, &details),
+           OLR_WRONG_WRAPPING_KEY);
+    /* The stored key check covers both halves of the key (S2V and CTR). */
+    memcpy(bytes, wkey, 64);
+    bytes[63] ^= 0x40;
+    EXPECT(olr_machine_import(state_wrapped, state_wrapped_len, bytes, 64, &m, &details),
+           OLR_WRONG_WRAPPING_KEY);
+    CHECK(m == m_sentinel);
+    EXPECT(olr_machine_import(state_wrapped, state_wrapped_len, wkey, 64, &m, &details), OLR_OK);
+    if (m != m_sentinel) {
+        EXPECT(olr_machine_identification_code(m, out, sizeof out, &len), OLR_OK);
+        CHECK(len == 71 && memcmp(out, id, 71) == 0);
+        olr_machine_free(m);
+    }
+    olr_machine_free(NULL);
+    olr_machine_free(other);
+    olr_server_key_ring_free(other_ring);
+}
+
+static void test_open(void)
+{
+    const int64_t t = NOW + 60;
+    char text[OLR_RESET_CODE_TEXT_LEN + 4];
+    char long_name[OLR_MAX_NAME_LEN + 1];
+    size_t n = sizeof code;
+    olr_accepted_reset accepted, untouched;
+    olr_error_details details;
+    olr_server_key_ring *rotated = NULL;
+    olr_machine *rotated_machine = NULL;
+    char rotated_package[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN], rotated_id[71], rotated_code[49];
+    size_t len = 0;
+    uint16_t epoch = 0;
+    int g;
+
+#define OPEN(m, c, cl, u, ul, d, dl, p, pl, now)                                                 \
+    olr_machine_open_reset_code(m, c, cl, u, ul, d, dl, p, pl, now, &accepted, &details)
+    memset(&accepted, SENTINEL, sizeof accepted);
+    memcpy(&untouched, &accepted, sizeof accepted);
+    /* NULL in each pointer position (accepted and details may be NULL). */
+    EXPECT(OPEN(NULL, code, n, "alice", 5, "corp", 4, PASSWORD, 15, t), OLR_NULL_POINTER);
+    EXPECT(OPEN(machine, NULL, n, "alice", 5, "corp", 4, PASSWORD, 15, t), OLR_NULL_POINTER);
+    EXPECT(OPEN(machine, code, n, NULL, 5, "corp", 4, PASSWORD, 15, t), OLR_NULL_POINTER);
+    EXPECT(OPEN(machine, code, n, "alice", 5, NULL, 4, PASSWORD, 15, t), OLR_NULL_POINTER);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, NULL, 15, t), OLR_NULL_POINTER);
+    /* Lengths and UTF-8 in each string. */
+    EXPECT(OPEN(machine, code, HUGE_LEN, "alice", 5, "corp", 4, PASSWORD, 15, t),
+           OLR_INVALID_LENGTH);
+    EXPECT(OPEN(machine, code, n, "alice", OVER_CAP, "corp", 4, PASSWORD, 15, t),
+           OLR_INVALID_LENGTH);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", HUGE_LEN, PASSWORD, 15, t),
+           OLR_INVALID_LENGTH);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, PASSWORD, OVER_CAP, t),
+           OLR_INVALID_LENGTH);
+    EXPECT(OPEN(machine, BAD_UTF8, 3, "alice", 5, "corp", 4, PASSWORD, 15, t), OLR_INVALID_UTF8);
+    EXPECT(OPEN(machine, code, n, TRUNCATED_UTF8, 5, "corp", 4, PASSWORD, 15, t),
+           OLR_INVALID_UTF8);
+    EXPECT(OPEN(machine, code, n, "alice", 5, BAD_UTF8, 3, PASSWORD, 15, t), OLR_INVALID_UTF8);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, BAD_UTF8, 3, t), OLR_INVALID_UTF8);
+    /* The code's typing, group by group. */
+    for (g = 1; g <= 6; g++) {
+        memcpy(text, code, n);
+        mistype_group(text, g);
+        EXPECT(OPEN(machine, text, n, "alice", 5, "corp", 4, PASSWORD, 15, t), OLR_MISTYPED);
+        CHECK(details.mistyped_group == g);
+    }
+    EXPECT(OPEN(machine, code, 0, "alice", 5, "corp", 4, PASSWORD, 15, t), OLR_MALFORMED_INPUT);
+    EXPECT(OPEN(machine, code, n - 4, "alice", 5, "corp", 4, PASSWORD, 15, t),
+           OLR_MALFORMED_INPUT);
+    EXPECT(OPEN(machine, id, sizeof id, "alice", 5, "corp", 4, PASSWORD, 15, t),
+           OLR_MALFORMED_INPUT);
+    /* Names and password limits. */
+    EXPECT(OPEN(machine, code, n, "", 0, "corp", 4, PASSWORD, 15, t), OLR_INVALID_USERNAME);
+    memset(long_name, 'a', sizeof long_name);
+    EXPECT(OPEN(machine, code, n, long_name, sizeof long_name, "corp", 4, PASSWORD, 15, t),
+           OLR_INVALID_USERNAME);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "", 0, PASSWORD, 15, t), OLR_INVALID_DOMAIN);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, PASSWORD, 0, t), OLR_INVALID_PASSWORD);
+    /* Authentication: any wrong part is the same refusal. */
+    EXPECT(OPEN(machine, code, n, "bob", 3, "corp", 4, PASSWORD, 15, t), OLR_REJECTED);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corq", 4, PASSWORD, 15, t), OLR_REJECTED);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, "winter-Tulip-42", 15, t), OLR_REJECTED);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, PASSWORD, 14, t), OLR_REJECTED);
+    /* Time: the policy allows 60 minutes and 5 minutes of skew. */
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW - 3600),
+           OLR_NOT_YET_VALID);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW + 2 * 3600),
+           OLR_EXPIRED);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, PASSWORD, 15, INT64_MAX), OLR_EXPIRED);
+    EXPECT(OPEN(machine, code, n, "alice", 5, "corp", 4, PASSWORD, 15, INT64_MIN),
+           OLR_NOT_YET_VALID);
+    CHECK(memcmp(&accepted, &untouched, sizeof accepted) == 0);
+    /* A code for another epoch (another, rotated ring), and for another machine. */
+    if (olr_server_key_ring_generate(60, 5, &rotated) == OLR_OK &&
+        olr_server_key_ring_rotate(rotated, NOW, &epoch) == OLR_OK &&
+        olr_server_key_ring_deployment_package(rotated, rotated_package, sizeof rotated_package,
+                                               &len) == OLR_OK &&
+        olr_machine_enroll(rotated_package, len, &rotated_machine, &details) == OLR_OK &&
+        olr_machine_identification_code(rotated_machine, rotated_id, 71, &len) == OLR_OK &&
+        seal_with(rotated, rotated_id, 71, "alice", "corp", PASSWORD, NOW, rotated_code, &len,
+                  &details) == OLR_OK) {
+        EXPECT(OPEN(machine, rotated_code, 49, "alice", 5, "corp", 4, PASSWORD, 15, t),
+               OLR_KEY_ROTATED);
+        CHECK(details.code_epoch == 2 && details.current_epoch == 1);
+        EXPECT(OPEN(rotated_machine, code, n, "alice", 5, "corp", 4, PASSWORD, 15, t),
+               OLR_KEY_ROTATED);
+        CHECK(details.code_epoch == 1 && details.current_epoch == 2);
+        EXPECT(seal_with(ring, rotated_id, 71, "alice", "corp", PASSWORD, NOW, text, &len,
+                         &details),
+               OLR_KEY_ROTATED);
+    } else {
+        CHECK(!"rotated ring and machine");
+    }
+    olr_machine_free(rotated_machine);
+    olr_server_key_ring_free(rotated);
+    CHECK(memcmp(&accepted, &untouched, sizeof accepted) == 0);
+    /* Success: case-insensitive names, details zeroed, accepted filled; NULLs allowed. */
+    EXPECT(OPEN(machine, code, n, " ALICE ", 7, "Corp", 4, PASSWORD, 15, t), OLR_OK);
+    CHECK(all_bytes(&details, sizeof details, 0));
+    CHECK(accepted.expires_at - accepted.issued_at == 3600 && accepted.issued_at <= NOW &&
+          NOW - accepted.issued_at < 60);
+    EXPECT(open_with(machine, code, n, "alice", "corp", PASSWORD, t, NULL, NULL), OLR_OK);
+#undef OPEN
+}
+
+#if defined(OLR_TEST_HOOKS)
+static void test_panic_boundary(void)
+{
+    char out[OLR_IDENTIFICATION_CODE_TEXT_LEN];
+    size_t len = 0;
+    int i;
+    /* The library panics inside its boundary: a status comes back, no abort, no unwinding. */
+    for (i = 0; i < 3; i++) {
+        EXPECT(olr_test_hook_panic(), OLR_PANIC);
+    }
+    CHECK(strcmp(olr_status_message(OLR_PANIC), "unknown status code") != 0);
+    /* And the library keeps working. */
+    EXPECT(olr_machine_identification_code(machine, out, sizeof out, &len), OLR_OK);
+}
+#endif
+
+int main(void)
+{
+    setup();
+    test_versions_sizes_messages();
+    test_code_check(olr_identification_code_check, id, sizeof id, 8, code, sizeof code);
+    test_code_check(olr_reset_code_check, code, sizeof code, 6, id, sizeof id);
+    test_free_functions();
+    test_server_key_ring();
+    test_seal();
+    test_machine();
+    test_open();
+#if defined(OLR_TEST_HOOKS)
+    test_panic_boundary();
+#else
+    fprintf(stderr, "negative.c: built without OLR_TEST_HOOKS: panic boundary not tested\n");
+    failed++;
+#endif
+    olr_machine_free(machine);
+    olr_server_key_ring_free(ring);
+    printf("negative: %u passed, %u failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,402 @@
+//! The C ABI called from Rust: the whole flow, error details, buffers, and two threads sharing
+//! `const` handles. (The C programs in tests/c cover NULLs, lengths and tampering exhaustively.)
+
+use core::ffi::c_char;
+use std::ptr::{null, null_mut};
+
+use offline_reset::ffi::*;
+
+const NOW: i64 = 1_795_000_000;
+const PASSWORD: &str = "Winter-Tulip-42";
+
+fn c(text: &str) -> *const c_char {
+    text.as_ptr().cast()
+}
+
+/// Calls an output function with a buffer of `cap` bytes; returns the status and the output.
+fn text_out(
+    cap: usize,
+    f: impl FnOnce(*mut c_char, usize, *mut usize) -> olr_status,
+) -> (olr_status, String) {
+    let mut buf = vec![0u8; cap];
+    let mut len = usize::MAX;
+    let status = f(buf.as_mut_ptr().cast(), cap, &mut len);
+    if status == olr_status::OLR_OK {
+        buf.truncate(len);
+        (status, String::from_utf8(buf).unwrap())
+    } else {
+        (status, String::new())
+    }
+}
+
+struct Setup {
+    ring: *mut olr_server_key_ring,
+    machine: *mut olr_machine,
+    id: String,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        olr_machine_free(self.machine);
+        olr_server_key_ring_free(self.ring);
+    }
+}
+
+fn setup() -> Setup {
+    let mut ring = null_mut();
+    assert_eq!(
+        olr_server_key_ring_generate(60, 5, &mut ring),
+        olr_status::OLR_OK
+    );
+    let (status, package) = text_out(OLR_DEPLOYMENT_PACKAGE_TEXT_LEN, |o, cap, len| {
+        olr_server_key_ring_deployment_package(ring, o, cap, len)
+    });
+    assert_eq!(status, olr_status::OLR_OK);
+    let mut machine = null_mut();
+    let mut details = olr_error_details::default();
+    assert_eq!(
+        olr_machine_enroll(c(&package), package.len(), &mut machine, &mut details),
+        olr_status::OLR_OK
+    );
+    let (status, id) = text_out(OLR_IDENTIFICATION_CODE_TEXT_LEN, |o, cap, len| {
+        olr_machine_identification_code(machine, o, cap, len)
+    });
+    assert_eq!(status, olr_status::OLR_OK);
+    Setup { ring, machine, id }
+}
+
+fn seal(
+    ring: *const olr_server_key_ring,
+    id: &str,
+    user: &str,
+    domain: &str,
+    now: i64,
+    details: &mut olr_error_details,
+) -> (olr_status, String) {
+    text_out(OLR_RESET_CODE_TEXT_LEN, |o, cap, len| {
+        olr_server_key_ring_seal_reset_code(
+            ring,
+            c(id),
+            id.len(),
+            c(user),
+            user.len(),
+            c(domain),
+            domain.len(),
+            c(PASSWORD),
+            PASSWORD.len(),
+            now,
+            o,
+            cap,
+            len,
+            details,
+        )
+    })
+}
+
+fn open(
+    machine: *const olr_machine,
+    code: &str,
+    user: &str,
+    password: &str,
+    now: i64,
+    accepted: *mut olr_accepted_reset,
+    details: *mut olr_error_details,
+) -> olr_status {
+    let domain = "corp";
+    olr_machine_open_reset_code(
+        machine,
+        c(code),
+        code.len(),
+        c(user),
+        user.len(),
+        c(domain),
+        domain.len(),
+        c(password),
+        password.len(),
+        now,
+        accepted,
+        details,
+    )
+}
+
+#[test]
+fn whole_reset_through_the_c_abi() {
+    let s = setup();
+    let mut details = olr_error_details::default();
+    let (status, code) = seal(
+        s.ring,
+        &s.id.to_lowercase(),
+        "alice",
+        "CORP",
+        NOW,
+        &mut details,
+    );
+    assert_eq!(status, olr_status::OLR_OK);
+    assert_eq!(code.len(), OLR_RESET_CODE_TEXT_LEN);
+    let mut accepted = olr_accepted_reset::default();
+    let status = open(
+        s.machine,
+        &code,
+        "ALICE",
+        PASSWORD,
+        NOW + 60,
+        &mut accepted,
+        &mut details,
+    );
+    assert_eq!(status, olr_status::OLR_OK);
+    assert_eq!(details, olr_error_details::default());
+    assert_eq!(accepted.expires_at - accepted.issued_at, 60 * 60);
+    assert_eq!(
+        open(
+            s.machine,
+            &code,
+            "alice",
+            "wrong",
+            NOW,
+            null_mut(),
+            null_mut()
+        ),
+        olr_status::OLR_REJECTED
+    );
+    assert_eq!(
+        open(
+            s.machine,
+            &code,
+            "alice",
+            PASSWORD,
+            NOW + 2 * 3600,
+            null_mut(),
+            null_mut()
+        ),
+        olr_status::OLR_EXPIRED
+    );
+}
+
+#[test]
+fn mistyped_group_and_rotation_details() {
+    let mut s = setup();
+    let mut typo: Vec<u8> = s.id.clone().into_bytes();
+    typo.swap(19, 20); // inside group 3
+    let typo = String::from_utf8(typo).unwrap();
+    let mut details = olr_error_details::default();
+    let (status, _) = text_out(OLR_IDENTIFICATION_CODE_TEXT_LEN, |o, cap, len| {
+        olr_identification_code_check(c(&typo), typo.len(), o, cap, len, &mut details)
+    });
+    assert_eq!(status, olr_status::OLR_MISTYPED);
+    assert_eq!(details.mistyped_group, 3);
+    let (status, _) = seal(s.ring, &typo, "alice", "corp", NOW, &mut details);
+    assert_eq!(status, olr_status::OLR_MISTYPED);
+    assert_eq!(details.mistyped_group, 3);
+
+    // A grace period keeps the retired generation sealing for a while after rotation.
+    assert_eq!(
+        olr_server_key_ring_set_retired_grace_seconds(s.ring, 600),
+        olr_status::OLR_OK
+    );
+    let mut epoch = 0u16;
+    assert_eq!(
+        olr_server_key_ring_rotate(s.ring, NOW, &mut epoch),
+        olr_status::OLR_OK
+    );
+    assert_eq!(epoch, 2);
+    let (status, code) = seal(s.ring, &s.id, "alice", "corp", NOW + 60, &mut details);
+    assert_eq!(status, olr_status::OLR_OK);
+    assert_eq!(details, olr_error_details::default());
+    assert_eq!(
+        open(
+            s.machine,
+            &code,
+            "alice",
+            PASSWORD,
+            NOW + 120,
+            null_mut(),
+            null_mut()
+        ),
+        olr_status::OLR_OK
+    );
+    let (status, _) = seal(s.ring, &s.id, "alice", "corp", NOW + 600, &mut details);
+    assert_eq!(status, olr_status::OLR_KEY_ROTATED);
+    assert_eq!((details.code_epoch, details.current_epoch), (1, 2));
+    let mut epochs = [0u16; OLR_MAX_GENERATIONS];
+    let mut count = 0usize;
+    assert_eq!(
+        olr_server_key_ring_epochs(s.ring, epochs.as_mut_ptr(), epochs.len(), &mut count),
+        olr_status::OLR_OK
+    );
+    assert_eq!(&epochs[..count], &[1, 2]);
+    s.ring = {
+        // Export wrapped, import, and keep using the imported ring.
+        let mut key = [0u8; OLR_WRAPPING_KEY_LEN];
+        let mut len = 0usize;
+        assert_eq!(
+            olr_wrapping_key_generate(key.as_mut_ptr(), key.len(), &mut len),
+            olr_status::OLR_OK
+        );
+        let mut needed = 0usize;
+        assert_eq!(
+            olr_server_key_ring_export(s.ring, key.as_ptr(), key.len(), null_mut(), 0, &mut needed),
+            olr_status::OLR_BUFFER_TOO_SMALL
+        );
+        let mut bytes = vec![0u8; needed];
+        assert_eq!(
+            olr_server_key_ring_export(
+                s.ring,
+                key.as_ptr(),
+                key.len(),
+                bytes.as_mut_ptr(),
+                needed,
+                &mut len
+            ),
+            olr_status::OLR_OK
+        );
+        assert_eq!(len, needed);
+        let mut imported = null_mut();
+        assert_eq!(
+            olr_server_key_ring_import(bytes.as_ptr(), len, null(), 0, &mut imported, &mut details),
+            olr_status::OLR_WRAPPING_MISMATCH
+        );
+        assert!(imported.is_null());
+        assert_eq!(
+            olr_server_key_ring_import(
+                bytes.as_ptr(),
+                len,
+                key.as_ptr(),
+                key.len(),
+                &mut imported,
+                &mut details
+            ),
+            olr_status::OLR_OK
+        );
+        olr_server_key_ring_free(s.ring);
+        imported
+    };
+    let mut current = 0u16;
+    assert_eq!(
+        olr_server_key_ring_current_epoch(s.ring, &mut current),
+        olr_status::OLR_OK
+    );
+    assert_eq!(current, 2);
+}
+
+#[test]
+fn pointer_length_and_buffer_checks() {
+    let s = setup();
+    let mut out = [0u8; 128];
+    let mut len = 7usize;
+    let id = s.id.as_str();
+    let out_ptr: *mut c_char = out.as_mut_ptr().cast();
+    let check = |text: *const c_char, text_len: usize, cap: usize, len: &mut usize| {
+        olr_identification_code_check(text, text_len, out_ptr, cap, len, null_mut())
+    };
+    assert_eq!(
+        check(null(), 0, 128, &mut len),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        check(c(id), OLR_MAX_INPUT_LEN + 1, 128, &mut len),
+        olr_status::OLR_INVALID_LENGTH
+    );
+    assert_eq!(
+        check(c(id), usize::MAX, 128, &mut len),
+        olr_status::OLR_INVALID_LENGTH
+    );
+    assert_eq!(len, 7, "nothing written on failure");
+    let bad = b"\xff\xfe";
+    assert_eq!(
+        check(bad.as_ptr().cast(), 2, 128, &mut len),
+        olr_status::OLR_INVALID_UTF8
+    );
+    assert_eq!(
+        check(c(id), id.len(), 70, &mut len),
+        olr_status::OLR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(len, OLR_IDENTIFICATION_CODE_TEXT_LEN);
+    assert_eq!(
+        check(c(id), id.len() - 1, 128, &mut len),
+        olr_status::OLR_MALFORMED_INPUT
+    );
+    assert_eq!(
+        olr_identification_code_check(c(id), id.len(), null_mut(), 0, &mut len, null_mut()),
+        olr_status::OLR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(
+        olr_identification_code_check(c(id), id.len(), null_mut(), 1, &mut len, null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_identification_code_check(
+            c(id),
+            id.len(),
+            out.as_mut_ptr().cast(),
+            128,
+            null_mut(),
+            null_mut()
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    let mut short_key = [0u8; 32];
+    assert_eq!(
+        olr_machine_export(
+            s.machine,
+            short_key.as_mut_ptr(),
+            32,
+            out.as_mut_ptr(),
+            128,
+            &mut len
+        ),
+        olr_status::OLR_INVALID_KEY_MATERIAL
+    );
+    assert_eq!(
+        olr_machine_export(s.machine, null(), 64, out.as_mut_ptr(), 128, &mut len),
+        olr_status::OLR_NULL_POINTER
+    );
+    olr_machine_free(null_mut());
+    olr_server_key_ring_free(null_mut());
+}
+
+/// `const` handles are shared by two threads that seal and open at the same time. Raw pointers
+/// are not `Send`, so the handles cross as addresses.
+#[test]
+fn two_threads_share_const_handles() {
+    let s = setup();
+    let ring_addr = s.ring as usize;
+    let machine_addr = s.machine as usize;
+    let id = s.id.clone();
+    std::thread::scope(|scope| {
+        for thread in 0..2 {
+            let id = id.clone();
+            scope.spawn(move || {
+                let ring = ring_addr as *const olr_server_key_ring;
+                let machine = machine_addr as *const olr_machine;
+                for round in 0..20 {
+                    let user = format!("user{thread}-{round}");
+                    let mut details = olr_error_details::default();
+                    let (status, code) = seal(ring, &id, &user, "corp", NOW, &mut details);
+                    assert_eq!(status, olr_status::OLR_OK);
+                    assert_eq!(
+                        open(
+                            machine,
+                            &code,
+                            &user,
+                            PASSWORD,
+                            NOW,
+                            null_mut(),
+                            &mut details
+                        ),
+                        olr_status::OLR_OK
+                    );
+                }
+            });
+        }
+    });
+}
+
+/// A panic inside the library comes back as a status (feature `test-hooks`), and the library
+/// keeps working afterwards.
+#[cfg(feature = "test-hooks")]
+#[test]
+fn panic_becomes_a_status() {
+    assert_eq!(olr_test_hook_panic(), olr_status::OLR_PANIC);
+    let s = setup();
+    assert_eq!(s.id.len(), OLR_IDENTIFICATION_CODE_TEXT_LEN);
+}
