@@ -28,7 +28,7 @@ if [ ! -d ../shared/vectors/wycheproof ]; then
 fi
 
 run_step "format (cargo fmt --check)" cargo fmt --all -- --check
-run_step "lint (cargo clippy --all-targets -D warnings)" cargo clippy --all-targets -- -D warnings
+run_step "lint (cargo clippy --all-targets --all-features -D warnings)" cargo clippy --all-targets --all-features -- -D warnings
 run_step "Rust tests: unit, API, properties, vectors, Wycheproof (cargo test)" cargo test --all-targets
 run_step "doc tests (cargo test --doc)" cargo test --doc
 run_step "demo runs end to end" cargo run --quiet --example demo
