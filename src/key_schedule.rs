@@ -42,7 +42,7 @@ pub(crate) fn machine_key(
     server_public: &[u8; COMPRESSED_POINT_LEN],
     machine_public_x: &[u8; SCALAR_LEN],
 ) -> Result<SivKey> {
-    let shared = ecdh(our_secret, their_public);
+    let shared = ecdh(our_secret, their_public)?;
     derive_machine_key(&shared, epoch, server_public, machine_public_x)
 }
 

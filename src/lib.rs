@@ -44,6 +44,7 @@ mod machine;
 mod policy;
 pub mod primitives;
 mod reset_code;
+mod scalar_mul;
 mod server_key_ring;
 
 pub use account::{default_offline_domain, Account, MAX_NAME_BYTES, MAX_PASSWORD_BYTES};

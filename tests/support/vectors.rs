@@ -177,8 +177,8 @@ fn key_schedule_vectors() -> Value {
         let machine = fixed_scalar(machine_label);
         let server_public = server.public_compressed();
         let machine_x = machine.public_x();
-        let z_machine = ecdh(&machine, &PublicPoint::from_sec1(&server_public).unwrap());
-        let z_server = ecdh(&server, &PublicPoint::from_x(&machine_x).unwrap());
+        let z_machine = ecdh(&machine, &PublicPoint::from_sec1(&server_public).unwrap()).unwrap();
+        let z_server = ecdh(&server, &PublicPoint::from_x(&machine_x).unwrap()).unwrap();
         assert_eq!(*z_machine, *z_server, "both sides agree");
         let prk = key_schedule::labeled_extract(b"", b"shared_secret", z_machine.as_ref());
         let key = key_schedule::derive_machine_key(&z_machine, epoch, &server_public, &machine_x)
