@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Writes the committed seed corpora, fuzz/corpus/<target>/seed-*, from tests/vectors/*.json.
+
+Run from anywhere: python3 fuzz/make_seeds.py. Deterministic: rerunning it after the vectors
+change rewrites the seeds (stale seed-* files are removed first). The input layouts are the
+ones documented at the top of each fuzz target and in fuzz/src/lib.rs: text fields separated by
+the byte 0xFF; stored-object targets take a mode byte first.
+"""
+
+import json
+import pathlib
+import struct
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VECTORS = ROOT / "tests" / "vectors"
+CORPUS = ROOT / "fuzz" / "corpus"
+SEP = b"\xff"
+TIME_ORIGIN_UNIX = 1_735_689_600
+
+
+def load(name):
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
+
+
+def fields(*parts):
+    return SEP.join(p.encode("utf-8") if isinstance(p, str) else p for p in parts)
+
+
+def body(envelope: bytes) -> bytes:
+    """The body of a plain envelope (10-byte header, 4-byte CRC)."""
+    return envelope[10:-4]
+
+
+def main():
+    seeds = {}
+
+    def add(target, data: bytes):
+        seeds.setdefault(target, [])
+        if data not in seeds[target]:
+            seeds[target].append(data)
+
+    ident = load("identification_code.json")
+    reset = load("reset_code.json")
+    package = load("deployment_package.json")
+    stored = load("stored_objects.json")
+    account = load("account.json")
+
+    # identification_code: every parse input and valid code.
+    for case in ident["parse"]:
+        add("identification_code", case["input"].encode("utf-8"))
+    for case in ident["valid"]:
+        add("identification_code", case["code"].encode())
+    for case in reset["cases"]:
+        add("identification_code", case["identification_code"].encode())
+    for key, value in sorted(reset.get("rotation", {}).items()):
+        if key.endswith("identification_code") and isinstance(value, str):
+            add("identification_code", value.encode())
+
+    # reset_code_open: every opening of the vectors (time, code, username, domain, password),
+    # and every parse input with the first case's account.
+    first = reset["cases"][0]
+    for case in reset["cases"]:
+        for attempt in case["opens_on_machine_a"]:
+            add(
+                "reset_code_open",
+                struct.pack(">q", attempt["now"])
+                + fields(case["reset_code"], attempt["username"], attempt["domain"],
+                         attempt["password"]),
+            )
+    for case in reset["parse"]:
+        add(
+            "reset_code_open",
+            struct.pack(">q", first["now"])
+            + fields(case["input"], first["username"], first["domain"], first["password"]),
+        )
+    # The rotation section (its layout has changed before: take what is there).
+    rot = reset.get("rotation", {})
+    for key, value in sorted(rot.items()):
+        if not key.endswith("reset_code"):
+            continue
+        code = value.get("result") if isinstance(value, dict) else value
+        now = value.get("now", rot.get("rotated_at")) if isinstance(value, dict) else rot.get("rotated_at")
+        if isinstance(code, str) and isinstance(now, int):
+            add(
+                "reset_code_open",
+                struct.pack(">q", now)
+                + fields(code, rot["account"]["username"], rot["account"]["domain"],
+                         rot["password"]),
+            )
+
+    # deployment_package: the canonical text and every parse input.
+    add("deployment_package", package["text"].encode())
+    for case in package["parse"]:
+        add("deployment_package", case["input"].encode("utf-8"))
+
+    # Stored objects. Modes as documented in each target.
+    ring = stored["server_key_ring"]
+    ring_plain = bytes.fromhex(ring["plain"])
+    ring_wrapped = bytes.fromhex(ring["wrapped"])
+    machine = stored["machine_state"]
+    machine_plain = bytes.fromhex(machine["plain"])
+    machine_wrapped = bytes.fromhex(machine["wrapped"])
+    for mode in range(4):
+        add("key_ring_import", bytes([mode]) + (ring_plain if mode == 0 else body(ring_plain)))
+    add("key_ring_import_wrapped", b"\x00" + ring_wrapped)
+    for mode in (1, 2, 3):
+        add("key_ring_import_wrapped", bytes([mode]) + body(ring_plain))
+    add("machine_import", b"\x00" + machine_plain)
+    add("machine_import", b"\x01" + body(machine_plain))
+    add("machine_import", b"\x02" + machine_wrapped)
+    add("machine_import", b"\x03" + body(machine_plain))
+    for case in stored["negative"]:
+        data = bytes.fromhex(case["bytes"])
+        # Opened with a wrapping key (any: the targets use the vectors' key) or without.
+        wrapped_mode = bool(case.get("wrapping_key", case.get("with_wrapping_key")))
+        if case["import_as"].startswith("machine state"):
+            add("machine_import", (b"\x02" if wrapped_mode else b"\x00") + data)
+        elif wrapped_mode:
+            add("key_ring_import_wrapped", b"\x00" + data)
+        else:
+            add("key_ring_import", b"\x00" + data)
+
+    # account_names: every account vector, paired with the default-domain vectors in turn.
+    fqdns = [c["fqdn"] for c in account["default_offline_domain"]]
+    for i, case in enumerate(account["accounts"]):
+        add("account_names", fields(case["username"], case["domain"], fqdns[i % len(fqdns)]))
+    for fqdn in fqdns:
+        add("account_names", fields("alice", "corp", fqdn))
+
+    # round_trip: each case's account, password and time, with each opening attempt as the
+    # alternative account and password (header layout in fuzz_targets/round_trip.rs).
+    for n, case in enumerate(reset["cases"]):
+        for k, attempt in enumerate(case["opens_on_machine_a"]):
+            header = (
+                bytes([0])
+                + struct.pack(">q", case["now"] - TIME_ORIGIN_UNIX)
+                + struct.pack(">i", attempt["now"] - case["now"])
+                + bytes([(7 * k + n) % 44, k])
+                + struct.pack(">H", 8 * k + 20)
+            )
+            add(
+                "round_trip",
+                header + fields(case["username"], case["domain"], case["password"],
+                                attempt["username"], attempt["domain"], attempt["password"]),
+            )
+
+    # ffi_buffers: each C entry point with the vectors' inputs (layout in
+    # fuzz_targets/ffi_buffers.rs: entry, flags, capacity, key choice, time, fields).
+    def ffi(entry, now, *parts, cap=255, key=0, flags=0):
+        add("ffi_buffers", bytes([entry, flags, cap, key]) + struct.pack(">q", now) + fields(*parts))
+
+    first_id = reset["cases"][0]["identification_code"]
+    for case in reset["cases"]:
+        ffi(0, case["now"], case["identification_code"])
+        ffi(1, case["now"], case["reset_code"])
+        ffi(6, case["now"], case["identification_code"], case["username"], case["domain"],
+            case["password"])
+        ffi(6, case["now"], case["identification_code"], case["username"], case["domain"],
+            case["password"], cap=10, flags=1)
+        for attempt in case["opens_on_machine_a"][:4]:
+            ffi(5, attempt["now"], case["reset_code"], attempt["username"], attempt["domain"],
+                attempt["password"])
+    ffi(0, 0, first_id, cap=3)
+    ffi(0, 0, first_id, flags=0x10)
+    for c in account["default_offline_domain"][:6]:
+        ffi(2, 0, c["fqdn"])
+    for c in account["accounts"][:6]:
+        ffi(3, 0, c["username"], c["domain"])
+    ffi(4, 0, package["text"])
+    ffi(9, 0, package["text"])
+    ffi(4, 0, package["text"], flags=0b10)
+    ffi(7, 0, machine_plain)
+    ffi(7, 0, machine_wrapped, key=1)
+    ffi(8, 0, ring_plain)
+    ffi(8, 0, ring_wrapped, key=1)
+    ffi(10, 0, cap=200, key=1)
+    ffi(10, 0, cap=100)
+    ffi(11, 0, cap=71)
+
+    # ecdh: the vectors' key pairs in both directions, and scalars at the edges of a 4-bit
+    # window method (small ones, n - k) against the vectors' points.
+    n = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+    ks_cases = load("key_schedule.json")["cases"]
+    points = []
+    for case in ks_cases:
+        server_point = bytes.fromhex(case["server_public"])
+        machine_point = b"\x02" + bytes.fromhex(case["machine_public_x"])
+        points += [server_point, machine_point]
+        add("ecdh", bytes.fromhex(case["server_secret"]) + machine_point)
+        add("ecdh", bytes.fromhex(case["machine_secret"]) + server_point)
+    for k in (1, 2, 3, 15, 16, 17, 255, 256):
+        for scalar in (k, n - k):
+            add("ecdh", scalar.to_bytes(32, "big") + points[0])
+
+    for target, items in sorted(seeds.items()):
+        folder = CORPUS / target
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("seed-*"):
+            old.unlink()
+        for i, data in enumerate(items):
+            (folder / f"seed-{i:03d}").write_bytes(data)
+        print(f"{target}: {len(items)} seeds")
+
+
+if __name__ == "__main__":
+    main()
