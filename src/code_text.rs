@@ -137,7 +137,9 @@ pub fn encode(layout: Layout, payload: &[u8], out: &mut [u8]) {
 /// Parses typed text into `payload` (exactly `layout.payload_len` bytes), in the order the
 /// protocol fixes: symbol count, unknown characters, group checks, whole-code check, version.
 pub fn decode(layout: Layout, text: &str, payload: &mut [u8]) -> Result<()> {
-    debug_assert_eq!(payload.len(), layout.payload_len);
+    if payload.len() != layout.payload_len {
+        return Err(Error::MalformedInput);
+    }
     const MAX_SYMBOLS: usize = 64;
     let expected = layout.symbols();
     // Raw characters (not yet mapped), so that the count check can run before anything else.
@@ -231,6 +233,19 @@ mod tests {
     #[test]
     fn crc16_check_value() {
         assert_eq!(CRC16.checksum(b"123456789"), 0x29B1);
+    }
+
+    #[test]
+    fn wrong_buffer_lengths_are_errors_not_panics() {
+        let layout = Layout {
+            payload_len: 23,
+            check_bits: 6,
+        };
+        let mut short = [0u8; 5];
+        assert_eq!(decode(layout, "", &mut short), Err(Error::MalformedInput));
+        let mut out = [0u8; 3];
+        encode(layout, &[0u8; 23], &mut out);
+        assert_eq!(out, [0u8; 3], "nothing written");
     }
 
     #[test]

@@ -176,7 +176,10 @@ fn whole_reset_through_the_c_abi() {
 fn mistyped_group_and_rotation_details() {
     let mut s = setup();
     let mut typo: Vec<u8> = s.id.clone().into_bytes();
-    typo.swap(19, 20); // inside group 3
+    // Group 3 is text positions 18..=25: swap the first two neighbours that differ (swapping
+    // equal symbols would change nothing).
+    let at = (18..25).find(|&i| typo[i] != typo[i + 1]).unwrap();
+    typo.swap(at, at + 1);
     let typo = String::from_utf8(typo).unwrap();
     let mut details = olr_error_details::default();
     let (status, _) = text_out(OLR_IDENTIFICATION_CODE_TEXT_LEN, |o, cap, len| {

@@ -234,8 +234,8 @@ pub const ENVELOPE_CRC_LEN: usize = 4;
 
 /// The body a key ring exports for a plain key-ring body the library accepted. The import
 /// ignores the `retired_at` field of the current (last) generation and the export writes it as
-/// zero, so that field is the one place where an accepted body may differ from its export.
-/// (Reported to the lead: the format could refuse a non-zero value there instead.)
+/// zero, as `docs/PROTOCOL.md` §9 specifies, so that field is the one place where an accepted
+/// body may differ from its export.
 pub fn canonical_key_ring_body(body: &[u8]) -> Vec<u8> {
     const GENERATION_LEN: usize = 2 + 1 + 8 + SCALAR_LEN;
     let mut out = body.to_vec();
