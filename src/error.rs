@@ -55,6 +55,23 @@ pub enum Error {
     TimeOutOfRange,
     /// The key ring has used every epoch number the protocol can carry.
     EpochsExhausted,
+    /// The replay ledger already holds this reset code: a code works once.
+    AlreadyUsed,
+    /// The replay ledger holds a code for this account issued at the same minute or later:
+    /// a newer reset retired this one.
+    Superseded,
+    /// On the machine: the code was made for an epoch older than the machine's. The keys were
+    /// rotated and this machine already redeployed: request a new code with the identification
+    /// code shown now.
+    CodeBeforeRotation { code_epoch: u16, machine_epoch: u16 },
+    /// On the machine: the code was made for an epoch newer than the machine's. The keys were
+    /// rotated and this machine was not redeployed yet: redeploy the login integration.
+    RedeployNeeded { code_epoch: u16, machine_epoch: u16 },
+    /// The replay ledger holds its maximum number of entries that still matter.
+    LedgerFull,
+    /// Text arrived as UTF-16 (what Windows PowerShell 5.1 writes by default) where UTF-8 or
+    /// ASCII was expected.
+    Utf16Text,
 }
 
 impl Error {
@@ -81,6 +98,12 @@ impl Error {
             Error::InvalidPolicy => 18,
             Error::TimeOutOfRange => 19,
             Error::EpochsExhausted => 20,
+            Error::AlreadyUsed => 21,
+            Error::Superseded => 22,
+            Error::CodeBeforeRotation { .. } => 23,
+            Error::RedeployNeeded { .. } => 24,
+            Error::LedgerFull => 25,
+            Error::Utf16Text => 26,
         }
     }
 
@@ -114,6 +137,12 @@ pub const fn message_for_code(code: u32) -> &'static str {
         18 => "a policy value is out of range",
         19 => "the time is outside the range the protocol supports",
         20 => "the key ring has used every epoch number the protocol can carry",
+        21 => "this reset code was already used: request a new one",
+        22 => "a newer reset code for this account was already used: use the newest code",
+        23 => "the reset code was made before the offline reset keys were rotated: request a new code with the identification code shown now",
+        24 => "the offline reset keys were rotated after this machine was deployed: redeploy the login integration",
+        25 => "the replay ledger is full",
+        26 => "the text is UTF-16 (as Windows PowerShell 5.1 writes by default): save it as UTF-8 or ASCII",
         _ => "unknown status code",
     }
 }
@@ -137,6 +166,22 @@ impl fmt::Display for Error {
                 f,
                 "the code is for key epoch {code_epoch} but the current epoch is {current_epoch}: \
                  the offline reset keys were rotated; redeploy the login integration and request a new code"
+            ),
+            Error::CodeBeforeRotation {
+                code_epoch,
+                machine_epoch,
+            } => write!(
+                f,
+                "the reset code is for key epoch {code_epoch} but this machine is enrolled for epoch \
+                 {machine_epoch}: request a new code with the identification code shown now"
+            ),
+            Error::RedeployNeeded {
+                code_epoch,
+                machine_epoch,
+            } => write!(
+                f,
+                "the reset code is for key epoch {code_epoch} but this machine is enrolled for epoch \
+                 {machine_epoch}: redeploy the login integration"
             ),
             _ => f.write_str(self.message()),
         }

@@ -60,6 +60,21 @@ pub enum olr_status {
     OLR_TIME_OUT_OF_RANGE = 19,
     /// The key ring has used every epoch number the protocol can carry.
     OLR_EPOCHS_EXHAUSTED = 20,
+    /// The replay ledger already holds this reset code: a code works once (ABI 1.1).
+    OLR_ALREADY_USED = 21,
+    /// The replay ledger holds a code for this account issued at the same minute or later
+    /// (ABI 1.1).
+    OLR_SUPERSEDED = 22,
+    /// The code's epoch is older than the machine's: request a new code with the identification
+    /// code shown now. `olr_error_details.code_epoch` / `.current_epoch` say which (ABI 1.1).
+    OLR_CODE_BEFORE_ROTATION = 23,
+    /// The code's epoch is newer than the machine's: redeploy the login integration.
+    /// `olr_error_details.code_epoch` / `.current_epoch` say which (ABI 1.1).
+    OLR_REDEPLOY_NEEDED = 24,
+    /// The replay ledger holds its maximum number of entries that still matter (ABI 1.1).
+    OLR_LEDGER_FULL = 25,
+    /// Text arrived as UTF-16 where UTF-8 or ASCII was expected (ABI 1.1).
+    OLR_UTF16_TEXT = 26,
     /// A required pointer is NULL (or a NULL input was given a non-zero length).
     OLR_NULL_POINTER = 100,
     /// A string input is not valid UTF-8.
@@ -77,7 +92,7 @@ pub enum olr_status {
 impl olr_status {
     /// Every status, in number order (the tests walk it).
     #[cfg(test)]
-    pub(crate) const ALL: [olr_status; 26] = [
+    pub(crate) const ALL: [olr_status; 32] = [
         olr_status::OLR_OK,
         olr_status::OLR_MALFORMED_INPUT,
         olr_status::OLR_MISTYPED,
@@ -99,6 +114,12 @@ impl olr_status {
         olr_status::OLR_INVALID_POLICY,
         olr_status::OLR_TIME_OUT_OF_RANGE,
         olr_status::OLR_EPOCHS_EXHAUSTED,
+        olr_status::OLR_ALREADY_USED,
+        olr_status::OLR_SUPERSEDED,
+        olr_status::OLR_CODE_BEFORE_ROTATION,
+        olr_status::OLR_REDEPLOY_NEEDED,
+        olr_status::OLR_LEDGER_FULL,
+        olr_status::OLR_UTF16_TEXT,
         olr_status::OLR_NULL_POINTER,
         olr_status::OLR_INVALID_UTF8,
         olr_status::OLR_BUFFER_TOO_SMALL,
@@ -131,6 +152,12 @@ impl From<Error> for olr_status {
             Error::InvalidPolicy => olr_status::OLR_INVALID_POLICY,
             Error::TimeOutOfRange => olr_status::OLR_TIME_OUT_OF_RANGE,
             Error::EpochsExhausted => olr_status::OLR_EPOCHS_EXHAUSTED,
+            Error::AlreadyUsed => olr_status::OLR_ALREADY_USED,
+            Error::Superseded => olr_status::OLR_SUPERSEDED,
+            Error::CodeBeforeRotation { .. } => olr_status::OLR_CODE_BEFORE_ROTATION,
+            Error::RedeployNeeded { .. } => olr_status::OLR_REDEPLOY_NEEDED,
+            Error::LedgerFull => olr_status::OLR_LEDGER_FULL,
+            Error::Utf16Text => olr_status::OLR_UTF16_TEXT,
         }
     }
 }
@@ -200,6 +227,19 @@ impl olr_error_details {
                 details.code_epoch = code_epoch;
                 details.current_epoch = current_epoch;
             }
+            Some(Fail::Library(
+                Error::CodeBeforeRotation {
+                    code_epoch,
+                    machine_epoch,
+                }
+                | Error::RedeployNeeded {
+                    code_epoch,
+                    machine_epoch,
+                },
+            )) => {
+                details.code_epoch = code_epoch;
+                details.current_epoch = machine_epoch;
+            }
             _ => {}
         }
         details
@@ -209,7 +249,7 @@ impl olr_error_details {
 /// Longest message plus its NUL; checked at compile time by `nul_terminated`.
 const MESSAGE_CAP: usize = 128;
 /// The last library code; the exhaustive `From<Error>` and the tests keep it current.
-const LAST_LIBRARY_CODE: usize = 20;
+const LAST_LIBRARY_CODE: usize = 26;
 
 const fn nul_terminated(text: &str) -> [u8; MESSAGE_CAP] {
     let bytes = text.as_bytes();
@@ -303,6 +343,18 @@ mod tests {
             Error::InvalidPolicy,
             Error::TimeOutOfRange,
             Error::EpochsExhausted,
+            Error::AlreadyUsed,
+            Error::Superseded,
+            Error::CodeBeforeRotation {
+                code_epoch: 1,
+                machine_epoch: 2,
+            },
+            Error::RedeployNeeded {
+                code_epoch: 3,
+                machine_epoch: 2,
+            },
+            Error::LedgerFull,
+            Error::Utf16Text,
         ]
     }
 
@@ -349,7 +401,7 @@ mod tests {
             assert_ne!(text, "unknown status code", "{status:?}");
             assert!(!text.is_empty());
         }
-        for unknown in [21, 99, 105, 1000, u32::MAX] {
+        for unknown in [27, 99, 105, 1000, u32::MAX] {
             assert_eq!(message(unknown), "unknown status code");
         }
     }
