@@ -28,6 +28,7 @@ pub(crate) enum Kind {
     ServerKeyRing = 1,
     MachineState = 2,
     DeploymentPackage = 3,
+    ReplayLedger = 4,
 }
 
 const PLAIN: u8 = 0;

@@ -43,6 +43,7 @@ pub mod key_schedule;
 mod machine;
 mod policy;
 pub mod primitives;
+mod replay_ledger;
 mod reset_code;
 mod scalar_mul;
 mod server_key_ring;
@@ -58,7 +59,8 @@ pub use identification_code::{
 pub use machine::Machine;
 pub use policy::{Policy, MAX_CLOCK_SKEW_MINUTES, MAX_LIFETIME_MINUTES};
 pub use reset_code::{
-    AcceptedReset, ResetCode, RESET_CODE_SYMBOLS, RESET_CODE_TEXT_LEN, TIME_ORIGIN_UNIX,
+    AcceptedReset, ResetCode, ACCOUNT_FINGERPRINT_LEN, CODE_ID_LEN, RESET_CODE_SYMBOLS,
+    RESET_CODE_TEXT_LEN, TIME_ORIGIN_UNIX,
 };
 pub use server_key_ring::{ServerKeyRing, MAX_GENERATIONS};
 

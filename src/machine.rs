@@ -129,10 +129,16 @@ impl Machine {
         if now >= expires_at.saturating_add(skew) {
             return Err(Error::Expired);
         }
-        Ok(AcceptedReset {
+        let forget_after = issued_at
+            .saturating_add(i64::from(self.policy.reset_code_lifetime_minutes()) * 60)
+            .saturating_add(skew);
+        Ok(AcceptedReset::new(
             issued_at,
             expires_at,
-        })
+            code.code_id(),
+            crate::replay_ledger::account_fingerprint(account),
+            forget_after,
+        ))
     }
 
     /// The machine state as bytes, plain or wrapped under `wrapping`.

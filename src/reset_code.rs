@@ -36,13 +36,67 @@ pub struct ResetCode {
     text: [u8; RESET_CODE_TEXT_LEN],
 }
 
-/// What a machine learns from a reset code that opened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Length of a reset code's identifier ([`AcceptedReset::code_id`]).
+pub const CODE_ID_LEN: usize = 16;
+/// Length of an account fingerprint ([`AcceptedReset::account_fingerprint`]).
+pub const ACCOUNT_FINGERPRINT_LEN: usize = 16;
+
+/// What a machine learns from a reset code that opened, and what the replay ledger needs to make
+/// it work once (docs/PROTOCOL.md §7.2, §9.7).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct AcceptedReset {
     /// When the server issued the code (unix seconds, whole minutes).
     pub issued_at: i64,
     /// When the code stops being accepted, clock skew not included (unix seconds).
     pub expires_at: i64,
+    code_id: [u8; CODE_ID_LEN],
+    account_fingerprint: [u8; ACCOUNT_FINGERPRINT_LEN],
+    forget_after: i64,
+}
+
+impl AcceptedReset {
+    pub(crate) fn new(
+        issued_at: i64,
+        expires_at: i64,
+        code_id: [u8; CODE_ID_LEN],
+        account_fingerprint: [u8; ACCOUNT_FINGERPRINT_LEN],
+        forget_after: i64,
+    ) -> Self {
+        AcceptedReset {
+            issued_at,
+            expires_at,
+            code_id,
+            account_fingerprint,
+            forget_after,
+        }
+    }
+
+    /// The code's identifier: its 16-byte SIV tag, unique per code (§9.7).
+    pub fn code_id(&self) -> &[u8; CODE_ID_LEN] {
+        &self.code_id
+    }
+
+    /// The account's fingerprint (§9.7): what the replay ledger stores instead of names.
+    pub fn account_fingerprint(&self) -> &[u8; ACCOUNT_FINGERPRINT_LEN] {
+        &self.account_fingerprint
+    }
+
+    /// From this time on (unix seconds) no code issued at or before this one's issue time can
+    /// open on this machine (issue time + the machine policy's lifetime and clock skew), so a
+    /// replay ledger may forget it.
+    pub fn forget_after(&self) -> i64 {
+        self.forget_after
+    }
+}
+
+impl fmt::Debug for AcceptedReset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AcceptedReset")
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("forget_after", &self.forget_after)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ResetCode {
@@ -69,6 +123,13 @@ impl ResetCode {
     /// The key generation the code was sealed for.
     pub fn epoch(&self) -> u16 {
         code_text::header_epoch(&self.payload)
+    }
+
+    /// The code's identifier for the replay ledger: its SIV tag (§9.7).
+    pub(crate) fn code_id(&self) -> [u8; CODE_ID_LEN] {
+        let mut id = [0u8; CODE_ID_LEN];
+        id.copy_from_slice(&self.payload[2..2 + SIV_TAG_LEN]);
+        id
     }
 
     /// Seals a reset code (the server side, after the machine key is derived).
