@@ -14,7 +14,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use offline_reset::code_text::{self, IDENTIFICATION_CODE_LAYOUT, RESET_CODE_LAYOUT};
 use offline_reset::key_schedule::PROTOCOL_LABEL;
 use offline_reset::primitives::{
-    ecdh, ecdh_reference, hkdf_expand, hkdf_extract, OsRng, PublicPoint, SecretScalar, SivKey,
+    ecdh, hkdf_expand, hkdf_extract, OsRng, PublicPoint, SecretScalar, SivKey,
     SCALAR_LEN,
 };
 use offline_reset::{
@@ -219,10 +219,6 @@ fn primitives(c: &mut Criterion) {
     // Variable-base scalar multiplication: the ECDH shared x-coordinate.
     g.bench_function("ecdh", |b| {
         b.iter(|| ecdh(black_box(&server), black_box(&machine_point)).expect("ecdh"))
-    });
-    // p256's own scalar multiplication, for comparison with the library's (`scalar_mul`).
-    g.bench_function("ecdh_p256_reference", |b| {
-        b.iter(|| ecdh_reference(black_box(&server), black_box(&machine_point)))
     });
     // Fixed-base scalar multiplication (a public key from a secret).
     g.bench_function("p256_base_mul", |b| {

@@ -177,21 +177,6 @@ def main():
     ffi(10, 0, cap=100)
     ffi(11, 0, cap=71)
 
-    # ecdh: the vectors' key pairs in both directions, and scalars at the edges of a 4-bit
-    # window method (small ones, n - k) against the vectors' points.
-    n = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-    ks_cases = load("key_schedule.json")["cases"]
-    points = []
-    for case in ks_cases:
-        server_point = bytes.fromhex(case["server_public"])
-        machine_point = b"\x02" + bytes.fromhex(case["machine_public_x"])
-        points += [server_point, machine_point]
-        add("ecdh", bytes.fromhex(case["server_secret"]) + machine_point)
-        add("ecdh", bytes.fromhex(case["machine_secret"]) + server_point)
-    for k in (1, 2, 3, 15, 16, 17, 255, 256):
-        for scalar in (k, n - k):
-            add("ecdh", scalar.to_bytes(32, "big") + points[0])
-
     for target, items in sorted(seeds.items()):
         folder = CORPUS / target
         folder.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,6 @@ mod policy;
 pub mod primitives;
 mod replay_ledger;
 mod reset_code;
-mod scalar_mul;
 mod server_key_ring;
 
 pub use account::{default_offline_domain, Account, MAX_NAME_BYTES, MAX_PASSWORD_BYTES};
