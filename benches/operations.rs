@@ -14,8 +14,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use offline_reset::code_text::{self, IDENTIFICATION_CODE_LAYOUT, RESET_CODE_LAYOUT};
 use offline_reset::key_schedule::PROTOCOL_LABEL;
 use offline_reset::primitives::{
-    ecdh, hkdf_expand, hkdf_extract, OsRng, PublicPoint, SecretScalar, SivKey,
-    SCALAR_LEN,
+    ecdh, hkdf_expand, hkdf_extract, OsRng, PublicPoint, SecretScalar, SivKey, SCALAR_LEN,
 };
 use offline_reset::{
     Account, DeploymentPackage, IdentificationCode, Machine, Policy, ResetCode, ServerKeyRing,

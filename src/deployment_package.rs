@@ -6,7 +6,7 @@ use data_encoding::{DecodeKind, Encoding, Specification};
 use crate::code_text::{ALPHABET, MAX_EPOCH};
 use crate::envelope::{self, Kind, Reader};
 use crate::error::{Error, Result};
-use crate::policy::Policy;
+use crate::policy::{Policy, POLICY_LEN};
 use crate::primitives::{PublicPoint, COMPRESSED_POINT_LEN};
 
 /// Everything a machine needs to enroll. Public: contains no secret.
@@ -42,7 +42,7 @@ impl DeploymentPackage {
 
     /// The package as text (Crockford base32 of a plain envelope of kind 3).
     pub fn to_text(&self) -> String {
-        let mut body = [0u8; 2 + COMPRESSED_POINT_LEN + 4];
+        let mut body = [0u8; 2 + COMPRESSED_POINT_LEN + POLICY_LEN];
         body[..2].copy_from_slice(&self.epoch.to_be_bytes());
         body[2..2 + COMPRESSED_POINT_LEN].copy_from_slice(&self.server_public.to_compressed());
         body[2 + COMPRESSED_POINT_LEN..].copy_from_slice(&self.policy.to_bytes());
@@ -73,7 +73,7 @@ impl DeploymentPackage {
             return Err(Error::MalformedInput);
         }
         let server_public = PublicPoint::from_compressed(reader.take(COMPRESSED_POINT_LEN)?)?;
-        let policy = Policy::from_bytes(reader.take(4)?)?;
+        let policy = Policy::from_bytes(&reader.array()?)?;
         reader.finish()?;
         Ok(DeploymentPackage::new(epoch, server_public, policy))
     }

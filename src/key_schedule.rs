@@ -1,14 +1,18 @@
 //! The per-machine key, derived HPKE-style (RFC 9180 §4) from the ECDH secret, binding the
-//! protocol version, the epoch and both public keys. See `docs/PROTOCOL.md` §4.
+//! protocol version, the epoch and both public keys (`docs/PROTOCOL.md` §4), and the password
+//! binding (§5).
 //!
 //! Public only for the test vectors and benchmarks; not part of the stable API.
 
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::error::Result;
+use crate::account::Account;
+use crate::error::{Error, Result};
+use crate::policy::PasswordCost;
 use crate::primitives::{
     ecdh, hkdf_expand, hkdf_extract, PublicPoint, SecretScalar, SivKey, COMPRESSED_POINT_LEN,
-    SCALAR_LEN, SIV_KEY_LEN,
+    SCALAR_LEN,
 };
 
 /// Prefix of every label: names the protocol and its version, like RFC 9180's "HPKE-v1".
@@ -41,7 +45,7 @@ pub(crate) fn machine_key(
     epoch: u16,
     server_public: &[u8; COMPRESSED_POINT_LEN],
     machine_public_x: &[u8; SCALAR_LEN],
-) -> Result<SivKey> {
+) -> Result<Box<SivKey>> {
     let shared = ecdh(our_secret, their_public)?;
     derive_machine_key(&shared, epoch, server_public, machine_public_x)
 }
@@ -52,14 +56,74 @@ pub fn derive_machine_key(
     epoch: u16,
     server_public: &[u8; COMPRESSED_POINT_LEN],
     machine_public_x: &[u8; SCALAR_LEN],
-) -> Result<SivKey> {
+) -> Result<Box<SivKey>> {
     let prk = labeled_extract(b"", b"shared_secret", shared_x);
-    let mut key = Zeroizing::new([0u8; SIV_KEY_LEN]);
+    // Expanded straight into its heap home: no copy of the key is left behind.
+    let mut key = SivKey::boxed_zero();
     labeled_expand(
         prk.as_ref(),
         b"machine_key",
         [&epoch.to_be_bytes(), server_public, machine_public_x],
-        key.as_mut(),
+        key.as_mut_bytes(),
     )?;
-    Ok(SivKey::from_array(*key))
+    Ok(key)
+}
+
+/// Label in front of the password binding's salt input.
+pub const PASSWORD_SALT_LABEL: &[u8] = b"offline-reset-v1 password";
+/// Length of the password binding (the Argon2id output).
+pub const PASSWORD_BINDING_LEN: usize = 32;
+
+/// The salt of the password binding (docs/PROTOCOL.md §5): SHA-256 over a label, the epoch, the
+/// machine public key and the length-prefixed normalized account, so that no two machines,
+/// epochs or accounts share a salt.
+pub fn password_salt(
+    epoch: u16,
+    machine_public_x: &[u8; SCALAR_LEN],
+    account: &Account,
+) -> [u8; 32] {
+    let domain = account.domain_bytes();
+    let username = account.username_bytes();
+    Sha256::new()
+        .chain_update(PASSWORD_SALT_LABEL)
+        .chain_update(epoch.to_be_bytes())
+        .chain_update(machine_public_x)
+        .chain_update((domain.len() as u16).to_be_bytes())
+        .chain_update(domain)
+        .chain_update((username.len() as u16).to_be_bytes())
+        .chain_update(username)
+        .finalize()
+        .into()
+}
+
+/// The password binding: Argon2id (RFC 9106, version 0x13) of the new password's exact UTF-8
+/// bytes with [`password_salt`], the generation's cost, no secret and no associated data,
+/// 32 bytes out. It replaces the password in the reset code's associated data, so each guess
+/// of the password costs one Argon2id run.
+///
+/// The Argon2 memory is allocated here and wiped before it is freed (the crate's own
+/// allocation is freed without wiping).
+pub fn password_binding(
+    cost: PasswordCost,
+    epoch: u16,
+    machine_public_x: &[u8; SCALAR_LEN],
+    account: &Account,
+    new_password: &[u8],
+) -> Result<Zeroizing<[u8; PASSWORD_BINDING_LEN]>> {
+    use argon2::{Algorithm, Argon2, Block, Params, Version};
+    let params = Params::new(
+        cost.memory_kib(),
+        cost.iterations(),
+        cost.parallelism(),
+        Some(PASSWORD_BINDING_LEN),
+    )
+    .map_err(|_| Error::InvalidPolicy)?;
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let salt = password_salt(epoch, machine_public_x, account);
+    let mut memory = Zeroizing::new(vec![Block::new(); params.block_count()]);
+    let mut out = Zeroizing::new([0u8; PASSWORD_BINDING_LEN]);
+    argon2
+        .hash_password_into_with_memory(new_password, &salt, out.as_mut(), memory.as_mut_slice())
+        .map_err(|_| Error::InvalidPassword)?;
+    Ok(out)
 }

@@ -4,6 +4,7 @@
 use core::fmt;
 
 use rand_core::TryCryptoRng;
+use zeroize::Zeroizing;
 
 use crate::account::{check_password, Account};
 use crate::code_text::MAX_EPOCH;
@@ -12,7 +13,7 @@ use crate::envelope::{self, Kind, Reader, WrappingKey};
 use crate::error::{Error, Result};
 use crate::identification_code::IdentificationCode;
 use crate::key_schedule;
-use crate::policy::Policy;
+use crate::policy::{Policy, POLICY_LEN};
 use crate::primitives::{
     OsRng, PublicPoint, SecretScalar, SivKey, COMPRESSED_POINT_LEN, SCALAR_LEN, SIV_KEY_LEN,
 };
@@ -28,7 +29,8 @@ pub struct Machine {
     server_public: [u8; COMPRESSED_POINT_LEN],
     policy: Policy,
     machine_public_x: [u8; SCALAR_LEN],
-    machine_key: SivKey,
+    /// Boxed so that moving or cloning a `Machine` never copies the key through the stack.
+    machine_key: Box<SivKey>,
 }
 
 impl Machine {
@@ -92,13 +94,17 @@ impl Machine {
     }
 
     /// Checks a reset code offline for this account and new password at time `now` (unix
-    /// seconds). On success the login integration may update the cached credentials of that
-    /// account, and only of an account already cached on this machine.
+    /// seconds), without recording it: prefer
+    /// [`Machine::redeem_reset_code`](crate::Machine::redeem_reset_code), which also records it
+    /// in the replay ledger so that it works once (docs/PROTOCOL.md §12.3).
     ///
     /// Checks run in this order: the password's limits; the code's epoch
-    /// ([`Error::KeyRotated`]); authentication ([`Error::Rejected`], which does not say whether
-    /// the machine, username, domain or password is wrong); then time ([`Error::NotYetValid`],
-    /// [`Error::Expired`]). The lifetime used is the smaller of the code's and the policy's.
+    /// ([`Error::CodeBeforeRotation`] for an older one: request a new code;
+    /// [`Error::RedeployNeeded`] for a newer one: redeploy); the password binding (one Argon2id
+    /// run at the deployed cost); authentication ([`Error::Rejected`], which does not say
+    /// whether the machine, username, domain or password is wrong); then time
+    /// ([`Error::NotYetValid`], [`Error::Expired`]). The lifetime used is the smaller of the
+    /// code's and the policy's.
     pub fn open_reset_code(
         &self,
         code: &ResetCode,
@@ -107,18 +113,28 @@ impl Machine {
         now: i64,
     ) -> Result<AcceptedReset> {
         check_password(new_password)?;
-        if code.epoch() != self.epoch {
-            return Err(Error::KeyRotated {
-                code_epoch: code.epoch(),
-                current_epoch: self.epoch,
+        let code_epoch = code.epoch();
+        if code_epoch < self.epoch {
+            return Err(Error::CodeBeforeRotation {
+                code_epoch,
+                machine_epoch: self.epoch,
             });
         }
-        let (issue_minute, code_lifetime) = code.open(
-            &self.machine_key,
+        if code_epoch > self.epoch {
+            return Err(Error::RedeployNeeded {
+                code_epoch,
+                machine_epoch: self.epoch,
+            });
+        }
+        let binding = key_schedule::password_binding(
+            self.policy.password_cost(),
+            self.epoch,
             &self.machine_public_x,
             account,
-            new_password,
+            new_password.as_bytes(),
         )?;
+        let (issue_minute, code_lifetime) =
+            code.open(&self.machine_key, &self.machine_public_x, account, &binding)?;
         let lifetime = code_lifetime.min(self.policy.reset_code_lifetime_minutes());
         let skew = i64::from(self.policy.clock_skew_minutes()) * 60;
         let issued_at = TIME_ORIGIN_UNIX + issue_minute * 60;
@@ -141,9 +157,10 @@ impl Machine {
         ))
     }
 
-    /// The machine state as bytes, plain or wrapped under `wrapping`.
-    pub fn export(&self, wrapping: Option<&WrappingKey>) -> Result<Vec<u8>> {
-        let mut body = zeroize::Zeroizing::new([0u8; MACHINE_BODY_LEN]);
+    /// The machine state as bytes, plain or wrapped under `wrapping`, in a buffer that is wiped
+    /// when dropped (a plain state holds the machine key).
+    pub fn export(&self, wrapping: Option<&WrappingKey>) -> Result<Zeroizing<Vec<u8>>> {
+        let mut body = Zeroizing::new([0u8; MACHINE_BODY_LEN]);
         let mut at = 0;
         for part in [
             &self.epoch.to_be_bytes()[..],
@@ -155,7 +172,7 @@ impl Machine {
             body[at..at + part.len()].copy_from_slice(part);
             at += part.len();
         }
-        envelope::seal(Kind::MachineState, body.as_ref(), wrapping)
+        envelope::seal(Kind::MachineState, body.as_ref(), wrapping).map(Zeroizing::new)
     }
 
     /// Reads a machine state written by [`Machine::export`].
@@ -174,10 +191,10 @@ impl Machine {
         }
         let server_public: [u8; COMPRESSED_POINT_LEN] = reader.array()?;
         PublicPoint::from_compressed(&server_public)?;
-        let policy = Policy::from_bytes(reader.take(4)?)?;
+        let policy = Policy::from_bytes(&reader.array()?)?;
         let machine_public_x: [u8; SCALAR_LEN] = reader.array()?;
         PublicPoint::from_x(&machine_public_x)?;
-        let machine_key = SivKey::from_slice(reader.take(SIV_KEY_LEN)?)?;
+        let machine_key = SivKey::boxed_from_slice(reader.take(SIV_KEY_LEN)?)?;
         reader.finish()?;
         Ok(Machine {
             epoch,
@@ -189,7 +206,7 @@ impl Machine {
     }
 }
 
-const MACHINE_BODY_LEN: usize = 2 + COMPRESSED_POINT_LEN + 4 + SCALAR_LEN + SIV_KEY_LEN;
+const MACHINE_BODY_LEN: usize = 2 + COMPRESSED_POINT_LEN + POLICY_LEN + SCALAR_LEN + SIV_KEY_LEN;
 
 impl fmt::Debug for Machine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

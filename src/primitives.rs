@@ -176,8 +176,24 @@ impl SivKey {
         Ok(SivKey(bytes))
     }
 
-    pub(crate) fn from_array(bytes: [u8; SIV_KEY_LEN]) -> Self {
-        SivKey(bytes)
+    /// A zero key on the heap, to be filled in place: keys built this way are never copied
+    /// through the stack, and moving the box moves only a pointer.
+    pub(crate) fn boxed_zero() -> Box<Self> {
+        Box::new(SivKey([0u8; SIV_KEY_LEN]))
+    }
+
+    /// A key on the heap from exactly 64 bytes, copied straight into place.
+    pub(crate) fn boxed_from_slice(bytes: &[u8]) -> Result<Box<Self>> {
+        if bytes.len() != SIV_KEY_LEN {
+            return Err(Error::InvalidKeyMaterial);
+        }
+        let mut key = Self::boxed_zero();
+        key.0.copy_from_slice(bytes);
+        Ok(key)
+    }
+
+    pub(crate) fn as_mut_bytes(&mut self) -> &mut [u8; SIV_KEY_LEN] {
+        &mut self.0
     }
 
     /// The raw key (for test vectors and the wrapped formats).

@@ -6,6 +6,7 @@ use core::fmt;
 use crate::account::Account;
 use crate::code_text::{self, Layout};
 use crate::error::{Error, Result};
+use crate::key_schedule::PASSWORD_BINDING_LEN;
 use crate::primitives::{SivKey, SCALAR_LEN, SIV_TAG_LEN};
 
 /// Sealed plaintext: issue minute (26 bits) and lifetime in minutes (14 bits), big-endian.
@@ -132,21 +133,25 @@ impl ResetCode {
         id
     }
 
+    /// The issue minute for `now`, or [`Error::TimeOutOfRange`] (§7.1 step 4).
+    pub(crate) fn check_issue_time(now: i64) -> Result<i64> {
+        now.checked_sub(TIME_ORIGIN_UNIX)
+            .map(|s| s.div_euclid(60))
+            .filter(|m| (0..=MAX_ISSUE_MINUTE).contains(m))
+            .ok_or(Error::TimeOutOfRange)
+    }
+
     /// Seals a reset code (the server side, after the machine key is derived).
     pub(crate) fn seal(
         key: &SivKey,
         epoch: u16,
         machine_public_x: &[u8; SCALAR_LEN],
         account: &Account,
-        new_password: &str,
+        password_binding: &[u8; PASSWORD_BINDING_LEN],
         now: i64,
         lifetime_minutes: u16,
     ) -> Result<Self> {
-        let issue_minute = now
-            .checked_sub(TIME_ORIGIN_UNIX)
-            .map(|s| s.div_euclid(60))
-            .filter(|m| (0..=MAX_ISSUE_MINUTE).contains(m))
-            .ok_or(Error::TimeOutOfRange)?;
+        let issue_minute = Self::check_issue_time(now)?;
         let packed = ((issue_minute as u64) << 14) | lifetime_minutes as u64;
         let mut payload = [0u8; PAYLOAD_LEN];
         payload[..2].copy_from_slice(&code_text::header(epoch));
@@ -154,7 +159,7 @@ impl ResetCode {
         let (tag_part, sealed) = payload[2..].split_at_mut(SIV_TAG_LEN);
         sealed.copy_from_slice(&packed.to_be_bytes()[3..]);
         let tag = key.seal_in_place(
-            &associated_data(&header, machine_public_x, account, new_password),
+            &associated_data(&header, machine_public_x, account, password_binding),
             sealed,
         )?;
         tag_part.copy_from_slice(&tag);
@@ -168,7 +173,7 @@ impl ResetCode {
         key: &SivKey,
         machine_public_x: &[u8; SCALAR_LEN],
         account: &Account,
-        new_password: &str,
+        password_binding: &[u8; PASSWORD_BINDING_LEN],
     ) -> Result<(i64, u16)> {
         let header = [self.payload[0], self.payload[1]];
         let tag: [u8; SIV_TAG_LEN] = self.payload[2..2 + SIV_TAG_LEN]
@@ -177,7 +182,7 @@ impl ResetCode {
         let mut sealed = [0u8; PLAINTEXT_LEN];
         sealed.copy_from_slice(&self.payload[2 + SIV_TAG_LEN..]);
         key.open_in_place(
-            &associated_data(&header, machine_public_x, account, new_password),
+            &associated_data(&header, machine_public_x, account, password_binding),
             &mut sealed,
             &tag,
         )?;
@@ -189,12 +194,13 @@ impl ResetCode {
 }
 
 /// The SIV associated-data vector (RFC 5297 S2V, one component each): everything the code is
-/// bound to, the new password included, so a wrong one fails authentication.
+/// bound to, the new password's Argon2id binding included, so a wrong password fails
+/// authentication and every guess costs one Argon2id run.
 fn associated_data<'a>(
     header: &'a [u8; 2],
     machine_public_x: &'a [u8; SCALAR_LEN],
     account: &'a Account,
-    new_password: &'a str,
+    password_binding: &'a [u8; PASSWORD_BINDING_LEN],
 ) -> [&'a [u8]; 6] {
     [
         AD_LABEL,
@@ -202,7 +208,7 @@ fn associated_data<'a>(
         machine_public_x,
         account.domain_bytes(),
         account.username_bytes(),
-        new_password.as_bytes(),
+        password_binding,
     ]
 }
 

@@ -15,7 +15,7 @@ use crate::envelope::{self, Kind, Reader, WrappingKey};
 use crate::error::{Error, Result};
 use crate::identification_code::IdentificationCode;
 use crate::key_schedule;
-use crate::policy::Policy;
+use crate::policy::{PasswordCost, Policy, POLICY_LEN};
 use crate::primitives::{OsRng, PublicPoint, SecretScalar, COMPRESSED_POINT_LEN, SCALAR_LEN};
 use crate::reset_code::ResetCode;
 
@@ -26,10 +26,34 @@ pub const MAX_GENERATIONS: usize = 16;
 #[derive(Clone)]
 struct Generation {
     epoch: u16,
-    secret: SecretScalar,
+    /// Boxed so that growing or shrinking the ring moves a pointer, never the secret.
+    secret: Box<SecretScalar>,
     public: [u8; COMPRESSED_POINT_LEN],
+    /// Fixed when the generation is made: machines of this epoch were deployed with it.
+    password_cost: PasswordCost,
     /// `None` for the current generation.
-    retired_at: Option<i64>,
+    retired: Option<Retirement>,
+}
+
+/// When a generation was retired and how long after that it may still seal. The window can only
+/// shrink (a lower grace period applies to it too); raising the grace period never brings a
+/// retired key back.
+#[derive(Clone, Copy)]
+struct Retirement {
+    at: i64,
+    grace_seconds: u32,
+}
+
+impl Retirement {
+    fn usable_at(&self, now: i64) -> bool {
+        now < self.at.saturating_add(i64::from(self.grace_seconds))
+    }
+}
+
+impl Generation {
+    fn usable_at(&self, now: i64) -> bool {
+        self.retired.is_none_or(|r| r.usable_at(now))
+    }
 }
 
 /// The server key ring. `Send + Sync`: sealing takes `&self`; rotating needs `&mut self`.
@@ -42,11 +66,12 @@ pub struct ServerKeyRing {
 }
 
 impl ServerKeyRing {
-    /// A new key ring at epoch 1 with a fresh key pair from `rng`. Retired generations are
-    /// dropped at rotation until [`ServerKeyRing::set_retired_grace_seconds`] says otherwise.
+    /// A new key ring at epoch 1 with a fresh key pair from `rng`. The first generation's
+    /// password cost is the policy's. Retired generations are dropped at rotation until
+    /// [`ServerKeyRing::set_retired_grace_seconds`] says otherwise.
     pub fn generate<R: TryCryptoRng + ?Sized>(policy: Policy, rng: &mut R) -> Result<Self> {
-        let secret = SecretScalar::generate(rng)?;
-        Ok(Self::from_secret(policy, 1, secret))
+        let secret = Box::new(SecretScalar::generate(rng)?);
+        Ok(Self::from_boxed_secret(policy, 1, secret))
     }
 
     /// [`ServerKeyRing::generate`] with the operating system's random number generator.
@@ -57,24 +82,35 @@ impl ServerKeyRing {
     /// A key ring whose current generation has a given secret (test vectors fix it).
     #[doc(hidden)]
     pub fn from_secret(policy: Policy, epoch: u16, secret: SecretScalar) -> Self {
+        Self::from_boxed_secret(policy, epoch, Box::new(secret))
+    }
+
+    fn from_boxed_secret(policy: Policy, epoch: u16, secret: Box<SecretScalar>) -> Self {
+        let mut generations = Vec::with_capacity(MAX_GENERATIONS + 1);
+        generations.push(Generation {
+            epoch,
+            public: secret.public_compressed(),
+            secret,
+            password_cost: policy.password_cost(),
+            retired: None,
+        });
         ServerKeyRing {
             policy,
             retired_grace_seconds: 0,
-            generations: vec![Generation {
-                epoch,
-                public: secret.public_compressed(),
-                secret,
-                retired_at: None,
-            }],
+            generations,
         }
     }
 
-    /// Makes a new generation current, retiring the previous one at `now` (unix seconds).
-    /// Returns the new epoch. Codes for retired generations are refused with
-    /// [`Error::KeyRotated`] once their grace period is over (immediately by default).
+    /// Makes a new generation current, retiring the previous one at `now` (unix seconds), and
+    /// returns the new epoch. The new generation takes the policy's password cost. Codes for
+    /// retired generations are refused with [`Error::KeyRotated`] once their grace period is
+    /// over (immediately by default); generations past it are erased.
     pub fn rotate<R: TryCryptoRng + ?Sized>(&mut self, now: i64, rng: &mut R) -> Result<u16> {
-        let secret = SecretScalar::generate(rng)?;
-        self.rotate_to_secret(now, secret)
+        if self.current_epoch() >= MAX_EPOCH {
+            return Err(Error::EpochsExhausted);
+        }
+        let secret = Box::new(SecretScalar::generate(rng)?);
+        self.rotate_to_boxed_secret(now, secret)
     }
 
     /// [`ServerKeyRing::rotate`] with the operating system's random number generator.
@@ -84,42 +120,60 @@ impl ServerKeyRing {
 
     #[doc(hidden)]
     pub fn rotate_to_secret(&mut self, now: i64, secret: SecretScalar) -> Result<u16> {
+        self.rotate_to_boxed_secret(now, Box::new(secret))
+    }
+
+    fn rotate_to_boxed_secret(&mut self, now: i64, secret: Box<SecretScalar>) -> Result<u16> {
         let current = self.current_epoch();
         if current >= MAX_EPOCH {
             return Err(Error::EpochsExhausted);
         }
         let epoch = current + 1;
+        let grace_seconds = self.retired_grace_seconds;
         if let Some(last) = self.generations.last_mut() {
-            last.retired_at = Some(now);
+            last.retired = Some(Retirement {
+                at: now,
+                grace_seconds,
+            });
         }
         self.generations.push(Generation {
             epoch,
             public: secret.public_compressed(),
             secret,
-            retired_at: None,
+            password_cost: self.policy.password_cost(),
+            retired: None,
         });
-        self.drop_expired(now);
+        self.prune(now);
         Ok(epoch)
     }
 
-    /// Drops retired generations whose grace period has ended, and the oldest beyond
-    /// [`MAX_GENERATIONS`].
-    fn drop_expired(&mut self, now: i64) {
-        let grace = i64::from(self.retired_grace_seconds);
-        self.generations
-            .retain(|g| g.retired_at.is_none_or(|at| now < at.saturating_add(grace)));
+    /// Erases retired generations whose grace period has ended at `now`, and the oldest beyond
+    /// [`MAX_GENERATIONS`]. Rotation does this itself; call it to erase an expired key without
+    /// rotating.
+    pub fn prune(&mut self, now: i64) {
+        self.generations.retain(|g| g.usable_at(now));
         let excess = self.generations.len().saturating_sub(MAX_GENERATIONS);
         self.generations.drain(..excess);
     }
 
-    /// How long a retired generation still seals codes after rotation (0: not at all).
+    /// How long a generation retired from now on still seals codes after rotation (0: not at
+    /// all).
     pub fn retired_grace_seconds(&self) -> u32 {
         self.retired_grace_seconds
     }
 
-    /// Sets the retired-generation grace period; applies to generations already retired too.
+    /// Sets the grace period for generations retired from now on. A lower value also shortens
+    /// the windows of generations already retired (one whose window becomes 0 is erased at
+    /// once); a higher value never lengthens them, so a retired key never comes back.
     pub fn set_retired_grace_seconds(&mut self, seconds: u32) {
         self.retired_grace_seconds = seconds;
+        for g in &mut self.generations {
+            if let Some(r) = g.retired.as_mut() {
+                r.grace_seconds = r.grace_seconds.min(seconds);
+            }
+        }
+        self.generations
+            .retain(|g| g.retired.is_none_or(|r| r.grace_seconds > 0));
     }
 
     /// The current epoch.
@@ -127,14 +181,25 @@ impl ServerKeyRing {
         self.generations.last().map_or(0, |g| g.epoch)
     }
 
-    /// The policy deployed to machines and used for reset-code lifetimes.
+    /// The policy: lifetime and clock skew apply to sealing now and to the next deployment
+    /// package; its password cost applies to generations made from now on.
     pub fn policy(&self) -> Policy {
         self.policy
     }
 
-    /// Changes the policy. Machines learn it only from a new deployment package.
+    /// Changes the policy. Machines learn the lifetime and skew only from a new deployment
+    /// package; the password cost takes effect at the next rotation (each generation keeps the
+    /// cost its machines were deployed with).
     pub fn set_policy(&mut self, policy: Policy) {
         self.policy = policy;
+    }
+
+    /// The password cost of the generation for `epoch`, if the ring holds it.
+    pub fn password_cost(&self, epoch: u16) -> Option<PasswordCost> {
+        self.generations
+            .iter()
+            .find(|g| g.epoch == epoch)
+            .map(|g| g.password_cost)
     }
 
     /// The epochs the ring holds, oldest first (the last is current).
@@ -146,16 +211,21 @@ impl ServerKeyRing {
         self.generations.last().ok_or(Error::MalformedInput)
     }
 
-    /// The deployment package for the current generation.
+    /// The deployment package for the current generation: its epoch, public key and password
+    /// cost, with the policy's lifetime and clock skew.
     pub fn deployment_package(&self) -> Result<DeploymentPackage> {
         let current = self.current()?;
         let public = PublicPoint::from_compressed(&current.public)?;
-        Ok(DeploymentPackage::new(current.epoch, public, self.policy))
+        Ok(DeploymentPackage::new(
+            current.epoch,
+            public,
+            self.policy.with_password_cost(current.password_cost),
+        ))
     }
 
     /// Seals a reset code for the machine named by `identification_code`, for `account` and
-    /// `new_password`, issued at `now` (unix seconds) with the policy's lifetime. Allocates
-    /// nothing.
+    /// `new_password`, issued at `now` (unix seconds) with the policy's lifetime. Costs one
+    /// Argon2id run at the generation's password cost (its memory is the only allocation).
     ///
     /// # Errors
     /// [`Error::InvalidPassword`]; [`Error::KeyRotated`] when the code's epoch is not held or its
@@ -170,18 +240,18 @@ impl ServerKeyRing {
     ) -> Result<ResetCode> {
         check_password(new_password)?;
         let epoch = identification_code.epoch();
-        let grace = i64::from(self.retired_grace_seconds);
         let generation = self
             .generations
             .iter()
             .find(|g| g.epoch == epoch)
-            .filter(|g| g.retired_at.is_none_or(|at| now < at.saturating_add(grace)))
+            .filter(|g| g.usable_at(now))
             .ok_or(Error::KeyRotated {
                 code_epoch: epoch,
                 current_epoch: self.current_epoch(),
             })?;
         let machine_public_x = identification_code.machine_public_x();
         let machine_public = PublicPoint::from_x(machine_public_x)?;
+        ResetCode::check_issue_time(now)?;
         let key = key_schedule::machine_key(
             &generation.secret,
             &machine_public,
@@ -189,72 +259,99 @@ impl ServerKeyRing {
             &generation.public,
             machine_public_x,
         )?;
+        let binding = key_schedule::password_binding(
+            generation.password_cost,
+            epoch,
+            machine_public_x,
+            account,
+            new_password.as_bytes(),
+        )?;
         ResetCode::seal(
             &key,
             epoch,
             machine_public_x,
             account,
-            new_password,
+            &binding,
             now,
             self.policy.reset_code_lifetime_minutes(),
         )
     }
 
-    /// The key ring as bytes, plain or wrapped under `wrapping`. Plain exports hold the secret
-    /// keys in the clear: store them only where the platform protects them.
-    pub fn export(&self, wrapping: Option<&WrappingKey>) -> Result<Vec<u8>> {
+    /// The key ring as bytes, plain or wrapped under `wrapping`, in a buffer that is wiped when
+    /// dropped. Plain exports hold the secret keys in the clear: store them only where the
+    /// platform protects them.
+    pub fn export(&self, wrapping: Option<&WrappingKey>) -> Result<Zeroizing<Vec<u8>>> {
         let mut body = Zeroizing::new(Vec::with_capacity(
-            10 + self.generations.len() * GENERATION_LEN,
+            HEADER_LEN + self.generations.len() * GENERATION_LEN,
         ));
         body.extend_from_slice(&self.policy.to_bytes());
         body.extend_from_slice(&self.retired_grace_seconds.to_be_bytes());
         body.extend_from_slice(&(self.generations.len() as u16).to_be_bytes());
         for g in &self.generations {
             body.extend_from_slice(&g.epoch.to_be_bytes());
-            body.push(u8::from(g.retired_at.is_some()));
-            body.extend_from_slice(&g.retired_at.unwrap_or(0).to_be_bytes());
+            body.push(u8::from(g.retired.is_some()));
+            let retired = g.retired.unwrap_or(Retirement {
+                at: 0,
+                grace_seconds: 0,
+            });
+            body.extend_from_slice(&retired.at.to_be_bytes());
+            body.extend_from_slice(&retired.grace_seconds.to_be_bytes());
+            body.extend_from_slice(&g.password_cost.to_bytes());
             body.extend_from_slice(g.secret.to_bytes().as_ref());
         }
-        envelope::seal(Kind::ServerKeyRing, &body, wrapping)
+        envelope::seal(Kind::ServerKeyRing, &body, wrapping).map(Zeroizing::new)
     }
 
     /// Reads a key ring written by [`ServerKeyRing::export`]. Epochs must ascend, exactly the
-    /// last generation must be current, and every secret must be a valid P-256 scalar.
+    /// last generation must be current, every retired one must have a grace window, and every
+    /// secret must be a valid P-256 scalar.
     ///
     /// # Errors
     /// As [`Machine::import`](crate::Machine::import).
     pub fn import(bytes: &[u8], wrapping: Option<&WrappingKey>) -> Result<Self> {
         let body = envelope::open(Kind::ServerKeyRing, bytes, wrapping)?;
         let mut reader = Reader(&body);
-        let policy = Policy::from_bytes(reader.take(4)?)?;
+        let policy = Policy::from_bytes(&reader.array()?)?;
         let retired_grace_seconds = reader.u32()?;
         let count = usize::from(reader.u16()?);
         if count == 0 || count > MAX_GENERATIONS {
             return Err(Error::MalformedInput);
         }
-        let mut generations = Vec::with_capacity(count);
+        let mut generations: Vec<Generation> = Vec::with_capacity(MAX_GENERATIONS + 1);
         for index in 0..count {
             // Each field is checked as it is read, in order (docs/PROTOCOL.md §9.4).
             let epoch = reader.u16()?;
-            let ascending = generations
-                .last()
-                .is_none_or(|g: &Generation| g.epoch < epoch);
+            let ascending = generations.last().is_none_or(|g| g.epoch < epoch);
             if epoch == 0 || epoch > MAX_EPOCH || !ascending {
                 return Err(Error::MalformedInput);
             }
-            let is_last = index + 1 == count;
-            if reader.u8()? != u8::from(!is_last) {
+            let is_current = index + 1 == count;
+            if reader.u8()? != u8::from(!is_current) {
                 return Err(Error::MalformedInput);
             }
-            let retired_at = reader.i64()?;
-            let retired_at = (!is_last).then_some(retired_at);
+            let at = reader.i64()?;
+            let grace_seconds = reader.u32()?;
+            let retired = if is_current {
+                if at != 0 || grace_seconds != 0 {
+                    return Err(Error::MalformedInput);
+                }
+                None
+            } else {
+                if grace_seconds == 0 {
+                    return Err(Error::MalformedInput);
+                }
+                Some(Retirement { at, grace_seconds })
+            };
+            let password_cost = PasswordCost::from_bytes(&reader.array()?)?;
+            // Read straight into the box: no copy of the scalar bytes outlives this call.
             let secret_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
-            let secret = SecretScalar::from_bytes(&secret_bytes)?;
+            let secret = Box::new(SecretScalar::from_bytes(&secret_bytes)?);
             generations.push(Generation {
                 epoch,
                 public: secret.public_compressed(),
                 secret,
-                retired_at,
+                password_cost,
+                retired,
             });
         }
         reader.finish()?;
@@ -266,7 +363,10 @@ impl ServerKeyRing {
     }
 }
 
-const GENERATION_LEN: usize = 2 + 1 + 8 + SCALAR_LEN;
+/// Policy, grace period and count.
+const HEADER_LEN: usize = POLICY_LEN + 4 + 2;
+/// Epoch, retired flag, retired at, grace window, password cost, secret.
+const GENERATION_LEN: usize = 2 + 1 + 8 + 4 + 12 + SCALAR_LEN;
 
 impl fmt::Debug for ServerKeyRing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -226,3 +226,27 @@ pub extern "C" fn olr_machine_import(
         })
     }
 }
+
+/// Writes the Argon2id password cost from the deployment package (ABI 1.1): every open costs
+/// one Argon2id run at this cost.
+#[no_mangle]
+pub extern "C" fn olr_machine_password_cost(
+    machine: *const olr_machine,
+    out_memory_kib: *mut u32,
+    out_iterations: *mut u32,
+    out_parallelism: *mut u32,
+) -> olr_status {
+    ffi_boundary! {
+        let machine = ptr::handle(machine)?;
+        let outs = (
+            Out::new(out_memory_kib)?,
+            Out::new(out_iterations)?,
+            Out::new(out_parallelism)?,
+        );
+        let cost = machine.machine.policy().password_cost();
+        outs.0.write(cost.memory_kib());
+        outs.1.write(cost.iterations());
+        outs.2.write(cost.parallelism());
+        Ok(())
+    }
+}

@@ -63,6 +63,9 @@ pub(crate) fn wrapping_key(ptr: *const u8, len: usize) -> Result<Option<Wrapping
     if ptr.is_null() {
         return if len == 0 { Ok(None) } else { Err(NULL) };
     }
+    if len > OLR_MAX_INPUT_LEN {
+        return Err(Fail::Status(olr_status::OLR_INVALID_LENGTH));
+    }
     if len != WRAPPING_KEY_LEN {
         return Err(crate::Error::InvalidKeyMaterial.into());
     }
@@ -168,29 +171,26 @@ pub(crate) fn into_handle<T>(out: Out<*mut T>, value: T) {
     out.write(Box::into_raw(Box::new(value)));
 }
 
-/// The `olr_error_details *details` parameter: zeroed when the call starts, filled when the body
-/// fails.
+/// The `olr_error_details *details` parameter: written once, after the body has read every
+/// input (all zero on success), so a details struct that overlaps an input cannot change the
+/// result.
 pub(crate) struct Details(OptionalOut<olr_error_details>);
 
 impl Details {
     pub(crate) fn new(ptr: *mut olr_error_details) -> Self {
-        OptionalOut::new(ptr).write(olr_error_details::default());
         Details(OptionalOut::new(ptr))
     }
 
-    /// Runs `body`, recording its failure's details.
+    /// Runs `body`, then writes the details of its failure (or zeros).
     pub(crate) fn record(self, body: impl FnOnce() -> Result<(), Fail>) -> Result<(), Fail> {
         let result = body();
-        if let Err(fail) = result {
-            self.0.write(olr_error_details::of(Some(fail)));
-        }
+        self.0.write(olr_error_details::of(result.err()));
         result
     }
 }
 
 /// Secret bytes (plain exports) leave through here and are wiped afterwards.
-pub(crate) fn write_secret(out: OutBuf, data: Vec<u8>) -> Result<(), Fail> {
-    let data = Zeroizing::new(data);
+pub(crate) fn write_secret(out: OutBuf, data: Zeroizing<Vec<u8>>) -> Result<(), Fail> {
     out.write(&data)
 }
 

@@ -4,7 +4,7 @@ use core::ffi::c_char;
 
 use super::ptr::{self, Details, Out, OutBuf};
 use super::status::{olr_error_details, olr_status};
-use crate::{Account, IdentificationCode, Policy, ServerKeyRing};
+use crate::{Account, IdentificationCode, PasswordCost, Policy, ServerKeyRing};
 
 /// The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
 ///
@@ -14,8 +14,9 @@ pub struct olr_server_key_ring {
     ring: ServerKeyRing,
 }
 
-/// Creates a key ring at epoch 1 with a fresh key pair from the operating system's RNG, and
-/// writes the new handle to `*out` (free it with `olr_server_key_ring_free`).
+/// Creates a key ring at epoch 1 with a fresh key pair from the operating system's RNG and the
+/// default password cost (`OLR_DEFAULT_PASSWORD_*`), and writes the new handle to `*out` (free
+/// it with `olr_server_key_ring_free`).
 ///
 /// `reset_code_lifetime_minutes` is 1 to `OLR_MAX_LIFETIME_MINUTES` and `clock_skew_minutes` 0
 /// to `OLR_MAX_CLOCK_SKEW_MINUTES`, else `OLR_INVALID_POLICY` (the defaults are
@@ -63,8 +64,9 @@ pub extern "C" fn olr_server_key_ring_rotate(
     }
 }
 
-/// Sets how long a retired generation still seals codes after rotation (0, the default: not
-/// at all); applies to generations already retired too.
+/// Sets how long a generation retired from now on still seals codes after rotation (0, the
+/// default: not at all). A lower value also shortens the windows of generations already retired
+/// (a window of 0 erases that generation at once); a higher value never lengthens them.
 #[no_mangle]
 pub extern "C" fn olr_server_key_ring_set_retired_grace_seconds(
     ring: *mut olr_server_key_ring,
@@ -89,8 +91,8 @@ pub extern "C" fn olr_server_key_ring_retired_grace_seconds(
     }
 }
 
-/// Changes the policy (limits as in `olr_server_key_ring_generate`). Machines learn it only
-/// from a new deployment package.
+/// Changes the reset-code lifetime and clock skew (limits as in `olr_server_key_ring_generate`);
+/// the password cost is kept. Machines learn them only from a new deployment package.
 #[no_mangle]
 pub extern "C" fn olr_server_key_ring_set_policy(
     ring: *mut olr_server_key_ring,
@@ -99,7 +101,9 @@ pub extern "C" fn olr_server_key_ring_set_policy(
 ) -> olr_status {
     ffi_boundary! {
         let ring = ptr::handle_mut(ring)?;
-        let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?;
+        let cost = ring.ring.policy().password_cost();
+        let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?
+            .with_password_cost(cost);
         ring.ring.set_policy(policy);
         Ok(())
     }
@@ -262,5 +266,90 @@ pub extern "C" fn olr_server_key_ring_import(
             ptr::into_handle(out, olr_server_key_ring { ring });
             Ok(())
         })
+    }
+}
+
+/// As `olr_server_key_ring_generate`, with the Argon2id password cost of the first generation
+/// (ABI 1.1): `memory_kib` from `OLR_MIN_PASSWORD_MEMORY_KIB` to `OLR_MAX_PASSWORD_MEMORY_KIB`,
+/// `iterations` from `OLR_MIN_PASSWORD_ITERATIONS` to `OLR_MAX_PASSWORD_ITERATIONS`,
+/// `parallelism` from 1 to `OLR_MAX_PASSWORD_PARALLELISM`, else `OLR_INVALID_POLICY`. Every
+/// seal and every open costs one Argon2id run at this cost.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_generate_with_password_cost(
+    reset_code_lifetime_minutes: u16,
+    clock_skew_minutes: u16,
+    memory_kib: u32,
+    iterations: u32,
+    parallelism: u32,
+    out: *mut *mut olr_server_key_ring,
+) -> olr_status {
+    ffi_boundary! {
+        let out = Out::new(out)?;
+        let cost = PasswordCost::new(memory_kib, iterations, parallelism)?;
+        let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?
+            .with_password_cost(cost);
+        let ring = ServerKeyRing::generate_with_os_rng(policy)?;
+        ptr::into_handle(out, olr_server_key_ring { ring });
+        Ok(())
+    }
+}
+
+/// Sets the password cost for generations made from now on (limits as in
+/// `olr_server_key_ring_generate_with_password_cost`); it takes effect at the next rotation,
+/// since machines of an epoch are deployed with that epoch's cost (ABI 1.1).
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_set_password_cost(
+    ring: *mut olr_server_key_ring,
+    memory_kib: u32,
+    iterations: u32,
+    parallelism: u32,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle_mut(ring)?;
+        let cost = PasswordCost::new(memory_kib, iterations, parallelism)?;
+        let policy = ring.ring.policy().with_password_cost(cost);
+        ring.ring.set_policy(policy);
+        Ok(())
+    }
+}
+
+/// Writes the password cost of the generation for `epoch` (ABI 1.1). Fails with
+/// `OLR_KEY_ROTATED` when the ring does not hold that epoch.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_password_cost(
+    ring: *const olr_server_key_ring,
+    epoch: u16,
+    out_memory_kib: *mut u32,
+    out_iterations: *mut u32,
+    out_parallelism: *mut u32,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        let outs = (
+            Out::new(out_memory_kib)?,
+            Out::new(out_iterations)?,
+            Out::new(out_parallelism)?,
+        );
+        let cost = ring.ring.password_cost(epoch).ok_or(crate::Error::KeyRotated {
+            code_epoch: epoch,
+            current_epoch: ring.ring.current_epoch(),
+        })?;
+        outs.0.write(cost.memory_kib());
+        outs.1.write(cost.iterations());
+        outs.2.write(cost.parallelism());
+        Ok(())
+    }
+}
+
+/// Erases retired generations whose grace period has ended at `now` (unix seconds), without
+/// rotating (ABI 1.1). Rotation does this itself.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_prune(
+    ring: *mut olr_server_key_ring,
+    now: i64,
+) -> olr_status {
+    ffi_boundary! {
+        ptr::handle_mut(ring)?.ring.prune(now);
+        Ok(())
     }
 }

@@ -25,7 +25,7 @@ pub const OLR_VERSION_NUMBER: u32 =
 /// also the shared library's soname suffix (`liboffline_reset.so.1`).
 pub const OLR_ABI_VERSION_MAJOR: u32 = 1;
 /// C ABI minor version: grows when a release appends functions, statuses or constants.
-pub const OLR_ABI_VERSION_MINOR: u32 = 0;
+pub const OLR_ABI_VERSION_MINOR: u32 = 1;
 /// The ABI version this header describes: `(major << 16) | minor`. Compare with
 /// `olr_abi_version()` at run time, or pass it to `olr_abi_is_compatible`.
 pub const OLR_ABI_VERSION: u32 = (OLR_ABI_VERSION_MAJOR << 16) | OLR_ABI_VERSION_MINOR;
@@ -36,14 +36,14 @@ pub const OLR_IDENTIFICATION_CODE_TEXT_LEN: usize = 71;
 /// Characters of a reset code's canonical text (five groups of eight and one of four).
 pub const OLR_RESET_CODE_TEXT_LEN: usize = 49;
 /// Characters of a deployment package's text.
-pub const OLR_DEPLOYMENT_PACKAGE_TEXT_LEN: usize = 85;
+pub const OLR_DEPLOYMENT_PACKAGE_TEXT_LEN: usize = 104;
 /// Bytes of a wrapping key.
 pub const OLR_WRAPPING_KEY_LEN: usize = 64;
 /// Largest machine state export (wrapped; a plain export is 20 bytes shorter).
-pub const OLR_MACHINE_STATE_MAX_LEN: usize = 169;
+pub const OLR_MACHINE_STATE_MAX_LEN: usize = 181;
 /// Largest server key ring export (wrapped, `OLR_MAX_GENERATIONS` generations). The size of an
 /// actual export depends on the number of generations held: query it with a zero capacity.
-pub const OLR_SERVER_KEY_RING_MAX_LEN: usize = 732;
+pub const OLR_SERVER_KEY_RING_MAX_LEN: usize = 1000;
 /// Most generations a server key ring holds (the current one and retired ones still in grace).
 pub const OLR_MAX_GENERATIONS: usize = 16;
 /// Largest epoch number the protocol can carry.
@@ -64,6 +64,28 @@ pub const OLR_MAX_CLOCK_SKEW_MINUTES: u16 = 1440;
 pub const OLR_DEFAULT_LIFETIME_MINUTES: u16 = 1440;
 /// The default policy's clock skew, in minutes.
 pub const OLR_DEFAULT_CLOCK_SKEW_MINUTES: u16 = 10;
+/// Smallest Argon2id memory a password cost may set, in KiB (19 MiB) (ABI 1.1).
+pub const OLR_MIN_PASSWORD_MEMORY_KIB: u32 = 19456;
+/// Largest Argon2id memory a password cost may set, in KiB (1 GiB) (ABI 1.1).
+pub const OLR_MAX_PASSWORD_MEMORY_KIB: u32 = 1048576;
+/// Fewest Argon2id passes a password cost may set (ABI 1.1).
+pub const OLR_MIN_PASSWORD_ITERATIONS: u32 = 2;
+/// Most Argon2id passes a password cost may set (ABI 1.1).
+pub const OLR_MAX_PASSWORD_ITERATIONS: u32 = 64;
+/// Most Argon2id lanes a password cost may set (ABI 1.1).
+pub const OLR_MAX_PASSWORD_PARALLELISM: u32 = 16;
+/// The default password cost's Argon2id memory, in KiB (64 MiB) (ABI 1.1).
+pub const OLR_DEFAULT_PASSWORD_MEMORY_KIB: u32 = 65536;
+/// The default password cost's Argon2id passes (ABI 1.1).
+pub const OLR_DEFAULT_PASSWORD_ITERATIONS: u32 = 3;
+/// The default password cost's Argon2id lanes (ABI 1.1).
+pub const OLR_DEFAULT_PASSWORD_PARALLELISM: u32 = 1;
+
+#[cfg(not(fuzzing))]
+const _: () = {
+    assert!(OLR_MIN_PASSWORD_MEMORY_KIB == crate::MIN_PASSWORD_MEMORY_KIB);
+    assert!(OLR_MIN_PASSWORD_ITERATIONS == crate::MIN_PASSWORD_ITERATIONS);
+};
 
 // The header's numbers are literals (cbindgen cannot evaluate the Rust expressions behind
 // them); these make a drift a compile error.
@@ -78,6 +100,12 @@ const _: () = {
     assert!(OLR_MAX_INPUT_LEN > OLR_SERVER_KEY_RING_MAX_LEN);
     assert!(OLR_MAX_INPUT_LEN > 4 * MAX_PASSWORD_BYTES);
     assert!(OLR_MAX_LIFETIME_MINUTES == MAX_LIFETIME_MINUTES);
+    assert!(OLR_MAX_PASSWORD_MEMORY_KIB == crate::MAX_PASSWORD_MEMORY_KIB);
+    assert!(OLR_MAX_PASSWORD_ITERATIONS == crate::MAX_PASSWORD_ITERATIONS);
+    assert!(OLR_MAX_PASSWORD_PARALLELISM == crate::MAX_PASSWORD_PARALLELISM);
+    assert!(OLR_DEFAULT_PASSWORD_MEMORY_KIB == crate::DEFAULT_PASSWORD_MEMORY_KIB);
+    assert!(OLR_DEFAULT_PASSWORD_ITERATIONS == crate::DEFAULT_PASSWORD_ITERATIONS);
+    assert!(OLR_DEFAULT_PASSWORD_PARALLELISM == crate::DEFAULT_PASSWORD_PARALLELISM);
     assert!(OLR_MAX_CLOCK_SKEW_MINUTES == MAX_CLOCK_SKEW_MINUTES);
     assert!(OLR_ABI_VERSION_MINOR >> 16 == 0);
 };
