@@ -31,6 +31,24 @@ fn scalar(v: &Value) -> SecretScalar {
     SecretScalar::from_bytes(&unhex(v).try_into().unwrap()).unwrap()
 }
 
+/// A policy from its JSON form (`support::policy_json`).
+fn policy_from(v: &Value) -> Policy {
+    let n = |v: &Value| u32::try_from(v.as_u64().unwrap()).unwrap();
+    let c = &v["password_cost"];
+    let cost = PasswordCost::new(
+        n(&c["memory_kib"]),
+        n(&c["iterations"]),
+        n(&c["parallelism"]),
+    )
+    .unwrap();
+    Policy::new(
+        n(&v["reset_code_lifetime_minutes"]) as u16,
+        n(&v["clock_skew_minutes"]) as u16,
+    )
+    .unwrap()
+    .with_password_cost(cost)
+}
+
 fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
@@ -133,11 +151,12 @@ fn identification_code_vectors() {
 #[test]
 fn reset_code_vectors() {
     let v = load("reset_code.json");
-    let policy = Policy::new(
-        v["policy"]["reset_code_lifetime_minutes"].as_u64().unwrap() as u16,
-        v["policy"]["clock_skew_minutes"].as_u64().unwrap() as u16,
-    )
-    .unwrap();
+    let policy = policy_from(&v["policy"]);
+    assert_eq!(
+        policy.password_cost(),
+        PasswordCost::minimum(),
+        "the vectors use the cheapest cost, so every implementation checks them quickly"
+    );
     let ring = ServerKeyRing::from_secret(policy, 1, scalar(&v["server_secret"]));
     let package = ring.deployment_package().unwrap();
     let machine_a = Machine::enroll_with_secret(&package, &scalar(&v["machine_a_secret"])).unwrap();
@@ -150,6 +169,18 @@ fn reset_code_vectors() {
         assert_eq!(account.offline_domain(), s(&case["normalized_domain"]));
         let password = s(&case["password"]);
         assert_eq!(password.as_bytes(), unhex(&case["password_utf8"]));
+        // The password binding alone, so Argon2id can be checked separately (§5).
+        let salt = key_schedule::password_salt(id.epoch(), id.machine_public_x(), &account);
+        assert_eq!(salt.to_vec(), unhex(&case["password_salt"]));
+        let binding = key_schedule::password_binding(
+            policy.password_cost(),
+            id.epoch(),
+            id.machine_public_x(),
+            &account,
+            password.as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(binding.to_vec(), unhex(&case["password_binding"]));
         let now = case["now"].as_i64().unwrap();
         let code = ring.seal_reset_code(&id, &account, password, now).unwrap();
         assert_eq!(code.as_str(), s(&case["reset_code"]), "{}", case["name"]);
@@ -328,6 +359,7 @@ fn deployment_package_vectors() {
     let v = load("deployment_package.json");
     let package = DeploymentPackage::from_text(s(&v["text"])).unwrap();
     assert_eq!(package.epoch() as u64, v["epoch"].as_u64().unwrap());
+    assert_eq!(package.policy(), policy_from(&v["policy"]));
     assert_eq!(
         package.server_public_key().to_vec(),
         unhex(&v["server_public"])
@@ -350,23 +382,29 @@ fn stored_object_vectors() {
     let k = &v["server_key_ring"];
     let ring = ServerKeyRing::import(&unhex(&k["plain"]), None).unwrap();
     assert_eq!(ring.epochs(), vec![1, 2]);
+    let policy = policy_from(&k["policy"]);
+    assert_eq!(ring.policy(), policy);
+    for epoch in [1, 2] {
+        assert_eq!(ring.password_cost(epoch), Some(policy.password_cost()));
+    }
     assert_eq!(
         ring.retired_grace_seconds() as u64,
         k["retired_grace_seconds"].as_u64().unwrap()
     );
-    assert_eq!(ring.export(None).unwrap(), unhex(&k["plain"]));
-    assert_eq!(ring.export(Some(&key)).unwrap(), unhex(&k["wrapped"]));
+    assert_eq!(*ring.export(None).unwrap(), unhex(&k["plain"]));
+    assert_eq!(*ring.export(Some(&key)).unwrap(), unhex(&k["wrapped"]));
     let unwrapped = ServerKeyRing::import(&unhex(&k["wrapped"]), Some(&key)).unwrap();
-    assert_eq!(unwrapped.export(None).unwrap(), unhex(&k["plain"]));
+    assert_eq!(*unwrapped.export(None).unwrap(), unhex(&k["plain"]));
     let m = &v["machine_state"];
     let machine = Machine::import(&unhex(&m["plain"]), None).unwrap();
+    assert_eq!(machine.policy(), policy);
     assert_eq!(
         machine.identification_code().as_str(),
         s(&m["identification_code"])
     );
-    assert_eq!(machine.export(Some(&key)).unwrap(), unhex(&m["wrapped"]));
+    assert_eq!(*machine.export(Some(&key)).unwrap(), unhex(&m["wrapped"]));
     let unwrapped = Machine::import(&unhex(&m["wrapped"]), Some(&key)).unwrap();
-    assert_eq!(unwrapped.export(None).unwrap(), unhex(&m["plain"]));
+    assert_eq!(*unwrapped.export(None).unwrap(), unhex(&m["plain"]));
     for case in v["negative"].as_array().unwrap() {
         let bytes = unhex(&case["bytes"]);
         let what = s(&case["what"]);

@@ -57,6 +57,17 @@ pub fn error_json(e: &Error) -> Value {
             v["code_epoch"] = json!(code_epoch);
             v["current_epoch"] = json!(current_epoch);
         }
+        Error::CodeBeforeRotation {
+            code_epoch,
+            machine_epoch,
+        }
+        | Error::RedeployNeeded {
+            code_epoch,
+            machine_epoch,
+        } => {
+            v["code_epoch"] = json!(code_epoch);
+            v["machine_epoch"] = json!(machine_epoch);
+        }
         _ => {}
     }
     v
@@ -149,8 +160,30 @@ pub struct Fixture {
     pub machine_b: Machine,
 }
 
+/// The password cost of every vector: the cheapest the protocol allows, so that every
+/// implementation checks the vectors quickly.
+pub fn vector_password_cost() -> PasswordCost {
+    PasswordCost::minimum()
+}
+
+/// The policy's JSON form (lifetime, clock skew, password cost).
+pub fn policy_json(policy: &Policy) -> Value {
+    let cost = policy.password_cost();
+    json!({
+        "reset_code_lifetime_minutes": policy.reset_code_lifetime_minutes(),
+        "clock_skew_minutes": policy.clock_skew_minutes(),
+        "password_cost": {
+            "memory_kib": cost.memory_kib(),
+            "iterations": cost.iterations(),
+            "parallelism": cost.parallelism(),
+        },
+    })
+}
+
 pub fn fixture() -> Fixture {
-    let policy = Policy::new(24 * 60, 10).expect("valid policy");
+    let policy = Policy::new(24 * 60, 10)
+        .expect("valid policy")
+        .with_password_cost(vector_password_cost());
     let ring = ServerKeyRing::from_secret(policy, 1, fixed_scalar("server key, epoch 1"));
     let package = ring.deployment_package().expect("package");
     let machine_a =
@@ -291,6 +324,16 @@ fn reset_code_vectors(f: &Fixture) -> Value {
             .seal_reset_code(&id, &account, password, now)
             .unwrap();
         let parsed = ResetCode::parse(code.as_str()).unwrap();
+        let machine_x = id.machine_public_x();
+        let salt = key_schedule::password_salt(1, machine_x, &account);
+        let binding = key_schedule::password_binding(
+            f.policy.password_cost(),
+            1,
+            machine_x,
+            &account,
+            password.as_bytes(),
+        )
+        .unwrap();
         let issued_at = now - (now - TIME_ORIGIN_UNIX).rem_euclid(60);
         let lifetime = i64::from(f.policy.reset_code_lifetime_minutes()) * 60;
         let skew = i64::from(f.policy.clock_skew_minutes()) * 60;
@@ -413,6 +456,8 @@ fn reset_code_vectors(f: &Fixture) -> Value {
             "normalized_domain": account.offline_domain(),
             "password": password,
             "password_utf8": hex(password.as_bytes()),
+            "password_salt": hex(&salt),
+            "password_binding": hex(binding.as_ref()),
             "now": now,
             "plaintext": hex(&sealed_plaintext),
             "reset_code": code.to_string(),
@@ -484,7 +529,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
         "description": "PROTOCOL.md §7: reset codes sealed by the server key ring and opened on machine A (and B)",
         "server_secret": hex(fixed_scalar("server key, epoch 1").to_bytes().as_ref()),
         "epoch": 1,
-        "policy": {"reset_code_lifetime_minutes": f.policy.reset_code_lifetime_minutes(), "clock_skew_minutes": f.policy.clock_skew_minutes()},
+        "policy": policy_json(&f.policy),
         "machine_a_secret": hex(fixed_scalar("machine A").to_bytes().as_ref()),
         "machine_b_secret": hex(fixed_scalar("machine B").to_bytes().as_ref()),
         "cases": cases,
@@ -668,15 +713,15 @@ fn stored_object_vectors(f: &Fixture) -> Value {
     ring.set_retired_grace_seconds(7 * 86_400);
     ring.rotate_to_secret(NOW, fixed_scalar("server key, epoch 2"))
         .unwrap();
-    let ring_plain = ring.export(None).unwrap();
-    let ring_wrapped = ring.export(Some(&key)).unwrap();
-    let machine_plain = f.machine_a.export(None).unwrap();
-    let machine_wrapped = f.machine_a.export(Some(&key)).unwrap();
+    let ring_plain = ring.export(None).unwrap().to_vec();
+    let ring_wrapped = ring.export(Some(&key)).unwrap().to_vec();
+    let machine_plain = f.machine_a.export(None).unwrap().to_vec();
+    let machine_wrapped = f.machine_a.export(Some(&key)).unwrap().to_vec();
 
     let ring_import = |bytes: &[u8], k: Option<&WrappingKey>| {
         result_json(
             &ServerKeyRing::import(bytes, k),
-            |r| json!({"epochs": r.epochs(), "reexport_equal": r.export(None).unwrap() == ring_plain}),
+            |r| json!({"epochs": r.epochs(), "reexport_equal": *r.export(None).unwrap() == ring_plain}),
         )
     };
     let machine_import = |bytes: &[u8], k: Option<&WrappingKey>| {
@@ -835,7 +880,7 @@ fn stored_object_vectors(f: &Fixture) -> Value {
         "description": "PROTOCOL.md §9: stored objects (envelopes), plain and wrapped, and how damaged ones are refused",
         "wrapping_key": hex(&fixed_wrapping_key_bytes()),
         "server_key_ring": {
-            "policy": {"reset_code_lifetime_minutes": 1440, "clock_skew_minutes": 10},
+            "policy": policy_json(&f.policy),
             "retired_grace_seconds": 7 * 86_400,
             "epoch_1_secret": hex(fixed_scalar("server key, epoch 1").to_bytes().as_ref()),
             "epoch_2_secret": hex(fixed_scalar("server key, epoch 2").to_bytes().as_ref()),
@@ -861,12 +906,18 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
     let corrupted: String = corrupted.into_iter().collect();
     let machine_text = {
         // A machine state spelled like a package: right format, wrong kind.
-        let bytes = f.machine_a.export(None).unwrap();
+        let bytes = f.machine_a.export(None).unwrap().to_vec();
         let mut spec = data_encoding::Specification::new();
         spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
         spec.encoding().unwrap().encode(&bytes)
     };
-    let inputs = vec![
+    let extra_u_label = format!(
+        "an extra U: {} characters, {} modulo 8",
+        text.len() + 1,
+        (text.len() + 1) % 8
+    );
+    let replaced_label = format!("last character replaced by U: {} characters", text.len());
+    let inputs: Vec<(&str, String)> = vec![
         ("canonical", text.clone()),
         (
             "lower case with spaces",
@@ -886,9 +937,12 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
             format!("{}U{}", &text[..10], &text[11..]),
         ),
         ("machine state", machine_text),
-        ("an extra U: 86 characters, 6 modulo 8", format!("{text}U")),
         (
-            "last character replaced by U: 85 characters",
+            &*extra_u_label,
+            format!("{text}U"),
+        ),
+        (
+            &*replaced_label,
             format!("{}U", &text[..text.len() - 1]),
         ),
         ("empty", String::new()),
@@ -904,7 +958,7 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         "description": "PROTOCOL.md §8: the deployment package",
         "epoch": package.epoch(),
         "server_public": hex(&package.server_public_key()),
-        "policy": {"reset_code_lifetime_minutes": 1440, "clock_skew_minutes": 10},
+        "policy": policy_json(&package.policy()),
         "text": text,
         "parse": parse,
     })
