@@ -1,41 +1,62 @@
-//! The core never touches the heap: sealing and opening reset codes, parsing typed codes and
-//! building accounts allocate nothing, on success and on every refusal. Proven with a counting
-//! global allocator (per thread, so the test harness's own threads do not interfere).
+//! The core barely touches the heap: parsing typed codes and building accounts allocate nothing;
+//! sealing and opening reset codes allocate exactly one block, the Argon2id memory of the password
+//! binding (`memory_kib` KiB), wiped before it is freed; refusals made before the password binding
+//! allocate nothing. Proven with a counting global allocator (per thread, so the test harness's
+//! own threads do not interfere) that also looks at every large block as it is freed.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use offline_reset::primitives::SecretScalar;
 use offline_reset::{
-    Account, Error, IdentificationCode, Machine, Policy, ResetCode, ServerKeyRing,
+    Account, Error, IdentificationCode, Machine, PasswordCost, Policy, ResetCode, ServerKeyRing,
 };
 
 struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    /// Bytes requested by all allocations on this thread.
+    static BYTES: Cell<usize> = const { Cell::new(0) };
+    /// Blocks freed on this thread, and how many of them held a non-zero byte when freed.
+    static LARGE_FREED: Cell<usize> = const { Cell::new(0) };
+    static LARGE_FREED_DIRTY: Cell<usize> = const { Cell::new(0) };
 }
 
-fn count() {
+/// A block size for the counter's own test.
+const LARGE: usize = 1 << 20;
+
+fn count(size: usize) {
     // `try_with`: never panic inside the allocator, even during thread teardown.
     let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    let _ = BYTES.try_with(|n| n.set(n.get() + size));
+}
+
+fn bump(cell: &'static std::thread::LocalKey<Cell<usize>>) {
+    let _ = cell.try_with(|n| n.set(n.get() + 1));
 }
 
 // SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
+        count(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
+        count(layout.size());
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
+        count(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the block is still allocated and `layout.size()` bytes long.
+        let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+        bump(&LARGE_FREED);
+        if block.iter().any(|&b| b != 0) {
+            bump(&LARGE_FREED_DIRTY);
+        }
         unsafe { System.dealloc(ptr, layout) }
     }
 }
@@ -48,6 +69,53 @@ fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let before = ALLOCATIONS.with(Cell::get);
     let out = f();
     (out, ALLOCATIONS.with(Cell::get) - before)
+}
+
+/// What `f` did to this thread's heap: allocations, bytes requested, blocks freed, and blocks
+/// freed without being wiped.
+fn heap_use<T>(f: impl FnOnce() -> T) -> (T, [usize; 4]) {
+    let read = || {
+        [
+            ALLOCATIONS.with(Cell::get),
+            BYTES.with(Cell::get),
+            LARGE_FREED.with(Cell::get),
+            LARGE_FREED_DIRTY.with(Cell::get),
+        ]
+    };
+    let before = read();
+    let out = f();
+    let after = read();
+    (out, std::array::from_fn(|i| after[i] - before[i]))
+}
+
+/// `f` allocates exactly the Argon2 memory of `cost` (one block) plus `extra` blocks of
+/// `extra_bytes` in all, and wipes every one before freeing it.
+#[track_caller]
+fn assert_argon2_memory_and<T>(
+    what: &str,
+    cost: PasswordCost,
+    (extra, extra_bytes): (usize, usize),
+    f: impl FnOnce() -> T,
+) -> T {
+    let (out, [n, bytes, freed, dirty]) = heap_use(f);
+    let expected = cost.memory_kib() as usize * 1024 + extra_bytes;
+    assert_eq!(
+        (n, bytes),
+        (1 + extra, expected),
+        "{what}: {n} allocation(s) of {bytes} bytes in all"
+    );
+    assert_eq!(
+        (freed, dirty),
+        (1 + extra, 0),
+        "{what}: every block is wiped, then freed"
+    );
+    out
+}
+
+/// `f` allocates exactly one block, the Argon2 memory of `cost`, and wipes it before freeing it.
+#[track_caller]
+fn assert_only_argon2_memory<T>(what: &str, cost: PasswordCost, f: impl FnOnce() -> T) -> T {
+    assert_argon2_memory_and(what, cost, (0, 0), f)
 }
 
 #[track_caller]
@@ -72,8 +140,18 @@ fn the_counter_sees_allocations() {
 }
 
 #[test]
-fn seal_and_open_allocate_nothing() {
-    let ring = ServerKeyRing::from_secret(Policy::default(), 1, secret(1));
+fn the_counter_sees_a_block_freed_unwiped() {
+    let (_, [n, bytes, freed, dirty]) = heap_use(|| drop(vec![1u8; LARGE]));
+    assert_eq!((n, bytes, freed, dirty), (1, LARGE, 1, 1));
+    let (_, [_, _, freed, dirty]) = heap_use(|| drop(vec![0u8; LARGE]));
+    assert_eq!((freed, dirty), (1, 0));
+}
+
+#[test]
+fn seal_and_open_allocate_only_the_argon2_memory() {
+    let cost = PasswordCost::minimum();
+    let policy = Policy::default().with_password_cost(cost);
+    let ring = ServerKeyRing::from_secret(policy, 1, secret(1));
     let package = ring.deployment_package().expect("package");
     let machine = Machine::enroll_with_secret(&package, &secret(2)).expect("enroll");
     let other_machine = Machine::enroll_with_secret(&package, &secret(3)).expect("enroll");
@@ -85,7 +163,8 @@ fn seal_and_open_allocate_nothing() {
     let account = assert_no_allocation("Account::new", || {
         Account::new(" Jürgen ", "österreich").expect("account")
     });
-    let code = assert_no_allocation("ServerKeyRing::seal_reset_code", || {
+    // Sealing also derives the machine key into its own heap box (64 bytes, wiped when dropped).
+    let code = assert_argon2_memory_and("ServerKeyRing::seal_reset_code", cost, (1, 64), || {
         ring.seal_reset_code(&id, &account, PASSWORD, NOW)
             .expect("seal")
     });
@@ -96,27 +175,27 @@ fn seal_and_open_allocate_nothing() {
     });
     assert_eq!(typed, code);
     let typed_account = Account::new("JÜRGEN", "ÖSTERREICH").expect("account");
-    assert_no_allocation("Machine::open_reset_code", || {
+    assert_only_argon2_memory("Machine::open_reset_code", cost, || {
         machine
             .open_reset_code(&typed, &typed_account, PASSWORD, NOW + 60)
             .expect("open")
     });
     assert_no_allocation("ResetCode::as_str", || code.as_str().len());
 
-    // Refusals allocate nothing either.
-    assert_no_allocation("open, wrong password", || {
+    // Refusals after the password binding allocate only its memory; those before it, nothing.
+    assert_only_argon2_memory("open, wrong password", cost, || {
         assert_eq!(
             machine.open_reset_code(&typed, &typed_account, "wrong", NOW),
             Err(Error::Rejected)
         )
     });
-    assert_no_allocation("open, other machine", || {
+    assert_only_argon2_memory("open, other machine", cost, || {
         assert_eq!(
             other_machine.open_reset_code(&typed, &typed_account, PASSWORD, NOW),
             Err(Error::Rejected)
         )
     });
-    assert_no_allocation("open, expired", || {
+    assert_only_argon2_memory("open, expired", cost, || {
         assert_eq!(
             machine.open_reset_code(&typed, &typed_account, PASSWORD, NOW + 30 * 24 * 3600),
             Err(Error::Expired)
@@ -159,6 +238,15 @@ fn seal_and_open_allocate_nothing() {
         assert!(matches!(
             rotated.seal_reset_code(&id, &account, PASSWORD, NOW),
             Err(Error::KeyRotated { .. })
+        ))
+    });
+    let rotated_machine =
+        Machine::enroll_with_secret(&rotated.deployment_package().expect("package"), &secret(5))
+            .expect("enroll");
+    assert_no_allocation("open, code before rotation", || {
+        assert!(matches!(
+            rotated_machine.open_reset_code(&typed, &typed_account, PASSWORD, NOW),
+            Err(Error::CodeBeforeRotation { .. })
         ))
     });
 }

@@ -55,14 +55,26 @@ impl rand_core::TryRng for FailingRng {
 }
 impl rand_core::TryCryptoRng for FailingRng {}
 
+/// The default policy at the cheapest password cost: every seal and open runs one Argon2id.
+fn quick() -> Policy {
+    Policy::default().with_password_cost(PasswordCost::minimum())
+}
+
+/// `Policy::new` at the cheapest password cost.
+fn quick_new(lifetime: u16, skew: u16) -> Policy {
+    Policy::new(lifetime, skew)
+        .unwrap()
+        .with_password_cost(PasswordCost::minimum())
+}
+
 fn rng(seed: u8) -> SeededRng {
     SeededRng { seed, counter: 0 }
 }
 
 #[test]
 fn injected_rng_makes_everything_deterministic() {
-    let a = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
-    let b = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
+    let a = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
+    let b = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     assert_eq!(a.export(None).unwrap(), b.export(None).unwrap());
     let package = a.deployment_package().unwrap();
     let m1 = Machine::enroll(&package, &mut rng(2)).unwrap();
@@ -75,10 +87,10 @@ fn injected_rng_makes_everything_deterministic() {
 #[test]
 fn rng_failure_is_an_error_not_a_panic() {
     assert_eq!(
-        ServerKeyRing::generate(Policy::default(), &mut FailingRng).err(),
+        ServerKeyRing::generate(quick(), &mut FailingRng).err(),
         Some(Error::RngFailure)
     );
-    let mut ring = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
+    let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     let package = ring.deployment_package().unwrap();
     assert_eq!(
         Machine::enroll(&package, &mut FailingRng).err(),
@@ -94,7 +106,7 @@ fn rng_failure_is_an_error_not_a_panic() {
 
 #[test]
 fn rotation_with_grace_then_redeploy() {
-    let mut ring = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
+    let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     ring.set_retired_grace_seconds(3600);
     let old_machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let alice = Account::new("alice", "CORP").unwrap();
@@ -128,8 +140,26 @@ fn rotation_with_grace_then_redeploy() {
         old_machine.identification_code()
     );
     assert_eq!(machine.identification_code().epoch(), 3);
+    // On the machine, the epoch mismatch says which side is behind.
+    let new_code = ring
+        .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW + 7200)
+        .unwrap();
+    assert_eq!(
+        old_machine.open_reset_code(&new_code, &alice, "pw", NOW + 7200),
+        Err(Error::RedeployNeeded {
+            code_epoch: 3,
+            machine_epoch: 1
+        })
+    );
+    assert_eq!(
+        machine.open_reset_code(&code, &alice, "pw", NOW + 60),
+        Err(Error::CodeBeforeRotation {
+            code_epoch: 1,
+            machine_epoch: 3
+        })
+    );
     // A code from the future (a server restored from an old backup sees epoch 3 codes).
-    let restored = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
+    let restored = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     assert_eq!(
         restored.seal_reset_code(&machine.identification_code(), &alice, "pw", NOW),
         Err(Error::KeyRotated {
@@ -140,9 +170,142 @@ fn rotation_with_grace_then_redeploy() {
 }
 
 #[test]
+fn a_retired_key_never_comes_back() {
+    let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
+    let machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
+    let id = machine.identification_code();
+    let alice = Account::new("alice", "CORP").unwrap();
+    let rotated = Err(Error::KeyRotated {
+        code_epoch: 1,
+        current_epoch: 2,
+    });
+    ring.set_retired_grace_seconds(3600);
+    ring.rotate(NOW, &mut rng(3)).unwrap();
+    assert!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1000).is_ok());
+    // Lowering the grace shortens the retired generation's window...
+    ring.set_retired_grace_seconds(600);
+    assert_eq!(ring.epochs(), vec![1, 2], "a shorter window is still open");
+    assert_eq!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1000), rotated);
+    assert!(ring.seal_reset_code(&id, &alice, "pw", NOW + 599).is_ok());
+    // ...and raising it again does not lengthen it.
+    ring.set_retired_grace_seconds(7200);
+    assert_eq!(ring.retired_grace_seconds(), 7200);
+    assert_eq!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1000), rotated);
+    // The export keeps the shortened window.
+    let reimported = ServerKeyRing::import(&ring.export(None).unwrap(), None).unwrap();
+    assert_eq!(
+        reimported.seal_reset_code(&id, &alice, "pw", NOW + 1000),
+        rotated
+    );
+    assert!(reimported
+        .seal_reset_code(&id, &alice, "pw", NOW + 599)
+        .is_ok());
+    // prune erases what is past its window, and only that.
+    ring.prune(NOW + 599);
+    assert_eq!(ring.epochs(), vec![1, 2]);
+    ring.prune(NOW + 600);
+    assert_eq!(ring.epochs(), vec![2]);
+    assert_eq!(ring.password_cost(1), None);
+    // Raising the grace after erasure cannot revive it either.
+    ring.set_retired_grace_seconds(u32::MAX);
+    assert_eq!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1), rotated);
+    // The new grace applies to the next retirement.
+    ring.rotate(NOW + 10_000, &mut rng(4)).unwrap();
+    assert_eq!(ring.epochs(), vec![2, 3]);
+    ring.prune(NOW + 10_000 + 365 * 86_400);
+    assert_eq!(ring.epochs(), vec![2, 3], "a window of u32::MAX seconds");
+}
+
+#[test]
+fn a_grace_of_zero_erases_retired_keys_at_once() {
+    let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
+    ring.set_retired_grace_seconds(86_400);
+    ring.rotate(NOW, &mut rng(3)).unwrap();
+    ring.rotate(NOW + 1, &mut rng(4)).unwrap();
+    assert_eq!(ring.epochs(), vec![1, 2, 3]);
+    ring.set_retired_grace_seconds(0);
+    assert_eq!(ring.epochs(), vec![3]);
+    ring.set_retired_grace_seconds(86_400);
+    assert_eq!(ring.epochs(), vec![3]);
+}
+
+#[test]
+fn each_generation_keeps_its_password_cost() {
+    let cheap = PasswordCost::minimum();
+    let other = PasswordCost::new(MIN_PASSWORD_MEMORY_KIB + 1024, 3, 1).unwrap();
+    let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
+    ring.set_retired_grace_seconds(3600);
+    let old_machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
+    // A new cost in the policy applies from the next rotation on.
+    ring.set_policy(quick().with_password_cost(other));
+    assert_eq!(ring.password_cost(1), Some(cheap));
+    assert_eq!(
+        ring.deployment_package().unwrap().policy().password_cost(),
+        cheap
+    );
+    ring.rotate(NOW, &mut rng(3)).unwrap();
+    assert_eq!(ring.password_cost(1), Some(cheap));
+    assert_eq!(ring.password_cost(2), Some(other));
+    assert_eq!(ring.password_cost(3), None);
+    let package = ring.deployment_package().unwrap();
+    assert_eq!(package.policy().password_cost(), other);
+    let machine = Machine::enroll(&package, &mut rng(4)).unwrap();
+    assert_eq!(machine.policy().password_cost(), other);
+    // The retired generation still seals at its own cost, which its machines open.
+    let alice = Account::new("alice", "CORP").unwrap();
+    let code = ring
+        .seal_reset_code(&old_machine.identification_code(), &alice, "pw", NOW + 60)
+        .unwrap();
+    assert!(old_machine
+        .open_reset_code(&code, &alice, "pw", NOW + 60)
+        .is_ok());
+    let imported = ServerKeyRing::import(&ring.export(None).unwrap(), None).unwrap();
+    assert_eq!(imported.password_cost(1), Some(cheap));
+    assert_eq!(imported.password_cost(2), Some(other));
+}
+
+/// The one test at the default password cost: it is what deploys unless the operator says
+/// otherwise, and it is bound into every reset code.
+#[test]
+fn the_default_password_cost_deploys_by_default() {
+    let default = PasswordCost::default();
+    assert_eq!(
+        (
+            default.memory_kib(),
+            default.iterations(),
+            default.parallelism()
+        ),
+        (64 * 1024, 3, 1)
+    );
+    assert_eq!(Policy::new(60, 5).unwrap().password_cost(), default);
+    assert_eq!(Policy::default().password_cost(), default);
+    let secret = || SecretScalar::from_bytes(&[1; 32]).unwrap();
+    let ring = ServerKeyRing::from_secret(Policy::default(), 1, secret());
+    assert_eq!(ring.password_cost(1), Some(default));
+    let package =
+        DeploymentPackage::from_text(&ring.deployment_package().unwrap().to_text()).unwrap();
+    assert_eq!(package.policy().password_cost(), default);
+    let machine = Machine::enroll(&package, &mut rng(2)).unwrap();
+    let alice = Account::new("alice", "CORP").unwrap();
+    let code = ring
+        .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
+        .unwrap();
+    assert!(machine.open_reset_code(&code, &alice, "pw", NOW).is_ok());
+    // The same key at another cost seals a code this machine refuses: the cost is bound.
+    let cheap = ServerKeyRing::from_secret(quick(), 1, secret());
+    let code = cheap
+        .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
+        .unwrap();
+    assert_eq!(
+        machine.open_reset_code(&code, &alice, "pw", NOW),
+        Err(Error::Rejected)
+    );
+}
+
+#[test]
 fn epochs_run_out_cleanly() {
     let mut ring = ServerKeyRing::from_secret(
-        Policy::default(),
+        quick(),
         MAX_EPOCH,
         SecretScalar::from_bytes(&[1; 32]).unwrap(),
     );
@@ -152,7 +315,7 @@ fn epochs_run_out_cleanly() {
 
 #[test]
 fn key_ring_keeps_at_most_max_generations() {
-    let mut ring = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
+    let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     ring.set_retired_grace_seconds(u32::MAX);
     for i in 0..(MAX_GENERATIONS as i64 + 5) {
         ring.rotate(NOW + i, &mut rng(10)).unwrap();
@@ -165,12 +328,12 @@ fn key_ring_keeps_at_most_max_generations() {
 
 #[test]
 fn persistence_round_trips_and_keeps_working() {
-    let mut ring = ServerKeyRing::generate(Policy::new(60, 5).unwrap(), &mut OsRng).unwrap();
+    let mut ring = ServerKeyRing::generate(quick_new(60, 5), &mut OsRng).unwrap();
     ring.set_retired_grace_seconds(600);
     ring.rotate(NOW, &mut OsRng).unwrap();
     let key = WrappingKey::generate(&mut OsRng).unwrap();
     let ring = ServerKeyRing::import(&ring.export(Some(&key)).unwrap(), Some(&key)).unwrap();
-    assert_eq!(ring.policy(), Policy::new(60, 5).unwrap());
+    assert_eq!(ring.policy(), quick_new(60, 5));
     assert_eq!(ring.retired_grace_seconds(), 600);
     let package =
         DeploymentPackage::from_text(&ring.deployment_package().unwrap().to_text()).unwrap();
@@ -203,8 +366,8 @@ fn persistence_round_trips_and_keeps_working() {
 fn machine_enforces_the_smaller_lifetime() {
     // A server with a long lifetime, a machine deployed with a short one.
     let secret = || SecretScalar::from_bytes(&[1; 32]).unwrap();
-    let long = ServerKeyRing::from_secret(Policy::new(600, 0).unwrap(), 1, secret());
-    let short = ServerKeyRing::from_secret(Policy::new(10, 0).unwrap(), 1, secret());
+    let long = ServerKeyRing::from_secret(quick_new(600, 0), 1, secret());
+    let short = ServerKeyRing::from_secret(quick_new(10, 0), 1, secret());
     let machine = Machine::enroll(&short.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let alice = Account::new("alice", "CORP").unwrap();
     let issued = NOW - (NOW - TIME_ORIGIN_UNIX) % 60;
@@ -222,7 +385,7 @@ fn machine_enforces_the_smaller_lifetime() {
 
 #[test]
 fn bad_arguments_are_clear_errors() {
-    let ring = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
+    let ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     let machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let id = machine.identification_code();
     let alice = Account::new("alice", "CORP").unwrap();
@@ -297,7 +460,7 @@ fn bad_arguments_are_clear_errors() {
 
 #[test]
 fn debug_output_holds_no_secret() {
-    let ring = ServerKeyRing::generate(Policy::default(), &mut rng(1)).unwrap();
+    let ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     let machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let key = WrappingKey::generate(&mut rng(3)).unwrap();
     let alice = Account::new("alice", "CORP").unwrap();
@@ -355,6 +518,24 @@ fn error_codes_are_stable_and_messages_static() {
         (Error::InvalidPolicy, 18),
         (Error::TimeOutOfRange, 19),
         (Error::EpochsExhausted, 20),
+        (Error::AlreadyUsed, 21),
+        (Error::Superseded, 22),
+        (
+            Error::CodeBeforeRotation {
+                code_epoch: 1,
+                machine_epoch: 2,
+            },
+            23,
+        ),
+        (
+            Error::RedeployNeeded {
+                code_epoch: 2,
+                machine_epoch: 1,
+            },
+            24,
+        ),
+        (Error::LedgerFull, 25),
+        (Error::Utf16Text, 26),
     ];
     let mut messages = std::collections::HashSet::new();
     for (error, code) in all {
@@ -367,7 +548,7 @@ fn error_codes_are_stable_and_messages_static() {
         assert!(!error.to_string().is_empty());
     }
     assert_eq!(message_for_code(0), "success");
-    assert_eq!(message_for_code(21), "unknown status code");
+    assert_eq!(message_for_code(27), "unknown status code");
     assert_eq!(message_for_code(u32::MAX), "unknown status code");
     assert_eq!(
         Error::Mistyped { group: Some(4) }.to_string(),
@@ -379,6 +560,18 @@ fn error_codes_are_stable_and_messages_static() {
     }
     .to_string()
     .contains("redeploy"));
+    assert!(Error::RedeployNeeded {
+        code_epoch: 2,
+        machine_epoch: 1
+    }
+    .to_string()
+    .contains("redeploy"));
+    assert!(Error::CodeBeforeRotation {
+        code_epoch: 1,
+        machine_epoch: 2
+    }
+    .to_string()
+    .contains("request a new code"));
 }
 
 #[test]

@@ -42,16 +42,29 @@ impl Drop for Setup {
     }
 }
 
-fn setup() -> Setup {
+/// A ring at the cheapest password cost (every seal and open runs one Argon2id).
+fn quick_ring(lifetime: u16, skew: u16) -> *mut olr_server_key_ring {
     let mut ring = null_mut();
     assert_eq!(
-        olr_server_key_ring_generate(60, 5, &mut ring),
+        olr_server_key_ring_generate_with_password_cost(
+            lifetime,
+            skew,
+            OLR_MIN_PASSWORD_MEMORY_KIB,
+            OLR_MIN_PASSWORD_ITERATIONS,
+            1,
+            &mut ring
+        ),
         olr_status::OLR_OK
     );
+    ring
+}
+
+fn enroll(ring: *const olr_server_key_ring) -> (*mut olr_machine, String) {
     let (status, package) = text_out(OLR_DEPLOYMENT_PACKAGE_TEXT_LEN, |o, cap, len| {
         olr_server_key_ring_deployment_package(ring, o, cap, len)
     });
     assert_eq!(status, olr_status::OLR_OK);
+    assert_eq!(package.len(), OLR_DEPLOYMENT_PACKAGE_TEXT_LEN);
     let mut machine = null_mut();
     let mut details = olr_error_details::default();
     assert_eq!(
@@ -62,6 +75,18 @@ fn setup() -> Setup {
         olr_machine_identification_code(machine, o, cap, len)
     });
     assert_eq!(status, olr_status::OLR_OK);
+    (machine, id)
+}
+
+fn cost_of(f: impl FnOnce(*mut u32, *mut u32, *mut u32) -> olr_status) -> (u32, u32, u32) {
+    let (mut m, mut t, mut p) = (0u32, 0u32, 0u32);
+    assert_eq!(f(&mut m, &mut t, &mut p), olr_status::OLR_OK);
+    (m, t, p)
+}
+
+fn setup() -> Setup {
+    let ring = quick_ring(60, 5);
+    let (machine, id) = enroll(ring);
     Setup { ring, machine, id }
 }
 
@@ -279,6 +304,171 @@ fn mistyped_group_and_rotation_details() {
         olr_status::OLR_OK
     );
     assert_eq!(current, 2);
+
+    // On the machine, the epoch mismatch says which side is behind (ABI 1.1 statuses).
+    let (machine2, id2) = enroll(s.ring);
+    let (status, code2) = seal(s.ring, &id2, "alice", "corp", NOW + 60, &mut details);
+    assert_eq!(status, olr_status::OLR_OK);
+    let status = open(
+        s.machine,
+        &code2,
+        "alice",
+        PASSWORD,
+        NOW + 60,
+        null_mut(),
+        &mut details,
+    );
+    assert_eq!(status, olr_status::OLR_REDEPLOY_NEEDED);
+    assert_eq!((details.code_epoch, details.current_epoch), (2, 1));
+    let status = open(
+        machine2,
+        &code,
+        "alice",
+        PASSWORD,
+        NOW + 120,
+        null_mut(),
+        &mut details,
+    );
+    assert_eq!(status, olr_status::OLR_CODE_BEFORE_ROTATION);
+    assert_eq!((details.code_epoch, details.current_epoch), (1, 2));
+    // A later success writes zeros over the details of the failure.
+    let status = open(
+        machine2,
+        &code2,
+        "alice",
+        PASSWORD,
+        NOW + 60,
+        null_mut(),
+        &mut details,
+    );
+    assert_eq!(status, olr_status::OLR_OK);
+    assert_eq!(details, olr_error_details::default());
+    olr_machine_free(machine2);
+
+    // prune erases the retired generation once its window is over, without rotating.
+    assert_eq!(
+        olr_server_key_ring_prune(s.ring, NOW + 599),
+        olr_status::OLR_OK
+    );
+    assert_eq!(
+        olr_server_key_ring_epochs(s.ring, epochs.as_mut_ptr(), epochs.len(), &mut count),
+        olr_status::OLR_OK
+    );
+    assert_eq!(&epochs[..count], &[1, 2]);
+    assert_eq!(
+        olr_server_key_ring_prune(s.ring, NOW + 600),
+        olr_status::OLR_OK
+    );
+    assert_eq!(
+        olr_server_key_ring_epochs(s.ring, epochs.as_mut_ptr(), epochs.len(), &mut count),
+        olr_status::OLR_OK
+    );
+    assert_eq!(&epochs[..count], &[2]);
+}
+
+#[test]
+fn password_costs_through_the_c_abi() {
+    let minimum = (OLR_MIN_PASSWORD_MEMORY_KIB, OLR_MIN_PASSWORD_ITERATIONS, 1);
+    let default = (
+        OLR_DEFAULT_PASSWORD_MEMORY_KIB,
+        OLR_DEFAULT_PASSWORD_ITERATIONS,
+        OLR_DEFAULT_PASSWORD_PARALLELISM,
+    );
+    assert_eq!(default, (65536, 3, 1));
+    // The plain generate deploys the default cost (no seal here: that is tested once, in Rust).
+    let mut ring = null_mut();
+    assert_eq!(
+        olr_server_key_ring_generate(60, 5, &mut ring),
+        olr_status::OLR_OK
+    );
+    assert_eq!(
+        cost_of(|m, t, p| olr_server_key_ring_password_cost(ring, 1, m, t, p)),
+        default
+    );
+    let (machine, _) = enroll(ring);
+    assert_eq!(
+        cost_of(|m, t, p| olr_machine_password_cost(machine, m, t, p)),
+        default
+    );
+    olr_machine_free(machine);
+    olr_server_key_ring_free(ring);
+
+    let s = setup();
+    assert_eq!(
+        cost_of(|m, t, p| olr_server_key_ring_password_cost(s.ring, 1, m, t, p)),
+        minimum
+    );
+    assert_eq!(
+        cost_of(|m, t, p| olr_machine_password_cost(s.machine, m, t, p)),
+        minimum
+    );
+    // A new cost applies from the next rotation on; set_policy keeps it.
+    let other = (OLR_MIN_PASSWORD_MEMORY_KIB + 1024, 3, 2);
+    assert_eq!(
+        olr_server_key_ring_set_password_cost(s.ring, other.0, other.1, other.2),
+        olr_status::OLR_OK
+    );
+    assert_eq!(
+        olr_server_key_ring_set_policy(s.ring, 30, 1),
+        olr_status::OLR_OK
+    );
+    assert_eq!(
+        cost_of(|m, t, p| olr_server_key_ring_password_cost(s.ring, 1, m, t, p)),
+        minimum
+    );
+    let mut epoch = 0u16;
+    assert_eq!(
+        olr_server_key_ring_rotate(s.ring, NOW, &mut epoch),
+        olr_status::OLR_OK
+    );
+    assert_eq!(
+        cost_of(|m, t, p| olr_server_key_ring_password_cost(s.ring, 2, m, t, p)),
+        other
+    );
+    let (machine, _) = enroll(s.ring);
+    assert_eq!(
+        cost_of(|m, t, p| olr_machine_password_cost(machine, m, t, p)),
+        other
+    );
+    olr_machine_free(machine);
+    // Epoch 1 is gone (no grace): OLR_KEY_ROTATED.
+    let (mut m, mut t, mut p) = (0u32, 0u32, 0u32);
+    assert_eq!(
+        olr_server_key_ring_password_cost(s.ring, 1, &mut m, &mut t, &mut p),
+        olr_status::OLR_KEY_ROTATED
+    );
+    // Out-of-range costs are refused.
+    for (m, t, p) in [
+        (OLR_MIN_PASSWORD_MEMORY_KIB - 1, 2, 1),
+        (OLR_MAX_PASSWORD_MEMORY_KIB + 1, 2, 1),
+        (
+            OLR_MIN_PASSWORD_MEMORY_KIB,
+            OLR_MIN_PASSWORD_ITERATIONS - 1,
+            1,
+        ),
+        (
+            OLR_MIN_PASSWORD_MEMORY_KIB,
+            OLR_MAX_PASSWORD_ITERATIONS + 1,
+            1,
+        ),
+        (OLR_MIN_PASSWORD_MEMORY_KIB, 2, 0),
+        (
+            OLR_MIN_PASSWORD_MEMORY_KIB,
+            2,
+            OLR_MAX_PASSWORD_PARALLELISM + 1,
+        ),
+    ] {
+        assert_eq!(
+            olr_server_key_ring_set_password_cost(s.ring, m, t, p),
+            olr_status::OLR_INVALID_POLICY
+        );
+        let mut ring = null_mut();
+        assert_eq!(
+            olr_server_key_ring_generate_with_password_cost(60, 5, m, t, p, &mut ring),
+            olr_status::OLR_INVALID_POLICY
+        );
+        assert!(ring.is_null());
+    }
 }
 
 #[test]

@@ -937,14 +937,8 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
             format!("{}U{}", &text[..10], &text[11..]),
         ),
         ("machine state", machine_text),
-        (
-            &*extra_u_label,
-            format!("{text}U"),
-        ),
-        (
-            &*replaced_label,
-            format!("{}U", &text[..text.len() - 1]),
-        ),
+        (&*extra_u_label, format!("{text}U")),
+        (&*replaced_label, format!("{}U", &text[..text.len() - 1])),
         ("empty", String::new()),
     ];
     let parse: Vec<Value> = inputs
