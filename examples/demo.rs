@@ -4,8 +4,8 @@
 //! the same every run; keys come from the operating system's random number generator.
 
 use offline_reset::{
-    default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, Machine, Policy,
-    ResetCode, ServerKeyRing, WrappingKey,
+    default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, Machine,
+    PasswordCost, Policy, ResetCode, ServerKeyRing, WrappingKey,
 };
 
 /// The demo's own failure: a step did not turn out as a real reset would.
@@ -25,7 +25,20 @@ fn expect_error<T: std::fmt::Debug>(
 fn main() -> DemoResult<()> {
     let mut now: i64 = 1_795_000_000; // 2026-11-18, unix seconds
     println!("== Admin: creating the server key ring");
-    let ring = ServerKeyRing::generate_with_os_rng(Policy::new(24 * 60, 10)?)?;
+    // The demo uses the cheapest password cost so it runs quickly; production keeps the default
+    // (`Policy::new` alone: Argon2id with 64 MiB and 3 passes per seal and per open).
+    let cost = PasswordCost::minimum();
+    let policy = Policy::new(24 * 60, 10)?.with_password_cost(cost);
+    let ring = ServerKeyRing::generate_with_os_rng(policy)?;
+    let default = PasswordCost::default();
+    println!(
+        "   password binding: Argon2id {} KiB, {} passes (the minimum, for this demo; production \
+         uses the default, {} KiB and {} passes)",
+        cost.memory_kib(),
+        cost.iterations(),
+        default.memory_kib(),
+        default.iterations()
+    );
     let wrapping_key = WrappingKey::generate(&mut offline_reset::primitives::OsRng)?;
     let stored_ring = ring.export(Some(&wrapping_key))?;
     println!(
@@ -118,13 +131,16 @@ fn main() -> DemoResult<()> {
         now,
     )?;
     let not_redeployed = machine.open_reset_code(&fresh_code, &alice, "Spring-Lake-9", now);
-    let e = expect_error(not_redeployed, |e| matches!(e, Error::KeyRotated { .. }))?;
+    let e = expect_error(not_redeployed, |e| matches!(e, Error::RedeployNeeded { .. }))?;
     println!("   old machine, new-epoch code -> {e}");
     println!("\n== Windows integration redeployed with the new package: machine re-enrolls");
     println!(
         "   new Identification Code: {}",
         redeployed.identification_code()
     );
+    let stale = redeployed.open_reset_code(&reset, &alice, "Winter-Tulip-42", now);
+    let e = expect_error(stale, |e| matches!(e, Error::CodeBeforeRotation { .. }))?;
+    println!("   redeployed machine, code from before the rotation -> {e}");
     let accepted = redeployed.open_reset_code(&fresh_code, &alice, "Spring-Lake-9", now + 60)?;
     println!(
         "   reset code for epoch {epoch} accepted (issued at unix {})",
