@@ -12,13 +12,13 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use offline_reset::code_text::{self, IDENTIFICATION_CODE_LAYOUT, RESET_CODE_LAYOUT};
-use offline_reset::key_schedule::PROTOCOL_LABEL;
+use offline_reset::key_schedule::{self, PROTOCOL_LABEL};
 use offline_reset::primitives::{
     ecdh, hkdf_expand, hkdf_extract, OsRng, PublicPoint, SecretScalar, SivKey, SCALAR_LEN,
 };
 use offline_reset::{
-    Account, DeploymentPackage, IdentificationCode, Machine, Policy, ResetCode, ServerKeyRing,
-    WrappingKey, IDENTIFICATION_CODE_TEXT_LEN, RESET_CODE_TEXT_LEN,
+    Account, DeploymentPackage, IdentificationCode, Machine, PasswordCost, Policy, ResetCode,
+    ServerKeyRing, WrappingKey, IDENTIFICATION_CODE_TEXT_LEN, RESET_CODE_TEXT_LEN,
 };
 
 // Secrets from tests/vectors/reset_code.json and stored_objects.json.
@@ -58,6 +58,8 @@ struct World {
 }
 
 fn world() -> World {
+    // The default password cost: `op/seal` and `op/open` measure what production pays, one
+    // Argon2id each (`prim/password_binding_*` measures it alone).
     let ring = ServerKeyRing::from_secret(Policy::default(), 1, secret(SERVER_SECRET));
     let mut ring_two_generations = ring.clone();
     ring_two_generations.set_retired_grace_seconds(7 * 24 * 3600);
@@ -258,7 +260,35 @@ fn primitives(c: &mut Criterion) {
             okm
         })
     });
-    // AES-256-SIV over the reset code's associated data (6 components) and 5-byte plaintext.
+    // The password binding alone: one Argon2id (RFC 9106) at the default cost (what seal and
+    // open pay in production) and at the minimum the protocol allows.
+    for (name, cost) in [
+        ("password_binding_default", PasswordCost::default()),
+        ("password_binding_minimum", PasswordCost::minimum()),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                key_schedule::password_binding(
+                    black_box(cost),
+                    1,
+                    &machine_x,
+                    &w.account,
+                    black_box(PASSWORD.as_bytes()),
+                )
+                .expect("binding")
+            })
+        });
+    }
+    let binding = key_schedule::password_binding(
+        PasswordCost::default(),
+        1,
+        &machine_x,
+        &w.account,
+        PASSWORD.as_bytes(),
+    )
+    .expect("binding");
+    // AES-256-SIV over the reset code's associated data (6 components, the last the password
+    // binding) and 5-byte plaintext.
     let key = SivKey::from_slice(&[7u8; 64]).expect("key");
     let header = [0x08u8, 0x01];
     let ad: [&[u8]; 6] = [
@@ -267,7 +297,7 @@ fn primitives(c: &mut Criterion) {
         &machine_x,
         b"CORP",
         b"ALICE",
-        PASSWORD.as_bytes(),
+        &binding[..],
     ];
     g.bench_function("siv_seal", |b| {
         b.iter(|| {
@@ -288,8 +318,8 @@ fn primitives(c: &mut Criterion) {
             buffer
         })
     });
-    // The wrapping key check (SIV of nothing) and wrapping a stored body (machine state: 135
-    // bytes; two-generation key ring: 96 bytes).
+    // The wrapping key check (SIV of nothing) and wrapping a stored body (machine state: 147
+    // bytes; two-generation key ring: 140 bytes).
     let wrap = SivKey::from_slice(&WRAPPING_KEY).expect("key");
     g.bench_function("siv_key_check", |b| {
         b.iter(|| {
@@ -298,7 +328,7 @@ fn primitives(c: &mut Criterion) {
         })
     });
     let envelope_header = [0u8; 10];
-    for (name, len) in [("machine", 135usize), ("key_ring", 96)] {
+    for (name, len) in [("machine", 147usize), ("key_ring", 140)] {
         let body = vec![9u8; len];
         g.bench_function(format!("siv_wrap_{name}"), |b| {
             let mut buffer = body.clone();
