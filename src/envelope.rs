@@ -259,7 +259,10 @@ mod tests {
         // Every single byte value, alone and after a prefix.
         for b in 0..=255u8 {
             assert_eq!(crc32(&[b]), REFERENCE.checksum(&[b]));
-            assert_eq!(crc32(&[0xA5, b, 0x5A]), REFERENCE.checksum(&[0xA5, b, 0x5A]));
+            assert_eq!(
+                crc32(&[0xA5, b, 0x5A]),
+                REFERENCE.checksum(&[0xA5, b, 0x5A])
+            );
         }
     }
 }

@@ -137,7 +137,9 @@ fn the_scanner_finds_a_secret_left_in_freed_memory() {
     let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     reset();
     register("probe", &mut names, &[0xEE; 32]);
-    measured(&mut ops, "probe", || drop(std::hint::black_box(vec![0xEEu8; 100])));
+    measured(&mut ops, "probe", || {
+        drop(std::hint::black_box(vec![0xEEu8; 100]))
+    });
     assert_eq!(HITS[0][0].load(Ordering::SeqCst), 100 - 32 + 1);
     reset();
 }
@@ -280,7 +282,9 @@ fn no_secret_is_left_in_freed_memory() {
         }
         for (p, n) in row {
             found += n;
-            let allowed = ALLOWED.iter().find(|(o, s, _)| o == op_name && *s == names[p]);
+            let allowed = ALLOWED
+                .iter()
+                .find(|(o, s, _)| o == op_name && *s == names[p]);
             let note = allowed.map_or("NOT ALLOWED", |(_, _, why)| why);
             println!("  {op_name:<32} {:<width$} {n:>3}  {note}", names[p]);
             if allowed.is_none() {

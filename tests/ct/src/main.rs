@@ -13,7 +13,9 @@
 use std::hint::black_box;
 
 use offline_reset::key_schedule::{derive_machine_key, labeled_expand, labeled_extract};
-use offline_reset::primitives::{ecdh, hkdf_expand, hkdf_extract, PublicPoint, SecretScalar, SivKey};
+use offline_reset::primitives::{
+    ecdh, hkdf_expand, hkdf_extract, PublicPoint, SecretScalar, SivKey,
+};
 use offline_reset::{
     Account, IdentificationCode, Machine, Policy, ResetCode, ServerKeyRing, WrappingKey,
 };
@@ -134,7 +136,10 @@ impl rand_core::TryCryptoRng for SecretRng {}
 fn case_ecdh() {
     let (s, point) = setup(|| {
         let point = scalar(&MACHINE_SECRET).public_compressed();
-        (scalar(&SERVER_SECRET), PublicPoint::from_compressed(&point).expect("point"))
+        (
+            scalar(&SERVER_SECRET),
+            PublicPoint::from_compressed(&point).expect("point"),
+        )
     });
     secret(&s);
     let shared = ecdh(&s, &point);
