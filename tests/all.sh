@@ -44,7 +44,7 @@ sibling_free_copy() {
             --exclude=./tests/c/build -cf - .) | (cd "$copy" && tar -xf -)
     fi
     echo "copy: $copy ($(find "$copy" -type f | wc -l) files; beside it: $(ls -A "$tmp" | wc -l) entry)"
-    (cd "$copy" && CARGO_TARGET_DIR=$target_dir cargo test --all-targets 2>&1) >"$tmp/log"
+    (cd "$copy" && CARGO_TARGET_DIR=$target_dir cargo test --all-targets --no-fail-fast 2>&1) >"$tmp/log"
     status=$?
     grep -E '^(     Running|test result:)' "$tmp/log"
     if [ $status -ne 0 ]; then
