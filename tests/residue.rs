@@ -50,10 +50,15 @@ fn scan(block: &[u8]) {
     let Ok(patterns) = PATTERNS.try_lock() else {
         return;
     };
-    for p in 0..patterns.count {
-        let needle = &patterns.bytes[p][..patterns.lens[p]];
-        let copies = block.windows(needle.len()).filter(|w| *w == needle).count();
-        HITS[op][p].fetch_add(copies, Ordering::SeqCst);
+    let registered = patterns
+        .bytes
+        .iter()
+        .zip(&patterns.lens)
+        .take(patterns.count);
+    for ((bytes, &len), hits) in registered.zip(&HITS[op]) {
+        let needle = &bytes[..len];
+        let copies = block.windows(len).filter(|w| *w == needle).count();
+        hits.fetch_add(copies, Ordering::SeqCst);
     }
 }
 
