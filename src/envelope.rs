@@ -19,8 +19,25 @@ const KEY_CHECK_LEN: usize = 4;
 const KEY_CHECK_LABEL: &[u8] = b"offline-reset-v1 wrapping key check";
 const WRAP_LABEL: &[u8] = b"offline-reset-v1 wrap";
 
-/// CRC-32/ISO-HDLC (the zlib/PNG CRC) over everything before it.
-const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+/// CRC-32/ISO-HDLC (the zlib/PNG CRC: reflected polynomial 0x04C11DB7, init and xorout
+/// 0xFFFFFFFF) over `bytes`, computed bit by bit with masks instead of a lookup table: plain
+/// exports hold secret keys in the clear, and a table indexed by secret bytes would leak them
+/// through the cache (docs/PROTOCOL.md §12.4, `tests/ct/`). No branch and no memory index depends
+/// on the data.
+fn crc32(bytes: &[u8]) -> u32 {
+    /// 0x04C11DB7 bit-reversed.
+    const POLY_REFLECTED: u32 = 0xEDB8_8320;
+    let mut crc = u32::MAX;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            // All ones when the low bit is set, else zero: no branch on the bit.
+            let mask = 0u32.wrapping_sub(crc & 1);
+            crc = (crc >> 1) ^ (POLY_REFLECTED & mask);
+        }
+    }
+    !crc
+}
 
 /// What an envelope holds. Numbers are stable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +112,7 @@ pub(crate) fn seal(kind: Kind, body: &[u8], wrapping: Option<&WrappingKey>) -> R
             out[tag_at..body_at].copy_from_slice(&tag);
         }
     }
-    let crc = CRC32.checksum(&out);
+    let crc = crc32(&out);
     out.extend_from_slice(&crc.to_be_bytes());
     Ok(out)
 }
@@ -131,7 +148,9 @@ pub(crate) fn open(
         return Err(Error::MalformedInput);
     }
     let (covered, crc) = bytes.split_at(total - CRC_LEN);
-    if CRC32.checksum(covered).to_be_bytes() != crc {
+    // Compared in constant time too: for a plain object the CRC is a function of the secrets;
+    // only the final accept/reject is a branch.
+    if !constant_time_eq(&crc32(covered).to_be_bytes(), crc) {
         return Err(Error::Corrupted);
     }
     if bytes[4] != kind as u8 {
@@ -201,6 +220,49 @@ impl<'a> Reader<'a> {
             Ok(())
         } else {
             Err(Error::MalformedInput)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crc32;
+
+    #[test]
+    fn crc32_check_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn crc32_matches_the_table_driven_crate_on_pseudorandom_inputs() {
+        const REFERENCE: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+        let mut seed = [0u8; 8];
+        getrandom::fill(&mut seed).expect("OS random");
+        let mut state = u64::from_le_bytes(seed) | 1;
+        let mut next = || {
+            // xorshift64*: only test inputs, printed on failure so a failure can be replayed.
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let start = u64::from_le_bytes(seed) | 1;
+        for len in (0..300).chain([1024, 4099]) {
+            let data: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            assert_eq!(
+                crc32(&data),
+                REFERENCE.checksum(&data),
+                "length {len}, seed {start:#x}"
+            );
+        }
+        // Every single byte value, alone and after a prefix.
+        for b in 0..=255u8 {
+            assert_eq!(crc32(&[b]), REFERENCE.checksum(&[b]));
+            assert_eq!(
+                crc32(&[0xA5, b, 0x5A]),
+                REFERENCE.checksum(&[0xA5, b, 0x5A])
+            );
         }
     }
 }

@@ -22,14 +22,52 @@ run_step() {
     fi
 }
 
-# The Project Wycheproof vectors live next to the project root (../shared), read-only.
-if [ ! -d ../shared/vectors/wycheproof ]; then
-    echo "missing ../shared/vectors/wycheproof: the conformance tests need it" >&2
-fi
+root=$PWD
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+
+# The Rust tests from a copy of the repository alone, in a fresh empty temporary folder with
+# nothing beside it: proves no test reads anything outside the repository. Copies the files git
+# knows (tracked, and new files not ignored), so it works from a clone and from a working tree.
+# Reuses the main target directory for the compiled dependencies.
+sibling_free_copy() {
+    local tmp copy status
+    tmp=$(mktemp -d) || return 1
+    copy=$tmp/offline-reset
+    mkdir "$copy"
+    if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        (cd "$root" && git ls-files -z --cached --others --exclude-standard |
+            while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+            xargs -0 cp --parents -t "$copy")
+    else
+        # Not a git checkout (an unpacked archive): everything but build output.
+        (cd "$root" && tar --exclude=./target --exclude=./fuzz/target --exclude=./tests/ct/target \
+            --exclude=./tests/c/build -cf - .) | (cd "$copy" && tar -xf -)
+    fi
+    echo "copy: $copy ($(find "$copy" -type f | wc -l) files; beside it: $(ls -A "$tmp" | wc -l) entry)"
+    (cd "$copy" && CARGO_TARGET_DIR=$target_dir cargo test --all-targets --no-fail-fast 2>&1) >"$tmp/log"
+    status=$?
+    grep -E '^(     Running|test result:)' "$tmp/log"
+    if [ $status -ne 0 ]; then
+        grep -E -A20 '^(failures:|error)' "$tmp/log" | head -n 60
+    fi
+    awk '/^test result:/ { p += $4; f += $6 } END { printf "sibling-free copy: %d passed, %d failed\n", p, f }' "$tmp/log"
+    rm -rf "$tmp"
+    return $status
+}
+
+# Secret residue in freed heap memory: prints its table and its count line.
+residue() {
+    cargo test --test residue -- --nocapture --test-threads=1 2>&1 |
+        grep -E '^(secret residue|  |residue:|test result:|test .* (ok|FAILED)$)'
+    return "${PIPESTATUS[0]}"
+}
 
 run_step "format (cargo fmt --check)" cargo fmt --all -- --check
 run_step "lint (cargo clippy --all-targets --all-features -D warnings)" cargo clippy --all-targets --all-features -- -D warnings
 run_step "Rust tests: unit, API, properties, vectors, Wycheproof (cargo test)" cargo test --all-targets
+run_step "Rust tests from a sibling-free copy (nothing outside the repository)" sibling_free_copy
+run_step "secret residue in freed memory (tests/residue.rs)" residue
+run_step "constant time under valgrind memcheck (tests/ct)" bash tests/ct/run.sh
 run_step "doc tests (cargo test --doc)" cargo test --doc
 run_step "demo runs end to end" cargo run --quiet --example demo
 run_step "independent Python implementation checks every vector" bash tests/interop/run.sh

@@ -1,6 +1,6 @@
-//! Project Wycheproof vectors (`../shared/vectors/wycheproof/`), run through the library's own
-//! point decoding, ECDH, HKDF and AES-SIV code paths (`offline_reset::primitives`), asserting the
-//! listed result for every case. A missing vector file fails the test: it never passes vacuously.
+//! Project Wycheproof vectors (vendored in `tests/vectors/wycheproof/`, with their licence and
+//! provenance), run through the library's own point decoding, ECDH, HKDF and AES-SIV code paths
+//! (`offline_reset::primitives`), asserting the listed result for every case. A missing vector file fails the test: it never passes vacuously.
 
 use offline_reset::primitives::{
     ecdh, hkdf_expand, hkdf_extract, PublicPoint, SecretScalar, SivKey, SIV_TAG_LEN,
@@ -10,7 +10,7 @@ use serde_json::Value;
 
 fn load(name: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/vectors/wycheproof")
+        .join("tests/vectors/wycheproof")
         .join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("Wycheproof vectors missing at {}: {e}", path.display()));
