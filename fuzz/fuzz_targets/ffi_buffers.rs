@@ -216,6 +216,17 @@ fn expected_details(
                 d.code_epoch = code_epoch;
                 d.current_epoch = current_epoch;
             }
+            Error::CodeBeforeRotation {
+                code_epoch,
+                machine_epoch,
+            }
+            | Error::RedeployNeeded {
+                code_epoch,
+                machine_epoch,
+            } => {
+                d.code_epoch = code_epoch;
+                d.current_epoch = machine_epoch;
+            }
             _ => {}
         }
     }
@@ -476,7 +487,11 @@ fuzz_target!(|data: &[u8]| {
                 out.cap,
                 &mut out.len,
             ),
-            rust_key().and_then(|k| f.machines_a[0].export(k.as_ref()).map(Some)),
+            rust_key().and_then(|k| {
+                f.machines_a[0]
+                    .export(k.as_ref())
+                    .map(|v| Some(v.to_vec()))
+            }),
         ),
         _ => (
             olr_machine_identification_code(machine, out.ptr(), out.cap, &mut out.len),

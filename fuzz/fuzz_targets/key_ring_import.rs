@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     let exported = ring.export(None).expect("export");
     let body = &bytes[ENVELOPE_HEADER_LEN..bytes.len() - ENVELOPE_CRC_LEN];
     assert_eq!(
-        exported,
+        exported.to_vec(),
         envelope(KIND_SERVER_KEY_RING, &canonical_key_ring_body(body), None),
         "export differs from the accepted input"
     );

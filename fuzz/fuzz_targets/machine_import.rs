@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     assert!((1..=MAX_EPOCH).contains(&machine.epoch()));
-    assert_eq!(machine.export(key).expect("export"), bytes);
+    assert_eq!(*machine.export(key).expect("export"), bytes);
     let id = machine.identification_code();
     assert_eq!(IdentificationCode::parse(id.as_str()), Ok(id));
     assert_eq!(id.epoch(), machine.epoch());

@@ -53,10 +53,9 @@ fuzz_target!(|data: &[u8]| {
         Err(Error::InvalidPassword) => {
             assert!(password.is_empty() || password.len() > offline_reset::MAX_PASSWORD_BYTES)
         }
-        Err(Error::KeyRotated {
-            code_epoch,
-            current_epoch: 1,
-        }) => assert_eq!(code_epoch, code.epoch()),
+        Err(e @ (Error::CodeBeforeRotation { .. } | Error::RedeployNeeded { .. })) => {
+            assert_eq!(e, offline_reset_fuzz::machine_epoch_error(code.epoch(), 1))
+        }
         Err(Error::Rejected | Error::Expired | Error::NotYetValid) => {}
         Err(e) => panic!("unexpected open error {e:?}"),
     }

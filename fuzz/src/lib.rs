@@ -232,19 +232,27 @@ pub fn is_parse_error(e: &Error) -> bool {
 pub const ENVELOPE_HEADER_LEN: usize = 10;
 pub const ENVELOPE_CRC_LEN: usize = 4;
 
-/// The body a key ring exports for a plain key-ring body the library accepted. The import
-/// ignores the `retired_at` field of the current (last) generation and the export writes it as
-/// zero, as `docs/PROTOCOL.md` §9 specifies, so that field is the one place where an accepted
-/// body may differ from its export.
+/// The body a key ring exports for a plain key-ring body the library accepted. The import now
+/// requires the current (last) generation's retirement time and grace window to be zero
+/// (`docs/PROTOCOL.md` §9), so no field is lenient: an accepted body is its own export.
 pub fn canonical_key_ring_body(body: &[u8]) -> Vec<u8> {
-    const GENERATION_LEN: usize = 2 + 1 + 8 + SCALAR_LEN;
-    let mut out = body.to_vec();
-    let count = usize::from(u16::from_be_bytes([body[8], body[9]]));
-    let last = 10 + (count - 1) * GENERATION_LEN;
-    if out[last + 2] == 0 {
-        out[last + 3..last + 11].fill(0);
+    body.to_vec()
+}
+
+/// The machine's refusal of a code for another epoch (`docs/PROTOCOL.md` §7.2): an older code
+/// needs a new code, a newer one needs a redeployment.
+pub fn machine_epoch_error(code_epoch: u16, machine_epoch: u16) -> Error {
+    if code_epoch < machine_epoch {
+        Error::CodeBeforeRotation {
+            code_epoch,
+            machine_epoch,
+        }
+    } else {
+        Error::RedeployNeeded {
+            code_epoch,
+            machine_epoch,
+        }
     }
-    out
 }
 
 #[cfg(test)]
@@ -254,15 +262,15 @@ mod tests {
     #[test]
     fn envelope_builder_matches_the_library() {
         let f = fixtures();
-        let ring_bytes = f.rings[0].export(None).unwrap();
+        let ring_bytes = f.rings[0].export(None).unwrap().to_vec();
         let body = &ring_bytes[10..ring_bytes.len() - 4];
         assert_eq!(envelope(KIND_SERVER_KEY_RING, body, None), ring_bytes);
-        let wrapped = f.rings[0].export(Some(&f.wrapping)).unwrap();
+        let wrapped = f.rings[0].export(Some(&f.wrapping)).unwrap().to_vec();
         assert_eq!(
             envelope(KIND_SERVER_KEY_RING, body, Some(&f.wrapping_bytes)),
             wrapped
         );
-        let machine = f.machines_a[0].export(Some(&f.wrapping)).unwrap();
+        let machine = f.machines_a[0].export(Some(&f.wrapping)).unwrap().to_vec();
         let plain = f.machines_a[0].export(None).unwrap();
         assert_eq!(
             envelope(
