@@ -62,7 +62,7 @@
 /**
  * C ABI minor version: grows when a release appends functions, statuses or constants.
  */
-#define OLR_ABI_VERSION_MINOR 0
+#define OLR_ABI_VERSION_MINOR 1
 
 /**
  * The ABI version this header describes: `(major << 16) | minor`. Compare with
@@ -84,7 +84,7 @@
 /**
  * Characters of a deployment package's text.
  */
-#define OLR_DEPLOYMENT_PACKAGE_TEXT_LEN 85
+#define OLR_DEPLOYMENT_PACKAGE_TEXT_LEN 104
 
 /**
  * Bytes of a wrapping key.
@@ -94,13 +94,13 @@
 /**
  * Largest machine state export (wrapped; a plain export is 20 bytes shorter).
  */
-#define OLR_MACHINE_STATE_MAX_LEN 169
+#define OLR_MACHINE_STATE_MAX_LEN 181
 
 /**
  * Largest server key ring export (wrapped, `OLR_MAX_GENERATIONS` generations). The size of an
  * actual export depends on the number of generations held: query it with a zero capacity.
  */
-#define OLR_SERVER_KEY_RING_MAX_LEN 732
+#define OLR_SERVER_KEY_RING_MAX_LEN 1000
 
 /**
  * Most generations a server key ring holds (the current one and retired ones still in grace).
@@ -148,6 +148,46 @@
  * The default policy's clock skew, in minutes.
  */
 #define OLR_DEFAULT_CLOCK_SKEW_MINUTES 10
+
+/**
+ * Smallest Argon2id memory a password cost may set, in KiB (19 MiB) (ABI 1.1).
+ */
+#define OLR_MIN_PASSWORD_MEMORY_KIB 19456
+
+/**
+ * Largest Argon2id memory a password cost may set, in KiB (1 GiB) (ABI 1.1).
+ */
+#define OLR_MAX_PASSWORD_MEMORY_KIB 1048576
+
+/**
+ * Fewest Argon2id passes a password cost may set (ABI 1.1).
+ */
+#define OLR_MIN_PASSWORD_ITERATIONS 2
+
+/**
+ * Most Argon2id passes a password cost may set (ABI 1.1).
+ */
+#define OLR_MAX_PASSWORD_ITERATIONS 64
+
+/**
+ * Most Argon2id lanes a password cost may set (ABI 1.1).
+ */
+#define OLR_MAX_PASSWORD_PARALLELISM 16
+
+/**
+ * The default password cost's Argon2id memory, in KiB (64 MiB) (ABI 1.1).
+ */
+#define OLR_DEFAULT_PASSWORD_MEMORY_KIB 65536
+
+/**
+ * The default password cost's Argon2id passes (ABI 1.1).
+ */
+#define OLR_DEFAULT_PASSWORD_ITERATIONS 3
+
+/**
+ * The default password cost's Argon2id lanes (ABI 1.1).
+ */
+#define OLR_DEFAULT_PASSWORD_PARALLELISM 1
 
 /**
  * The result of every fallible function. Numbers 1 to 99 are the Rust library's error codes
@@ -251,6 +291,33 @@ enum olr_status
      * The key ring has used every epoch number the protocol can carry.
      */
     OLR_EPOCHS_EXHAUSTED = 20,
+    /**
+     * The replay ledger already holds this reset code: a code works once (ABI 1.1).
+     */
+    OLR_ALREADY_USED = 21,
+    /**
+     * The replay ledger holds a code for this account issued at the same minute or later
+     * (ABI 1.1).
+     */
+    OLR_SUPERSEDED = 22,
+    /**
+     * The code's epoch is older than the machine's: request a new code with the identification
+     * code shown now. `olr_error_details.code_epoch` / `.current_epoch` say which (ABI 1.1).
+     */
+    OLR_CODE_BEFORE_ROTATION = 23,
+    /**
+     * The code's epoch is newer than the machine's: redeploy the login integration.
+     * `olr_error_details.code_epoch` / `.current_epoch` say which (ABI 1.1).
+     */
+    OLR_REDEPLOY_NEEDED = 24,
+    /**
+     * The replay ledger holds its maximum number of entries that still matter (ABI 1.1).
+     */
+    OLR_LEDGER_FULL = 25,
+    /**
+     * Text arrived as UTF-16 where UTF-8 or ASCII was expected (ABI 1.1).
+     */
+    OLR_UTF16_TEXT = 26,
     /**
      * A required pointer is NULL (or a NULL input was given a non-zero length).
      */
@@ -503,8 +570,9 @@ olr_status olr_deployment_package_check(const char *package,
 olr_status olr_wrapping_key_generate(uint8_t *out, size_t out_cap, size_t *out_len);
 
 /**
- * Creates a key ring at epoch 1 with a fresh key pair from the operating system's RNG, and
- * writes the new handle to `*out` (free it with `olr_server_key_ring_free`).
+ * Creates a key ring at epoch 1 with a fresh key pair from the operating system's RNG and the
+ * default password cost (`OLR_DEFAULT_PASSWORD_*`), and writes the new handle to `*out` (free
+ * it with `olr_server_key_ring_free`).
  *
  * `reset_code_lifetime_minutes` is 1 to `OLR_MAX_LIFETIME_MINUTES` and `clock_skew_minutes` 0
  * to `OLR_MAX_CLOCK_SKEW_MINUTES`, else `OLR_INVALID_POLICY` (the defaults are
@@ -531,8 +599,9 @@ olr_status olr_server_key_ring_rotate(struct olr_server_key_ring *ring,
                                       uint16_t *out_epoch);
 
 /**
- * Sets how long a retired generation still seals codes after rotation (0, the default: not
- * at all); applies to generations already retired too.
+ * Sets how long a generation retired from now on still seals codes after rotation (0, the
+ * default: not at all). A lower value also shortens the windows of generations already retired
+ * (a window of 0 erases that generation at once); a higher value never lengthens them.
  */
 olr_status olr_server_key_ring_set_retired_grace_seconds(struct olr_server_key_ring *ring,
                                                          uint32_t seconds);
@@ -544,8 +613,8 @@ olr_status olr_server_key_ring_retired_grace_seconds(const struct olr_server_key
                                                      uint32_t *out_seconds);
 
 /**
- * Changes the policy (limits as in `olr_server_key_ring_generate`). Machines learn it only
- * from a new deployment package.
+ * Changes the reset-code lifetime and clock skew (limits as in `olr_server_key_ring_generate`);
+ * the password cost is kept. Machines learn them only from a new deployment package.
  */
 olr_status olr_server_key_ring_set_policy(struct olr_server_key_ring *ring,
                                           uint16_t reset_code_lifetime_minutes,
@@ -639,6 +708,46 @@ olr_status olr_server_key_ring_import(const uint8_t *bytes,
                                       size_t wrapping_key_len,
                                       struct olr_server_key_ring **out,
                                       struct olr_error_details *details);
+
+/**
+ * As `olr_server_key_ring_generate`, with the Argon2id password cost of the first generation
+ * (ABI 1.1): `memory_kib` from `OLR_MIN_PASSWORD_MEMORY_KIB` to `OLR_MAX_PASSWORD_MEMORY_KIB`,
+ * `iterations` from `OLR_MIN_PASSWORD_ITERATIONS` to `OLR_MAX_PASSWORD_ITERATIONS`,
+ * `parallelism` from 1 to `OLR_MAX_PASSWORD_PARALLELISM`, else `OLR_INVALID_POLICY`. Every
+ * seal and every open costs one Argon2id run at this cost.
+ */
+olr_status olr_server_key_ring_generate_with_password_cost(uint16_t reset_code_lifetime_minutes,
+                                                           uint16_t clock_skew_minutes,
+                                                           uint32_t memory_kib,
+                                                           uint32_t iterations,
+                                                           uint32_t parallelism,
+                                                           struct olr_server_key_ring **out);
+
+/**
+ * Sets the password cost for generations made from now on (limits as in
+ * `olr_server_key_ring_generate_with_password_cost`); it takes effect at the next rotation,
+ * since machines of an epoch are deployed with that epoch's cost (ABI 1.1).
+ */
+olr_status olr_server_key_ring_set_password_cost(struct olr_server_key_ring *ring,
+                                                 uint32_t memory_kib,
+                                                 uint32_t iterations,
+                                                 uint32_t parallelism);
+
+/**
+ * Writes the password cost of the generation for `epoch` (ABI 1.1). Fails with
+ * `OLR_KEY_ROTATED` when the ring does not hold that epoch.
+ */
+olr_status olr_server_key_ring_password_cost(const struct olr_server_key_ring *ring,
+                                             uint16_t epoch,
+                                             uint32_t *out_memory_kib,
+                                             uint32_t *out_iterations,
+                                             uint32_t *out_parallelism);
+
+/**
+ * Erases retired generations whose grace period has ended at `now` (unix seconds), without
+ * rotating (ABI 1.1). Rotation does this itself.
+ */
+olr_status olr_server_key_ring_prune(struct olr_server_key_ring *ring, int64_t now);
 
 /**
  * Enrolls this machine from a deployment package text, with a fresh key pair from the
@@ -744,6 +853,15 @@ olr_status olr_machine_import(const uint8_t *bytes,
                               size_t wrapping_key_len,
                               struct olr_machine **out,
                               struct olr_error_details *details);
+
+/**
+ * Writes the Argon2id password cost from the deployment package (ABI 1.1): every open costs
+ * one Argon2id run at this cost.
+ */
+olr_status olr_machine_password_cost(const struct olr_machine *machine,
+                                     uint32_t *out_memory_kib,
+                                     uint32_t *out_iterations,
+                                     uint32_t *out_parallelism);
 
 #if defined(OLR_TEST_HOOKS)
 /**

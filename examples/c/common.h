@@ -9,7 +9,7 @@
 #include "offline_reset.h"
 
 /* Exit codes the example script checks. */
-enum { EXIT_MISTYPED = 2, EXIT_KEY_ROTATED = 3 };
+enum { EXIT_MISTYPED = 2, EXIT_KEY_ROTATED = 3, EXIT_CODE_BEFORE_ROTATION = 4 };
 
 /* Prints why a call failed, with the details a user needs, and returns the exit code. */
 static inline int report(const char *what, olr_status status, const olr_error_details *details)
@@ -28,6 +28,18 @@ static inline int report(const char *what, olr_status status, const olr_error_de
         fprintf(stderr, "  code is for key epoch %u, current epoch is %u\n",
                 (unsigned)details->code_epoch, (unsigned)details->current_epoch);
         return EXIT_KEY_ROTATED;
+    }
+    /* On the machine (ABI 1.1): current_epoch is the machine's epoch. */
+    if (status == OLR_REDEPLOY_NEEDED && details != NULL) {
+        fprintf(stderr, "  code is for key epoch %u, this machine is at epoch %u: redeploy\n",
+                (unsigned)details->code_epoch, (unsigned)details->current_epoch);
+        return EXIT_KEY_ROTATED;
+    }
+    if (status == OLR_CODE_BEFORE_ROTATION && details != NULL) {
+        fprintf(stderr,
+                "  code is for key epoch %u, this machine is at epoch %u: request a new code\n",
+                (unsigned)details->code_epoch, (unsigned)details->current_epoch);
+        return EXIT_CODE_BEFORE_ROTATION;
     }
     return EXIT_FAILURE;
 }

@@ -73,6 +73,7 @@ expect 0 'accepted' "${machine[@]}" reset "$work/machine" "$code" 'JÜRGEN' corp
 echo "== too late: the code expired"
 expect 1 'expired' "${machine[@]}" reset "$work/machine" "$code" 'JÜRGEN' corp 'Sommer-Regen-7' $((t0 + 2 * 86400))
 
+old_code=$code
 echo "== admin rotates the keys"
 t1=$((t0 + 3600))
 expect 0 'epoch 2' "${server[@]}" rotate "$work/server" $t1
@@ -83,12 +84,13 @@ mkdir -p "$work/other"
 expect 0 'epoch 2' "${machine[@]}" enroll "$work/other" "$work/server/package.txt"
 other_id=$(tail -n 1 <<<"$out")
 expect 0 '^[0-9A-Z-]{49}$' "${server[@]}" seal "$work/server" "$other_id" alice CORP 'Spring-Lake-9' $t1
-expect 3 'epoch 2, current epoch is 1' "${machine[@]}" reset "$work/machine" "$(tail -n 1 <<<"$out")" alice corp 'Spring-Lake-9' $t1
+expect 3 'epoch 2, this machine is at epoch 1: redeploy' "${machine[@]}" reset "$work/machine" "$(tail -n 1 <<<"$out")" alice corp 'Spring-Lake-9' $t1
 
 echo "== login integration redeployed: the machine enrolls again, new code, reset at epoch 2"
 expect 0 'enrolling again' "${machine[@]}" enroll "$work/machine" "$work/server/package.txt"
 new_id=$(tail -n 1 <<<"$out")
 [[ $new_id != "$id" ]] || fail "re-enrollment kept the identification code"
+expect 4 'epoch 1, this machine is at epoch 2: request a new code' "${machine[@]}" reset "$work/machine" "$old_code" 'JÜRGEN' corp 'Sommer-Regen-7' $t1
 expect 0 '^[0-9A-Z-]{49}$' "${server[@]}" seal "$work/server" "$new_id" alice CORP 'Spring-Lake-9' $t1
 code=$(tail -n 1 <<<"$out")
 expect 0 'accepted' "${machine[@]}" reset "$work/machine" "$code" alice corp 'Spring-Lake-9' $((t1 + 60))

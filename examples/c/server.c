@@ -109,8 +109,12 @@ static int cmd_init(const char *dir)
     if (rc != 0) {
         return EXIT_FAILURE;
     }
-    status = olr_server_key_ring_generate(OLR_DEFAULT_LIFETIME_MINUTES,
-                                          OLR_DEFAULT_CLOCK_SKEW_MINUTES, &ring);
+    /* The cheapest password cost (Argon2id 19 MiB, 2 passes) keeps this example fast. In
+     * production pass OLR_DEFAULT_PASSWORD_MEMORY_KIB, OLR_DEFAULT_PASSWORD_ITERATIONS and
+     * OLR_DEFAULT_PASSWORD_PARALLELISM (what olr_server_key_ring_generate uses) or more. */
+    status = olr_server_key_ring_generate_with_password_cost(
+        OLR_DEFAULT_LIFETIME_MINUTES, OLR_DEFAULT_CLOCK_SKEW_MINUTES, OLR_MIN_PASSWORD_MEMORY_KIB,
+        OLR_MIN_PASSWORD_ITERATIONS, 1, &ring);
     if (status != OLR_OK) {
         return report("generate key ring", status, NULL);
     }

@@ -125,11 +125,18 @@ static olr_status open_with(const olr_machine *m, const char *code_text, size_t 
                                        details);
 }
 
+/* A ring at the cheapest password cost: every seal and open runs one Argon2id. */
+static olr_status quick_ring(olr_server_key_ring **out)
+{
+    return olr_server_key_ring_generate_with_password_cost(
+        60, 5, OLR_MIN_PASSWORD_MEMORY_KIB, OLR_MIN_PASSWORD_ITERATIONS, 1, out);
+}
+
 static void setup(void)
 {
     size_t len = 0;
     olr_error_details details;
-    if (olr_server_key_ring_generate(60, 5, &ring) != OLR_OK ||
+    if (quick_ring(&ring) != OLR_OK ||
         olr_server_key_ring_deployment_package(ring, package, sizeof package, &len) != OLR_OK ||
         olr_machine_enroll(package, sizeof package, &machine, &details) != OLR_OK ||
         olr_machine_identification_code(machine, id, sizeof id, &len) != OLR_OK ||
@@ -172,18 +179,28 @@ static void test_versions_sizes_messages(void)
                         OLR_INVALID_POLICY,
                         OLR_TIME_OUT_OF_RANGE,
                         OLR_EPOCHS_EXHAUSTED,
+                        OLR_ALREADY_USED,
+                        OLR_SUPERSEDED,
+                        OLR_CODE_BEFORE_ROTATION,
+                        OLR_REDEPLOY_NEEDED,
+                        OLR_LEDGER_FULL,
+                        OLR_UTF16_TEXT,
                         OLR_NULL_POINTER,
                         OLR_INVALID_UTF8,
                         OLR_BUFFER_TOO_SMALL,
                         OLR_INVALID_LENGTH,
                         OLR_PANIC};
-    uint32_t unknown[] = {21, 99, 105, 1000, 0x7FFFFFFFu, UINT32_MAX};
+    uint32_t unknown[] = {27, 99, 105, 1000, 0x7FFFFFFFu, UINT32_MAX};
     const char *unknown_text = olr_status_message(UINT32_MAX);
     size_t i;
 
     /* Numbers are part of the ABI. */
     CHECK(OLR_OK == 0 && OLR_MISTYPED == 2 && OLR_KEY_ROTATED == 4 && OLR_REJECTED == 7);
     CHECK(OLR_EPOCHS_EXHAUSTED == 20 && OLR_NULL_POINTER == 100 && OLR_PANIC == 104);
+    CHECK(OLR_ALREADY_USED == 21 && OLR_SUPERSEDED == 22 && OLR_CODE_BEFORE_ROTATION == 23 &&
+          OLR_REDEPLOY_NEEDED == 24 && OLR_LEDGER_FULL == 25 && OLR_UTF16_TEXT == 26);
+    CHECK(OLR_DEPLOYMENT_PACKAGE_TEXT_LEN == 104 && OLR_MACHINE_STATE_MAX_LEN == 181 &&
+          OLR_SERVER_KEY_RING_MAX_LEN == 1000);
     for (i = 0; i < sizeof all / sizeof all[0]; i++) {
         const char *text = olr_status_message(all[i]);
         CHECK(text != NULL && text[0] != '\0' && strcmp(text, unknown_text) != 0);
@@ -466,14 +483,17 @@ static void test_server_key_ring(void)
            OLR_INVALID_KEY_MATERIAL);
     EXPECT(olr_server_key_ring_export(fresh, wkey, 0, bytes, sizeof bytes, &len),
            OLR_INVALID_KEY_MATERIAL);
+    /* A wrapping key longer than any input is a length error (ABI 1.1), like every input. */
     EXPECT(olr_server_key_ring_export(fresh, wkey, HUGE_LEN, bytes, sizeof bytes, &len),
-           OLR_INVALID_KEY_MATERIAL);
+           OLR_INVALID_LENGTH);
     EXPECT(olr_server_key_ring_export(fresh, NULL, 0, NULL, 10, &len), OLR_NULL_POINTER);
     EXPECT(olr_server_key_ring_export(fresh, NULL, 0, bytes, sizeof bytes, NULL),
            OLR_NULL_POINTER);
     CHECK(len == LEN_SENTINEL);
     EXPECT(olr_server_key_ring_export(fresh, wkey, 64, bytes, 10, &len), OLR_BUFFER_TOO_SMALL);
-    CHECK(len == 10 + 4 + 16 + 10 + 3 * 43 + 4 && all_bytes(bytes, sizeof bytes, SENTINEL));
+    /* Envelope header, wrapping (4 + 16), body header (policy 16, grace 4, count 2), three
+     * generations of 59 bytes, CRC-32. */
+    CHECK(len == 10 + 4 + 16 + 22 + 3 * 59 + 4 && all_bytes(bytes, sizeof bytes, SENTINEL));
     EXPECT(olr_server_key_ring_export(fresh, wkey, 64, NULL, 0, &len), OLR_BUFFER_TOO_SMALL);
     EXPECT(olr_server_key_ring_export(fresh, wkey, 64, bytes, len, &len), OLR_OK);
     CHECK(bytes[len] == SENTINEL);
@@ -623,7 +643,7 @@ static void test_seal(void)
            OLR_BUFFER_TOO_SMALL);
     CHECK(len == OLR_RESET_CODE_TEXT_LEN && all_bytes(out, sizeof out, SENTINEL));
     /* A foreign ring (another epoch) refuses the code and names both epochs. */
-    if (olr_server_key_ring_generate(60, 5, &rotated) == OLR_OK &&
+    if (quick_ring(&rotated) == OLR_OK &&
         olr_server_key_ring_rotate(rotated, NOW, &epoch) == OLR_OK) {
         EXPECT(SEAL(rotated, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
                OLR_KEY_ROTATED);
@@ -702,7 +722,7 @@ static void test_machine(void)
     EXPECT(olr_machine_is_enrolled_with(machine, package, sizeof package, &same, &details),
            OLR_OK);
     CHECK(same);
-    if (olr_server_key_ring_generate(60, 5, &other_ring) == OLR_OK &&
+    if (quick_ring(&other_ring) == OLR_OK &&
         olr_server_key_ring_deployment_package(other_ring, other_package, sizeof other_package,
                                                &len) == OLR_OK &&
         olr_machine_enroll(other_package, len, &other, &details) == OLR_OK) {
@@ -726,9 +746,11 @@ static void test_machine(void)
     EXPECT(olr_machine_export(machine, wkey, 1, bytes, sizeof bytes, &len),
            OLR_INVALID_KEY_MATERIAL);
     CHECK(len == LEN_SENTINEL);
-    EXPECT(olr_machine_export(machine, NULL, 0, bytes, 148, &len), OLR_BUFFER_TOO_SMALL);
-    CHECK(len == 149 && all_bytes(bytes, sizeof bytes, SENTINEL));
-    EXPECT(olr_machine_export(machine, wkey, 64, bytes, 168, &len), OLR_BUFFER_TOO_SMALL);
+    EXPECT(olr_machine_export(machine, NULL, 0, bytes, 160, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 161 && len + 20 == OLR_MACHINE_STATE_MAX_LEN &&
+          all_bytes(bytes, sizeof bytes, SENTINEL));
+    EXPECT(olr_machine_export(machine, wkey, 64, bytes, OLR_MACHINE_STATE_MAX_LEN - 1, &len),
+           OLR_BUFFER_TOO_SMALL);
     CHECK(len == OLR_MACHINE_STATE_MAX_LEN);
 
     /* import */
@@ -861,7 +883,7 @@ static void test_open(void)
            OLR_NOT_YET_VALID);
     CHECK(memcmp(&accepted, &untouched, sizeof accepted) == 0);
     /* A code for another epoch (another, rotated ring), and for another machine. */
-    if (olr_server_key_ring_generate(60, 5, &rotated) == OLR_OK &&
+    if (quick_ring(&rotated) == OLR_OK &&
         olr_server_key_ring_rotate(rotated, NOW, &epoch) == OLR_OK &&
         olr_server_key_ring_deployment_package(rotated, rotated_package, sizeof rotated_package,
                                                &len) == OLR_OK &&
@@ -869,11 +891,12 @@ static void test_open(void)
         olr_machine_identification_code(rotated_machine, rotated_id, 71, &len) == OLR_OK &&
         seal_with(rotated, rotated_id, 71, "alice", "corp", PASSWORD, NOW, rotated_code, &len,
                   &details) == OLR_OK) {
+        /* On the machine the mismatch says which side is behind (ABI 1.1). */
         EXPECT(OPEN(machine, rotated_code, 49, "alice", 5, "corp", 4, PASSWORD, 15, t),
-               OLR_KEY_ROTATED);
+               OLR_REDEPLOY_NEEDED);
         CHECK(details.code_epoch == 2 && details.current_epoch == 1);
         EXPECT(OPEN(rotated_machine, code, n, "alice", 5, "corp", 4, PASSWORD, 15, t),
-               OLR_KEY_ROTATED);
+               OLR_CODE_BEFORE_ROTATION);
         CHECK(details.code_epoch == 1 && details.current_epoch == 2);
         EXPECT(seal_with(ring, rotated_id, 71, "alice", "corp", PASSWORD, NOW, text, &len,
                          &details),
@@ -884,13 +907,85 @@ static void test_open(void)
     olr_machine_free(rotated_machine);
     olr_server_key_ring_free(rotated);
     CHECK(memcmp(&accepted, &untouched, sizeof accepted) == 0);
-    /* Success: case-insensitive names, details zeroed, accepted filled; NULLs allowed. */
+    /* Success: case-insensitive names, details written (zeros), accepted filled; NULLs
+     * allowed. */
+    memset(&details, 0xFF, sizeof details);
     EXPECT(OPEN(machine, code, n, " ALICE ", 7, "Corp", 4, PASSWORD, 15, t), OLR_OK);
     CHECK(all_bytes(&details, sizeof details, 0));
     CHECK(accepted.expires_at - accepted.issued_at == 3600 && accepted.issued_at <= NOW &&
           NOW - accepted.issued_at < 60);
     EXPECT(open_with(machine, code, n, "alice", "corp", PASSWORD, t, NULL, NULL), OLR_OK);
 #undef OPEN
+}
+
+/* ABI 1.1: password costs and pruning. */
+static void test_password_cost(void)
+{
+    olr_server_key_ring *r = NULL;
+    uint32_t m = 7, it = 7, p = 7;
+    const uint32_t min_m = OLR_MIN_PASSWORD_MEMORY_KIB, min_t = OLR_MIN_PASSWORD_ITERATIONS;
+    const uint32_t bad[][3] = {{OLR_MIN_PASSWORD_MEMORY_KIB - 1, 2, 1},
+                               {OLR_MAX_PASSWORD_MEMORY_KIB + 1, 2, 1},
+                               {OLR_MIN_PASSWORD_MEMORY_KIB, OLR_MIN_PASSWORD_ITERATIONS - 1, 1},
+                               {OLR_MIN_PASSWORD_MEMORY_KIB, OLR_MAX_PASSWORD_ITERATIONS + 1, 1},
+                               {OLR_MIN_PASSWORD_MEMORY_KIB, 2, 0},
+                               {OLR_MIN_PASSWORD_MEMORY_KIB, 2, OLR_MAX_PASSWORD_PARALLELISM + 1},
+                               {0, 0, 0},
+                               {UINT32_MAX, UINT32_MAX, UINT32_MAX}};
+    size_t i;
+
+    CHECK(OLR_MIN_PASSWORD_MEMORY_KIB == 19456 && OLR_MIN_PASSWORD_ITERATIONS == 2);
+    CHECK(OLR_DEFAULT_PASSWORD_MEMORY_KIB == 65536 && OLR_DEFAULT_PASSWORD_ITERATIONS == 3 &&
+          OLR_DEFAULT_PASSWORD_PARALLELISM == 1);
+    /* generate_with_password_cost */
+    EXPECT(olr_server_key_ring_generate_with_password_cost(60, 5, min_m, min_t, 1, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_generate_with_password_cost(0, 5, min_m, min_t, 1, &r),
+           OLR_INVALID_POLICY);
+    CHECK(r == NULL);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        EXPECT(olr_server_key_ring_generate_with_password_cost(60, 5, bad[i][0], bad[i][1],
+                                                               bad[i][2], &r),
+               OLR_INVALID_POLICY);
+        CHECK(r == NULL);
+        EXPECT(olr_server_key_ring_set_password_cost(ring, bad[i][0], bad[i][1], bad[i][2]),
+               OLR_INVALID_POLICY);
+    }
+    /* password_cost */
+    EXPECT(olr_server_key_ring_password_cost(NULL, 1, &m, &it, &p), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_password_cost(ring, 1, NULL, &it, &p), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_password_cost(ring, 1, &m, NULL, &p), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_password_cost(ring, 1, &m, &it, NULL), OLR_NULL_POINTER);
+    CHECK(m == 7 && it == 7 && p == 7);
+    EXPECT(olr_server_key_ring_password_cost(ring, 2, &m, &it, &p), OLR_KEY_ROTATED);
+    CHECK(m == 7 && it == 7 && p == 7);
+    EXPECT(olr_server_key_ring_password_cost(ring, 1, &m, &it, &p), OLR_OK);
+    CHECK(m == min_m && it == min_t && p == 1);
+    /* machine_password_cost */
+    m = it = p = 7;
+    EXPECT(olr_machine_password_cost(NULL, &m, &it, &p), OLR_NULL_POINTER);
+    EXPECT(olr_machine_password_cost(machine, NULL, &it, &p), OLR_NULL_POINTER);
+    EXPECT(olr_machine_password_cost(machine, &m, NULL, &p), OLR_NULL_POINTER);
+    EXPECT(olr_machine_password_cost(machine, &m, &it, NULL), OLR_NULL_POINTER);
+    CHECK(m == 7 && it == 7 && p == 7);
+    EXPECT(olr_machine_password_cost(machine, &m, &it, &p), OLR_OK);
+    CHECK(m == min_m && it == min_t && p == 1);
+    /* set_password_cost, prune */
+    EXPECT(olr_server_key_ring_set_password_cost(NULL, min_m, min_t, 1), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_prune(NULL, NOW), OLR_NULL_POINTER);
+    /* The plain generate deploys the default cost; a new cost waits for the next rotation. */
+    if (olr_server_key_ring_generate(60, 5, &r) == OLR_OK) {
+        EXPECT(olr_server_key_ring_password_cost(r, 1, &m, &it, &p), OLR_OK);
+        CHECK(m == OLR_DEFAULT_PASSWORD_MEMORY_KIB && it == OLR_DEFAULT_PASSWORD_ITERATIONS &&
+              p == OLR_DEFAULT_PASSWORD_PARALLELISM);
+        EXPECT(olr_server_key_ring_set_password_cost(r, min_m, min_t, 1), OLR_OK);
+        EXPECT(olr_server_key_ring_password_cost(r, 1, &m, &it, &p), OLR_OK);
+        CHECK(m == OLR_DEFAULT_PASSWORD_MEMORY_KIB);
+        EXPECT(olr_server_key_ring_prune(r, NOW), OLR_OK);
+    } else {
+        CHECK(!"default ring");
+    }
+    olr_server_key_ring_free(r);
 }
 
 #if defined(OLR_TEST_HOOKS)
@@ -920,6 +1015,7 @@ int main(void)
     test_seal();
     test_machine();
     test_open();
+    test_password_cost();
 #if defined(OLR_TEST_HOOKS)
     test_panic_boundary();
 #else

@@ -73,8 +73,10 @@ int main(void)
     size_t len = 0;
     int i;
 
-    if (olr_server_key_ring_generate(OLR_DEFAULT_LIFETIME_MINUTES, OLR_DEFAULT_CLOCK_SKEW_MINUTES,
-                                     &ring) != OLR_OK ||
+    /* The cheapest password cost: every seal and open runs one Argon2id. */
+    if (olr_server_key_ring_generate_with_password_cost(
+            OLR_DEFAULT_LIFETIME_MINUTES, OLR_DEFAULT_CLOCK_SKEW_MINUTES,
+            OLR_MIN_PASSWORD_MEMORY_KIB, OLR_MIN_PASSWORD_ITERATIONS, 1, &ring) != OLR_OK ||
         olr_server_key_ring_deployment_package(ring, package, sizeof package, &len) != OLR_OK ||
         olr_machine_enroll(package, len, &machine, NULL) != OLR_OK ||
         olr_machine_identification_code(machine, id, sizeof id, &len) != OLR_OK) {
