@@ -131,7 +131,9 @@ fn main() -> DemoResult<()> {
         now,
     )?;
     let not_redeployed = machine.open_reset_code(&fresh_code, &alice, "Spring-Lake-9", now);
-    let e = expect_error(not_redeployed, |e| matches!(e, Error::RedeployNeeded { .. }))?;
+    let e = expect_error(not_redeployed, |e| {
+        matches!(e, Error::RedeployNeeded { .. })
+    })?;
     println!("   old machine, new-epoch code -> {e}");
     println!("\n== Windows integration redeployed with the new package: machine re-enrolls");
     println!(

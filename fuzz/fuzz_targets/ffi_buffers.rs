@@ -487,11 +487,7 @@ fuzz_target!(|data: &[u8]| {
                 out.cap,
                 &mut out.len,
             ),
-            rust_key().and_then(|k| {
-                f.machines_a[0]
-                    .export(k.as_ref())
-                    .map(|v| Some(v.to_vec()))
-            }),
+            rust_key().and_then(|k| f.machines_a[0].export(k.as_ref()).map(|v| Some(v.to_vec()))),
         ),
         _ => (
             olr_machine_identification_code(machine, out.ptr(), out.cap, &mut out.len),

@@ -67,7 +67,8 @@ fuzz_target!(|data: &[u8]| {
             Some(&f.wrapping_bytes),
         );
         assert_eq!(
-            exported.to_vec(), canonical,
+            exported.to_vec(),
+            canonical,
             "export differs from the accepted input"
         );
     } else {
