@@ -58,6 +58,7 @@ pub use identification_code::{
 };
 pub use machine::Machine;
 pub use policy::{Policy, MAX_CLOCK_SKEW_MINUTES, MAX_LIFETIME_MINUTES};
+pub use replay_ledger::{ReplayLedger, MAX_LEDGER_ENTRIES};
 pub use reset_code::{
     AcceptedReset, ResetCode, ACCOUNT_FINGERPRINT_LEN, CODE_ID_LEN, RESET_CODE_SYMBOLS,
     RESET_CODE_TEXT_LEN, TIME_ORIGIN_UNIX,
