@@ -26,7 +26,7 @@ pub const OLR_VERSION_NUMBER: u32 =
 /// also the shared library's soname suffix (`liboffline_reset.so.1`).
 pub const OLR_ABI_VERSION_MAJOR: u32 = 1;
 /// C ABI minor version: grows when a release appends functions, statuses or constants.
-pub const OLR_ABI_VERSION_MINOR: u32 = 0;
+pub const OLR_ABI_VERSION_MINOR: u32 = 1;
 /// The ABI version this header describes: `(major << 16) | minor`. Compare with
 /// `olr_abi_version()` at run time, or pass it to `olr_abi_is_compatible`.
 pub const OLR_ABI_VERSION: u32 = (OLR_ABI_VERSION_MAJOR << 16) | OLR_ABI_VERSION_MINOR;
