@@ -103,10 +103,7 @@ impl ReplayLedger {
         self.prune(now);
         let code_id = *accepted.code_id();
         let fingerprint = *accepted.account_fingerprint();
-        let at = match self
-            .entries
-            .binary_search_by(|e| e.code_id.cmp(&code_id))
-        {
+        let at = match self.entries.binary_search_by(|e| e.code_id.cmp(&code_id)) {
             Ok(_) => return Err(Error::AlreadyUsed),
             Err(at) => at,
         };

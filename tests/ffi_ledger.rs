@@ -34,7 +34,14 @@ fn setup() -> (*mut olr_machine, String) {
     let state = machine.export(None).unwrap();
     let mut handle = null_mut();
     assert_eq!(
-        olr_machine_import(state.as_ptr(), state.len(), null(), 0, &mut handle, null_mut()),
+        olr_machine_import(
+            state.as_ptr(),
+            state.len(),
+            null(),
+            0,
+            &mut handle,
+            null_mut()
+        ),
         olr_status::OLR_OK
     );
     (handle, code.as_str().to_owned())
@@ -108,37 +115,82 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
 
     // Wrong password: rejected, nothing recorded.
     assert_eq!(
-        redeem(machine, ledger, &code, "alice", "nope", &mut accepted, &mut details),
+        redeem(
+            machine,
+            ledger,
+            &code,
+            "alice",
+            "nope",
+            &mut accepted,
+            &mut details
+        ),
         olr_status::OLR_REJECTED
     );
     assert_eq!(len(ledger), 0);
     // A mistyped code gives the same details as olr_machine_open_reset_code.
     let mistyped: String = code
         .char_indices()
-        .map(|(i, ch)| if i == 10 { if ch == '2' { '3' } else { '2' } } else { ch })
+        .map(|(i, ch)| {
+            if i == 10 {
+                if ch == '2' {
+                    '3'
+                } else {
+                    '2'
+                }
+            } else {
+                ch
+            }
+        })
         .collect();
     assert_eq!(
-        redeem(machine, ledger, &mistyped, "alice", PASSWORD, null_mut(), &mut details),
+        redeem(
+            machine,
+            ledger,
+            &mistyped,
+            "alice",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
         olr_status::OLR_MISTYPED
     );
     assert_eq!(details.mistyped_group, 2);
 
     assert_eq!(
-        redeem(machine, ledger, &code, "alice", PASSWORD, &mut accepted, &mut details),
+        redeem(
+            machine,
+            ledger,
+            &code,
+            "alice",
+            PASSWORD,
+            &mut accepted,
+            &mut details
+        ),
         olr_status::OLR_OK
     );
     assert_eq!(details, olr_error_details::default());
     assert!(accepted.issued_at <= NOW && accepted.expires_at == accepted.issued_at + 3600);
     assert_eq!(len(ledger), 1);
     assert_eq!(
-        redeem(machine, ledger, &code, "ALICE", PASSWORD, null_mut(), &mut details),
+        redeem(
+            machine,
+            ledger,
+            &code,
+            "ALICE",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
         olr_status::OLR_ALREADY_USED
     );
 
     let key = [9u8; OLR_WRAPPING_KEY_LEN];
     for wrapping in [None, Some(&key[..])] {
         let bytes = export(ledger, wrapping);
-        assert_eq!(bytes.len(), 16 + 48 + if wrapping.is_some() { 20 } else { 0 });
+        assert_eq!(
+            bytes.len(),
+            16 + 48 + if wrapping.is_some() { 20 } else { 0 }
+        );
         let (k, kl) = wrapping.map_or((null(), 0), |k| (k.as_ptr(), k.len()));
         let mut back = null_mut();
         assert_eq!(
@@ -147,14 +199,29 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
         );
         assert_eq!(len(back), 1);
         assert_eq!(
-            redeem(machine, back, &code, "alice", PASSWORD, null_mut(), &mut details),
+            redeem(
+                machine,
+                back,
+                &code,
+                "alice",
+                PASSWORD,
+                null_mut(),
+                &mut details
+            ),
             olr_status::OLR_ALREADY_USED
         );
         olr_replay_ledger_free(back);
         // Damaged: one byte short.
         let mut out = null_mut();
         assert_eq!(
-            olr_replay_ledger_import(bytes.as_ptr(), bytes.len() - 1, k, kl, &mut out, &mut details),
+            olr_replay_ledger_import(
+                bytes.as_ptr(),
+                bytes.len() - 1,
+                k,
+                kl,
+                &mut out,
+                &mut details
+            ),
             olr_status::OLR_TRUNCATED
         );
         assert!(out.is_null());
@@ -163,7 +230,14 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
     let mut state = vec![0u8; OLR_MACHINE_STATE_MAX_LEN];
     let mut state_len = 0;
     assert_eq!(
-        olr_machine_export(machine, null(), 0, state.as_mut_ptr(), state.len(), &mut state_len),
+        olr_machine_export(
+            machine,
+            null(),
+            0,
+            state.as_mut_ptr(),
+            state.len(),
+            &mut state_len
+        ),
         olr_status::OLR_OK
     );
     let mut out = null_mut();
@@ -179,24 +253,60 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
 fn null_pointers_and_bad_lengths_are_statuses() {
     let (machine, code) = setup();
     let mut ledger = null_mut();
-    assert_eq!(olr_replay_ledger_new(null_mut()), olr_status::OLR_NULL_POINTER);
+    assert_eq!(
+        olr_replay_ledger_new(null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
     assert_eq!(olr_replay_ledger_new(&mut ledger), olr_status::OLR_OK);
     let mut n = 0;
-    assert_eq!(olr_replay_ledger_len(null(), &mut n), olr_status::OLR_NULL_POINTER);
-    assert_eq!(olr_replay_ledger_len(ledger, null_mut()), olr_status::OLR_NULL_POINTER);
-    let mut details = olr_error_details::default();
     assert_eq!(
-        redeem(null(), ledger, &code, "alice", PASSWORD, null_mut(), &mut details),
+        olr_replay_ledger_len(null(), &mut n),
         olr_status::OLR_NULL_POINTER
     );
     assert_eq!(
-        redeem(machine, null_mut(), &code, "alice", PASSWORD, null_mut(), &mut details),
+        olr_replay_ledger_len(ledger, null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
+    let mut details = olr_error_details::default();
+    assert_eq!(
+        redeem(
+            null(),
+            ledger,
+            &code,
+            "alice",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        redeem(
+            machine,
+            null_mut(),
+            &code,
+            "alice",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
         olr_status::OLR_NULL_POINTER
     );
     assert_eq!(
         olr_machine_redeem_reset_code(
-            machine, ledger, null(), 0, c("alice"), 5, c("corp"), 4, c(PASSWORD),
-            PASSWORD.len(), NOW, null_mut(), null_mut()
+            machine,
+            ledger,
+            null(),
+            0,
+            c("alice"),
+            5,
+            c("corp"),
+            4,
+            c(PASSWORD),
+            PASSWORD.len(),
+            NOW,
+            null_mut(),
+            null_mut()
         ),
         olr_status::OLR_NULL_POINTER
     );
@@ -233,11 +343,25 @@ fn null_pointers_and_bad_lengths_are_statuses() {
         olr_status::OLR_NULL_POINTER
     );
     assert_eq!(
-        olr_replay_ledger_import(empty.as_ptr(), empty.len(), null(), 0, null_mut(), null_mut()),
+        olr_replay_ledger_import(
+            empty.as_ptr(),
+            empty.len(),
+            null(),
+            0,
+            null_mut(),
+            null_mut()
+        ),
         olr_status::OLR_NULL_POINTER
     );
     assert_eq!(
-        olr_replay_ledger_import(empty.as_ptr(), OLR_MAX_INPUT_LEN + 1, null(), 0, &mut out, null_mut()),
+        olr_replay_ledger_import(
+            empty.as_ptr(),
+            OLR_MAX_INPUT_LEN + 1,
+            null(),
+            0,
+            &mut out,
+            null_mut()
+        ),
         olr_status::OLR_INVALID_LENGTH
     );
     assert!(out.is_null());

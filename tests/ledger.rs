@@ -22,7 +22,13 @@ fn fp(n: u16) -> [u8; ACCOUNT_FINGERPRINT_LEN] {
 
 /// An accepted code `code` for account `account` issued at `issued_at`, forgotten after LIFE.
 fn acc(code: u16, account: u16, issued_at: i64) -> AcceptedReset {
-    AcceptedReset::from_parts(issued_at, issued_at + 600, id(code), fp(account), issued_at + LIFE)
+    AcceptedReset::from_parts(
+        issued_at,
+        issued_at + 600,
+        id(code),
+        fp(account),
+        issued_at + LIFE,
+    )
 }
 
 #[test]
@@ -31,7 +37,10 @@ fn a_code_works_once() {
     assert!(ledger.is_empty());
     ledger.record(&acc(1, 1, NOW), NOW).unwrap();
     assert_eq!(ledger.len(), 1);
-    assert_eq!(ledger.record(&acc(1, 1, NOW), NOW + 5), Err(Error::AlreadyUsed));
+    assert_eq!(
+        ledger.record(&acc(1, 1, NOW), NOW + 5),
+        Err(Error::AlreadyUsed)
+    );
     assert_eq!(ledger.len(), 1);
 }
 
@@ -40,7 +49,10 @@ fn a_newer_reset_retires_older_codes_of_the_account_only() {
     let mut ledger = ReplayLedger::new();
     ledger.record(&acc(2, 1, NOW), NOW).unwrap();
     // Older code for the same account, opened after the newer one.
-    assert_eq!(ledger.record(&acc(3, 1, NOW - 60), NOW), Err(Error::Superseded));
+    assert_eq!(
+        ledger.record(&acc(3, 1, NOW - 60), NOW),
+        Err(Error::Superseded)
+    );
     // A different code of the same minute cannot be ordered: refused too.
     assert_eq!(ledger.record(&acc(4, 1, NOW), NOW), Err(Error::Superseded));
     assert_eq!(ledger.len(), 1);
@@ -48,7 +60,10 @@ fn a_newer_reset_retires_older_codes_of_the_account_only() {
     ledger.record(&acc(5, 2, NOW - 60), NOW).unwrap();
     // A newer code for the first account is accepted.
     ledger.record(&acc(6, 1, NOW + 60), NOW + 60).unwrap();
-    assert_eq!(ledger.record(&acc(2, 1, NOW), NOW + 60), Err(Error::Superseded));
+    assert_eq!(
+        ledger.record(&acc(2, 1, NOW), NOW + 60),
+        Err(Error::Superseded)
+    );
 }
 
 #[test]
@@ -56,7 +71,10 @@ fn entries_are_forgotten_exactly_at_forget_after() {
     let mut ledger = ReplayLedger::new();
     ledger.record(&acc(1, 1, NOW), NOW).unwrap();
     let forget = acc(1, 1, NOW).forget_after();
-    assert_eq!(ledger.record(&acc(1, 1, NOW), forget - 1), Err(Error::AlreadyUsed));
+    assert_eq!(
+        ledger.record(&acc(1, 1, NOW), forget - 1),
+        Err(Error::AlreadyUsed)
+    );
     assert_eq!(ledger.len(), 1);
     let mut pruned = ledger.clone();
     pruned.prune(forget - 1);
@@ -78,16 +96,25 @@ fn a_full_ledger_fails_closed_until_pruning_frees_room() {
     }
     assert_eq!(ledger.len(), MAX_LEDGER_ENTRIES);
     let before = ledger.export(None).unwrap();
-    assert_eq!(ledger.record(&acc(5000, 5000, NOW), NOW), Err(Error::LedgerFull));
+    assert_eq!(
+        ledger.record(&acc(5000, 5000, NOW), NOW),
+        Err(Error::LedgerFull)
+    );
     // A replay is still told apart from a full ledger.
-    assert_eq!(ledger.record(&acc(7, 7, NOW + 7), NOW), Err(Error::AlreadyUsed));
+    assert_eq!(
+        ledger.record(&acc(7, 7, NOW + 7), NOW),
+        Err(Error::AlreadyUsed)
+    );
     assert_eq!(*ledger.export(None).unwrap(), *before);
     // Once the first entry is forgotten there is room for one.
     ledger
         .record(&acc(5000, 5000, NOW + 1), NOW + LIFE)
         .unwrap();
     assert_eq!(ledger.len(), MAX_LEDGER_ENTRIES);
-    assert_eq!(ledger.record(&acc(5001, 5001, NOW + 1), NOW + LIFE), Err(Error::LedgerFull));
+    assert_eq!(
+        ledger.record(&acc(5001, 5001, NOW + 1), NOW + LIFE),
+        Err(Error::LedgerFull)
+    );
     // The full ledger's wrapped export is the documented maximum and reads back.
     let key = WrappingKey::from_bytes(&[3; 64]).unwrap();
     let wrapped = ledger.export(Some(&key)).unwrap();
@@ -121,9 +148,18 @@ fn export_import_round_trips_plain_and_wrapped() {
     assert_eq!(wrapped.len(), plain.len() + 20);
     assert_eq!(ReplayLedger::import(&wrapped, Some(&key)).unwrap(), ledger);
     let other = WrappingKey::from_bytes(&[2; 64]).unwrap();
-    assert_eq!(ReplayLedger::import(&wrapped, Some(&other)).err(), Some(Error::WrongWrappingKey));
-    assert_eq!(ReplayLedger::import(&wrapped, None).err(), Some(Error::WrappingMismatch));
-    assert_eq!(ReplayLedger::import(&plain, Some(&key)).err(), Some(Error::WrappingMismatch));
+    assert_eq!(
+        ReplayLedger::import(&wrapped, Some(&other)).err(),
+        Some(Error::WrongWrappingKey)
+    );
+    assert_eq!(
+        ReplayLedger::import(&wrapped, None).err(),
+        Some(Error::WrappingMismatch)
+    );
+    assert_eq!(
+        ReplayLedger::import(&plain, Some(&key)).err(),
+        Some(Error::WrappingMismatch)
+    );
 
     let empty = ReplayLedger::new().export(None).unwrap();
     assert_eq!(empty.len(), 16);
@@ -150,7 +186,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -178,14 +218,20 @@ fn bad_imports_are_refused_with_their_errors() {
     assert_eq!(import(&envelope(2, &body)), Some(Error::WrongKind));
 
     // Body: an entry cut short, a byte after the last entry.
-    assert_eq!(import(&envelope(4, &body[..body.len() - 1])), Some(Error::MalformedInput));
+    assert_eq!(
+        import(&envelope(4, &body[..body.len() - 1])),
+        Some(Error::MalformedInput)
+    );
     let mut trailing = body.clone();
     trailing.push(0);
     assert_eq!(import(&envelope(4, &trailing)), Some(Error::MalformedInput));
     // The count must match the entries and be at most the maximum.
     let mut short_count = body.clone();
     short_count[1] = 2;
-    assert_eq!(import(&envelope(4, &short_count)), Some(Error::MalformedInput));
+    assert_eq!(
+        import(&envelope(4, &short_count)),
+        Some(Error::MalformedInput)
+    );
     let mut over = 1025u16.to_be_bytes().to_vec();
     over.extend(std::iter::repeat_n(0u8, 1025 * 48));
     assert_eq!(import(&envelope(4, &over)), Some(Error::MalformedInput));
@@ -233,8 +279,12 @@ fn redeem_opens_then_records() {
             .unwrap();
     let alice = Account::new("alice", "CORP").unwrap();
     let id = machine.identification_code();
-    let old = ring.seal_reset_code(&id, &alice, "old-Passw0rd", NOW).unwrap();
-    let new = ring.seal_reset_code(&id, &alice, "new-Passw0rd", NOW + 120).unwrap();
+    let old = ring
+        .seal_reset_code(&id, &alice, "old-Passw0rd", NOW)
+        .unwrap();
+    let new = ring
+        .seal_reset_code(&id, &alice, "new-Passw0rd", NOW + 120)
+        .unwrap();
     let mut ledger = ReplayLedger::new();
 
     // A code that does not open leaves the ledger unchanged.
@@ -247,12 +297,23 @@ fn redeem_opens_then_records() {
     let accepted = machine
         .redeem_reset_code(&mut ledger, &old, &alice, "old-Passw0rd", NOW + 60)
         .unwrap();
-    assert_eq!(accepted.account_fingerprint(), &ReplayLedger::account_fingerprint(&alice));
+    assert_eq!(
+        accepted.account_fingerprint(),
+        &ReplayLedger::account_fingerprint(&alice)
+    );
     assert_eq!(ledger.len(), 1);
     // Opening alone still works (the ledger is the caller's); redeeming again does not.
-    assert!(machine.open_reset_code(&old, &alice, "old-Passw0rd", NOW + 90).is_ok());
+    assert!(machine
+        .open_reset_code(&old, &alice, "old-Passw0rd", NOW + 90)
+        .is_ok());
     assert_eq!(
-        machine.redeem_reset_code(&mut ledger, &old, &Account::new("ALICE", "corp").unwrap(), "old-Passw0rd", NOW + 90),
+        machine.redeem_reset_code(
+            &mut ledger,
+            &old,
+            &Account::new("ALICE", "corp").unwrap(),
+            "old-Passw0rd",
+            NOW + 90
+        ),
         Err(Error::AlreadyUsed)
     );
     // The newer reset works once and retires the older code, across a persist and reload.

@@ -408,7 +408,10 @@ fn replay_ledger_vectors() {
         );
     }
     // Same normalized account, same fingerprint.
-    assert_eq!(fingerprints[0]["fingerprint"], fingerprints[1]["fingerprint"]);
+    assert_eq!(
+        fingerprints[0]["fingerprint"],
+        fingerprints[1]["fingerprint"]
+    );
 
     let key = WrappingKey::from_bytes(&unhex(&v["wrapping_key"])).unwrap();
     let stored = &v["stored"];
@@ -448,4 +451,3 @@ fn replay_ledger_vectors() {
         assert!(steps.iter().any(|st| st["result"]["error"]["name"] == name));
     }
 }
-

@@ -46,7 +46,10 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(ledger.len() <= MAX_LEDGER_ENTRIES);
     assert_eq!(*ledger.export(key).expect("export"), bytes);
-    assert_eq!(format!("{ledger:?}"), format!("ReplayLedger {{ entries: {} }}", ledger.len()));
+    assert_eq!(
+        format!("{ledger:?}"),
+        format!("ReplayLedger {{ entries: {} }}", ledger.len())
+    );
     // Recording never panics on an imported ledger, and a success is then refused as a replay.
     let accepted = AcceptedReset::from_parts(0, 60, [0x42; 16], [0x24; 16], i64::MAX);
     let before = ledger.len();
