@@ -62,7 +62,7 @@
 /**
  * C ABI minor version: grows when a release appends functions, statuses or constants.
  */
-#define OLR_ABI_VERSION_MINOR 0
+#define OLR_ABI_VERSION_MINOR 1
 
 /**
  * The ABI version this header describes: `(major << 16) | minor`. Compare with
@@ -101,6 +101,17 @@
  * actual export depends on the number of generations held: query it with a zero capacity.
  */
 #define OLR_SERVER_KEY_RING_MAX_LEN 732
+
+/**
+ * Most entries a replay ledger holds; recording another code then fails with `OLR_LEDGER_FULL`.
+ */
+#define OLR_MAX_LEDGER_ENTRIES 1024
+
+/**
+ * Largest replay ledger export (wrapped, `OLR_MAX_LEDGER_ENTRIES` entries; a plain export is 20
+ * bytes shorter). An actual export is 36 + 48 × entries bytes wrapped, 16 + 48 × entries plain.
+ */
+#define OLR_REPLAY_LEDGER_MAX_LEN 49188
 
 /**
  * Most generations a server key ring holds (the current one and retired ones still in grace).
@@ -252,6 +263,33 @@ enum olr_status
      */
     OLR_EPOCHS_EXHAUSTED = 20,
     /**
+     * The replay ledger already holds this reset code: a code works once (ABI 1.1).
+     */
+    OLR_ALREADY_USED = 21,
+    /**
+     * The replay ledger holds a code for this account issued at the same minute or later
+     * (ABI 1.1).
+     */
+    OLR_SUPERSEDED = 22,
+    /**
+     * The code's epoch is older than the machine's: request a new code with the identification
+     * code shown now. `olr_error_details.code_epoch` / `.current_epoch` say which (ABI 1.1).
+     */
+    OLR_CODE_BEFORE_ROTATION = 23,
+    /**
+     * The code's epoch is newer than the machine's: redeploy the login integration.
+     * `olr_error_details.code_epoch` / `.current_epoch` say which (ABI 1.1).
+     */
+    OLR_REDEPLOY_NEEDED = 24,
+    /**
+     * The replay ledger holds its maximum number of entries that still matter (ABI 1.1).
+     */
+    OLR_LEDGER_FULL = 25,
+    /**
+     * Text arrived as UTF-16 where UTF-8 or ASCII was expected (ABI 1.1).
+     */
+    OLR_UTF16_TEXT = 26,
+    /**
      * A required pointer is NULL (or a NULL input was given a non-zero length).
      */
     OLR_NULL_POINTER = 100,
@@ -290,6 +328,17 @@ typedef uint32_t olr_status;
  * threads at once; only `olr_machine_free` needs exclusive use.
  */
 typedef struct olr_machine olr_machine;
+
+/**
+ * The reset codes a machine has accepted that could still open (account fingerprints and code
+ * identifiers, never names or passwords), so that each code works once. Keep one per machine,
+ * persist it with `olr_replay_ledger_export` after every successful
+ * `olr_machine_redeem_reset_code`, and only then update the cached credentials.
+ *
+ * Thread safety: functions taking `const olr_replay_ledger *` may share a handle between
+ * threads; `olr_machine_redeem_reset_code` and `olr_replay_ledger_free` need exclusive use.
+ */
+typedef struct olr_replay_ledger olr_replay_ledger;
 
 /**
  * The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
@@ -410,6 +459,16 @@ size_t olr_machine_state_max_len(void);
  * As `OLR_SERVER_KEY_RING_MAX_LEN`.
  */
 size_t olr_server_key_ring_max_len(void);
+
+/**
+ * As `OLR_MAX_LEDGER_ENTRIES`.
+ */
+size_t olr_max_ledger_entries(void);
+
+/**
+ * As `OLR_REPLAY_LEDGER_MAX_LEN`.
+ */
+size_t olr_replay_ledger_max_len(void);
 
 /**
  * As `OLR_MAX_GENERATIONS`.
@@ -744,6 +803,72 @@ olr_status olr_machine_import(const uint8_t *bytes,
                               size_t wrapping_key_len,
                               struct olr_machine **out,
                               struct olr_error_details *details);
+
+/**
+ * Writes a new, empty replay ledger handle to `*out` (free it with `olr_replay_ledger_free`).
+ */
+olr_status olr_replay_ledger_new(struct olr_replay_ledger **out);
+
+/**
+ * Frees a replay ledger. NULL is a no-op.
+ */
+void olr_replay_ledger_free(struct olr_replay_ledger *ledger);
+
+/**
+ * Writes the number of entries the ledger holds (at most `OLR_MAX_LEDGER_ENTRIES`).
+ */
+olr_status olr_replay_ledger_len(const struct olr_replay_ledger *ledger, size_t *out_len);
+
+/**
+ * Writes the ledger as bytes, wrapped under `wrapping_key` (`OLR_WRAPPING_KEY_LEN` bytes) or
+ * plain when `wrapping_key` is NULL and `wrapping_key_len` 0. The size depends on the number of
+ * entries (at most `OLR_REPLAY_LEDGER_MAX_LEN` bytes): query it with a zero capacity.
+ */
+olr_status olr_replay_ledger_export(const struct olr_replay_ledger *ledger,
+                                    const uint8_t *wrapping_key,
+                                    size_t wrapping_key_len,
+                                    uint8_t *out,
+                                    size_t out_cap,
+                                    size_t *out_len);
+
+/**
+ * Reads a ledger written by `olr_replay_ledger_export` (with the same wrapping key, or NULL and
+ * 0 for a plain one) and writes a new handle to `*out`. Fails as `olr_machine_import`
+ * (`OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`, `OLR_WRAPPING_MISMATCH`,
+ * `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION`, `OLR_MALFORMED_INPUT`).
+ */
+olr_status olr_replay_ledger_import(const uint8_t *bytes,
+                                    size_t bytes_len,
+                                    const uint8_t *wrapping_key,
+                                    size_t wrapping_key_len,
+                                    struct olr_replay_ledger **out,
+                                    struct olr_error_details *details);
+
+/**
+ * Opens a typed reset code as `olr_machine_open_reset_code` and records it in `ledger`: the
+ * call the login integration must use (docs/PROTOCOL.md §12.3). On `OLR_OK`, persist the
+ * ledger (`olr_replay_ledger_export`) and only then update the cached credentials; if
+ * persisting fails, do not update them. `accepted` may be NULL.
+ *
+ * Fails as `olr_machine_open_reset_code` (same checks, same order, same details; the ledger is
+ * then unchanged), then `OLR_ALREADY_USED` (this code was accepted before), `OLR_SUPERSEDED`
+ * (a code for this account issued at the same minute or later was accepted), `OLR_LEDGER_FULL`
+ * (`OLR_MAX_LEDGER_ENTRIES` entries still matter: the code is refused).
+ */
+OLR_MUST_USE
+olr_status olr_machine_redeem_reset_code(const struct olr_machine *machine,
+                                         struct olr_replay_ledger *ledger,
+                                         const char *reset_code,
+                                         size_t reset_code_len,
+                                         const char *username,
+                                         size_t username_len,
+                                         const char *offline_domain,
+                                         size_t offline_domain_len,
+                                         const char *new_password,
+                                         size_t new_password_len,
+                                         int64_t now,
+                                         struct olr_accepted_reset *accepted,
+                                         struct olr_error_details *details);
 
 #if defined(OLR_TEST_HOOKS)
 /**

@@ -421,3 +421,71 @@ fn stored_object_vectors() {
         }
     }
 }
+
+fn entry(v: &Value) -> AcceptedReset {
+    AcceptedReset::from_parts(
+        v["issued_at"].as_i64().unwrap(),
+        v["issued_at"].as_i64().unwrap() + 3600,
+        unhex(&v["code_id"]).try_into().unwrap(),
+        unhex(&v["account_fingerprint"]).try_into().unwrap(),
+        v["forget_after"].as_i64().unwrap(),
+    )
+}
+
+#[test]
+fn replay_ledger_vectors() {
+    let v = load("replay_ledger.json");
+    let fingerprints = v["fingerprints"].as_array().unwrap();
+    assert!(fingerprints.len() >= 4);
+    for case in fingerprints {
+        let account = Account::new(s(&case["username"]), s(&case["domain"])).unwrap();
+        assert_eq!(
+            ReplayLedger::account_fingerprint(&account).to_vec(),
+            unhex(&case["fingerprint"]),
+            "{case}"
+        );
+    }
+    // Same normalized account, same fingerprint.
+    assert_eq!(
+        fingerprints[0]["fingerprint"],
+        fingerprints[1]["fingerprint"]
+    );
+
+    let key = WrappingKey::from_bytes(&unhex(&v["wrapping_key"])).unwrap();
+    let stored = &v["stored"];
+    let mut ledger = ReplayLedger::new();
+    let now = stored["now"].as_i64().unwrap();
+    for e in stored["entries"].as_array().unwrap() {
+        ledger.record(&entry(e), now).unwrap();
+    }
+    let plain = unhex(&stored["plain"]);
+    let wrapped = unhex(&stored["wrapped"]);
+    assert_eq!(*ledger.export(None).unwrap(), plain);
+    assert_eq!(*ledger.export(Some(&key)).unwrap(), wrapped);
+    assert_eq!(ReplayLedger::import(&plain, None).unwrap(), ledger);
+    assert_eq!(ReplayLedger::import(&wrapped, Some(&key)).unwrap(), ledger);
+    // The plain body, byte by byte: count, then the entries ascending by code id.
+    let mut entries: Vec<&Value> = stored["entries"].as_array().unwrap().iter().collect();
+    entries.sort_by_key(|e| unhex(&e["code_id"]));
+    let mut body = (entries.len() as u16).to_be_bytes().to_vec();
+    for e in entries {
+        body.extend(unhex(&e["account_fingerprint"]));
+        body.extend(unhex(&e["code_id"]));
+        body.extend(e["issued_at"].as_i64().unwrap().to_be_bytes());
+        body.extend(e["forget_after"].as_i64().unwrap().to_be_bytes());
+    }
+    assert_eq!(&plain[10..plain.len() - 4], &body[..]);
+
+    let mut ledger = ReplayLedger::new();
+    let steps = v["sequence"].as_array().unwrap();
+    for step in steps {
+        let got = ledger.record(&entry(&step["record"]), step["now"].as_i64().unwrap());
+        check(&format!("{step}"), got, &step["result"], |_| Value::Null);
+        assert_eq!(ledger.len() as u64, step["len_after"].as_u64().unwrap());
+        assert_eq!(*ledger.export(None).unwrap(), unhex(&step["export_after"]));
+    }
+    // The script covers every outcome.
+    for name in ["AlreadyUsed", "Superseded"] {
+        assert!(steps.iter().any(|st| st["result"]["error"]["name"] == name));
+    }
+}

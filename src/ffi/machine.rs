@@ -15,6 +15,13 @@ pub struct olr_machine {
     machine: Machine,
 }
 
+impl olr_machine {
+    /// The machine inside (for the replay ledger's redeem call).
+    pub(super) fn machine(&self) -> &Machine {
+        &self.machine
+    }
+}
+
 /// What a machine learns from a reset code that opened.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -40,6 +40,9 @@ pub use server_key_ring::*;
 mod machine;
 pub use machine::*;
 
+mod replay_ledger;
+pub use replay_ledger::*;
+
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 #[cfg(feature = "test-hooks")]

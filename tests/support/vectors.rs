@@ -958,6 +958,120 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
     })
 }
 
+/// The replay ledger (§9.7): account fingerprints, a stored ledger plain and wrapped, and a
+/// scripted sequence of records with their results.
+fn replay_ledger_vectors() -> Value {
+    let fingerprints: Vec<Value> = [
+        ("alice", "CORP"),
+        ("ALICE", "corp"),
+        ("bob", "CORP"),
+        ("Jürgen", "Österreich"),
+        ("straße", "X"),
+    ]
+    .iter()
+    .map(|&(username, domain)| {
+        let account = Account::new(username, domain).expect("valid names");
+        json!({
+            "username": username,
+            "domain": domain,
+            "fingerprint": hex(&ReplayLedger::account_fingerprint(&account)),
+        })
+    })
+    .collect();
+    let code_id = |label: &str| -> [u8; CODE_ID_LEN] {
+        let mut id = [0u8; CODE_ID_LEN];
+        id.copy_from_slice(&fixed_bytes(&format!("ledger code id {label}"))[..CODE_ID_LEN]);
+        id
+    };
+    let fp = |username: &str| {
+        ReplayLedger::account_fingerprint(&Account::new(username, "CORP").expect("valid names"))
+    };
+    // A machine with the policy (60 minutes, 5 minutes of skew): forget_after = issued_at + 3900.
+    let issued = NOW - (NOW - TIME_ORIGIN_UNIX).rem_euclid(60);
+    let keep = 60 * (60 + 5);
+    let accepted = |code: &str, user: &str, issued_at: i64| {
+        AcceptedReset::from_parts(
+            issued_at,
+            issued_at + 3600,
+            code_id(code),
+            fp(user),
+            issued_at + keep,
+        )
+    };
+    let entry_json = |a: &AcceptedReset| {
+        json!({
+            "code_id": hex(a.code_id()),
+            "account_fingerprint": hex(a.account_fingerprint()),
+            "issued_at": a.issued_at,
+            "forget_after": a.forget_after(),
+        })
+    };
+
+    let mut stored = ReplayLedger::new();
+    let stored_entries = [
+        accepted("s1", "alice", issued),
+        accepted("s2", "bob", issued - 60),
+        accepted("s3", "carol", issued + 60),
+    ];
+    for a in &stored_entries {
+        stored.record(a, issued + 60).expect("fits");
+    }
+    let wrapping = fixed_wrapping_key();
+
+    let script = [
+        ("c1", "alice", issued, issued + 60),
+        ("c1", "alice", issued, issued + 120),
+        ("c2", "alice", issued, issued + 120),
+        ("c3", "alice", issued - 60, issued + 120),
+        ("c4", "bob", issued - 60, issued + 120),
+        ("c5", "alice", issued + 120, issued + 180),
+        ("c1", "alice", issued, issued + 180),
+        ("c6", "bob", issued, issued - 60 + keep),
+        ("c4", "bob", issued - 60, issued - 60 + keep),
+        ("c5", "alice", issued + 120, issued + 120 + keep - 1),
+        ("c5", "alice", issued + 120, issued + 120 + keep),
+    ];
+    let mut ledger = ReplayLedger::new();
+    let steps: Vec<Value> = script
+        .iter()
+        .map(|&(code, user, issued_at, now)| {
+            let a = accepted(code, user, issued_at);
+            let result = ledger.record(&a, now);
+            let mut step = json!({
+                "code": code,
+                "account": user,
+                "record": entry_json(&a),
+                "now": now,
+            });
+            step["result"] = match result {
+                Ok(()) => json!({ "ok": null }),
+                Err(e) => json!({ "error": error_json(&e) }),
+            };
+            step["len_after"] = json!(ledger.len());
+            step["export_after"] = json!(hex(&ledger.export(None).expect("export")));
+            step
+        })
+        .collect();
+
+    json!({
+        "description": "Replay ledger (docs/PROTOCOL.md §9.7). fingerprints: the account \
+            fingerprint of normalized names. stored: entries recorded in the given order at \
+            stored.now, and the ledger's envelope (kind 4) plain and wrapped under wrapping_key. \
+            sequence: records in order on one ledger that starts empty, each with its result, \
+            the ledger's length and its plain export afterwards. Accounts of the sequence are \
+            USERNAME@CORP; forget_after = issued_at + 60 * (60 + 5).",
+        "fingerprints": fingerprints,
+        "wrapping_key": hex(&fixed_wrapping_key_bytes()),
+        "stored": {
+            "now": issued + 60,
+            "entries": stored_entries.iter().map(entry_json).collect::<Vec<_>>(),
+            "plain": hex(&stored.export(None).expect("export")),
+            "wrapped": hex(&stored.export(Some(&wrapping)).expect("export")),
+        },
+        "sequence": steps,
+    })
+}
+
 /// Every vector file: (file name, contents).
 pub fn all() -> Vec<(&'static str, Value)> {
     let f = fixture();
@@ -969,6 +1083,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("uppercase.json", uppercase_vectors()),
         ("deployment_package.json", deployment_package_vectors(&f)),
         ("stored_objects.json", stored_object_vectors(&f)),
+        ("replay_ledger.json", replay_ledger_vectors()),
     ]
 }
 
