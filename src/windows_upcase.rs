@@ -9,7 +9,8 @@
 // (from the PyPI package unicodedata2), as sorted inclusive ranges; docs/PROTOCOL.md §5
 // lists the same ranges.
 
-/// The Unicode version of [`FORMAT_CHARACTERS`].
+/// The Unicode version of [`FORMAT_CHARACTERS`] (checked by the tests).
+#[cfg(test)]
 pub(crate) const FORMAT_CHARACTERS_UNICODE_VERSION: (u8, u8, u8) = (17, 0, 0);
 
 /// (code unit, uppercase code unit), sorted by code unit.

@@ -75,7 +75,7 @@ fn normalize_refuses_bad_names_username_first() {
 #[test]
 fn small_buffers_get_both_needed_sizes_and_nothing_else() {
     // "ɐ" (2 bytes) normalizes to "Ɐ" (3 bytes): the needed size is the normalized one.
-    for (user_cap, domain_cap) in [(0, 0), (2, 64), (64, 3), (3, 4)] {
+    for (user_cap, domain_cap) in [(0, 0), (2, 64), (64, 3), (2, 3)] {
         let (status, _, _, user_len, domain_len) = normalize("\u{250}", "Corp", user_cap, domain_cap);
         assert_eq!(status, olr_status::OLR_BUFFER_TOO_SMALL, "{user_cap} {domain_cap}");
         assert_eq!((user_len, domain_len), (3, 4));
