@@ -16,9 +16,8 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// with (the UI trims; the library never does).
 const WHITE_SPACE: [char; 25] = [
     '\u{9}', '\u{A}', '\u{B}', '\u{C}', '\u{D}', '\u{20}', '\u{85}', '\u{A0}', '\u{1680}',
-    '\u{2000}', '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}',
-    '\u{2007}', '\u{2008}', '\u{2009}', '\u{200A}', '\u{2028}', '\u{2029}', '\u{202F}',
-    '\u{205F}', '\u{3000}',
+    '\u{2000}', '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}',
+    '\u{2008}', '\u{2009}', '\u{200A}', '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}',
 ];
 
 /// The characters Windows forbids in account names (besides controls).
@@ -157,7 +156,8 @@ impl NormalizedName {
         if is_white_space(first) || is_white_space(last) {
             return Err(NameProblem::SurroundingWhiteSpace);
         }
-        let (mut control, mut separator, mut backslash, mut forbidden) = (false, false, false, false);
+        let (mut control, mut separator, mut backslash, mut forbidden) =
+            (false, false, false, false);
         let mut bytes = [0u8; MAX_NAME_BYTES];
         let mut len = 0;
         let mut too_long = false;
@@ -341,7 +341,10 @@ mod tests {
             ("\u{FEFF}alice", Some(NameProblem::ControlOrFormatCharacter)),
             ("al\u{AD}ice", Some(NameProblem::ControlOrFormatCharacter)),
             ("al\u{202E}ice", Some(NameProblem::ControlOrFormatCharacter)),
-            ("alice\u{E0041}", Some(NameProblem::ControlOrFormatCharacter)),
+            (
+                "alice\u{E0041}",
+                Some(NameProblem::ControlOrFormatCharacter),
+            ),
             ("al\u{2028}ice", Some(NameProblem::LineOrParagraphSeparator)),
             ("al\u{2029}ice", Some(NameProblem::LineOrParagraphSeparator)),
             ("CORP\\alice", Some(NameProblem::QualifiedName)),
@@ -421,7 +424,9 @@ mod tests {
         for pair in FORMAT_CHARACTERS.windows(2) {
             assert!(pair[0].0 <= pair[0].1 && pair[0].1 + 1 < pair[1].0);
         }
-        for cp in [0xAD, 0x600, 0x61C, 0x200B, 0x200F, 0x202A, 0x2066, 0xFEFF, 0xE0001, 0xE007F] {
+        for cp in [
+            0xAD, 0x600, 0x61C, 0x200B, 0x200F, 0x202A, 0x2066, 0xFEFF, 0xE0001, 0xE007F,
+        ] {
             assert!(is_control_or_format(char::from_u32(cp).unwrap()), "{cp:X}");
         }
         for cp in [0x20, 0x41, 0xA0, 0x2028, 0x200A, 0x2065, 0xFFFC, 0xE0080] {
@@ -431,10 +436,9 @@ mod tests {
 
     #[test]
     fn embedded_table_is_the_normative_json() {
-        let json: serde_json::Value = serde_json::from_str(include_str!(
-            "../tests/vectors/windows-upcase/upcase.json"
-        ))
-        .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/vectors/windows-upcase/upcase.json"))
+                .unwrap();
         let unit = |h: &serde_json::Value| u16::from_str_radix(h.as_str().unwrap(), 16).unwrap();
         let pairs: Vec<(u16, u16)> = json["mappings"]
             .as_array()

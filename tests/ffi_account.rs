@@ -53,7 +53,12 @@ fn normalize(
 
 #[test]
 fn normalize_writes_both_forms_as_the_rust_api() {
-    for (u, d) in [("alice", "corp"), ("Jürgen", "österreich"), ("straße", "ıvan"), ("ﬁnn", "ς")] {
+    for (u, d) in [
+        ("alice", "corp"),
+        ("Jürgen", "österreich"),
+        ("straße", "ıvan"),
+        ("ﬁnn", "ς"),
+    ] {
         let account = Account::new(u, d).unwrap();
         let (status, user, domain, _, _) = normalize(u, d, 256, 256);
         assert_eq!(status, olr_status::OLR_OK);
@@ -66,18 +71,35 @@ fn normalize_writes_both_forms_as_the_rust_api() {
 
 #[test]
 fn normalize_refuses_bad_names_username_first() {
-    assert_eq!(normalize(" alice", "corp", 64, 64).0, olr_status::OLR_INVALID_USERNAME);
-    assert_eq!(normalize("CORP\\alice", "", 64, 64).0, olr_status::OLR_INVALID_USERNAME);
-    assert_eq!(normalize("alice", "co\u{200B}rp", 64, 64).0, olr_status::OLR_INVALID_DOMAIN);
-    assert_eq!(normalize("alice", "", 64, 64).0, olr_status::OLR_INVALID_DOMAIN);
+    assert_eq!(
+        normalize(" alice", "corp", 64, 64).0,
+        olr_status::OLR_INVALID_USERNAME
+    );
+    assert_eq!(
+        normalize("CORP\\alice", "", 64, 64).0,
+        olr_status::OLR_INVALID_USERNAME
+    );
+    assert_eq!(
+        normalize("alice", "co\u{200B}rp", 64, 64).0,
+        olr_status::OLR_INVALID_DOMAIN
+    );
+    assert_eq!(
+        normalize("alice", "", 64, 64).0,
+        olr_status::OLR_INVALID_DOMAIN
+    );
 }
 
 #[test]
 fn small_buffers_get_both_needed_sizes_and_nothing_else() {
     // "ɐ" (2 bytes) normalizes to "Ɐ" (3 bytes): the needed size is the normalized one.
     for (user_cap, domain_cap) in [(0, 0), (2, 64), (64, 3), (2, 3)] {
-        let (status, _, _, user_len, domain_len) = normalize("\u{250}", "Corp", user_cap, domain_cap);
-        assert_eq!(status, olr_status::OLR_BUFFER_TOO_SMALL, "{user_cap} {domain_cap}");
+        let (status, _, _, user_len, domain_len) =
+            normalize("\u{250}", "Corp", user_cap, domain_cap);
+        assert_eq!(
+            status,
+            olr_status::OLR_BUFFER_TOO_SMALL,
+            "{user_cap} {domain_cap}"
+        );
         assert_eq!((user_len, domain_len), (3, 4));
     }
     let (status, user, _, _, _) = normalize("\u{250}", "Corp", 3, 4);
@@ -86,7 +108,16 @@ fn small_buffers_get_both_needed_sizes_and_nothing_else() {
     // A size query with NULL buffers.
     let (mut user_len, mut domain_len) = (0, 0);
     let status = olr_account_normalize(
-        c("alice"), 5, c("corp"), 4, null_mut(), 0, &mut user_len, null_mut(), 0, &mut domain_len,
+        c("alice"),
+        5,
+        c("corp"),
+        4,
+        null_mut(),
+        0,
+        &mut user_len,
+        null_mut(),
+        0,
+        &mut domain_len,
         null_mut(),
     );
     assert_eq!(status, olr_status::OLR_BUFFER_TOO_SMALL);
@@ -99,18 +130,45 @@ fn normalize_checks_its_pointers() {
     let mut len = 0;
     let mut len2 = 0;
     let status = olr_account_normalize(
-        null(), 0, c("corp"), 4, buf.as_mut_ptr().cast(), 8, &mut len, null_mut(), 0, &mut len2,
+        null(),
+        0,
+        c("corp"),
+        4,
+        buf.as_mut_ptr().cast(),
+        8,
+        &mut len,
+        null_mut(),
+        0,
+        &mut len2,
         null_mut(),
     );
     assert_eq!(status, olr_status::OLR_NULL_POINTER);
     let status = olr_account_normalize(
-        c("a"), 1, c("corp"), 4, buf.as_mut_ptr().cast(), 8, &mut len, null_mut(), 0, null_mut(),
+        c("a"),
+        1,
+        c("corp"),
+        4,
+        buf.as_mut_ptr().cast(),
+        8,
+        &mut len,
+        null_mut(),
+        0,
+        null_mut(),
         null_mut(),
     );
     assert_eq!(status, olr_status::OLR_NULL_POINTER);
     let bad = [0xFFu8];
     let status = olr_account_normalize(
-        bad.as_ptr().cast(), 1, c("corp"), 4, null_mut(), 0, &mut len, null_mut(), 0, &mut len2,
+        bad.as_ptr().cast(),
+        1,
+        c("corp"),
+        4,
+        null_mut(),
+        0,
+        &mut len,
+        null_mut(),
+        0,
+        &mut len2,
         null_mut(),
     );
     assert_eq!(status, olr_status::OLR_INVALID_UTF8);
@@ -118,7 +176,10 @@ fn normalize_checks_its_pointers() {
 
 fn problem_of(text: &str) -> olr_name_problem_code {
     let mut out = olr_name_problem_code::OLR_NAME_PROBLEM_TOO_LONG;
-    assert_eq!(olr_name_problem(c(text), text.len(), &mut out), olr_status::OLR_OK);
+    assert_eq!(
+        olr_name_problem(c(text), text.len(), &mut out),
+        olr_status::OLR_OK
+    );
     out
 }
 
@@ -129,8 +190,14 @@ fn name_problem_reports_each_problem() {
         ("alice", OLR_NAME_PROBLEM_NONE),
         ("", OLR_NAME_PROBLEM_EMPTY),
         ("alice\u{A0}", OLR_NAME_PROBLEM_SURROUNDING_WHITE_SPACE),
-        ("al\u{FEFF}ice", OLR_NAME_PROBLEM_CONTROL_OR_FORMAT_CHARACTER),
-        ("al\u{2029}ice", OLR_NAME_PROBLEM_LINE_OR_PARAGRAPH_SEPARATOR),
+        (
+            "al\u{FEFF}ice",
+            OLR_NAME_PROBLEM_CONTROL_OR_FORMAT_CHARACTER,
+        ),
+        (
+            "al\u{2029}ice",
+            OLR_NAME_PROBLEM_LINE_OR_PARAGRAPH_SEPARATOR,
+        ),
         ("CORP\\alice", OLR_NAME_PROBLEM_QUALIFIED_NAME),
         ("a|b", OLR_NAME_PROBLEM_FORBIDDEN_CHARACTER),
     ];
@@ -145,6 +212,12 @@ fn name_problem_reports_each_problem() {
     let long = "a".repeat(257);
     assert_eq!(problem_of(&long), OLR_NAME_PROBLEM_TOO_LONG);
     let mut out = OLR_NAME_PROBLEM_NONE;
-    assert_eq!(olr_name_problem(null(), 0, &mut out), olr_status::OLR_NULL_POINTER);
-    assert_eq!(olr_name_problem(c("a"), 1, null_mut()), olr_status::OLR_NULL_POINTER);
+    assert_eq!(
+        olr_name_problem(null(), 0, &mut out),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_name_problem(c("a"), 1, null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
 }

@@ -275,7 +275,10 @@ fn account_vectors() {
             &case["result"],
             |a| json!({"username": a.username(), "domain": a.offline_domain()}),
         );
-        for (text, problem) in [("username", "username_problem"), ("domain", "domain_problem")] {
+        for (text, problem) in [
+            ("username", "username_problem"),
+            ("domain", "domain_problem"),
+        ] {
             let got = name_problem(s(&case[text])).map(|p| format!("{p:?}"));
             assert_eq!(json!(got), case[problem], "{}: {problem}", s(&case["what"]));
         }
@@ -441,12 +444,18 @@ fn windows_upcase_table_is_the_library_rule_over_the_bmp() {
     // 25 White_Space, 59 other controls, 43 BMP format characters, 15 forbidden characters.
     assert_eq!(refused, 25 + 59 + 43 + 15);
     assert!(classes.values().all(|class| class.len() <= 2));
-    assert_eq!(classes.values().filter(|class| class.len() == 2).count(), table.len());
+    assert_eq!(
+        classes.values().filter(|class| class.len() == 2).count(),
+        table.len()
+    );
 }
 
 #[test]
 fn supplementary_characters_map_to_themselves() {
-    for cp in (0x10000..=0x10FFFFu32).step_by(7).chain([0x10428, 0x1E922, 0x10FFFF]) {
+    for cp in (0x10000..=0x10FFFFu32)
+        .step_by(7)
+        .chain([0x10428, 0x1E922, 0x10FFFF])
+    {
         let c = char::from_u32(cp).unwrap();
         let text = format!("{c}x");
         match expected_problem(c) {

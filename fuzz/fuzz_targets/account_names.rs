@@ -10,20 +10,27 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use offline_reset::{default_offline_domain, name_problem, Account, Error, NameProblem, MAX_NAME_BYTES};
+use offline_reset::{
+    default_offline_domain, name_problem, Account, Error, NameProblem, MAX_NAME_BYTES,
+};
 use offline_reset_fuzz::str_fields;
 
 /// Necessary conditions on a refused or accepted name, stated without the library's tables.
 fn check_name(name: &str, problem: Option<NameProblem>) {
     let white = |c: char| c.is_whitespace();
-    let surely_control = |c: char| c.is_control() || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}');
+    let surely_control = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    };
     match problem {
         None => {
             assert!(!name.is_empty());
             assert!(!name.starts_with(white) && !name.ends_with(white));
             assert!(!name.chars().any(surely_control));
             assert!(!name.contains(['\u{2028}', '\u{2029}']));
-            assert!(!name.contains(['"', '/', '\\', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>']));
+            assert!(!name.contains([
+                '"', '/', '\\', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>'
+            ]));
         }
         Some(NameProblem::Empty) => assert!(name.is_empty()),
         Some(NameProblem::SurroundingWhiteSpace) => {
@@ -34,7 +41,8 @@ fn check_name(name: &str, problem: Option<NameProblem>) {
         }
         Some(NameProblem::QualifiedName) => assert!(name.contains('\\')),
         Some(NameProblem::ForbiddenCharacter) => {
-            assert!(name.contains(['"', '/', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>']))
+            assert!(name
+                .contains(['"', '/', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>']))
         }
         Some(NameProblem::ControlOrFormatCharacter) | Some(NameProblem::TooLong) => {}
     }
@@ -80,12 +88,21 @@ fuzz_target!(|data: &[u8]| {
             // flipped in case is the same account.
             let flipped: String = username
                 .chars()
-                .map(|c| if c.is_ascii_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                .map(|c| {
+                    if c.is_ascii_lowercase() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
                 .collect();
             let other = Account::new(&flipped, domain).expect("same problems");
             assert_eq!(other == account, other.username() == account.username());
             assert_eq!(other, account);
-            assert_eq!(account.display_name(), format!("{}\\{}", account.offline_domain(), account.username()));
+            assert_eq!(
+                account.display_name(),
+                format!("{}\\{}", account.offline_domain(), account.username())
+            );
             let _ = format!("{account:?}");
         }
     }
@@ -100,7 +117,12 @@ fuzz_target!(|data: &[u8]| {
             assert!(!d.contains(dots));
             let account = Account::new("x", &d).expect("default domain is a valid domain");
             assert_eq!(account.offline_domain(), d);
-            assert_eq!(Account::new("x", label).expect("valid label").offline_domain(), d);
+            assert_eq!(
+                Account::new("x", label)
+                    .expect("valid label")
+                    .offline_domain(),
+                d
+            );
         }
         Err(e) => {
             assert_eq!(e, Error::InvalidDomain);

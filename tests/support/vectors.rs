@@ -628,7 +628,11 @@ fn account_vectors() -> Value {
         ("paragraph separator inside", "al\u{2029}ice", "corp"),
         ("longest", "a".repeat(256).as_str(), "d"),
         ("too long", "a".repeat(257).as_str(), "d"),
-        ("too long once normalized", "\u{250}".repeat(86).as_str(), "d"),
+        (
+            "too long once normalized",
+            "\u{250}".repeat(86).as_str(),
+            "d",
+        ),
     ]
     .iter()
     .map(|(w, u, d)| (w.to_string(), u.to_string(), d.to_string()))
