@@ -5,7 +5,7 @@ use core::ffi::c_char;
 use std::ptr::{null, null_mut};
 
 use offline_reset::ffi::*;
-use offline_reset::{name_problem, Account, NameProblem};
+use offline_reset::{name_problem, Account};
 
 fn c(text: &str) -> *const c_char {
     text.as_ptr().cast()
