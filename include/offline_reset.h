@@ -321,6 +321,57 @@ typedef uint32_t olr_status;
 #endif // __cplusplus
 
 /**
+ * What is wrong with a typed username or offline user domain, as `olr_name_problem` reports it
+ * (a `uint32_t` in C); the numbers are stable. `olr_name_problem_hint` gives a static English
+ * hint for each.
+ */
+enum olr_name_problem_code
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The name can be used.
+     */
+    OLR_NAME_PROBLEM_NONE = 0,
+    /**
+     * Nothing was typed.
+     */
+    OLR_NAME_PROBLEM_EMPTY = 1,
+    /**
+     * The name starts or ends with white space (the UI should trim it).
+     */
+    OLR_NAME_PROBLEM_SURROUNDING_WHITE_SPACE = 2,
+    /**
+     * A control (Cc) or format (Cf) character, such as a zero-width space.
+     */
+    OLR_NAME_PROBLEM_CONTROL_OR_FORMAT_CHARACTER = 3,
+    /**
+     * A line or paragraph separator (U+2028, U+2029) inside the name.
+     */
+    OLR_NAME_PROBLEM_LINE_OR_PARAGRAPH_SEPARATOR = 4,
+    /**
+     * A backslash: a qualified name such as `CORP\alice` was typed into one field.
+     */
+    OLR_NAME_PROBLEM_QUALIFIED_NAME = 5,
+    /**
+     * One of `" / [ ] : ; | = , + * ? < >`, which Windows forbids in account names.
+     */
+    OLR_NAME_PROBLEM_FORBIDDEN_CHARACTER = 6,
+    /**
+     * The normalized name is longer than `OLR_MAX_NAME_LEN` bytes.
+     */
+    OLR_NAME_PROBLEM_TOO_LONG = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum olr_name_problem_code olr_name_problem_code;
+#else
+typedef uint32_t olr_name_problem_code;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * One enrolled machine. It keeps the derived machine key (a secret), wiped by
  * `olr_machine_free`.
  *
@@ -560,6 +611,42 @@ olr_status olr_deployment_package_check(const char *package,
  * and wipe your copy after use.
  */
 olr_status olr_wrapping_key_generate(uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Normalizes a username and an offline user domain as the seal and open functions do, and
+ * writes both normalized forms (UTF-8, not NUL-terminated, each at most `OLR_MAX_NAME_LEN`
+ * bytes). Two accounts are the same exactly when both forms are byte-equal: a login
+ * integration compares what the user typed with its cached accounts in this form.
+ *
+ * Fails with `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` (the username is checked first;
+ * `olr_name_problem` says why), or `OLR_BUFFER_TOO_SMALL`: when either buffer is too small, both
+ * needed sizes are written to `*out_username_len` and `*out_domain_len` and nothing else.
+ */
+olr_status olr_account_normalize(const char *username,
+                                 size_t username_len,
+                                 const char *offline_domain,
+                                 size_t offline_domain_len,
+                                 char *out_username,
+                                 size_t username_cap,
+                                 size_t *out_username_len,
+                                 char *out_domain,
+                                 size_t domain_cap,
+                                 size_t *out_domain_len,
+                                 struct olr_error_details *details);
+
+/**
+ * Says what is wrong with a typed username or offline user domain (`docs/PROTOCOL.md` §5):
+ * writes an `olr_name_problem_code` to `*out_problem` (`OLR_NAME_PROBLEM_NONE` when the name
+ * can be used). When several problems apply, the lowest-numbered one is reported. Fails only on
+ * bad arguments (`OLR_NULL_POINTER`, `OLR_INVALID_UTF8`, `OLR_INVALID_LENGTH`).
+ */
+olr_status olr_name_problem(const char *text, size_t text_len, olr_name_problem_code *out_problem);
+
+/**
+ * A static, NUL-terminated English hint saying what to fix for an `olr_name_problem` number;
+ * any integer is accepted (unknown numbers get a generic text). Never NULL; never free it.
+ */
+const char *olr_name_problem_hint(uint32_t problem);
 
 /**
  * Creates a key ring at epoch 1 with a fresh key pair from the operating system's RNG, and

@@ -46,8 +46,12 @@ pub mod primitives;
 mod replay_ledger;
 mod reset_code;
 mod server_key_ring;
+mod windows_upcase;
 
-pub use account::{default_offline_domain, Account, MAX_NAME_BYTES, MAX_PASSWORD_BYTES};
+pub use account::{
+    default_offline_domain, name_problem, Account, NameProblem, FORBIDDEN_NAME_CHARACTERS,
+    MAX_NAME_BYTES, MAX_PASSWORD_BYTES,
+};
 pub use code_text::{MAX_EPOCH, PROTOCOL_VERSION};
 pub use deployment_package::DeploymentPackage;
 pub use envelope::{WrappingKey, WRAPPING_KEY_LEN};

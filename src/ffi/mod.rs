@@ -34,6 +34,9 @@ pub use version::*;
 mod codes;
 pub use codes::*;
 
+mod account;
+pub use account::*;
+
 mod server_key_ring;
 pub use server_key_ring::*;
 

@@ -621,63 +621,105 @@ fn seal_edge_cases(f: &Fixture) -> Value {
     json!(cases)
 }
 
-/// Every character whose full uppercase mapping is not itself, under this library's Unicode
-/// version: the table §5 refers to, for implementations with other Unicode data.
-fn uppercase_vectors() -> Value {
-    let mappings: Vec<Value> = (0..=0x10FFFFu32)
-        .filter_map(char::from_u32)
-        .filter_map(|c| {
-            let upper: Vec<u32> = c.to_uppercase().map(u32::from).collect();
-            (upper != [u32::from(c)]).then(|| json!([u32::from(c), upper]))
-        })
-        .collect();
-    json!({
-        "description": "PROTOCOL.md §5: [code point, [uppercase code points]] for every character whose full uppercase mapping differs from itself; all others map to themselves",
-        "unicode_version": format!("{}.{}.{}", char::UNICODE_VERSION.0, char::UNICODE_VERSION.1, char::UNICODE_VERSION.2),
-        "mappings": mappings,
-    })
-}
-
 fn account_vectors() -> Value {
-    let pairs = [
-        ("alice", "CORP"),
-        ("Jürgen", "ÖSTERREICH"),
-        ("jürgen", "österreich"),
-        ("İstanbul", "tr"),
-        ("istanbul", "TR"),
-        ("straße", "de"),
-        ("ΟΔΥΣΣΕΥΣ", "gr"),
-        ("οδυσσευς", "gr"),
-        ("J\u{fc}rgen", "d"),
-        ("Ju\u{308}rgen", "d"),
-        ("  alice\t", " corp "),
-        ("", "corp"),
-        ("alice", ""),
-        ("a\u{0}b", "corp"),
-        ("alice", "co\nrp"),
-        (" \u{1f}alice", "corp"),
-        ("\u{85}alice\u{a0}\u{3000}", "corp"),
-        ("al\u{85}ice", "corp"),
-        ("\u{19b}", "\u{264}"),
-        ("ǆ", "ﬁ"),
-        ("alice", "\u{2028}"),
-    ];
+    // (what, username, domain): each a case of PROTOCOL.md §5.
+    let pairs: Vec<(String, String, String)> = [
+        ("ASCII", "alice", "CORP"),
+        ("ASCII, other case", "ALICE", "corp"),
+        ("umlaut", "Jürgen", "ÖSTERREICH"),
+        ("umlaut, other case", "JÜRGEN", "österreich"),
+        ("sharp s stays", "straße", "de"),
+        ("SS is another name", "STRASSE", "de"),
+        ("dotless i maps to itself", "ıvan", "tr"),
+        ("IVAN is another name", "IVAN", "tr"),
+        ("admın (U+0131)", "admın", "d"),
+        ("admin", "admin", "d"),
+        ("dotted capital I", "İstanbul", "tr"),
+        ("istanbul", "istanbul", "TR"),
+        ("sigma", "σ", "gr"),
+        ("capital sigma", "Σ", "gr"),
+        ("final sigma maps to itself", "ς", "gr"),
+        ("fi ligature maps to itself", "ﬁnn", "d"),
+        ("finn", "finn", "d"),
+        ("long s maps to itself", "ſven", "d"),
+        ("sven", "sven", "d"),
+        ("micro sign maps to itself", "µser", "d"),
+        ("Greek mu", "μser", "d"),
+        ("titlecase digraph maps to itself", "ǅ", "d"),
+        ("precomposed", "J\u{fc}rgen", "d"),
+        ("decomposed: no normalization form", "Ju\u{308}rgen", "d"),
+        ("outside the BMP: maps to itself", "\u{10428}", "d"),
+        ("grows in UTF-8: U+0250 to U+2C6F", "\u{250}", "d"),
+        ("inner space", "al ice", "corp"),
+        ("@ is allowed", "alice@corp.example", "corp"),
+        ("no-break space at the end", "alice\u{a0}", "corp"),
+        ("qualified name", "CORP\\alice", "corp"),
+        ("empty username", "", "corp"),
+        ("empty domain", "alice", ""),
+        ("leading space", " alice", "corp"),
+        ("trailing tab in domain", "alice", "corp\t"),
+        ("ideographic space", "\u{3000}alice", "corp"),
+        ("both invalid: username first", " alice", ""),
+        ("NUL", "a\u{0}b", "corp"),
+        ("line feed in domain", "alice", "co\nrp"),
+        ("NEL inside", "al\u{85}ice", "corp"),
+        ("zero-width space", "al\u{200b}ice", "corp"),
+        ("byte order mark", "\u{feff}alice", "corp"),
+        ("soft hyphen", "al\u{ad}ice", "corp"),
+        ("right-to-left override", "al\u{202e}ice", "corp"),
+        ("word joiner in domain", "alice", "co\u{2060}rp"),
+        ("tag character", "alice\u{e0041}", "corp"),
+        ("line separator inside", "al\u{2028}ice", "corp"),
+        ("paragraph separator inside", "al\u{2029}ice", "corp"),
+        ("longest", "a".repeat(256).as_str(), "d"),
+        ("too long", "a".repeat(257).as_str(), "d"),
+        (
+            "too long once normalized",
+            "\u{250}".repeat(86).as_str(),
+            "d",
+        ),
+    ]
+    .iter()
+    .map(|(w, u, d)| (w.to_string(), u.to_string(), d.to_string()))
+    .chain(FORBIDDEN_NAME_CHARACTERS.iter().map(|c| {
+        (
+            format!("forbidden character {c}"),
+            format!("al{c}ice"),
+            "corp".to_string(),
+        )
+    }))
+    .collect();
     let accounts: Vec<Value> = pairs
         .iter()
-        .map(|(u, d)| {
+        .map(|(what, u, d)| {
             let r = Account::new(u, d);
-            json!({"username": u, "domain": d, "result": result_json(&r, |a| json!({"username": a.username(), "domain": a.offline_domain()}))})
+            json!({
+                "what": what,
+                "username": u,
+                "domain": d,
+                "username_problem": name_problem(u).map(|p| format!("{p:?}")),
+                "domain_problem": name_problem(d).map(|p| format!("{p:?}")),
+                "result": result_json(&r, |a| json!({"username": a.username(), "domain": a.offline_domain()})),
+            })
         })
         .collect();
-    let fqdns = [
-        "corp.example.com",
-        "Corp",
-        "österreich.example",
-        " corp.example.com ",
-        "",
-        ".example.com",
-        "co rp.example",
+    let mut fqdns: Vec<String> = vec![
+        "corp.example.com".into(),
+        "Corp".into(),
+        "österreich.example".into(),
+        " corp.example.com".into(),
+        "corp.example.com ".into(),
+        "corp.example.com\u{a0}".into(),
+        "".into(),
+        ".example.com".into(),
+        "co rp.example".into(),
+        "co:rp.example".into(),
+        "co\u{200b}rp.example".into(),
     ];
+    for dot in ['.', '\u{3002}', '\u{ff0e}', '\u{ff61}'] {
+        fqdns.push(format!("corp{dot}example{dot}com"));
+        fqdns.push(format!("{dot}example"));
+    }
     let defaults: Vec<Value> = fqdns
         .iter()
         .map(
@@ -685,8 +727,7 @@ fn account_vectors() -> Value {
         )
         .collect();
     json!({
-        "description": "PROTOCOL.md §5: account normalization and the default offline domain",
-        "unicode_version": format!("{}.{}.{}", char::UNICODE_VERSION.0, char::UNICODE_VERSION.1, char::UNICODE_VERSION.2),
+        "description": "PROTOCOL.md §5: account normalization (Windows upper-case table tests/vectors/windows-upcase/upcase.json, one UTF-16 code unit to one), the name problems (reported in this order: Empty, SurroundingWhiteSpace, ControlOrFormatCharacter, LineOrParagraphSeparator, QualifiedName, ForbiddenCharacter, TooLong) and the default offline domain",
         "accounts": accounts,
         "default_offline_domain": defaults,
     })
@@ -1080,7 +1121,6 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("identification_code.json", identification_code_vectors(&f)),
         ("reset_code.json", reset_code_vectors(&f)),
         ("account.json", account_vectors()),
-        ("uppercase.json", uppercase_vectors()),
         ("deployment_package.json", deployment_package_vectors(&f)),
         ("stored_objects.json", stored_object_vectors(&f)),
         ("replay_ledger.json", replay_ledger_vectors()),
