@@ -64,7 +64,11 @@ fn decode_text(text: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(n * 5 / 8);
     let mut acc = 0u16;
     let mut acc_bits = 0u32;
-    for value in text.chars().filter(|&c| !is_ignored(c)).filter_map(char_value) {
+    for value in text
+        .chars()
+        .filter(|&c| !is_ignored(c))
+        .filter_map(char_value)
+    {
         acc = (acc << 5) | u16::from(value);
         acc_bits += 5;
         if acc_bits >= 8 {

@@ -84,7 +84,9 @@ impl Kind {
     /// Parses without allocating (the canonical text is compared in place).
     fn parse_matches(self, text: &str, canonical: &str) -> Result<bool> {
         match self {
-            Kind::Identification => IdentificationCode::parse(text).map(|c| c.as_str() == canonical),
+            Kind::Identification => {
+                IdentificationCode::parse(text).map(|c| c.as_str() == canonical)
+            }
             Kind::Reset => ResetCode::parse(text).map(|c| c.as_str() == canonical),
         }
     }
@@ -332,8 +334,8 @@ fn full_width_letters_and_digits_read_as_ascii() {
 fn fixture_codes() -> (String, String) {
     let scalar = |b: u8| SecretScalar::from_bytes(&[b; 32]).unwrap();
     let ring = ServerKeyRing::from_secret(Policy::default(), 1, scalar(1));
-    let machine = Machine::enroll_with_secret(&ring.deployment_package().unwrap(), &scalar(2))
-        .unwrap();
+    let machine =
+        Machine::enroll_with_secret(&ring.deployment_package().unwrap(), &scalar(2)).unwrap();
     let id = machine.identification_code();
     let account = Account::new("alice", "CORP").unwrap();
     let reset = ring
@@ -348,7 +350,12 @@ fn every_separator_alone_between_every_group() {
     for (kind, code) in [(Kind::Identification, &id), (Kind::Reset, &reset)] {
         for sep in separators() {
             let pasted = format!("{sep}{}{sep}", code.replace('-', &sep.to_string()));
-            assert_eq!(kind.parse(&pasted).as_ref(), Ok(code), "U+{:04X}", sep as u32);
+            assert_eq!(
+                kind.parse(&pasted).as_ref(),
+                Ok(code),
+                "U+{:04X}",
+                sep as u32
+            );
             let glued = code.replace('-', "");
             assert_eq!(kind.parse(&format!("{glued}{sep}")).as_ref(), Ok(code));
         }
@@ -499,7 +506,10 @@ fn package_bytes_in_utf16_are_named() {
         Err(Error::Utf16Text)
     );
     assert_eq!(DeploymentPackage::from_bytes(b"1\0"), Err(Error::Utf16Text));
-    assert_eq!(DeploymentPackage::from_bytes(b"\x001"), Err(Error::Utf16Text));
+    assert_eq!(
+        DeploymentPackage::from_bytes(b"\x001"),
+        Err(Error::Utf16Text)
+    );
     // A NUL byte that is not in every other position is just a foreign character.
     let mut one_nul = p.as_bytes().to_vec();
     one_nul[10] = 0;
@@ -512,10 +522,7 @@ fn package_bytes_in_utf16_are_named() {
     for b in late.iter_mut().skip(32).step_by(2) {
         *b = 0;
     }
-    assert_ne!(
-        DeploymentPackage::from_bytes(&late),
-        Err(Error::Utf16Text)
-    );
+    assert_ne!(DeploymentPackage::from_bytes(&late), Err(Error::Utf16Text));
     // Ill-formed UTF-8 that is not UTF-16.
     let mut bad = p.as_bytes().to_vec();
     bad[40] = 0xC3;
@@ -572,7 +579,10 @@ fn c_abi_package_check_reads_bytes() {
         call(format!("{}é", &p[..84]).as_bytes()).0,
         olr_status::OLR_MALFORMED_INPUT
     );
-    assert_eq!(call(format!("U{p}").as_bytes()).0, olr_status::OLR_TRUNCATED);
+    assert_eq!(
+        call(format!("U{p}").as_bytes()).0,
+        olr_status::OLR_TRUNCATED
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -610,7 +620,10 @@ fn escape_counts(layout: Layout, samples: u64, seed: u64) -> (u64, u64) {
             .collect();
         let n = clean.len();
         let parse = |symbols: &[u8]| {
-            let text: String = symbols.iter().map(|&v| ALPHABET[v as usize] as char).collect();
+            let text: String = symbols
+                .iter()
+                .map(|&v| ALPHABET[v as usize] as char)
+                .collect();
             let mut payload = vec![0u8; layout.payload_len];
             !matches!(
                 code_text::decode(layout, &text, &mut payload),
@@ -639,7 +652,11 @@ fn escape_counts(layout: Layout, samples: u64, seed: u64) -> (u64, u64) {
                 code_text::group_sum(&t[group * 8..group * 8 + size]) == group as u8
             })
             .collect();
-        assert_eq!(keeps.len(), 1, "exactly one second substitution keeps the group check");
+        assert_eq!(
+            keeps.len(),
+            1,
+            "exactly one second substitution keeps the group check"
+        );
         s[b] = keeps[0];
         same_group_escapes += u64::from(parse(&s));
         // Anywhere.
@@ -662,7 +679,10 @@ fn double_mistakes_escape_at_the_measured_rate() {
     let samples = 4000;
     let (same, anywhere) = escape_counts(IDENTIFICATION_CODE_LAYOUT, samples, 1);
     eprintln!("identification code: {same} and {anywhere} of {samples}");
-    assert!((8..=50).contains(&same), "identification code: {same} / {samples}");
+    assert!(
+        (8..=50).contains(&same),
+        "identification code: {same} / {samples}"
+    );
     assert!(anywhere <= 4, "identification code: {anywhere} / {samples}");
     let (same, anywhere) = escape_counts(RESET_CODE_LAYOUT, samples, 2);
     eprintln!("reset code: {same} and {anywhere} of {samples}");

@@ -1008,7 +1008,10 @@ fn pasted_vectors(f: &Fixture) -> Value {
             ("U+2212 minus sign".into(), joined("\u{2212}")),
             ("U+00AD soft hyphen".into(), joined("\u{00AD}")),
             ("U+200B zero-width space".into(), joined("\u{200B}")),
-            ("U+FEFF byte order mark in front".into(), format!("\u{FEFF}{code}")),
+            (
+                "U+FEFF byte order mark in front".into(),
+                format!("\u{FEFF}{code}"),
+            ),
             (
                 "full-width letters, digits and hyphens".into(),
                 code.chars().map(full_width).collect(),
