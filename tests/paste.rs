@@ -674,7 +674,7 @@ fn escape_counts(layout: Layout, samples: u64, seed: u64) -> (u64, u64) {
 fn double_mistakes_escape_at_the_measured_rate() {
     // Measured (docs/PROTOCOL.md §12.1): about 0.55 % of same-group double substitutions that
     // pass the group check escape the identification code's 8-bit CRC, 1.8 % the reset code's
-    // 6-bit CRC; two substitutions anywhere escape about 0.0015 % / 0.01 % of the time.
+    // 6-bit CRC; two substitutions anywhere escape about 0.002 % / 0.009 % of the time.
     // Wide bands: these fail if a check is dropped or weakened, not on sampling noise.
     let samples = 4000;
     let (same, anywhere) = escape_counts(IDENTIFICATION_CODE_LAYOUT, samples, 1);
