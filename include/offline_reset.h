@@ -181,8 +181,9 @@ enum olr_status
      */
     OLR_MALFORMED_INPUT = 1,
     /**
-     * A typed code failed its typing checks; `olr_error_details.mistyped_group` names the
-     * 1-based group, or is 0 when the whole-code check failed (two or more mistakes).
+     * A typed code failed its typing checks; `olr_error_details.mistyped_group` names the first
+     * group (1-based, in reading order) that fails its own check, or is 0 when every group passes
+     * its own check and the whole-code check fails.
      */
     OLR_MISTYPED = 2,
     /**
@@ -415,8 +416,9 @@ typedef struct olr_error_details {
      */
     uint16_t current_epoch;
     /**
-     * `OLR_MISTYPED`: the 1-based number of the group that looks mistyped; 0 when every group
-     * passes its own check but the whole-code check fails.
+     * `OLR_MISTYPED`: the 1-based number of the first group, in reading order, that fails its
+     * own check (later groups may fail too); 0 only when every group passes its own check and
+     * the whole-code check fails.
      */
     uint8_t mistyped_group;
     /**
@@ -593,10 +595,18 @@ olr_status olr_account_check(const char *username,
                              size_t offline_domain_len);
 
 /**
- * Reads a deployment package text and returns its epoch and policy, without enrolling.
+ * Reads a deployment package and returns its epoch and policy, without enrolling.
  *
- * Fails with `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
- * `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`.
+ * `package` is the raw content of the package file (`package_len` bytes, not NUL-terminated).
+ * The checks run in this order: `OLR_NULL_POINTER` / `OLR_INVALID_LENGTH`; then
+ * `OLR_UTF16_TEXT` when the bytes look like UTF-16 (they start with `FF FE` or `FE FF`, or,
+ * with `k` the length capped at 32 and rounded down to even, `k >= 2` and every byte at an even
+ * offset below `k`, or every byte at an odd offset below `k`, is `00`; docs/PROTOCOL.md §8), so
+ * a file saved as UTF-16 is named as such rather than as ill-formed UTF-8; then
+ * `OLR_INVALID_UTF8` for any other bytes that are not well-formed UTF-8; then the package
+ * itself: `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
+ * `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`. A UTF-8 byte
+ * order mark, line breaks, white space and dashes anywhere are ignored.
  */
 olr_status olr_deployment_package_check(const char *package,
                                         size_t package_len,

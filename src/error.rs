@@ -13,8 +13,10 @@ pub enum Error {
     /// non-typed field, trailing data, non-canonical encoding).
     MalformedInput,
     /// A typed code failed its typing checks before any cryptography. `group` is the 1-based number
-    /// of the group that looks mistyped, or `None` when every group passes its own check but the
-    /// whole-code check fails (two or more mistakes).
+    /// of the first group, in reading order, that fails its own check (a character that is not a
+    /// symbol, or a wrong group check symbol), even if later groups fail too; `None` only when
+    /// every group passes its own check and the whole-code check fails (then at least two symbols
+    /// are wrong, somewhere in the code).
     Mistyped { group: Option<u8> },
     /// The object was made by a protocol or format version this library does not implement.
     UnsupportedVersion { found: u8 },

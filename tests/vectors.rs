@@ -574,3 +574,42 @@ fn supplementary_characters_map_to_themselves() {
         }
     }
 }
+
+#[test]
+fn deployment_package_byte_vectors() {
+    let v = load("deployment_package.json");
+    let cases = v["read_bytes"].as_array().unwrap();
+    assert!(cases.len() >= 6);
+    for case in cases {
+        check(
+            s(&case["what"]),
+            DeploymentPackage::from_bytes(&unhex(&case["input_hex"])),
+            &case["result"],
+            |p| json!({"epoch": p.epoch(), "server_public": support::hex(&p.server_public_key())}),
+        );
+    }
+}
+
+#[test]
+fn pasted_vectors() {
+    let v = load("pasted.json");
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 30);
+    for case in cases {
+        let input = s(&case["input"]);
+        assert_eq!(support::hex(input.as_bytes()), s(&case["input_utf8"]));
+        let what = format!("{} {}", s(&case["kind"]), s(&case["what"]));
+        match s(&case["kind"]) {
+            "identification_code" => check(
+                &what,
+                IdentificationCode::parse(input),
+                &case["result"],
+                |c| json!(c.as_str()),
+            ),
+            "reset_code" => check(&what, ResetCode::parse(input), &case["result"], |c| {
+                json!(c.to_string())
+            }),
+            other => panic!("unknown kind {other}"),
+        }
+    }
+}

@@ -981,7 +981,70 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         (&*extra_u_label, format!("{text}U")),
         (&*replaced_label, format!("{}U", &text[..text.len() - 1])),
         ("empty", String::new()),
+        (
+            "first 84 characters and é: 85 characters (86 bytes), é not a symbol",
+            format!("{}é", &text[..84]),
+        ),
+        (
+            "U in front: 86 characters, length checked first",
+            format!("U{text}"),
+        ),
+        ("UTF-8 byte order mark in front", format!("\u{FEFF}{text}")),
+        (
+            "CRLF line breaks every 16 characters",
+            text.as_bytes()
+                .chunks(16)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join("\r\n")
+                + "\r\n",
+        ),
+        (
+            "full width, no-break spaces and en dashes",
+            text.chars()
+                .map(full_width)
+                .collect::<Vec<_>>()
+                .chunks(8)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\u{00A0}\u{2013}"),
+        ),
     ];
+    let utf16 = |big_endian: bool, bom: bool| -> Vec<u8> {
+        bom.then_some(0xFEFFu16)
+            .into_iter()
+            .chain(text.encode_utf16())
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    let mut ill_formed = text.as_bytes().to_vec();
+    ill_formed[40] = 0xC3;
+    let byte_inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("UTF-8", text.as_bytes().to_vec()),
+        (
+            "UTF-8 with byte order mark and CRLF",
+            format!("\u{FEFF}{text}\r\n").into_bytes(),
+        ),
+        ("UTF-16LE with byte order mark", utf16(false, true)),
+        ("UTF-16LE without byte order mark", utf16(false, false)),
+        ("UTF-16BE with byte order mark", utf16(true, true)),
+        ("UTF-16BE without byte order mark", utf16(true, false)),
+        ("ill-formed UTF-8 (a lone C3 byte)", ill_formed),
+        ("one NUL byte: not UTF-16 (k = 0)", vec![0]),
+    ];
+    let read_bytes: Vec<Value> = byte_inputs
+        .into_iter()
+        .map(|(what, input)| {
+            let r = DeploymentPackage::from_bytes(&input);
+            json!({"what": what, "input_hex": hex(&input), "result": result_json(&r, |p| json!({"epoch": p.epoch(), "server_public": hex(&p.server_public_key())}))})
+        })
+        .collect();
     let parse: Vec<Value> = inputs
         .into_iter()
         .map(|(what, input)| {
@@ -996,6 +1059,120 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         "policy": policy_json(&package.policy()),
         "text": text,
         "parse": parse,
+        "read_bytes": read_bytes,
+    })
+}
+
+fn full_width(c: char) -> char {
+    match c {
+        '0'..='9' | 'A'..='Z' | 'a'..='z' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+        '-' => '\u{FF0D}',
+        _ => c,
+    }
+}
+
+/// What people paste (§3.1): separators, full-width forms, line breaks, a byte order mark.
+fn pasted_vectors(f: &Fixture) -> Value {
+    let id = f.machine_a.identification_code().to_string();
+    let account = Account::new("alice", "CORP").expect("account");
+    let reset = f
+        .ring
+        .seal_reset_code(
+            &f.machine_a.identification_code(),
+            &account,
+            "Winter-Tulip-42",
+            NOW,
+        )
+        .expect("seal")
+        .to_string();
+    let mut cases = vec![];
+    for (kind, code) in [("identification_code", &id), ("reset_code", &reset)] {
+        let joined = |sep: &str| code.replace('-', sep);
+        let mut inputs: Vec<(String, String)> = vec![
+            ("trailing LF".into(), format!("{code}\n")),
+            ("trailing CRLF".into(), format!("{code}\r\n")),
+            ("tab between groups".into(), joined("\t")),
+            ("U+00A0 no-break space".into(), joined("\u{00A0}")),
+            ("U+2013 en dash".into(), joined("\u{2013}")),
+            ("U+2212 minus sign".into(), joined("\u{2212}")),
+            ("U+00AD soft hyphen".into(), joined("\u{00AD}")),
+            ("U+200B zero-width space".into(), joined("\u{200B}")),
+            (
+                "U+FEFF byte order mark in front".into(),
+                format!("\u{FEFF}{code}"),
+            ),
+            (
+                "full-width letters, digits and hyphens".into(),
+                code.chars().map(full_width).collect(),
+            ),
+            (
+                "full-width lower case".into(),
+                code.to_lowercase().chars().map(full_width).collect(),
+            ),
+            ("U+3000 ideographic space".into(), joined("\u{3000}")),
+            (
+                "everything at once".into(),
+                format!(
+                    "\u{FEFF} {}\u{200D}\r\n",
+                    code.to_lowercase()
+                        .replace('-', "\u{2010}\u{2060}")
+                        .chars()
+                        .enumerate()
+                        .map(|(i, c)| if i % 2 == 0 { full_width(c) } else { c })
+                        .collect::<String>()
+                ),
+            ),
+        ];
+        let index = 2 * 8 + 3;
+        let v = symbol_at(code, index);
+        inputs.push((
+            "substitution in group 3, no-break spaces".into(),
+            with_symbol(code, index, (v + 1) % 32).replace('-', "\u{00A0}"),
+        ));
+        inputs.push((
+            "swap across groups 1 and 2, en dashes".into(),
+            with_swap(code, 7).replace('-', "\u{2013}"),
+        ));
+        let two = with_symbol(code, 8 + 2, (symbol_at(code, 8 + 2) + 1) % 32);
+        inputs.push((
+            "substitutions in groups 2 and 3: group 2 is named".into(),
+            with_symbol(&two, 16 + 5, (symbol_at(code, 16 + 5) + 1) % 32),
+        ));
+        let mut chars: Vec<char> = code.chars().collect();
+        chars[9 + 4] = '\u{FF0A}';
+        inputs.push((
+            "U+FF0A full-width asterisk in group 2: not a symbol".into(),
+            chars.iter().collect(),
+        ));
+        let mut chars: Vec<char> = code.chars().collect();
+        chars[4] = '\u{FF35}';
+        inputs.push((
+            "U+FF35 full-width U in group 1: not a symbol".into(),
+            chars.iter().collect(),
+        ));
+        inputs.push((
+            "U+2061 (not a separator) between groups: one position too many".into(),
+            code.replacen('-', "\u{2061}", 1),
+        ));
+        for (what, input) in inputs {
+            let result = match kind {
+                "identification_code" => {
+                    result_json(&IdentificationCode::parse(&input), |c| json!(c.to_string()))
+                }
+                _ => result_json(&ResetCode::parse(&input), |c| json!(c.to_string())),
+            };
+            cases.push(json!({
+                "kind": kind,
+                "what": what,
+                "input": input,
+                "input_utf8": hex(input.as_bytes()),
+                "result": result,
+            }));
+        }
+    }
+    json!({
+        "description": "PROTOCOL.md §3.1, §3.3: pasted codes (separators, full-width forms, line breaks, byte order mark) and mistakes in them",
+        "cases": cases,
     })
 }
 
@@ -1124,6 +1301,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("deployment_package.json", deployment_package_vectors(&f)),
         ("stored_objects.json", stored_object_vectors(&f)),
         ("replay_ledger.json", replay_ledger_vectors()),
+        ("pasted.json", pasted_vectors(&f)),
     ]
 }
 
