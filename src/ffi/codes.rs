@@ -63,8 +63,9 @@ pub extern "C" fn olr_reset_code_check(
 
 /// The offline user domain to use when none was typed: the first label of the user's FQDN,
 /// normalized (`corp.example.com` gives `CORP`). Writes at most `OLR_MAX_NAME_LEN` bytes of
-/// UTF-8 (not NUL-terminated). Fails with `OLR_INVALID_DOMAIN` when the first label is empty,
-/// holds white space or control characters, or is too long.
+/// UTF-8 (not NUL-terminated). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
+/// Fails with `OLR_INVALID_DOMAIN` when the FQDN has white space at either end, or the first
+/// label is empty, too long, or has a control, format or forbidden character.
 #[no_mangle]
 pub extern "C" fn olr_default_offline_domain(
     fqdn: *const c_char,
@@ -81,9 +82,9 @@ pub extern "C" fn olr_default_offline_domain(
 }
 
 /// Checks a username and an offline user domain as the seal and open functions will (so a UI
-/// can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty
-/// after trimming white space, holds a control character, or normalizes to more than
-/// `OLR_MAX_NAME_LEN` bytes.
+/// can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty, has
+/// white space at either end, a control, format or forbidden character, or normalizes to more
+/// than `OLR_MAX_NAME_LEN` bytes (`olr_name_problem` says which).
 #[no_mangle]
 pub extern "C" fn olr_account_check(
     username: *const c_char,
