@@ -109,6 +109,16 @@ def main():
     add("machine_import", b"\x01" + body(machine_plain))
     add("machine_import", b"\x02" + machine_wrapped)
     add("machine_import", b"\x03" + body(machine_plain))
+
+    # ledger_import: the stored ledger plain and wrapped, every ledger of the scripted sequence.
+    ledger = load("replay_ledger.json")
+    ledger_plain = bytes.fromhex(ledger["stored"]["plain"])
+    add("ledger_import", b"\x00" + ledger_plain)
+    add("ledger_import", b"\x01" + body(ledger_plain))
+    add("ledger_import", b"\x02" + bytes.fromhex(ledger["stored"]["wrapped"]))
+    add("ledger_import", b"\x03" + body(ledger_plain))
+    for step in ledger["sequence"]:
+        add("ledger_import", b"\x01" + body(bytes.fromhex(step["export_after"])))
     for case in stored["negative"]:
         data = bytes.fromhex(case["bytes"])
         # Opened with a wrapping key (any: the targets use the vectors' key) or without.

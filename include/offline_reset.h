@@ -103,6 +103,17 @@
 #define OLR_SERVER_KEY_RING_MAX_LEN 1000
 
 /**
+ * Most entries a replay ledger holds; recording another code then fails with `OLR_LEDGER_FULL`.
+ */
+#define OLR_MAX_LEDGER_ENTRIES 1024
+
+/**
+ * Largest replay ledger export (wrapped, `OLR_MAX_LEDGER_ENTRIES` entries; a plain export is 20
+ * bytes shorter). An actual export is 36 + 48 × entries bytes wrapped, 16 + 48 × entries plain.
+ */
+#define OLR_REPLAY_LEDGER_MAX_LEN 49188
+
+/**
  * Most generations a server key ring holds (the current one and retired ones still in grace).
  */
 #define OLR_MAX_GENERATIONS 16
@@ -210,8 +221,9 @@ enum olr_status
      */
     OLR_MALFORMED_INPUT = 1,
     /**
-     * A typed code failed its typing checks; `olr_error_details.mistyped_group` names the
-     * 1-based group, or is 0 when the whole-code check failed (two or more mistakes).
+     * A typed code failed its typing checks; `olr_error_details.mistyped_group` names the first
+     * group (1-based, in reading order) that fails its own check, or is 0 when every group passes
+     * its own check and the whole-code check fails.
      */
     OLR_MISTYPED = 2,
     /**
@@ -350,6 +362,57 @@ typedef uint32_t olr_status;
 #endif // __cplusplus
 
 /**
+ * What is wrong with a typed username or offline user domain, as `olr_name_problem` reports it
+ * (a `uint32_t` in C); the numbers are stable. `olr_name_problem_hint` gives a static English
+ * hint for each.
+ */
+enum olr_name_problem_code
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The name can be used.
+     */
+    OLR_NAME_PROBLEM_NONE = 0,
+    /**
+     * Nothing was typed.
+     */
+    OLR_NAME_PROBLEM_EMPTY = 1,
+    /**
+     * The name starts or ends with white space (the UI should trim it).
+     */
+    OLR_NAME_PROBLEM_SURROUNDING_WHITE_SPACE = 2,
+    /**
+     * A control (Cc) or format (Cf) character, such as a zero-width space.
+     */
+    OLR_NAME_PROBLEM_CONTROL_OR_FORMAT_CHARACTER = 3,
+    /**
+     * A line or paragraph separator (U+2028, U+2029) inside the name.
+     */
+    OLR_NAME_PROBLEM_LINE_OR_PARAGRAPH_SEPARATOR = 4,
+    /**
+     * A backslash: a qualified name such as `CORP\alice` was typed into one field.
+     */
+    OLR_NAME_PROBLEM_QUALIFIED_NAME = 5,
+    /**
+     * One of `" / [ ] : ; | = , + * ? < >`, which Windows forbids in account names.
+     */
+    OLR_NAME_PROBLEM_FORBIDDEN_CHARACTER = 6,
+    /**
+     * The normalized name is longer than `OLR_MAX_NAME_LEN` bytes.
+     */
+    OLR_NAME_PROBLEM_TOO_LONG = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum olr_name_problem_code olr_name_problem_code;
+#else
+typedef uint32_t olr_name_problem_code;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * One enrolled machine. It keeps the derived machine key (a secret), wiped by
  * `olr_machine_free`.
  *
@@ -357,6 +420,17 @@ typedef uint32_t olr_status;
  * threads at once; only `olr_machine_free` needs exclusive use.
  */
 typedef struct olr_machine olr_machine;
+
+/**
+ * The reset codes a machine has accepted that could still open (account fingerprints and code
+ * identifiers, never names or passwords), so that each code works once. Keep one per machine,
+ * persist it with `olr_replay_ledger_export` after every successful
+ * `olr_machine_redeem_reset_code`, and only then update the cached credentials.
+ *
+ * Thread safety: functions taking `const olr_replay_ledger *` may share a handle between
+ * threads; `olr_machine_redeem_reset_code` and `olr_replay_ledger_free` need exclusive use.
+ */
+typedef struct olr_replay_ledger olr_replay_ledger;
 
 /**
  * The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
@@ -382,8 +456,9 @@ typedef struct olr_error_details {
      */
     uint16_t current_epoch;
     /**
-     * `OLR_MISTYPED`: the 1-based number of the group that looks mistyped; 0 when every group
-     * passes its own check but the whole-code check fails.
+     * `OLR_MISTYPED`: the 1-based number of the first group, in reading order, that fails its
+     * own check (later groups may fail too); 0 only when every group passes its own check and
+     * the whole-code check fails.
      */
     uint8_t mistyped_group;
     /**
@@ -479,6 +554,16 @@ size_t olr_machine_state_max_len(void);
 size_t olr_server_key_ring_max_len(void);
 
 /**
+ * As `OLR_MAX_LEDGER_ENTRIES`.
+ */
+size_t olr_max_ledger_entries(void);
+
+/**
+ * As `OLR_REPLAY_LEDGER_MAX_LEN`.
+ */
+size_t olr_replay_ledger_max_len(void);
+
+/**
  * As `OLR_MAX_GENERATIONS`.
  */
 size_t olr_max_generations(void);
@@ -529,8 +614,9 @@ olr_status olr_reset_code_check(const char *text,
 /**
  * The offline user domain to use when none was typed: the first label of the user's FQDN,
  * normalized (`corp.example.com` gives `CORP`). Writes at most `OLR_MAX_NAME_LEN` bytes of
- * UTF-8 (not NUL-terminated). Fails with `OLR_INVALID_DOMAIN` when the first label is empty,
- * holds white space or control characters, or is too long.
+ * UTF-8 (not NUL-terminated). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
+ * Fails with `OLR_INVALID_DOMAIN` when the FQDN has white space at either end, or the first
+ * label is empty, too long, or has a control, format or forbidden character.
  */
 olr_status olr_default_offline_domain(const char *fqdn,
                                       size_t fqdn_len,
@@ -540,9 +626,9 @@ olr_status olr_default_offline_domain(const char *fqdn,
 
 /**
  * Checks a username and an offline user domain as the seal and open functions will (so a UI
- * can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty
- * after trimming white space, holds a control character, or normalizes to more than
- * `OLR_MAX_NAME_LEN` bytes.
+ * can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty, has
+ * white space at either end, a control, format or forbidden character, or normalizes to more
+ * than `OLR_MAX_NAME_LEN` bytes (`olr_name_problem` says which).
  */
 olr_status olr_account_check(const char *username,
                              size_t username_len,
@@ -550,10 +636,18 @@ olr_status olr_account_check(const char *username,
                              size_t offline_domain_len);
 
 /**
- * Reads a deployment package text and returns its epoch and policy, without enrolling.
+ * Reads a deployment package and returns its epoch and policy, without enrolling.
  *
- * Fails with `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
- * `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`.
+ * `package` is the raw content of the package file (`package_len` bytes, not NUL-terminated).
+ * The checks run in this order: `OLR_NULL_POINTER` / `OLR_INVALID_LENGTH`; then
+ * `OLR_UTF16_TEXT` when the bytes look like UTF-16 (they start with `FF FE` or `FE FF`, or,
+ * with `k` the length capped at 32 and rounded down to even, `k >= 2` and every byte at an even
+ * offset below `k`, or every byte at an odd offset below `k`, is `00`; docs/PROTOCOL.md §8), so
+ * a file saved as UTF-16 is named as such rather than as ill-formed UTF-8; then
+ * `OLR_INVALID_UTF8` for any other bytes that are not well-formed UTF-8; then the package
+ * itself: `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
+ * `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`. A UTF-8 byte
+ * order mark, line breaks, white space and dashes anywhere are ignored.
  */
 olr_status olr_deployment_package_check(const char *package,
                                         size_t package_len,
@@ -568,6 +662,42 @@ olr_status olr_deployment_package_check(const char *package,
  * and wipe your copy after use.
  */
 olr_status olr_wrapping_key_generate(uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Normalizes a username and an offline user domain as the seal and open functions do, and
+ * writes both normalized forms (UTF-8, not NUL-terminated, each at most `OLR_MAX_NAME_LEN`
+ * bytes). Two accounts are the same exactly when both forms are byte-equal: a login
+ * integration compares what the user typed with its cached accounts in this form.
+ *
+ * Fails with `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` (the username is checked first;
+ * `olr_name_problem` says why), or `OLR_BUFFER_TOO_SMALL`: when either buffer is too small, both
+ * needed sizes are written to `*out_username_len` and `*out_domain_len` and nothing else.
+ */
+olr_status olr_account_normalize(const char *username,
+                                 size_t username_len,
+                                 const char *offline_domain,
+                                 size_t offline_domain_len,
+                                 char *out_username,
+                                 size_t username_cap,
+                                 size_t *out_username_len,
+                                 char *out_domain,
+                                 size_t domain_cap,
+                                 size_t *out_domain_len,
+                                 struct olr_error_details *details);
+
+/**
+ * Says what is wrong with a typed username or offline user domain (`docs/PROTOCOL.md` §5):
+ * writes an `olr_name_problem_code` to `*out_problem` (`OLR_NAME_PROBLEM_NONE` when the name
+ * can be used). When several problems apply, the lowest-numbered one is reported. Fails only on
+ * bad arguments (`OLR_NULL_POINTER`, `OLR_INVALID_UTF8`, `OLR_INVALID_LENGTH`).
+ */
+olr_status olr_name_problem(const char *text, size_t text_len, olr_name_problem_code *out_problem);
+
+/**
+ * A static, NUL-terminated English hint saying what to fix for an `olr_name_problem` number;
+ * any integer is accepted (unknown numbers get a generic text). Never NULL; never free it.
+ */
+const char *olr_name_problem_hint(uint32_t problem);
 
 /**
  * Creates a key ring at epoch 1 with a fresh key pair from the operating system's RNG and the
@@ -755,7 +885,8 @@ olr_status olr_server_key_ring_prune(struct olr_server_key_ring *ring, int64_t n
  * `olr_machine_free`). Enrolling again gives a new identification code; use
  * `olr_machine_is_enrolled_with` to skip re-enrolling on a repeated deployment.
  *
- * Fails with the statuses of `olr_deployment_package_check`, and `OLR_RNG_FAILURE`.
+ * Reads the package bytes as `olr_deployment_package_check` does (`OLR_UTF16_TEXT` first, then
+ * `OLR_INVALID_UTF8`) and fails with its statuses, and `OLR_RNG_FAILURE`.
  */
 olr_status olr_machine_enroll(const char *package,
                               size_t package_len,
@@ -862,6 +993,72 @@ olr_status olr_machine_password_cost(const struct olr_machine *machine,
                                      uint32_t *out_memory_kib,
                                      uint32_t *out_iterations,
                                      uint32_t *out_parallelism);
+
+/**
+ * Writes a new, empty replay ledger handle to `*out` (free it with `olr_replay_ledger_free`).
+ */
+olr_status olr_replay_ledger_new(struct olr_replay_ledger **out);
+
+/**
+ * Frees a replay ledger. NULL is a no-op.
+ */
+void olr_replay_ledger_free(struct olr_replay_ledger *ledger);
+
+/**
+ * Writes the number of entries the ledger holds (at most `OLR_MAX_LEDGER_ENTRIES`).
+ */
+olr_status olr_replay_ledger_len(const struct olr_replay_ledger *ledger, size_t *out_len);
+
+/**
+ * Writes the ledger as bytes, wrapped under `wrapping_key` (`OLR_WRAPPING_KEY_LEN` bytes) or
+ * plain when `wrapping_key` is NULL and `wrapping_key_len` 0. The size depends on the number of
+ * entries (at most `OLR_REPLAY_LEDGER_MAX_LEN` bytes): query it with a zero capacity.
+ */
+olr_status olr_replay_ledger_export(const struct olr_replay_ledger *ledger,
+                                    const uint8_t *wrapping_key,
+                                    size_t wrapping_key_len,
+                                    uint8_t *out,
+                                    size_t out_cap,
+                                    size_t *out_len);
+
+/**
+ * Reads a ledger written by `olr_replay_ledger_export` (with the same wrapping key, or NULL and
+ * 0 for a plain one) and writes a new handle to `*out`. Fails as `olr_machine_import`
+ * (`OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`, `OLR_WRAPPING_MISMATCH`,
+ * `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION`, `OLR_MALFORMED_INPUT`).
+ */
+olr_status olr_replay_ledger_import(const uint8_t *bytes,
+                                    size_t bytes_len,
+                                    const uint8_t *wrapping_key,
+                                    size_t wrapping_key_len,
+                                    struct olr_replay_ledger **out,
+                                    struct olr_error_details *details);
+
+/**
+ * Opens a typed reset code as `olr_machine_open_reset_code` and records it in `ledger`: the
+ * call the login integration must use (docs/PROTOCOL.md §12.3). On `OLR_OK`, persist the
+ * ledger (`olr_replay_ledger_export`) and only then update the cached credentials; if
+ * persisting fails, do not update them. `accepted` may be NULL.
+ *
+ * Fails as `olr_machine_open_reset_code` (same checks, same order, same details; the ledger is
+ * then unchanged), then `OLR_ALREADY_USED` (this code was accepted before), `OLR_SUPERSEDED`
+ * (a code for this account issued at the same minute or later was accepted), `OLR_LEDGER_FULL`
+ * (`OLR_MAX_LEDGER_ENTRIES` entries still matter: the code is refused).
+ */
+OLR_MUST_USE
+olr_status olr_machine_redeem_reset_code(const struct olr_machine *machine,
+                                         struct olr_replay_ledger *ledger,
+                                         const char *reset_code,
+                                         size_t reset_code_len,
+                                         const char *username,
+                                         size_t username_len,
+                                         const char *offline_domain,
+                                         size_t offline_domain_len,
+                                         const char *new_password,
+                                         size_t new_password_len,
+                                         int64_t now,
+                                         struct olr_accepted_reset *accepted,
+                                         struct olr_error_details *details);
 
 #if defined(OLR_TEST_HOOKS)
 /**

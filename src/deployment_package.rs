@@ -1,9 +1,9 @@
 //! What the Windows integration is deployed with: the current server public key, its epoch and
 //! the policy, as one compact, versioned, checksummed string. See `docs/PROTOCOL.md` §8.
 
-use data_encoding::{DecodeKind, Encoding, Specification};
+use data_encoding::{Encoding, Specification};
 
-use crate::code_text::{ALPHABET, MAX_EPOCH};
+use crate::code_text::{char_value, is_ignored, ALPHABET, MAX_EPOCH};
 use crate::envelope::{self, Kind, Reader};
 use crate::error::{Error, Result};
 use crate::policy::{Policy, POLICY_LEN};
@@ -17,18 +17,67 @@ pub struct DeploymentPackage {
     policy: Policy,
 }
 
-/// Plain Crockford base32 without grouping or padding, with the same tolerant reading as codes.
+/// Plain Crockford base32 without grouping or padding, for writing.
 fn crockford() -> Result<Encoding> {
     let mut spec = Specification::new();
     spec.symbols
         .push_str(core::str::from_utf8(ALPHABET).map_err(|_| Error::MalformedInput)?);
-    spec.translate.from.push_str("abcdefghjkmnpqrstvwxyzoOiIlL");
-    spec.translate.to.push_str("ABCDEFGHJKMNPQRSTVWXYZ001111");
-    spec.ignore.push_str(" -\t\r\n");
-    // The checksum covers every byte, so leftover bits carry nothing; ignoring them lets a text
-    // cut short be reported as truncated by the envelope.
-    spec.check_trailing_bits = false;
     spec.encoding().map_err(|_| Error::MalformedInput)
+}
+
+/// How many leading bytes [`looks_like_utf16`] inspects (at most).
+pub(crate) const UTF16_SNIFF_LEN: usize = 32;
+
+/// Whether `bytes` look like UTF-16 text rather than UTF-8 (docs/PROTOCOL.md §8): they start with
+/// a UTF-16 byte order mark (`FF FE` or `FE FF`), or, with `k` the length of the input capped at
+/// [`UTF16_SNIFF_LEN`] and rounded down to an even number, `k >= 2` and every byte at an even
+/// offset below `k` is `00`, or every byte at an odd offset below `k` is `00`. (A UTF-8 package
+/// holds no NUL byte; ASCII text written as UTF-16 has one in every other byte.)
+pub(crate) fn looks_like_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let k = bytes.len().min(UTF16_SNIFF_LEN) & !1;
+    if k < 2 {
+        return false;
+    }
+    let head = &bytes[..k];
+    let nul_at = |parity: usize| head.iter().skip(parity).step_by(2).all(|&b| b == 0);
+    nul_at(0) || nul_at(1)
+}
+
+/// Reads the base32 text of §8 steps 1 and 2 into bytes: separators ignored, `n` counted in
+/// Unicode scalar values, the length rule before the symbol rule, leftover bits ignored.
+fn decode_text(text: &str) -> Result<Vec<u8>> {
+    let mut n = 0usize;
+    let mut all_symbols = true;
+    for c in text.chars().filter(|&c| !is_ignored(c)) {
+        n += 1;
+        all_symbols &= char_value(c).is_some();
+    }
+    if matches!(n % 8, 1 | 3 | 6) {
+        return Err(Error::Truncated);
+    }
+    if !all_symbols {
+        return Err(Error::MalformedInput);
+    }
+    let mut bytes = Vec::with_capacity(n * 5 / 8);
+    let mut acc = 0u16;
+    let mut acc_bits = 0u32;
+    for value in text
+        .chars()
+        .filter(|&c| !is_ignored(c))
+        .filter_map(char_value)
+    {
+        acc = (acc << 5) | u16::from(value);
+        acc_bits += 5;
+        if acc_bits >= 8 {
+            acc_bits -= 8;
+            bytes.push((acc >> acc_bits) as u8);
+            acc &= (1 << acc_bits) - 1;
+        }
+    }
+    Ok(bytes)
 }
 
 impl DeploymentPackage {
@@ -51,20 +100,19 @@ impl DeploymentPackage {
         crockford().map(|e| e.encode(&bytes)).unwrap_or_default()
     }
 
-    /// Reads a package, checking its checksum, version, kind, key and policy.
+    /// Reads a package, checking its checksum, version, kind, key and policy. Reading is as
+    /// tolerant as for typed codes: case-insensitive, O read as 0 and I/L as 1, full-width
+    /// letters and digits read as ASCII, and the separators of docs/PROTOCOL.md §3.1 (white
+    /// space, dashes, line breaks, a byte order mark, zero-width characters) ignored anywhere.
     ///
     /// # Errors
-    /// [`Error::Corrupted`] for a damaged text, [`Error::Truncated`] for a cut one,
+    /// [`Error::Corrupted`] for a damaged text, [`Error::Truncated`] for a cut one (its number of
+    /// characters, separators excepted, is 1, 3 or 6 modulo 8; checked first),
     /// [`Error::MalformedInput`] for characters outside the alphabet,
     /// [`Error::WrongKind`] for another object, [`Error::InvalidKeyMaterial`] for a bad key,
     /// [`Error::InvalidPolicy`] for an out-of-range policy.
     pub fn from_text(text: &str) -> Result<Self> {
-        let bytes = crockford()?
-            .decode(text.as_bytes())
-            .map_err(|e| match e.kind {
-                DecodeKind::Length => Error::Truncated,
-                _ => Error::MalformedInput,
-            })?;
+        let bytes = decode_text(text)?;
         let body = envelope::open(Kind::DeploymentPackage, &bytes, None)?;
         let mut reader = Reader(&body);
         // Each field is checked as it is read, in order (docs/PROTOCOL.md §8).
@@ -76,6 +124,23 @@ impl DeploymentPackage {
         let policy = Policy::from_bytes(&reader.array()?)?;
         reader.finish()?;
         Ok(DeploymentPackage::new(epoch, server_public, policy))
+    }
+
+    /// Reads a package from the bytes of a file: [`Error::Utf16Text`] when they look like UTF-16
+    /// (what Windows PowerShell 5.1 writes by default): they start with `FF FE` or `FE FF`, or,
+    /// with `k` their length capped at 32 and rounded down to even, `k >= 2` and every byte at an
+    /// even offset below `k`, or every byte at an odd offset below `k`, is `00`. Else
+    /// [`Error::MalformedInput`] when they are not well-formed UTF-8, else as
+    /// [`from_text`](Self::from_text) (a UTF-8 byte order mark is ignored there).
+    ///
+    /// # Errors
+    /// As above, then as [`from_text`](Self::from_text).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        if looks_like_utf16(bytes) {
+            return Err(Error::Utf16Text);
+        }
+        let text = core::str::from_utf8(bytes).map_err(|_| Error::MalformedInput)?;
+        Self::from_text(text)
     }
 
     /// The key generation this package deploys.

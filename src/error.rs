@@ -13,8 +13,10 @@ pub enum Error {
     /// non-typed field, trailing data, non-canonical encoding).
     MalformedInput,
     /// A typed code failed its typing checks before any cryptography. `group` is the 1-based number
-    /// of the group that looks mistyped, or `None` when every group passes its own check but the
-    /// whole-code check fails (two or more mistakes).
+    /// of the first group, in reading order, that fails its own check (a character that is not a
+    /// symbol, or a wrong group check symbol), even if later groups fail too; `None` only when
+    /// every group passes its own check and the whole-code check fails (then at least two symbols
+    /// are wrong, somewhere in the code).
     Mistyped { group: Option<u8> },
     /// The object was made by a protocol or format version this library does not implement.
     UnsupportedVersion { found: u8 },
@@ -131,8 +133,8 @@ pub const fn message_for_code(code: u32) -> &'static str {
         12 => "the object is damaged or was tampered with",
         13 => "the object is of another kind than expected",
         14 => "the object's protection does not match: a wrapping key is missing or was not expected",
-        15 => "the username is empty, too long or contains control characters",
-        16 => "the offline user domain is empty, too long or contains control characters",
+        15 => "the username is empty, too long, has white space at an end or a control, format or \"/\\[]:;|=,+*?<> character: omit the domain",
+        16 => "the offline user domain is empty, too long, has white space at an end or a control, format or \"/\\[]:;|=,+*?<> character",
         17 => "the new password is empty or too long",
         18 => "a policy value is out of range",
         19 => "the time is outside the range the protocol supports",

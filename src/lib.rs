@@ -46,8 +46,12 @@ pub mod primitives;
 mod replay_ledger;
 mod reset_code;
 mod server_key_ring;
+mod windows_upcase;
 
-pub use account::{default_offline_domain, Account, MAX_NAME_BYTES, MAX_PASSWORD_BYTES};
+pub use account::{
+    default_offline_domain, name_problem, Account, NameProblem, FORBIDDEN_NAME_CHARACTERS,
+    MAX_NAME_BYTES, MAX_PASSWORD_BYTES,
+};
 pub use code_text::{MAX_EPOCH, PROTOCOL_VERSION};
 pub use deployment_package::DeploymentPackage;
 pub use envelope::{WrappingKey, WRAPPING_KEY_LEN};
@@ -62,6 +66,7 @@ pub use policy::{
     MAX_PASSWORD_ITERATIONS, MAX_PASSWORD_MEMORY_KIB, MAX_PASSWORD_PARALLELISM,
     MIN_PASSWORD_ITERATIONS, MIN_PASSWORD_MEMORY_KIB,
 };
+pub use replay_ledger::{ReplayLedger, MAX_LEDGER_ENTRIES};
 pub use reset_code::{
     AcceptedReset, ResetCode, ACCOUNT_FINGERPRINT_LEN, CODE_ID_LEN, RESET_CODE_SYMBOLS,
     RESET_CODE_TEXT_LEN, TIME_ORIGIN_UNIX,

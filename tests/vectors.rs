@@ -297,52 +297,22 @@ fn reset_code_vectors() {
 }
 
 #[test]
-fn uppercase_table_is_the_library_rule() {
-    let v = load("uppercase.json");
-    assert_eq!(
-        char::UNICODE_VERSION,
-        (17, 0, 0),
-        "the toolchain's Unicode version changed: account normalization (bytes on the wire) may \
-         change; regenerate the vectors deliberately and bump the protocol version if it did"
-    );
-    let table: std::collections::HashMap<u32, String> = v["mappings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let upper = m[1].as_array().unwrap().iter();
-            let upper = upper
-                .map(|c| char::from_u32(c.as_u64().unwrap() as u32).unwrap())
-                .collect();
-            (m[0].as_u64().unwrap() as u32, upper)
-        })
-        .collect();
-    // Every character, through the public API, normalizes as the table says.
-    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-        if c.is_control() || c.is_whitespace() {
-            continue;
-        }
-        let expected = table
-            .get(&u32::from(c))
-            .cloned()
-            .unwrap_or_else(|| c.to_string());
-        match Account::new(&c.to_string(), "d") {
-            Ok(account) => assert_eq!(account.username(), expected, "U+{:04X}", u32::from(c)),
-            Err(e) => panic!("U+{:04X}: {e}", u32::from(c)),
-        }
-    }
-}
-
-#[test]
 fn account_vectors() {
     let v = load("account.json");
     for case in v["accounts"].as_array().unwrap() {
         check(
-            s(&case["username"]),
+            s(&case["what"]),
             Account::new(s(&case["username"]), s(&case["domain"])),
             &case["result"],
             |a| json!({"username": a.username(), "domain": a.offline_domain()}),
         );
+        for (text, problem) in [
+            ("username", "username_problem"),
+            ("domain", "domain_problem"),
+        ] {
+            let got = name_problem(s(&case[text])).map(|p| format!("{p:?}"));
+            assert_eq!(json!(got), case[problem], "{}: {problem}", s(&case["what"]));
+        }
     }
     for case in v["default_offline_domain"].as_array().unwrap() {
         check(
@@ -418,6 +388,228 @@ fn stored_object_vectors() {
         } else {
             let got = ServerKeyRing::import(&bytes, wrapping).map(|_| ());
             check(what, got, expected, |_| json!(null));
+        }
+    }
+}
+
+fn entry(v: &Value) -> AcceptedReset {
+    AcceptedReset::from_parts(
+        v["issued_at"].as_i64().unwrap(),
+        v["issued_at"].as_i64().unwrap() + 3600,
+        unhex(&v["code_id"]).try_into().unwrap(),
+        unhex(&v["account_fingerprint"]).try_into().unwrap(),
+        v["forget_after"].as_i64().unwrap(),
+    )
+}
+
+#[test]
+fn replay_ledger_vectors() {
+    let v = load("replay_ledger.json");
+    let fingerprints = v["fingerprints"].as_array().unwrap();
+    assert!(fingerprints.len() >= 4);
+    for case in fingerprints {
+        let account = Account::new(s(&case["username"]), s(&case["domain"])).unwrap();
+        assert_eq!(
+            ReplayLedger::account_fingerprint(&account).to_vec(),
+            unhex(&case["fingerprint"]),
+            "{case}"
+        );
+    }
+    // Same normalized account, same fingerprint.
+    assert_eq!(
+        fingerprints[0]["fingerprint"],
+        fingerprints[1]["fingerprint"]
+    );
+
+    let key = WrappingKey::from_bytes(&unhex(&v["wrapping_key"])).unwrap();
+    let stored = &v["stored"];
+    let mut ledger = ReplayLedger::new();
+    let now = stored["now"].as_i64().unwrap();
+    for e in stored["entries"].as_array().unwrap() {
+        ledger.record(&entry(e), now).unwrap();
+    }
+    let plain = unhex(&stored["plain"]);
+    let wrapped = unhex(&stored["wrapped"]);
+    assert_eq!(*ledger.export(None).unwrap(), plain);
+    assert_eq!(*ledger.export(Some(&key)).unwrap(), wrapped);
+    assert_eq!(ReplayLedger::import(&plain, None).unwrap(), ledger);
+    assert_eq!(ReplayLedger::import(&wrapped, Some(&key)).unwrap(), ledger);
+    // The plain body, byte by byte: count, then the entries ascending by code id.
+    let mut entries: Vec<&Value> = stored["entries"].as_array().unwrap().iter().collect();
+    entries.sort_by_key(|e| unhex(&e["code_id"]));
+    let mut body = (entries.len() as u16).to_be_bytes().to_vec();
+    for e in entries {
+        body.extend(unhex(&e["account_fingerprint"]));
+        body.extend(unhex(&e["code_id"]));
+        body.extend(e["issued_at"].as_i64().unwrap().to_be_bytes());
+        body.extend(e["forget_after"].as_i64().unwrap().to_be_bytes());
+    }
+    assert_eq!(&plain[10..plain.len() - 4], &body[..]);
+
+    let mut ledger = ReplayLedger::new();
+    let steps = v["sequence"].as_array().unwrap();
+    for step in steps {
+        let got = ledger.record(&entry(&step["record"]), step["now"].as_i64().unwrap());
+        check(&format!("{step}"), got, &step["result"], |_| Value::Null);
+        assert_eq!(ledger.len() as u64, step["len_after"].as_u64().unwrap());
+        assert_eq!(*ledger.export(None).unwrap(), unhex(&step["export_after"]));
+    }
+    // The script covers every outcome.
+    for name in ["AlreadyUsed", "Superseded"] {
+        assert!(steps.iter().any(|st| st["result"]["error"]["name"] == name));
+    }
+}
+
+/// Cc and Cf as PROTOCOL.md §5 lists them (Cf: Unicode 17.0.0), written out independently of the
+/// library's generated table.
+const CONTROL_OR_FORMAT: [(u32, u32); 23] = [
+    (0x0000, 0x001F),
+    (0x007F, 0x009F),
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+];
+
+/// The problem §5 gives a one-character name, if any.
+fn expected_problem(c: char) -> Option<NameProblem> {
+    let cp = u32::from(c);
+    if c.is_whitespace() {
+        Some(NameProblem::SurroundingWhiteSpace)
+    } else if CONTROL_OR_FORMAT
+        .iter()
+        .any(|&(a, b)| (a..=b).contains(&cp))
+    {
+        Some(NameProblem::ControlOrFormatCharacter)
+    } else if c == '\\' {
+        Some(NameProblem::QualifiedName)
+    } else if "\"/[]:;|=,+*?<>".contains(c) {
+        Some(NameProblem::ForbiddenCharacter)
+    } else {
+        None
+    }
+}
+
+fn windows_upcase() -> std::collections::HashMap<u16, u16> {
+    let v = load("windows-upcase/upcase.json");
+    let unit = |h: &Value| u16::from_str_radix(s(h), 16).unwrap();
+    let map: std::collections::HashMap<u16, u16> = v["mappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (unit(&m[0]), unit(&m[1])))
+        .collect();
+    assert_eq!(map.len() as u64, v["count"].as_u64().unwrap());
+    map
+}
+
+/// Every one-character BMP name normalizes to the table's mapping or is refused for the reason
+/// §5 states; so for one-character BMP names, library-equal is table-equal.
+#[test]
+fn windows_upcase_table_is_the_library_rule_over_the_bmp() {
+    let table = windows_upcase();
+    let mut classes: std::collections::HashMap<String, Vec<char>> = Default::default();
+    let mut refused = 0;
+    for c in (0..=0xFFFFu32).filter_map(char::from_u32) {
+        let text = c.to_string();
+        let problem = expected_problem(c);
+        assert_eq!(name_problem(&text), problem, "U+{:04X}", u32::from(c));
+        match Account::new(&text, "d") {
+            Ok(account) => {
+                assert_eq!(problem, None);
+                let unit = u32::from(c) as u16;
+                let mapped = table.get(&unit).copied().unwrap_or(unit);
+                let mapped = char::from_u32(u32::from(mapped)).unwrap().to_string();
+                assert_eq!(account.username(), mapped, "U+{:04X}", u32::from(c));
+                classes.entry(mapped).or_default().push(c);
+            }
+            Err(e) => {
+                assert_eq!(e, Error::InvalidUsername);
+                assert!(problem.is_some(), "U+{:04X}", u32::from(c));
+                refused += 1;
+            }
+        }
+    }
+    // 25 White_Space, 59 other controls, 43 BMP format characters, 15 forbidden characters.
+    assert_eq!(refused, 25 + 59 + 43 + 15);
+    assert!(classes.values().all(|class| class.len() <= 2));
+    assert_eq!(
+        classes.values().filter(|class| class.len() == 2).count(),
+        table.len()
+    );
+}
+
+#[test]
+fn supplementary_characters_map_to_themselves() {
+    for cp in (0x10000..=0x10FFFFu32)
+        .step_by(7)
+        .chain([0x10428, 0x1E922, 0x10FFFF])
+    {
+        let c = char::from_u32(cp).unwrap();
+        let text = format!("{c}x");
+        match expected_problem(c) {
+            None => assert_eq!(
+                Account::new(&text, "d").unwrap().username(),
+                format!("{c}X"),
+                "U+{cp:04X}"
+            ),
+            Some(p) => assert_eq!(name_problem(&text), Some(p)),
+        }
+    }
+}
+
+#[test]
+fn deployment_package_byte_vectors() {
+    let v = load("deployment_package.json");
+    let cases = v["read_bytes"].as_array().unwrap();
+    assert!(cases.len() >= 6);
+    for case in cases {
+        check(
+            s(&case["what"]),
+            DeploymentPackage::from_bytes(&unhex(&case["input_hex"])),
+            &case["result"],
+            |p| json!({"epoch": p.epoch(), "server_public": support::hex(&p.server_public_key())}),
+        );
+    }
+}
+
+#[test]
+fn pasted_vectors() {
+    let v = load("pasted.json");
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 30);
+    for case in cases {
+        let input = s(&case["input"]);
+        assert_eq!(support::hex(input.as_bytes()), s(&case["input_utf8"]));
+        let what = format!("{} {}", s(&case["kind"]), s(&case["what"]));
+        match s(&case["kind"]) {
+            "identification_code" => check(
+                &what,
+                IdentificationCode::parse(input),
+                &case["result"],
+                |c| json!(c.as_str()),
+            ),
+            "reset_code" => check(&what, ResetCode::parse(input), &case["result"], |c| {
+                json!(c.to_string())
+            }),
+            other => panic!("unknown kind {other}"),
         }
     }
 }

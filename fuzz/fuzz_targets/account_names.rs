@@ -2,62 +2,131 @@
 //! users and help-desk agents. Input: username, domain, FQDN separated by 0xFF.
 //!
 //! The target checks the rule of `docs/PROTOCOL.md` §5 against an independent statement of it:
-//! trim Unicode White_Space, refuse empty text and control characters, full uppercase, at most
-//! 256 bytes; and that normalizing is idempotent and case-blind for upper-casing.
+//! refuse empty text, surrounding White_Space, controls, format characters (a subset is enough
+//! here: the library's table is checked exhaustively by tests/vectors.rs), line and paragraph
+//! separators and `" / \ [ ] : ; | = , + * ? < >`; map every UTF-16 code unit one to one
+//! (never growing the number of code units, never changing characters outside the BMP); at most
+//! 256 bytes. Also: normalizing is idempotent, and equality is the table's equality.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use offline_reset::{default_offline_domain, Account, Error, MAX_NAME_BYTES};
+use offline_reset::{
+    default_offline_domain, name_problem, Account, Error, NameProblem, MAX_NAME_BYTES,
+};
 use offline_reset_fuzz::str_fields;
 
-/// The rule, written plainly with allocation.
-fn expected(name: &str) -> Option<String> {
-    let trimmed = name.trim();
-    if trimmed.is_empty() || trimmed.chars().any(char::is_control) {
-        return None;
+/// Necessary conditions on a refused or accepted name, stated without the library's tables.
+fn check_name(name: &str, problem: Option<NameProblem>) {
+    let white = |c: char| c.is_whitespace();
+    let surely_control = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    };
+    match problem {
+        None => {
+            assert!(!name.is_empty());
+            assert!(!name.starts_with(white) && !name.ends_with(white));
+            assert!(!name.chars().any(surely_control));
+            assert!(!name.contains(['\u{2028}', '\u{2029}']));
+            assert!(!name.contains([
+                '"', '/', '\\', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>'
+            ]));
+        }
+        Some(NameProblem::Empty) => assert!(name.is_empty()),
+        Some(NameProblem::SurroundingWhiteSpace) => {
+            assert!(name.starts_with(white) || name.ends_with(white))
+        }
+        Some(NameProblem::LineOrParagraphSeparator) => {
+            assert!(name.contains(['\u{2028}', '\u{2029}']))
+        }
+        Some(NameProblem::QualifiedName) => assert!(name.contains('\\')),
+        Some(NameProblem::ForbiddenCharacter) => {
+            assert!(name
+                .contains(['"', '/', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>']))
+        }
+        Some(NameProblem::ControlOrFormatCharacter) | Some(NameProblem::TooLong) => {}
     }
-    let upper = trimmed.to_uppercase();
-    (upper.len() <= MAX_NAME_BYTES).then_some(upper)
+}
+
+/// The normalized form keeps every character's UTF-16 length and every non-BMP character.
+fn check_normalized(name: &str, normalized: &str) {
+    assert!(normalized.len() <= MAX_NAME_BYTES);
+    assert_eq!(name.chars().count(), normalized.chars().count());
+    for (a, b) in name.chars().zip(normalized.chars()) {
+        assert_eq!(a.len_utf16(), b.len_utf16());
+        if a.len_utf16() == 2 {
+            assert_eq!(a, b);
+        }
+        // Lower-case ASCII maps to upper-case ASCII, everything else ASCII to itself.
+        if a.is_ascii() {
+            assert_eq!(b, a.to_ascii_uppercase());
+        }
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
     let Some([username, domain, fqdn]) = str_fields::<3>(data) else {
         return;
     };
+    let (user_problem, domain_problem) = (name_problem(username), name_problem(domain));
+    check_name(username, user_problem);
+    check_name(domain, domain_problem);
     let result = Account::new(username, domain);
-    match (expected(username), expected(domain)) {
-        (None, _) => assert_eq!(result, Err(Error::InvalidUsername)),
-        (Some(_), None) => assert_eq!(result, Err(Error::InvalidDomain)),
-        (Some(u), Some(d)) => {
+    match (user_problem, domain_problem) {
+        (Some(_), _) => assert_eq!(result, Err(Error::InvalidUsername)),
+        (None, Some(_)) => assert_eq!(result, Err(Error::InvalidDomain)),
+        (None, None) => {
             let account = result.expect("valid names");
-            assert_eq!(account.username(), u);
-            assert_eq!(account.offline_domain(), d);
+            check_normalized(username, account.username());
+            check_normalized(domain, account.offline_domain());
             // Idempotent: the normalized names normalize to themselves.
             let again = Account::new(account.username(), account.offline_domain())
                 .expect("normalized names are valid");
             assert_eq!(again, account);
-            // Upper-casing what was typed changes nothing.
+            assert_eq!(again.username(), account.username());
+            // Equality is equality of normalized forms: the username with its ASCII letters
+            // flipped in case is the same account.
+            let flipped: String = username
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_lowercase() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            let other = Account::new(&flipped, domain).expect("same problems");
+            assert_eq!(other == account, other.username() == account.username());
+            assert_eq!(other, account);
             assert_eq!(
-                Account::new(&username.to_uppercase(), &domain.to_uppercase()).as_ref(),
-                Ok(&account)
+                account.display_name(),
+                format!("{}\\{}", account.offline_domain(), account.username())
             );
             let _ = format!("{account:?}");
         }
     }
 
+    let dots = ['.', '\u{3002}', '\u{FF0E}', '\u{FF61}'];
+    let label = fqdn.split(dots).next().unwrap_or_default();
+    let surrounded = fqdn.starts_with(char::is_whitespace) || fqdn.ends_with(char::is_whitespace);
     match default_offline_domain(fqdn) {
         Ok(d) => {
-            let label = fqdn.trim().split('.').next().unwrap_or_default();
-            assert!(!label.chars().any(char::is_whitespace));
-            assert_eq!(expected(label).as_deref(), Some(d.as_str()));
-            assert!(!d.contains('.'));
+            assert!(!surrounded);
+            assert_eq!(name_problem(label), None);
+            assert!(!d.contains(dots));
             let account = Account::new("x", &d).expect("default domain is a valid domain");
             assert_eq!(account.offline_domain(), d);
+            assert_eq!(
+                Account::new("x", label)
+                    .expect("valid label")
+                    .offline_domain(),
+                d
+            );
         }
         Err(e) => {
             assert_eq!(e, Error::InvalidDomain);
-            let label = fqdn.trim().split('.').next().unwrap_or_default();
-            assert!(label.chars().any(char::is_whitespace) || expected(label).is_none());
+            assert!(surrounded || name_problem(label).is_some());
         }
     }
 });

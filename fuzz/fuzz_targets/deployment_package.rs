@@ -1,6 +1,7 @@
 //! Deployment-package import: the text the Windows integration is configured with (a file or a
 //! registry value someone could edit). Accepted packages round-trip through their canonical text
-//! and can be enrolled with.
+//! and can be enrolled with. The raw bytes go through `from_bytes` (what the C ABI does), which
+//! agrees with `from_text` on UTF-8 that does not look like UTF-16.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,9 +9,17 @@ use offline_reset::{DeploymentPackage, Error, Machine, MAX_EPOCH};
 use offline_reset_fuzz::fixtures;
 
 fuzz_target!(|data: &[u8]| {
+    let from_bytes = DeploymentPackage::from_bytes(data);
     let Ok(text) = std::str::from_utf8(data) else {
+        assert!(
+            matches!(from_bytes, Err(Error::Utf16Text | Error::MalformedInput)),
+            "ill-formed UTF-8: {from_bytes:?}"
+        );
         return;
     };
+    if from_bytes != Err(Error::Utf16Text) {
+        assert_eq!(from_bytes, DeploymentPackage::from_text(text));
+    }
     let package = match DeploymentPackage::from_text(text) {
         Ok(package) => package,
         Err(e) => {
@@ -36,6 +45,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(DeploymentPackage::from_text(&canonical), Ok(package));
     assert_eq!(
         DeploymentPackage::from_text(&canonical.to_lowercase()),
+        Ok(package)
+    );
+    assert_eq!(
+        DeploymentPackage::from_bytes(format!("\u{FEFF}{canonical}\r\n").as_bytes()),
         Ok(package)
     );
 

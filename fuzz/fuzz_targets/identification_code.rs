@@ -26,6 +26,18 @@ fuzz_target!(|data: &[u8]| {
         IdentificationCode::parse(&canonical.to_lowercase()),
         Ok(code)
     );
+    // Pasted: byte order mark, no-break spaces, full-width forms, a line break.
+    let pasted: String = canonical
+        .chars()
+        .map(|c| match c {
+            '-' => '\u{00A0}',
+            c => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+        })
+        .collect();
+    assert_eq!(
+        IdentificationCode::parse(&format!("\u{FEFF}{pasted}\r\n")),
+        Ok(code)
+    );
     assert!(code.epoch() <= MAX_EPOCH);
     assert_eq!(code.to_string(), canonical);
 

@@ -6,10 +6,12 @@ use core::ffi::c_char;
 use zeroize::Zeroizing;
 
 use super::ptr::{self, Details, Out, OutBuf};
-use super::status::{olr_error_details, olr_status};
+use super::status::{olr_error_details, olr_status, Fail};
 use crate::envelope::{WrappingKey, WRAPPING_KEY_LEN};
 use crate::primitives::{fill_random, OsRng};
-use crate::{default_offline_domain, Account, DeploymentPackage, IdentificationCode, ResetCode};
+use crate::{
+    default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, ResetCode,
+};
 
 /// Parses a typed identification code (case-insensitive; O reads as 0, I and L as 1; spaces and
 /// hyphens ignored) and writes its canonical text (`OLR_IDENTIFICATION_CODE_TEXT_LEN` bytes, not
@@ -61,8 +63,9 @@ pub extern "C" fn olr_reset_code_check(
 
 /// The offline user domain to use when none was typed: the first label of the user's FQDN,
 /// normalized (`corp.example.com` gives `CORP`). Writes at most `OLR_MAX_NAME_LEN` bytes of
-/// UTF-8 (not NUL-terminated). Fails with `OLR_INVALID_DOMAIN` when the first label is empty,
-/// holds white space or control characters, or is too long.
+/// UTF-8 (not NUL-terminated). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
+/// Fails with `OLR_INVALID_DOMAIN` when the FQDN has white space at either end, or the first
+/// label is empty, too long, or has a control, format or forbidden character.
 #[no_mangle]
 pub extern "C" fn olr_default_offline_domain(
     fqdn: *const c_char,
@@ -79,9 +82,9 @@ pub extern "C" fn olr_default_offline_domain(
 }
 
 /// Checks a username and an offline user domain as the seal and open functions will (so a UI
-/// can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty
-/// after trimming white space, holds a control character, or normalizes to more than
-/// `OLR_MAX_NAME_LEN` bytes.
+/// can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty, has
+/// white space at either end, a control, format or forbidden character, or normalizes to more
+/// than `OLR_MAX_NAME_LEN` bytes (`olr_name_problem` says which).
 #[no_mangle]
 pub extern "C" fn olr_account_check(
     username: *const c_char,
@@ -97,10 +100,32 @@ pub extern "C" fn olr_account_check(
     }
 }
 
-/// Reads a deployment package text and returns its epoch and policy, without enrolling.
+/// Reads the raw bytes of a deployment package file as every C export taking one does:
+/// `OLR_UTF16_TEXT` for UTF-16 (checked first), `OLR_INVALID_UTF8` for other ill-formed UTF-8,
+/// then `DeploymentPackage::from_text`.
+pub(crate) fn deployment_package(bytes: &[u8]) -> Result<DeploymentPackage, Fail> {
+    match DeploymentPackage::from_bytes(bytes) {
+        // `from_bytes` checks UTF-16 before UTF-8; only the ill-formed UTF-8 case needs the C
+        // ABI's own status.
+        Err(Error::MalformedInput) if core::str::from_utf8(bytes).is_err() => {
+            Err(Fail::Status(olr_status::OLR_INVALID_UTF8))
+        }
+        other => other.map_err(Fail::from),
+    }
+}
+
+/// Reads a deployment package and returns its epoch and policy, without enrolling.
 ///
-/// Fails with `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
-/// `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`.
+/// `package` is the raw content of the package file (`package_len` bytes, not NUL-terminated).
+/// The checks run in this order: `OLR_NULL_POINTER` / `OLR_INVALID_LENGTH`; then
+/// `OLR_UTF16_TEXT` when the bytes look like UTF-16 (they start with `FF FE` or `FE FF`, or,
+/// with `k` the length capped at 32 and rounded down to even, `k >= 2` and every byte at an even
+/// offset below `k`, or every byte at an odd offset below `k`, is `00`; docs/PROTOCOL.md §8), so
+/// a file saved as UTF-16 is named as such rather than as ill-formed UTF-8; then
+/// `OLR_INVALID_UTF8` for any other bytes that are not well-formed UTF-8; then the package
+/// itself: `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
+/// `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`. A UTF-8 byte
+/// order mark, line breaks, white space and dashes anywhere are ignored.
 #[no_mangle]
 pub extern "C" fn olr_deployment_package_check(
     package: *const c_char,
@@ -112,11 +137,11 @@ pub extern "C" fn olr_deployment_package_check(
 ) -> olr_status {
     ffi_boundary! {
         Details::new(details).record(|| {
-            let package = ptr::text(package, package_len)?;
+            let package = ptr::bytes(package.cast::<u8>(), package_len)?;
             let out_epoch = Out::new(out_epoch)?;
             let out_lifetime = Out::new(out_lifetime_minutes)?;
             let out_skew = Out::new(out_clock_skew_minutes)?;
-            let package = DeploymentPackage::from_text(package)?;
+            let package = deployment_package(package)?;
             out_epoch.write(package.epoch());
             out_lifetime.write(package.policy().reset_code_lifetime_minutes());
             out_skew.write(package.policy().clock_skew_minutes());

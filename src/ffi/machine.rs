@@ -4,7 +4,7 @@ use core::ffi::c_char;
 
 use super::ptr::{self, Details, OptionalOut, Out, OutBuf};
 use super::status::{olr_error_details, olr_status};
-use crate::{Account, DeploymentPackage, Machine, ResetCode};
+use crate::{Account, Machine, ResetCode};
 
 /// One enrolled machine. It keeps the derived machine key (a secret), wiped by
 /// `olr_machine_free`.
@@ -13,6 +13,13 @@ use crate::{Account, DeploymentPackage, Machine, ResetCode};
 /// threads at once; only `olr_machine_free` needs exclusive use.
 pub struct olr_machine {
     machine: Machine,
+}
+
+impl olr_machine {
+    /// The machine inside (for the replay ledger's redeem call).
+    pub(super) fn machine(&self) -> &Machine {
+        &self.machine
+    }
 }
 
 /// What a machine learns from a reset code that opened.
@@ -30,7 +37,8 @@ pub struct olr_accepted_reset {
 /// `olr_machine_free`). Enrolling again gives a new identification code; use
 /// `olr_machine_is_enrolled_with` to skip re-enrolling on a repeated deployment.
 ///
-/// Fails with the statuses of `olr_deployment_package_check`, and `OLR_RNG_FAILURE`.
+/// Reads the package bytes as `olr_deployment_package_check` does (`OLR_UTF16_TEXT` first, then
+/// `OLR_INVALID_UTF8`) and fails with its statuses, and `OLR_RNG_FAILURE`.
 #[no_mangle]
 pub extern "C" fn olr_machine_enroll(
     package: *const c_char,
@@ -40,9 +48,9 @@ pub extern "C" fn olr_machine_enroll(
 ) -> olr_status {
     ffi_boundary! {
         Details::new(details).record(|| {
-            let package = ptr::text(package, package_len)?;
+            let package = ptr::bytes(package.cast::<u8>(), package_len)?;
             let out = Out::new(out)?;
-            let package = DeploymentPackage::from_text(package)?;
+            let package = super::codes::deployment_package(package)?;
             let machine = Machine::enroll_with_os_rng(&package)?;
             ptr::into_handle(out, olr_machine { machine });
             Ok(())
@@ -121,9 +129,9 @@ pub extern "C" fn olr_machine_is_enrolled_with(
     ffi_boundary! {
         Details::new(details).record(|| {
             let machine = ptr::handle(machine)?;
-            let package = ptr::text(package, package_len)?;
+            let package = ptr::bytes(package.cast::<u8>(), package_len)?;
             let out_enrolled = Out::new(out_enrolled)?;
-            let package = DeploymentPackage::from_text(package)?;
+            let package = super::codes::deployment_package(package)?;
             out_enrolled.write(machine.machine.is_enrolled_with(&package));
             Ok(())
         })

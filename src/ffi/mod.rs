@@ -34,11 +34,17 @@ pub use version::*;
 mod codes;
 pub use codes::*;
 
+mod account;
+pub use account::*;
+
 mod server_key_ring;
 pub use server_key_ring::*;
 
 mod machine;
 pub use machine::*;
+
+mod replay_ledger;
+pub use replay_ledger::*;
 
 #[cfg(feature = "test-hooks")]
 mod test_hooks;

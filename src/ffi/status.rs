@@ -16,8 +16,9 @@ pub enum olr_status {
     /// The input is not in the expected format (wrong length, characters outside the alphabet
     /// in a non-typed field, trailing data, non-canonical encoding).
     OLR_MALFORMED_INPUT = 1,
-    /// A typed code failed its typing checks; `olr_error_details.mistyped_group` names the
-    /// 1-based group, or is 0 when the whole-code check failed (two or more mistakes).
+    /// A typed code failed its typing checks; `olr_error_details.mistyped_group` names the first
+    /// group (1-based, in reading order) that fails its own check, or is 0 when every group passes
+    /// its own check and the whole-code check fails.
     OLR_MISTYPED = 2,
     /// Made by a protocol or format version this library does not implement;
     /// `olr_error_details.found_version` holds the version found.
@@ -201,8 +202,9 @@ pub struct olr_error_details {
     pub code_epoch: u16,
     /// `OLR_KEY_ROTATED`: the server's current epoch, or the machine's enrolled epoch.
     pub current_epoch: u16,
-    /// `OLR_MISTYPED`: the 1-based number of the group that looks mistyped; 0 when every group
-    /// passes its own check but the whole-code check fails.
+    /// `OLR_MISTYPED`: the 1-based number of the first group, in reading order, that fails its
+    /// own check (later groups may fail too); 0 only when every group passes its own check and
+    /// the whole-code check fails.
     pub mistyped_group: u8,
     /// `OLR_UNSUPPORTED_VERSION`: the protocol or format version found.
     pub found_version: u8,

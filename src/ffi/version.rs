@@ -8,6 +8,7 @@ use crate::code_text::{MAX_EPOCH, PROTOCOL_VERSION};
 use crate::envelope::WRAPPING_KEY_LEN;
 use crate::identification_code::IDENTIFICATION_CODE_TEXT_LEN;
 use crate::policy::{MAX_CLOCK_SKEW_MINUTES, MAX_LIFETIME_MINUTES};
+use crate::replay_ledger::MAX_LEDGER_ENTRIES;
 use crate::reset_code::RESET_CODE_TEXT_LEN;
 use crate::server_key_ring::MAX_GENERATIONS;
 
@@ -44,6 +45,11 @@ pub const OLR_MACHINE_STATE_MAX_LEN: usize = 181;
 /// Largest server key ring export (wrapped, `OLR_MAX_GENERATIONS` generations). The size of an
 /// actual export depends on the number of generations held: query it with a zero capacity.
 pub const OLR_SERVER_KEY_RING_MAX_LEN: usize = 1000;
+/// Most entries a replay ledger holds; recording another code then fails with `OLR_LEDGER_FULL`.
+pub const OLR_MAX_LEDGER_ENTRIES: usize = 1024;
+/// Largest replay ledger export (wrapped, `OLR_MAX_LEDGER_ENTRIES` entries; a plain export is 20
+/// bytes shorter). An actual export is 36 + 48 × entries bytes wrapped, 16 + 48 × entries plain.
+pub const OLR_REPLAY_LEDGER_MAX_LEN: usize = 49188;
 /// Most generations a server key ring holds (the current one and retired ones still in grace).
 pub const OLR_MAX_GENERATIONS: usize = 16;
 /// Largest epoch number the protocol can carry.
@@ -108,6 +114,9 @@ const _: () = {
     assert!(OLR_DEFAULT_PASSWORD_PARALLELISM == crate::DEFAULT_PASSWORD_PARALLELISM);
     assert!(OLR_MAX_CLOCK_SKEW_MINUTES == MAX_CLOCK_SKEW_MINUTES);
     assert!(OLR_ABI_VERSION_MINOR >> 16 == 0);
+    assert!(OLR_MAX_LEDGER_ENTRIES == MAX_LEDGER_ENTRIES);
+    assert!(OLR_REPLAY_LEDGER_MAX_LEN == 36 + 48 * MAX_LEDGER_ENTRIES);
+    assert!(OLR_MAX_INPUT_LEN > OLR_REPLAY_LEDGER_MAX_LEN);
 };
 
 /// The library version, a static NUL-terminated string such as `"0.1.0"`. Never free it.
@@ -182,6 +191,18 @@ pub extern "C" fn olr_machine_state_max_len() -> usize {
 #[no_mangle]
 pub extern "C" fn olr_server_key_ring_max_len() -> usize {
     ffi_boundary! { Ok(OLR_SERVER_KEY_RING_MAX_LEN) }
+}
+
+/// As `OLR_MAX_LEDGER_ENTRIES`.
+#[no_mangle]
+pub extern "C" fn olr_max_ledger_entries() -> usize {
+    ffi_boundary! { Ok(OLR_MAX_LEDGER_ENTRIES) }
+}
+
+/// As `OLR_REPLAY_LEDGER_MAX_LEN`.
+#[no_mangle]
+pub extern "C" fn olr_replay_ledger_max_len() -> usize {
+    ffi_boundary! { Ok(OLR_REPLAY_LEDGER_MAX_LEN) }
 }
 
 /// As `OLR_MAX_GENERATIONS`.
@@ -291,5 +312,7 @@ mod tests {
         assert_eq!(olr_max_name_len(), OLR_MAX_NAME_LEN);
         assert_eq!(olr_max_password_len(), OLR_MAX_PASSWORD_LEN);
         assert_eq!(olr_max_input_len(), OLR_MAX_INPUT_LEN);
+        assert_eq!(olr_max_ledger_entries(), OLR_MAX_LEDGER_ENTRIES);
+        assert_eq!(olr_replay_ledger_max_len(), OLR_REPLAY_LEDGER_MAX_LEN);
     }
 }

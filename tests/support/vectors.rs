@@ -621,63 +621,105 @@ fn seal_edge_cases(f: &Fixture) -> Value {
     json!(cases)
 }
 
-/// Every character whose full uppercase mapping is not itself, under this library's Unicode
-/// version: the table §5 refers to, for implementations with other Unicode data.
-fn uppercase_vectors() -> Value {
-    let mappings: Vec<Value> = (0..=0x10FFFFu32)
-        .filter_map(char::from_u32)
-        .filter_map(|c| {
-            let upper: Vec<u32> = c.to_uppercase().map(u32::from).collect();
-            (upper != [u32::from(c)]).then(|| json!([u32::from(c), upper]))
-        })
-        .collect();
-    json!({
-        "description": "PROTOCOL.md §5: [code point, [uppercase code points]] for every character whose full uppercase mapping differs from itself; all others map to themselves",
-        "unicode_version": format!("{}.{}.{}", char::UNICODE_VERSION.0, char::UNICODE_VERSION.1, char::UNICODE_VERSION.2),
-        "mappings": mappings,
-    })
-}
-
 fn account_vectors() -> Value {
-    let pairs = [
-        ("alice", "CORP"),
-        ("Jürgen", "ÖSTERREICH"),
-        ("jürgen", "österreich"),
-        ("İstanbul", "tr"),
-        ("istanbul", "TR"),
-        ("straße", "de"),
-        ("ΟΔΥΣΣΕΥΣ", "gr"),
-        ("οδυσσευς", "gr"),
-        ("J\u{fc}rgen", "d"),
-        ("Ju\u{308}rgen", "d"),
-        ("  alice\t", " corp "),
-        ("", "corp"),
-        ("alice", ""),
-        ("a\u{0}b", "corp"),
-        ("alice", "co\nrp"),
-        (" \u{1f}alice", "corp"),
-        ("\u{85}alice\u{a0}\u{3000}", "corp"),
-        ("al\u{85}ice", "corp"),
-        ("\u{19b}", "\u{264}"),
-        ("ǆ", "ﬁ"),
-        ("alice", "\u{2028}"),
-    ];
+    // (what, username, domain): each a case of PROTOCOL.md §5.
+    let pairs: Vec<(String, String, String)> = [
+        ("ASCII", "alice", "CORP"),
+        ("ASCII, other case", "ALICE", "corp"),
+        ("umlaut", "Jürgen", "ÖSTERREICH"),
+        ("umlaut, other case", "JÜRGEN", "österreich"),
+        ("sharp s stays", "straße", "de"),
+        ("SS is another name", "STRASSE", "de"),
+        ("dotless i maps to itself", "ıvan", "tr"),
+        ("IVAN is another name", "IVAN", "tr"),
+        ("admın (U+0131)", "admın", "d"),
+        ("admin", "admin", "d"),
+        ("dotted capital I", "İstanbul", "tr"),
+        ("istanbul", "istanbul", "TR"),
+        ("sigma", "σ", "gr"),
+        ("capital sigma", "Σ", "gr"),
+        ("final sigma maps to itself", "ς", "gr"),
+        ("fi ligature maps to itself", "ﬁnn", "d"),
+        ("finn", "finn", "d"),
+        ("long s maps to itself", "ſven", "d"),
+        ("sven", "sven", "d"),
+        ("micro sign maps to itself", "µser", "d"),
+        ("Greek mu", "μser", "d"),
+        ("titlecase digraph maps to itself", "ǅ", "d"),
+        ("precomposed", "J\u{fc}rgen", "d"),
+        ("decomposed: no normalization form", "Ju\u{308}rgen", "d"),
+        ("outside the BMP: maps to itself", "\u{10428}", "d"),
+        ("grows in UTF-8: U+0250 to U+2C6F", "\u{250}", "d"),
+        ("inner space", "al ice", "corp"),
+        ("@ is allowed", "alice@corp.example", "corp"),
+        ("no-break space at the end", "alice\u{a0}", "corp"),
+        ("qualified name", "CORP\\alice", "corp"),
+        ("empty username", "", "corp"),
+        ("empty domain", "alice", ""),
+        ("leading space", " alice", "corp"),
+        ("trailing tab in domain", "alice", "corp\t"),
+        ("ideographic space", "\u{3000}alice", "corp"),
+        ("both invalid: username first", " alice", ""),
+        ("NUL", "a\u{0}b", "corp"),
+        ("line feed in domain", "alice", "co\nrp"),
+        ("NEL inside", "al\u{85}ice", "corp"),
+        ("zero-width space", "al\u{200b}ice", "corp"),
+        ("byte order mark", "\u{feff}alice", "corp"),
+        ("soft hyphen", "al\u{ad}ice", "corp"),
+        ("right-to-left override", "al\u{202e}ice", "corp"),
+        ("word joiner in domain", "alice", "co\u{2060}rp"),
+        ("tag character", "alice\u{e0041}", "corp"),
+        ("line separator inside", "al\u{2028}ice", "corp"),
+        ("paragraph separator inside", "al\u{2029}ice", "corp"),
+        ("longest", "a".repeat(256).as_str(), "d"),
+        ("too long", "a".repeat(257).as_str(), "d"),
+        (
+            "too long once normalized",
+            "\u{250}".repeat(86).as_str(),
+            "d",
+        ),
+    ]
+    .iter()
+    .map(|(w, u, d)| (w.to_string(), u.to_string(), d.to_string()))
+    .chain(FORBIDDEN_NAME_CHARACTERS.iter().map(|c| {
+        (
+            format!("forbidden character {c}"),
+            format!("al{c}ice"),
+            "corp".to_string(),
+        )
+    }))
+    .collect();
     let accounts: Vec<Value> = pairs
         .iter()
-        .map(|(u, d)| {
+        .map(|(what, u, d)| {
             let r = Account::new(u, d);
-            json!({"username": u, "domain": d, "result": result_json(&r, |a| json!({"username": a.username(), "domain": a.offline_domain()}))})
+            json!({
+                "what": what,
+                "username": u,
+                "domain": d,
+                "username_problem": name_problem(u).map(|p| format!("{p:?}")),
+                "domain_problem": name_problem(d).map(|p| format!("{p:?}")),
+                "result": result_json(&r, |a| json!({"username": a.username(), "domain": a.offline_domain()})),
+            })
         })
         .collect();
-    let fqdns = [
-        "corp.example.com",
-        "Corp",
-        "österreich.example",
-        " corp.example.com ",
-        "",
-        ".example.com",
-        "co rp.example",
+    let mut fqdns: Vec<String> = vec![
+        "corp.example.com".into(),
+        "Corp".into(),
+        "österreich.example".into(),
+        " corp.example.com".into(),
+        "corp.example.com ".into(),
+        "corp.example.com\u{a0}".into(),
+        "".into(),
+        ".example.com".into(),
+        "co rp.example".into(),
+        "co:rp.example".into(),
+        "co\u{200b}rp.example".into(),
     ];
+    for dot in ['.', '\u{3002}', '\u{ff0e}', '\u{ff61}'] {
+        fqdns.push(format!("corp{dot}example{dot}com"));
+        fqdns.push(format!("{dot}example"));
+    }
     let defaults: Vec<Value> = fqdns
         .iter()
         .map(
@@ -685,8 +727,7 @@ fn account_vectors() -> Value {
         )
         .collect();
     json!({
-        "description": "PROTOCOL.md §5: account normalization and the default offline domain",
-        "unicode_version": format!("{}.{}.{}", char::UNICODE_VERSION.0, char::UNICODE_VERSION.1, char::UNICODE_VERSION.2),
+        "description": "PROTOCOL.md §5: account normalization (Windows upper-case table tests/vectors/windows-upcase/upcase.json, one UTF-16 code unit to one), the name problems (reported in this order: Empty, SurroundingWhiteSpace, ControlOrFormatCharacter, LineOrParagraphSeparator, QualifiedName, ForbiddenCharacter, TooLong) and the default offline domain",
         "accounts": accounts,
         "default_offline_domain": defaults,
     })
@@ -940,7 +981,70 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         (&*extra_u_label, format!("{text}U")),
         (&*replaced_label, format!("{}U", &text[..text.len() - 1])),
         ("empty", String::new()),
+        (
+            "first 84 characters and é: 85 characters (86 bytes), é not a symbol",
+            format!("{}é", &text[..84]),
+        ),
+        (
+            "U in front: 86 characters, length checked first",
+            format!("U{text}"),
+        ),
+        ("UTF-8 byte order mark in front", format!("\u{FEFF}{text}")),
+        (
+            "CRLF line breaks every 16 characters",
+            text.as_bytes()
+                .chunks(16)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join("\r\n")
+                + "\r\n",
+        ),
+        (
+            "full width, no-break spaces and en dashes",
+            text.chars()
+                .map(full_width)
+                .collect::<Vec<_>>()
+                .chunks(8)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\u{00A0}\u{2013}"),
+        ),
     ];
+    let utf16 = |big_endian: bool, bom: bool| -> Vec<u8> {
+        bom.then_some(0xFEFFu16)
+            .into_iter()
+            .chain(text.encode_utf16())
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    let mut ill_formed = text.as_bytes().to_vec();
+    ill_formed[40] = 0xC3;
+    let byte_inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("UTF-8", text.as_bytes().to_vec()),
+        (
+            "UTF-8 with byte order mark and CRLF",
+            format!("\u{FEFF}{text}\r\n").into_bytes(),
+        ),
+        ("UTF-16LE with byte order mark", utf16(false, true)),
+        ("UTF-16LE without byte order mark", utf16(false, false)),
+        ("UTF-16BE with byte order mark", utf16(true, true)),
+        ("UTF-16BE without byte order mark", utf16(true, false)),
+        ("ill-formed UTF-8 (a lone C3 byte)", ill_formed),
+        ("one NUL byte: not UTF-16 (k = 0)", vec![0]),
+    ];
+    let read_bytes: Vec<Value> = byte_inputs
+        .into_iter()
+        .map(|(what, input)| {
+            let r = DeploymentPackage::from_bytes(&input);
+            json!({"what": what, "input_hex": hex(&input), "result": result_json(&r, |p| json!({"epoch": p.epoch(), "server_public": hex(&p.server_public_key())}))})
+        })
+        .collect();
     let parse: Vec<Value> = inputs
         .into_iter()
         .map(|(what, input)| {
@@ -955,6 +1059,234 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         "policy": policy_json(&package.policy()),
         "text": text,
         "parse": parse,
+        "read_bytes": read_bytes,
+    })
+}
+
+fn full_width(c: char) -> char {
+    match c {
+        '0'..='9' | 'A'..='Z' | 'a'..='z' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+        '-' => '\u{FF0D}',
+        _ => c,
+    }
+}
+
+/// What people paste (§3.1): separators, full-width forms, line breaks, a byte order mark.
+fn pasted_vectors(f: &Fixture) -> Value {
+    let id = f.machine_a.identification_code().to_string();
+    let account = Account::new("alice", "CORP").expect("account");
+    let reset = f
+        .ring
+        .seal_reset_code(
+            &f.machine_a.identification_code(),
+            &account,
+            "Winter-Tulip-42",
+            NOW,
+        )
+        .expect("seal")
+        .to_string();
+    let mut cases = vec![];
+    for (kind, code) in [("identification_code", &id), ("reset_code", &reset)] {
+        let joined = |sep: &str| code.replace('-', sep);
+        let mut inputs: Vec<(String, String)> = vec![
+            ("trailing LF".into(), format!("{code}\n")),
+            ("trailing CRLF".into(), format!("{code}\r\n")),
+            ("tab between groups".into(), joined("\t")),
+            ("U+00A0 no-break space".into(), joined("\u{00A0}")),
+            ("U+2013 en dash".into(), joined("\u{2013}")),
+            ("U+2212 minus sign".into(), joined("\u{2212}")),
+            ("U+00AD soft hyphen".into(), joined("\u{00AD}")),
+            ("U+200B zero-width space".into(), joined("\u{200B}")),
+            (
+                "U+FEFF byte order mark in front".into(),
+                format!("\u{FEFF}{code}"),
+            ),
+            (
+                "full-width letters, digits and hyphens".into(),
+                code.chars().map(full_width).collect(),
+            ),
+            (
+                "full-width lower case".into(),
+                code.to_lowercase().chars().map(full_width).collect(),
+            ),
+            ("U+3000 ideographic space".into(), joined("\u{3000}")),
+            (
+                "everything at once".into(),
+                format!(
+                    "\u{FEFF} {}\u{200D}\r\n",
+                    code.to_lowercase()
+                        .replace('-', "\u{2010}\u{2060}")
+                        .chars()
+                        .enumerate()
+                        .map(|(i, c)| if i % 2 == 0 { full_width(c) } else { c })
+                        .collect::<String>()
+                ),
+            ),
+        ];
+        let index = 2 * 8 + 3;
+        let v = symbol_at(code, index);
+        inputs.push((
+            "substitution in group 3, no-break spaces".into(),
+            with_symbol(code, index, (v + 1) % 32).replace('-', "\u{00A0}"),
+        ));
+        inputs.push((
+            "swap across groups 1 and 2, en dashes".into(),
+            with_swap(code, 7).replace('-', "\u{2013}"),
+        ));
+        let two = with_symbol(code, 8 + 2, (symbol_at(code, 8 + 2) + 1) % 32);
+        inputs.push((
+            "substitutions in groups 2 and 3: group 2 is named".into(),
+            with_symbol(&two, 16 + 5, (symbol_at(code, 16 + 5) + 1) % 32),
+        ));
+        let mut chars: Vec<char> = code.chars().collect();
+        chars[9 + 4] = '\u{FF0A}';
+        inputs.push((
+            "U+FF0A full-width asterisk in group 2: not a symbol".into(),
+            chars.iter().collect(),
+        ));
+        let mut chars: Vec<char> = code.chars().collect();
+        chars[4] = '\u{FF35}';
+        inputs.push((
+            "U+FF35 full-width U in group 1: not a symbol".into(),
+            chars.iter().collect(),
+        ));
+        inputs.push((
+            "U+2061 (not a separator) between groups: one position too many".into(),
+            code.replacen('-', "\u{2061}", 1),
+        ));
+        for (what, input) in inputs {
+            let result = match kind {
+                "identification_code" => {
+                    result_json(&IdentificationCode::parse(&input), |c| json!(c.to_string()))
+                }
+                _ => result_json(&ResetCode::parse(&input), |c| json!(c.to_string())),
+            };
+            cases.push(json!({
+                "kind": kind,
+                "what": what,
+                "input": input,
+                "input_utf8": hex(input.as_bytes()),
+                "result": result,
+            }));
+        }
+    }
+    json!({
+        "description": "PROTOCOL.md §3.1, §3.3: pasted codes (separators, full-width forms, line breaks, byte order mark) and mistakes in them",
+        "cases": cases,
+    })
+}
+
+/// The replay ledger (§9.7): account fingerprints, a stored ledger plain and wrapped, and a
+/// scripted sequence of records with their results.
+fn replay_ledger_vectors() -> Value {
+    let fingerprints: Vec<Value> = [
+        ("alice", "CORP"),
+        ("ALICE", "corp"),
+        ("bob", "CORP"),
+        ("Jürgen", "Österreich"),
+        ("straße", "X"),
+    ]
+    .iter()
+    .map(|&(username, domain)| {
+        let account = Account::new(username, domain).expect("valid names");
+        json!({
+            "username": username,
+            "domain": domain,
+            "fingerprint": hex(&ReplayLedger::account_fingerprint(&account)),
+        })
+    })
+    .collect();
+    let code_id = |label: &str| -> [u8; CODE_ID_LEN] {
+        let mut id = [0u8; CODE_ID_LEN];
+        id.copy_from_slice(&fixed_bytes(&format!("ledger code id {label}"))[..CODE_ID_LEN]);
+        id
+    };
+    let fp = |username: &str| {
+        ReplayLedger::account_fingerprint(&Account::new(username, "CORP").expect("valid names"))
+    };
+    // A machine with the policy (60 minutes, 5 minutes of skew): forget_after = issued_at + 3900.
+    let issued = NOW - (NOW - TIME_ORIGIN_UNIX).rem_euclid(60);
+    let keep = 60 * (60 + 5);
+    let accepted = |code: &str, user: &str, issued_at: i64| {
+        AcceptedReset::from_parts(
+            issued_at,
+            issued_at + 3600,
+            code_id(code),
+            fp(user),
+            issued_at + keep,
+        )
+    };
+    let entry_json = |a: &AcceptedReset| {
+        json!({
+            "code_id": hex(a.code_id()),
+            "account_fingerprint": hex(a.account_fingerprint()),
+            "issued_at": a.issued_at,
+            "forget_after": a.forget_after(),
+        })
+    };
+
+    let mut stored = ReplayLedger::new();
+    let stored_entries = [
+        accepted("s1", "alice", issued),
+        accepted("s2", "bob", issued - 60),
+        accepted("s3", "carol", issued + 60),
+    ];
+    for a in &stored_entries {
+        stored.record(a, issued + 60).expect("fits");
+    }
+    let wrapping = fixed_wrapping_key();
+
+    let script = [
+        ("c1", "alice", issued, issued + 60),
+        ("c1", "alice", issued, issued + 120),
+        ("c2", "alice", issued, issued + 120),
+        ("c3", "alice", issued - 60, issued + 120),
+        ("c4", "bob", issued - 60, issued + 120),
+        ("c5", "alice", issued + 120, issued + 180),
+        ("c1", "alice", issued, issued + 180),
+        ("c6", "bob", issued, issued - 60 + keep),
+        ("c4", "bob", issued - 60, issued - 60 + keep),
+        ("c5", "alice", issued + 120, issued + 120 + keep - 1),
+        ("c5", "alice", issued + 120, issued + 120 + keep),
+    ];
+    let mut ledger = ReplayLedger::new();
+    let steps: Vec<Value> = script
+        .iter()
+        .map(|&(code, user, issued_at, now)| {
+            let a = accepted(code, user, issued_at);
+            let result = ledger.record(&a, now);
+            let mut step = json!({
+                "code": code,
+                "account": user,
+                "record": entry_json(&a),
+                "now": now,
+            });
+            step["result"] = match result {
+                Ok(()) => json!({ "ok": null }),
+                Err(e) => json!({ "error": error_json(&e) }),
+            };
+            step["len_after"] = json!(ledger.len());
+            step["export_after"] = json!(hex(&ledger.export(None).expect("export")));
+            step
+        })
+        .collect();
+
+    json!({
+        "description": "Replay ledger (docs/PROTOCOL.md §9.7). fingerprints: the account \
+            fingerprint of normalized names. stored: entries recorded in the given order at \
+            stored.now, and the ledger's envelope (kind 4) plain and wrapped under wrapping_key. \
+            sequence: records in order on one ledger that starts empty, each with its result, \
+            the ledger's length and its plain export afterwards. Accounts of the sequence are \
+            USERNAME@CORP; forget_after = issued_at + 60 * (60 + 5).",
+        "fingerprints": fingerprints,
+        "wrapping_key": hex(&fixed_wrapping_key_bytes()),
+        "stored": {
+            "now": issued + 60,
+            "entries": stored_entries.iter().map(entry_json).collect::<Vec<_>>(),
+            "plain": hex(&stored.export(None).expect("export")),
+            "wrapped": hex(&stored.export(Some(&wrapping)).expect("export")),
+        },
+        "sequence": steps,
     })
 }
 
@@ -966,9 +1298,10 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("identification_code.json", identification_code_vectors(&f)),
         ("reset_code.json", reset_code_vectors(&f)),
         ("account.json", account_vectors()),
-        ("uppercase.json", uppercase_vectors()),
         ("deployment_package.json", deployment_package_vectors(&f)),
         ("stored_objects.json", stored_object_vectors(&f)),
+        ("replay_ledger.json", replay_ledger_vectors()),
+        ("pasted.json", pasted_vectors(&f)),
     ]
 }
 

@@ -1,0 +1,152 @@
+//! The replay ledger (docs/PROTOCOL.md §9.7) as an opaque handle, and the single call that opens
+//! a reset code and records it.
+
+use core::ffi::c_char;
+
+use super::machine::{olr_accepted_reset, olr_machine};
+use super::ptr::{self, Details, OptionalOut, Out, OutBuf};
+use super::status::{olr_error_details, olr_status};
+use crate::{Account, ReplayLedger, ResetCode};
+
+/// The reset codes a machine has accepted that could still open (account fingerprints and code
+/// identifiers, never names or passwords), so that each code works once. Keep one per machine,
+/// persist it with `olr_replay_ledger_export` after every successful
+/// `olr_machine_redeem_reset_code`, and only then update the cached credentials.
+///
+/// Thread safety: functions taking `const olr_replay_ledger *` may share a handle between
+/// threads; `olr_machine_redeem_reset_code` and `olr_replay_ledger_free` need exclusive use.
+pub struct olr_replay_ledger {
+    ledger: ReplayLedger,
+}
+
+/// Writes a new, empty replay ledger handle to `*out` (free it with `olr_replay_ledger_free`).
+#[no_mangle]
+pub extern "C" fn olr_replay_ledger_new(out: *mut *mut olr_replay_ledger) -> olr_status {
+    ffi_boundary! {
+        let out = Out::new(out)?;
+        ptr::into_handle(out, olr_replay_ledger { ledger: ReplayLedger::new() });
+        Ok(())
+    }
+}
+
+/// Frees a replay ledger. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn olr_replay_ledger_free(ledger: *mut olr_replay_ledger) {
+    ffi_boundary! {
+        ptr::free_handle(ledger);
+        Ok(())
+    }
+}
+
+/// Writes the number of entries the ledger holds (at most `OLR_MAX_LEDGER_ENTRIES`).
+#[no_mangle]
+pub extern "C" fn olr_replay_ledger_len(
+    ledger: *const olr_replay_ledger,
+    out_len: *mut usize,
+) -> olr_status {
+    ffi_boundary! {
+        let ledger = ptr::handle(ledger)?;
+        Out::new(out_len)?.write(ledger.ledger.len());
+        Ok(())
+    }
+}
+
+/// Writes the ledger as bytes, wrapped under `wrapping_key` (`OLR_WRAPPING_KEY_LEN` bytes) or
+/// plain when `wrapping_key` is NULL and `wrapping_key_len` 0. The size depends on the number of
+/// entries (at most `OLR_REPLAY_LEDGER_MAX_LEN` bytes): query it with a zero capacity.
+#[no_mangle]
+pub extern "C" fn olr_replay_ledger_export(
+    ledger: *const olr_replay_ledger,
+    wrapping_key: *const u8,
+    wrapping_key_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> olr_status {
+    ffi_boundary! {
+        let ledger = ptr::handle(ledger)?;
+        let wrapping_key = ptr::wrapping_key(wrapping_key, wrapping_key_len)?;
+        let out = OutBuf::new(out, out_cap, out_len)?;
+        let bytes = ledger.ledger.export(wrapping_key.as_ref())?;
+        out.write(&bytes)
+    }
+}
+
+/// Reads a ledger written by `olr_replay_ledger_export` (with the same wrapping key, or NULL and
+/// 0 for a plain one) and writes a new handle to `*out`. Fails as `olr_machine_import`
+/// (`OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`, `OLR_WRAPPING_MISMATCH`,
+/// `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION`, `OLR_MALFORMED_INPUT`).
+#[no_mangle]
+pub extern "C" fn olr_replay_ledger_import(
+    bytes: *const u8,
+    bytes_len: usize,
+    wrapping_key: *const u8,
+    wrapping_key_len: usize,
+    out: *mut *mut olr_replay_ledger,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let bytes = ptr::bytes(bytes, bytes_len)?;
+            let wrapping_key = ptr::wrapping_key(wrapping_key, wrapping_key_len)?;
+            let out = Out::new(out)?;
+            let ledger = ReplayLedger::import(bytes, wrapping_key.as_ref())?;
+            ptr::into_handle(out, olr_replay_ledger { ledger });
+            Ok(())
+        })
+    }
+}
+
+/// Opens a typed reset code as `olr_machine_open_reset_code` and records it in `ledger`: the
+/// call the login integration must use (docs/PROTOCOL.md §12.3). On `OLR_OK`, persist the
+/// ledger (`olr_replay_ledger_export`) and only then update the cached credentials; if
+/// persisting fails, do not update them. `accepted` may be NULL.
+///
+/// Fails as `olr_machine_open_reset_code` (same checks, same order, same details; the ledger is
+/// then unchanged), then `OLR_ALREADY_USED` (this code was accepted before), `OLR_SUPERSEDED`
+/// (a code for this account issued at the same minute or later was accepted), `OLR_LEDGER_FULL`
+/// (`OLR_MAX_LEDGER_ENTRIES` entries still matter: the code is refused).
+#[must_use]
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub extern "C" fn olr_machine_redeem_reset_code(
+    machine: *const olr_machine,
+    ledger: *mut olr_replay_ledger,
+    reset_code: *const c_char,
+    reset_code_len: usize,
+    username: *const c_char,
+    username_len: usize,
+    offline_domain: *const c_char,
+    offline_domain_len: usize,
+    new_password: *const c_char,
+    new_password_len: usize,
+    now: i64,
+    accepted: *mut olr_accepted_reset,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let machine = ptr::handle(machine)?;
+            let ledger = ptr::handle_mut(ledger)?;
+            let reset_code = ptr::text(reset_code, reset_code_len)?;
+            let username = ptr::text(username, username_len)?;
+            let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
+            let new_password = ptr::text(new_password, new_password_len)?;
+            let accepted = OptionalOut::new(accepted);
+            let reset_code = ResetCode::parse(reset_code)?;
+            let account = Account::new(username, offline_domain)?;
+            let reset = machine.machine().redeem_reset_code(
+                &mut ledger.ledger,
+                &reset_code,
+                &account,
+                new_password,
+                now,
+            )?;
+            accepted.write(olr_accepted_reset {
+                issued_at: reset.issued_at,
+                expires_at: reset.expires_at,
+            });
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,373 @@
+//! The replay ledger's C exports called from Rust: redeem works once, the ledger survives an
+//! export/import through C, NULL pointers, bad lengths and a too-small buffer are clear statuses.
+
+use core::ffi::c_char;
+use std::ptr::{null, null_mut};
+
+use offline_reset::ffi::*;
+use offline_reset::primitives::SecretScalar;
+use offline_reset::{Account, Machine, Policy, ServerKeyRing};
+
+const NOW: i64 = 1_795_000_000;
+const PASSWORD: &str = "Winter-Tulip-42";
+
+fn c(text: &str) -> *const c_char {
+    text.as_ptr().cast()
+}
+
+/// A machine handle (imported through C) and a reset code for alice@CORP sealed for it.
+fn setup() -> (*mut olr_machine, String) {
+    let ring = ServerKeyRing::from_secret(
+        Policy::new(60, 5).unwrap(),
+        1,
+        SecretScalar::from_bytes(&[1; 32]).unwrap(),
+    );
+    let machine = Machine::enroll_with_secret(
+        &ring.deployment_package().unwrap(),
+        &SecretScalar::from_bytes(&[2; 32]).unwrap(),
+    )
+    .unwrap();
+    let alice = Account::new("alice", "CORP").unwrap();
+    let code = ring
+        .seal_reset_code(&machine.identification_code(), &alice, PASSWORD, NOW)
+        .unwrap();
+    let state = machine.export(None).unwrap();
+    let mut handle = null_mut();
+    assert_eq!(
+        olr_machine_import(
+            state.as_ptr(),
+            state.len(),
+            null(),
+            0,
+            &mut handle,
+            null_mut()
+        ),
+        olr_status::OLR_OK
+    );
+    (handle, code.as_str().to_owned())
+}
+
+fn redeem(
+    machine: *const olr_machine,
+    ledger: *mut olr_replay_ledger,
+    code: &str,
+    user: &str,
+    password: &str,
+    accepted: *mut olr_accepted_reset,
+    details: &mut olr_error_details,
+) -> olr_status {
+    let domain = "corp";
+    olr_machine_redeem_reset_code(
+        machine,
+        ledger,
+        c(code),
+        code.len(),
+        c(user),
+        user.len(),
+        c(domain),
+        domain.len(),
+        c(password),
+        password.len(),
+        NOW + 60,
+        accepted,
+        details,
+    )
+}
+
+fn len(ledger: *const olr_replay_ledger) -> usize {
+    let mut n = usize::MAX;
+    assert_eq!(olr_replay_ledger_len(ledger, &mut n), olr_status::OLR_OK);
+    n
+}
+
+fn export(ledger: *const olr_replay_ledger, key: Option<&[u8]>) -> Vec<u8> {
+    let (k, kl) = key.map_or((null(), 0), |k| (k.as_ptr(), k.len()));
+    let mut needed = 0;
+    assert_eq!(
+        olr_replay_ledger_export(ledger, k, kl, null_mut(), 0, &mut needed),
+        olr_status::OLR_BUFFER_TOO_SMALL
+    );
+    let mut out = vec![0u8; needed];
+    let mut written = 0;
+    // One byte too few: the needed size again, nothing written.
+    assert_eq!(
+        olr_replay_ledger_export(ledger, k, kl, out.as_mut_ptr(), needed - 1, &mut written),
+        olr_status::OLR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(written, needed);
+    assert!(out.iter().all(|&b| b == 0));
+    assert_eq!(
+        olr_replay_ledger_export(ledger, k, kl, out.as_mut_ptr(), needed, &mut written),
+        olr_status::OLR_OK
+    );
+    assert_eq!(written, needed);
+    out
+}
+
+#[test]
+fn redeem_through_c_works_once_and_survives_a_reload() {
+    let (machine, code) = setup();
+    let mut ledger = null_mut();
+    assert_eq!(olr_replay_ledger_new(&mut ledger), olr_status::OLR_OK);
+    assert_eq!(len(ledger), 0);
+    let mut details = olr_error_details::default();
+    let mut accepted = olr_accepted_reset::default();
+
+    // Wrong password: rejected, nothing recorded.
+    assert_eq!(
+        redeem(
+            machine,
+            ledger,
+            &code,
+            "alice",
+            "nope",
+            &mut accepted,
+            &mut details
+        ),
+        olr_status::OLR_REJECTED
+    );
+    assert_eq!(len(ledger), 0);
+    // A mistyped code gives the same details as olr_machine_open_reset_code.
+    let mistyped: String = code
+        .char_indices()
+        .map(|(i, ch)| {
+            if i == 10 {
+                if ch == '2' {
+                    '3'
+                } else {
+                    '2'
+                }
+            } else {
+                ch
+            }
+        })
+        .collect();
+    assert_eq!(
+        redeem(
+            machine,
+            ledger,
+            &mistyped,
+            "alice",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
+        olr_status::OLR_MISTYPED
+    );
+    assert_eq!(details.mistyped_group, 2);
+
+    assert_eq!(
+        redeem(
+            machine,
+            ledger,
+            &code,
+            "alice",
+            PASSWORD,
+            &mut accepted,
+            &mut details
+        ),
+        olr_status::OLR_OK
+    );
+    assert_eq!(details, olr_error_details::default());
+    assert!(accepted.issued_at <= NOW && accepted.expires_at == accepted.issued_at + 3600);
+    assert_eq!(len(ledger), 1);
+    assert_eq!(
+        redeem(
+            machine,
+            ledger,
+            &code,
+            "ALICE",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
+        olr_status::OLR_ALREADY_USED
+    );
+
+    let key = [9u8; OLR_WRAPPING_KEY_LEN];
+    for wrapping in [None, Some(&key[..])] {
+        let bytes = export(ledger, wrapping);
+        assert_eq!(
+            bytes.len(),
+            16 + 48 + if wrapping.is_some() { 20 } else { 0 }
+        );
+        let (k, kl) = wrapping.map_or((null(), 0), |k| (k.as_ptr(), k.len()));
+        let mut back = null_mut();
+        assert_eq!(
+            olr_replay_ledger_import(bytes.as_ptr(), bytes.len(), k, kl, &mut back, &mut details),
+            olr_status::OLR_OK
+        );
+        assert_eq!(len(back), 1);
+        assert_eq!(
+            redeem(
+                machine,
+                back,
+                &code,
+                "alice",
+                PASSWORD,
+                null_mut(),
+                &mut details
+            ),
+            olr_status::OLR_ALREADY_USED
+        );
+        olr_replay_ledger_free(back);
+        // Damaged: one byte short.
+        let mut out = null_mut();
+        assert_eq!(
+            olr_replay_ledger_import(
+                bytes.as_ptr(),
+                bytes.len() - 1,
+                k,
+                kl,
+                &mut out,
+                &mut details
+            ),
+            olr_status::OLR_TRUNCATED
+        );
+        assert!(out.is_null());
+    }
+    // A machine state is not a ledger.
+    let mut state = vec![0u8; OLR_MACHINE_STATE_MAX_LEN];
+    let mut state_len = 0;
+    assert_eq!(
+        olr_machine_export(
+            machine,
+            null(),
+            0,
+            state.as_mut_ptr(),
+            state.len(),
+            &mut state_len
+        ),
+        olr_status::OLR_OK
+    );
+    let mut out = null_mut();
+    assert_eq!(
+        olr_replay_ledger_import(state.as_ptr(), state_len, null(), 0, &mut out, &mut details),
+        olr_status::OLR_WRONG_KIND
+    );
+    olr_replay_ledger_free(ledger);
+    olr_machine_free(machine);
+}
+
+#[test]
+fn null_pointers_and_bad_lengths_are_statuses() {
+    let (machine, code) = setup();
+    let mut ledger = null_mut();
+    assert_eq!(
+        olr_replay_ledger_new(null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(olr_replay_ledger_new(&mut ledger), olr_status::OLR_OK);
+    let mut n = 0;
+    assert_eq!(
+        olr_replay_ledger_len(null(), &mut n),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_len(ledger, null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
+    let mut details = olr_error_details::default();
+    assert_eq!(
+        redeem(
+            null(),
+            ledger,
+            &code,
+            "alice",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        redeem(
+            machine,
+            null_mut(),
+            &code,
+            "alice",
+            PASSWORD,
+            null_mut(),
+            &mut details
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_machine_redeem_reset_code(
+            machine,
+            ledger,
+            null(),
+            0,
+            c("alice"),
+            5,
+            c("corp"),
+            4,
+            c(PASSWORD),
+            PASSWORD.len(),
+            NOW,
+            null_mut(),
+            null_mut()
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(len(ledger), 0);
+
+    let mut out_len = 0;
+    let mut buf = [0u8; 64];
+    assert_eq!(
+        olr_replay_ledger_export(null(), null(), 0, buf.as_mut_ptr(), 64, &mut out_len),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_export(ledger, null(), 0, buf.as_mut_ptr(), 64, null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_export(ledger, null(), 0, null_mut(), 64, &mut out_len),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_export(ledger, null(), 5, buf.as_mut_ptr(), 64, &mut out_len),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_export(ledger, buf.as_ptr(), 5, buf.as_mut_ptr(), 64, &mut out_len),
+        olr_status::OLR_INVALID_KEY_MATERIAL
+    );
+    let empty = export(ledger, None);
+    assert_eq!(empty.len(), 16);
+
+    let mut out = null_mut();
+    assert_eq!(
+        olr_replay_ledger_import(null(), 0, null(), 0, &mut out, &mut details),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_import(
+            empty.as_ptr(),
+            empty.len(),
+            null(),
+            0,
+            null_mut(),
+            null_mut()
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_import(
+            empty.as_ptr(),
+            OLR_MAX_INPUT_LEN + 1,
+            null(),
+            0,
+            &mut out,
+            null_mut()
+        ),
+        olr_status::OLR_INVALID_LENGTH
+    );
+    assert!(out.is_null());
+    assert_eq!(olr_max_ledger_entries(), 1024);
+    assert_eq!(olr_replay_ledger_max_len(), OLR_REPLAY_LEDGER_MAX_LEN);
+    olr_replay_ledger_free(null_mut());
+    olr_replay_ledger_free(ledger);
+    olr_machine_free(machine);
+}
