@@ -428,25 +428,29 @@ fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
 #[test]
 fn package_length_counts_characters_and_comes_first() {
     let p = package_text();
-    assert_eq!(p.len() % 8, 5, "the rules below assume 85 symbols");
-    // 85 characters (86 bytes): a possible length, so the foreign character is what is wrong.
-    let accented = format!("{}é", &p[..84]);
+    let n = p.len();
+    // Lengths a byte string can encode to end in 0, 2, 4, 5 or 7 (mod 8); the rules below need
+    // n possible and n + 1 impossible.
+    assert!(matches!(n % 8, 0 | 2 | 4 | 5 | 7), "{n}");
+    assert!(matches!((n + 1) % 8, 1 | 3 | 6), "{n}");
+    // n characters (n + 1 bytes): a possible length, so the foreign character is what is wrong.
+    let accented = format!("{}é", &p[..n - 1]);
     assert_eq!(
         DeploymentPackage::from_text(&accented),
         Err(Error::MalformedInput)
     );
-    // 86 characters: impossible length, reported before the foreign character.
+    // n + 1 characters: impossible length, reported before the foreign character.
     assert_eq!(
         DeploymentPackage::from_text(&format!("U{p}")),
         Err(Error::Truncated)
     );
-    // A four-byte character also counts once: 84 + 1 = 85.
+    // A four-byte character also counts once.
     assert_eq!(
-        DeploymentPackage::from_text(&format!("{}😀", &p[..84])),
+        DeploymentPackage::from_text(&format!("{}😀", &p[..n - 1])),
         Err(Error::MalformedInput)
     );
     assert_eq!(
-        DeploymentPackage::from_text(&format!("{}😀😀", &p[..84])),
+        DeploymentPackage::from_text(&format!("{}😀😀", &p[..n - 1])),
         Err(Error::Truncated)
     );
 }

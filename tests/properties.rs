@@ -40,9 +40,10 @@ fn world() -> &'static World {
     })
 }
 
-/// Names: any characters but controls, not blank, within the byte limit after upper-casing.
+/// Names: any characters the name rules accept (docs/PROTOCOL.md §5).
 fn name() -> impl Strategy<Value = String> {
-    "[^\\p{Cc}]{1,16}".prop_filter("not blank", |s| !s.trim().is_empty())
+    "[^\\p{Cc}\\p{Cf}]{1,16}"
+        .prop_filter("a valid name", |s| offline_reset::name_problem(s).is_none())
 }
 
 fn password() -> impl Strategy<Value = String> {
