@@ -5,7 +5,7 @@
 
 use offline_reset::{
     default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, Machine,
-    PasswordCost, Policy, ResetCode, ServerKeyRing, WrappingKey,
+    PasswordCost, Policy, ReplayLedger, ResetCode, ServerKeyRing, WrappingKey,
 };
 
 /// The demo's own failure: a step did not turn out as a real reset would.
@@ -54,6 +54,8 @@ fn main() -> DemoResult<()> {
     let machine = Machine::enroll_with_os_rng(&package)?;
     let machine_state = machine.export(None)?;
     let machine = Machine::import(&machine_state, None)?;
+    // The replay ledger the login integration keeps beside the machine state (stored wrapped).
+    let mut ledger = ReplayLedger::new();
     let id_text = machine.identification_code().to_string();
     println!("   login screen shows the Identification Code:\n   {id_text}");
 
@@ -65,16 +67,30 @@ fn main() -> DemoResult<()> {
     println!("   help-desk reads out the Reset Code: {reset}");
     now += 15 * 60;
     let typed_account = Account::new("Alice", "corp")?;
-    let accepted = machine.open_reset_code(
+    // Open, record in the ledger, persist the ledger, then update cached credentials (§12.3).
+    let accepted = machine.redeem_reset_code(
+        &mut ledger,
         &ResetCode::parse(reset.as_str())?,
         &typed_account,
         "Winter-Tulip-42",
         now,
     )?;
+    let _stored_ledger = ledger.export(Some(&wrapping_key))?;
     println!(
-        "   machine: code accepted for {typed_account:?} (valid until unix {}); cached credentials updated",
+        "   machine: code accepted for {} (valid until unix {}), recorded in the replay ledger; \
+         cached credentials updated",
+        typed_account.display_name(),
         accepted.expires_at
     );
+    let replayed = machine.redeem_reset_code(
+        &mut ledger,
+        &ResetCode::parse(reset.as_str())?,
+        &typed_account,
+        "Winter-Tulip-42",
+        now + 60,
+    );
+    let e = expect_error(replayed, |e| *e == Error::AlreadyUsed)?;
+    println!("   the same code typed again -> {e}");
 
     println!("\n== Self-service reset from a phone (offline domain left blank)");
     let fqdn = "corp.example.com";
@@ -85,7 +101,8 @@ fn main() -> DemoResult<()> {
     println!("   phone shows the Reset Code: {reset}");
     now += 5 * 60;
     let typed = ResetCode::parse(reset.as_str())?;
-    machine.open_reset_code(
+    machine.redeem_reset_code(
+        &mut ledger,
         &typed,
         &Account::new("JÜRGEN", "corp")?,
         "Sommer-Regen-7",
