@@ -10,8 +10,10 @@
  *                                        checks a typed reset code offline for that account
  *                                        and new password at unix time NOW
  *
- * DIR holds machine.olr, the machine state (plain here; on Windows protect it with DPAPI or
- * export it wrapped). Exit codes: 0 success, 2 mistyped reset code, 3 key rotated, 1 else.
+ * DIR holds machine.olr, the machine state, and ledger.olr, the replay ledger that makes each
+ * reset code work once (both plain here; on Windows export them wrapped under a key protected
+ * with DPAPI). Exit codes: 0 success, 2 mistyped reset code, 3 redeploy needed, 4 request a
+ * new code, 1 else (already used, superseded, rejected, ...).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -120,11 +122,46 @@ static int cmd_id(const char *dir)
     return rc;
 }
 
+/* Loads DIR/ledger.olr, or starts an empty ledger when there is none yet. A ledger that exists
+ * but does not read is an error: replacing it with an empty one would allow replays. */
+static int load_ledger(const char *dir, olr_replay_ledger **ledger)
+{
+    static unsigned char bytes[OLR_REPLAY_LEDGER_MAX_LEN + 1];
+    char path[4096];
+    olr_error_details details;
+    olr_status status;
+    long len;
+    path_in(path, sizeof path, dir, "ledger.olr");
+    if (!file_exists(path)) {
+        status = olr_replay_ledger_new(ledger);
+        return status == OLR_OK ? 0 : report("new replay ledger", status, NULL);
+    }
+    len = read_file(path, bytes, sizeof bytes);
+    if (len < 0) {
+        return EXIT_FAILURE;
+    }
+    status = olr_replay_ledger_import(bytes, (size_t)len, NULL, 0, ledger, &details);
+    return status == OLR_OK ? 0 : report("import replay ledger", status, &details);
+}
+
+static int save_ledger(const char *dir, const olr_replay_ledger *ledger)
+{
+    static unsigned char bytes[OLR_REPLAY_LEDGER_MAX_LEN];
+    char path[4096];
+    size_t len = 0;
+    olr_status status = olr_replay_ledger_export(ledger, NULL, 0, bytes, sizeof bytes, &len);
+    if (status != OLR_OK) {
+        return report("export replay ledger", status, NULL);
+    }
+    return write_file(path_in(path, sizeof path, dir, "ledger.olr"), bytes, len);
+}
+
 static int cmd_reset(char **argv)
 {
     const char *dir = argv[2], *code = argv[3], *user = argv[4], *domain = argv[5];
     const char *password = argv[6];
     olr_machine *machine = NULL;
+    olr_replay_ledger *ledger = NULL;
     olr_accepted_reset accepted;
     olr_error_details details;
     olr_status status;
@@ -141,12 +178,24 @@ static int cmd_reset(char **argv)
     if ((rc = load_machine(dir, &machine)) != 0) {
         return rc;
     }
-    status = olr_machine_open_reset_code(machine, code, strlen(code), user, strlen(user), domain,
-                                         strlen(domain), password, strlen(password), now,
-                                         &accepted, &details);
+    if ((rc = load_ledger(dir, &ledger)) != 0) {
+        olr_machine_free(machine);
+        return rc;
+    }
+    /* Open and record in the replay ledger in one call; then persist the ledger; only then
+     * update cached credentials (docs/PROTOCOL.md section 12.3). */
+    status = olr_machine_redeem_reset_code(machine, ledger, code, strlen(code), user, strlen(user),
+                                           domain, strlen(domain), password, strlen(password),
+                                           now, &accepted, &details);
     olr_machine_free(machine);
     if (status != OLR_OK) {
+        olr_replay_ledger_free(ledger);
         return report("reset code", status, &details);
+    }
+    rc = save_ledger(dir, ledger);
+    olr_replay_ledger_free(ledger);
+    if (rc != 0) {
+        return rc;
     }
     /* Only now may the credential provider update the cached credentials of this account. */
     printf("reset code accepted for %s\\%s (issued at %lld, valid until %lld)\n", domain, user,

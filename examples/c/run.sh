@@ -64,6 +64,8 @@ expect 1 'does not match' "${machine[@]}" reset "$work/machine" "$code" alice co
 
 echo "== user types the code, username and new password: accepted offline"
 expect 0 'accepted for corp.Alice' "${machine[@]}" reset "$work/machine" "$code" Alice corp 'Winter-Tulip-42' $((t0 + 600))
+echo "== the same code typed again: refused by the replay ledger"
+expect 1 'already used' "${machine[@]}" reset "$work/machine" "$code" Alice corp 'Winter-Tulip-42' $((t0 + 660))
 
 echo "== self-service: offline domain left blank, derived from the FQDN"
 expect 0 'CORP from corp.example.com' "${server[@]}" seal "$work/server" "$id" 'jürgen' '' 'Sommer-Regen-7' $t0 corp.example.com
