@@ -1,16 +1,19 @@
 """Independent Python reference implementation of the offline-reset protocol, version 1.
 
 Written from docs/PROTOCOL.md alone (no Rust source was read), with the `cryptography`
-package as the crypto library. Section numbers (§) refer to docs/PROTOCOL.md.
+package (version 48: AESSIV, Argon2id) as the crypto library. Section numbers (§) refer to
+docs/PROTOCOL.md.
 
 This is a conformance aid, not production code: it makes no attempt at constant time beyond
-what the spec requires (the wrapping key check), and does not wipe secrets.
+what the spec asks for explicitly (CRC-32 without tables, the wrapping key check compared in
+constant time), and does not wipe secrets.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac as _stdlib_hmac
-import zlib
+import json
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -19,6 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as c_hmac
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -47,20 +51,31 @@ ERROR_CODES = {
     "InvalidPolicy": 18,
     "TimeOutOfRange": 19,
     "EpochsExhausted": 20,
+    "AlreadyUsed": 21,
+    "Superseded": 22,
+    "CodeBeforeRotation": 23,
+    "RedeployNeeded": 24,
+    "LedgerFull": 25,
+    "Utf16Text": 26,
 }
 
 _NO_GROUP = object()
 
 
 class OfflineResetError(Exception):
-    """A protocol error (§10): `name`, stable numeric `code`, and the error's details."""
+    """A protocol error (§10): `name`, stable numeric `code`, and the error's details.
+
+    `problem` is the diagnostic NameProblem (§5) of InvalidUsername / InvalidDomain; it is not
+    part of the vectors' error form."""
 
     def __init__(self, name: str, *, group=_NO_GROUP, found: Optional[int] = None,
-                 code_epoch: Optional[int] = None, current_epoch: Optional[int] = None):
+                 code_epoch: Optional[int] = None, current_epoch: Optional[int] = None,
+                 machine_epoch: Optional[int] = None, problem: Optional[str] = None):
         if name not in ERROR_CODES:
             raise ValueError(f"unknown error name {name!r}")
         self.name = name
         self.code = ERROR_CODES[name]
+        self.problem = problem
         self.details: dict = {}
         if name == "Mistyped":
             if group is _NO_GROUP:
@@ -71,6 +86,11 @@ class OfflineResetError(Exception):
         elif name == "KeyRotated":
             self.details["code_epoch"] = code_epoch
             self.details["current_epoch"] = current_epoch
+        elif name in ("CodeBeforeRotation", "RedeployNeeded"):
+            # §10 names the details "(code epoch, machine epoch)"; §13 does not list the JSON
+            # field names for these two (the vectors use code_epoch / machine_epoch).
+            self.details["code_epoch"] = code_epoch
+            self.details["machine_epoch"] = machine_epoch
         super().__init__(self.describe())
 
     def as_dict(self) -> dict:
@@ -79,6 +99,8 @@ class OfflineResetError(Exception):
 
     def describe(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in self.details.items())
+        if self.problem:
+            extra = f"{extra}, problem={self.problem}" if extra else f"problem={self.problem}"
         return f"{self.name}({extra}) [code {self.code}]" if extra else f"{self.name} [code {self.code}]"
 
 
@@ -101,6 +123,8 @@ def u32(n: int) -> bytes:
 def i64(n: int) -> bytes:
     return n.to_bytes(8, "big", signed=True)
 
+
+I64_MAX = (1 << 63) - 1
 
 P256_P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
 P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
@@ -153,12 +177,22 @@ def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
 
 def aes_siv_seal(key: bytes, ad: list, plaintext: bytes) -> bytes:
     """RFC 5297 AES-SIV (64-byte key = AES-256): returns V || C. The protocol never seals an
-    empty plaintext (§2)."""
+    empty plaintext nor passes an empty associated-data component (§2)."""
+    assert plaintext and all(ad)
     return AESSIV(key).encrypt(plaintext, list(ad))
 
 
 def aes_siv_open(key: bytes, ad: list, sealed: bytes) -> bytes:
     return AESSIV(key).decrypt(sealed, list(ad))  # raises InvalidTag
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def argon2id(password: bytes, salt: bytes, m: int, t: int, p: int) -> bytes:
+    """§2: Argon2 v0x13, type id, m KiB, t passes, p lanes, 32-byte tag, no K, no X."""
+    return Argon2id(salt=salt, length=32, iterations=t, lanes=p, memory_cost=m).derive(password)
 
 
 def crc16(data: bytes) -> int:
@@ -172,7 +206,14 @@ def crc16(data: bytes) -> int:
 
 
 def crc32(data: bytes) -> int:
-    return zlib.crc32(data) & 0xFFFFFFFF
+    """CRC-32/ISO-HDLC, bit by bit with masks (no table, no data-dependent branch; §2)."""
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            mask = -(crc & 1) & 0xFFFFFFFF
+            crc = (crc >> 1) ^ (0xEDB88320 & mask)
+    return crc ^ 0xFFFFFFFF
 
 
 def xtime(h: int) -> int:
@@ -181,7 +222,6 @@ def xtime(h: int) -> int:
     if h & 0x20:
         h ^= 0x25
     return h
-
 
 
 assert crc16(b"123456789") == 0x29B1
@@ -195,15 +235,42 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _SYMBOL_VALUES = {c: i for i, c in enumerate(ALPHABET)}
 _SYMBOL_VALUES.update({"O": 0, "I": 1, "L": 1})
 
+# §5 White_Space: exactly these 25 code points.
+WHITE_SPACE = frozenset(
+    [chr(c) for c in range(0x09, 0x0E)]
+    + ["\u0020", "\u0085", "\u00A0", "\u1680"]
+    + [chr(c) for c in range(0x2000, 0x200B)]
+    + ["\u2028", "\u2029", "\u202F", "\u205F", "\u3000"]
+)
+assert len(WHITE_SPACE) == 25
+
+# §3.1: the 27 Pd code points of Unicode 17.0.0 (normative list).
+DASH_PUNCTUATION = frozenset(chr(c) for c in [
+    0x002D, 0x058A, 0x05BE, 0x1400, 0x1806, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015,
+    0x2E17, 0x2E1A, 0x2E3A, 0x2E3B, 0x2E40, 0x2E5D, 0x301C, 0x3030, 0x30A0, 0xFE31, 0xFE32,
+    0xFE58, 0xFE63, 0xFF0D, 0x10D6E, 0x10EAD,
+])
+assert len(DASH_PUNCTUATION) == 27
+
+# §3.1: the separators, exactly 59 code points.
+SEPARATORS = WHITE_SPACE | DASH_PUNCTUATION | frozenset(
+    "\u2212\u00AD\u200B\u200C\u200D\u2060\uFEFF")
+assert len(SEPARATORS) == 59
+
 
 def symbol_value(ch: str) -> Optional[int]:
-    """§3.1: value of a character, or None when it is not a symbol. Case-insensitive, ASCII only."""
-    if "a" <= ch <= "z":
+    """§3.1: value of a (non-separator) character, or None when it is not a symbol."""
+    o = ord(ch)
+    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
+        ch = chr(o - 0xFEE0)  # step 1: full-width digit or Latin letter
+    if "a" <= ch <= "z":  # step 2: ASCII case-insensitive, O/I/L aliases
         ch = chr(ord(ch) - 32)
     return _SYMBOL_VALUES.get(ch)
 
 
-CODE_SEPARATORS = (" ", "-")
+def symbol_positions(text: str) -> list:
+    """§3.1: the characters that occupy a symbol position (every non-separator)."""
+    return [c for c in text if c not in SEPARATORS]
 
 
 @dataclass(frozen=True)
@@ -232,6 +299,7 @@ class CodeKind:
 IDENTIFICATION = CodeKind("identification code", 34, 8)
 RESET = CodeKind("reset code", 23, 6)
 assert IDENTIFICATION.symbols == 64 and RESET.symbols == 44
+assert IDENTIFICATION.group_sizes == [7] * 8
 assert RESET.group_sizes == [7, 7, 7, 7, 7, 3]
 
 
@@ -261,7 +329,7 @@ def encode_typed(payload: bytes, kind: CodeKind) -> str:
 
 def parse_typed(text: str, kind: CodeKind) -> bytes:
     """§3.3: typed text -> payload, with the errors in the specified order."""
-    positions = [c for c in text if c not in CODE_SEPARATORS]
+    positions = symbol_positions(text)
     # 1. symbol count
     if len(positions) != kind.symbols:
         if positions:
@@ -269,23 +337,16 @@ def parse_typed(text: str, kind: CodeKind) -> bytes:
             if v is not None and v != 1:
                 raise _err("UnsupportedVersion", found=v)
         raise _err("MalformedInput")
-    # 2. characters that are not symbols
-    values = []
-    for i, c in enumerate(positions):
-        v = symbol_value(c)
-        if v is None:
-            raise _err("Mistyped", group=i // 8 + 1)
-        values.append(v)
-    # 3. group checks
+    # 2. each group's own check, in reading order (group g is positions 8g .. 8g+7)
     data = []
     pos = 0
     for g, size in enumerate(kind.group_sizes):
-        grp = values[pos: pos + size + 1]
+        grp = [symbol_value(c) for c in positions[pos: pos + size + 1]]
         pos += size + 1
-        if _horner(grp) != g:
+        if any(v is None for v in grp) or _horner(grp) != g:
             raise _err("Mistyped", group=g + 1)
         data.extend(grp[:-1])
-    # 4. whole-code CRC-16
+    # 3. whole-code CRC-16
     b = 0
     for v in data:
         b = (b << 5) | v
@@ -294,7 +355,7 @@ def parse_typed(text: str, kind: CodeKind) -> bytes:
     payload = (b >> k).to_bytes(kind.payload_len, "big")
     if crc != crc16(payload) >> (16 - k):
         raise _err("Mistyped", group=None)
-    # 5. version
+    # 4. version
     version = payload[0] >> 3
     if version != 1:
         raise _err("UnsupportedVersion", found=version)
@@ -346,57 +407,82 @@ def machine_point_from_x(machine_x: bytes) -> ec.EllipticCurvePublicKey:
 # §5 Accounts and passwords
 # ---------------------------------------------------------------------------------------------
 
-WHITE_SPACE = frozenset(
-    [chr(c) for c in range(0x09, 0x0E)]
-    + ["\u0020", "\u0085", "\u00A0", "\u1680"]
-    + [chr(c) for c in range(0x2000, 0x200B)]
-    + ["\u2028", "\u2029", "\u202F", "\u205F", "\u3000"]
-)
+def _ranges(*spec) -> frozenset:
+    out = set()
+    for r in spec:
+        lo, hi = r if isinstance(r, tuple) else (r, r)
+        out.update(chr(c) for c in range(lo, hi + 1))
+    return frozenset(out)
 
 
-def _is_control(c: str) -> bool:
-    o = ord(c)
-    return o <= 0x1F or 0x7F <= o <= 0x9F
+CONTROL = _ranges((0x0000, 0x001F), (0x007F, 0x009F))  # Cc
+# §5 step 3: general category Cf, Unicode 17.0.0, exactly these ranges (normative).
+FORMAT = _ranges(0x00AD, (0x0600, 0x0605), 0x061C, 0x06DD, 0x070F, (0x0890, 0x0891), 0x08E2,
+                 0x180E, (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+                 (0x2066, 0x206F), 0xFEFF, (0xFFF9, 0xFFFB), 0x110BD, 0x110CD,
+                 (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), 0xE0001,
+                 (0xE0020, 0xE007F))
+LINE_PARAGRAPH = frozenset("\u2028\u2029")
+FORBIDDEN = frozenset('"/[]:;|=,+*?<>')
+assert len(FORBIDDEN) == 14
+MAX_NAME_UTF8 = 256
+
+# NameProblem (§5), with its numbers.
+NAME_PROBLEMS = {
+    "Empty": 1, "SurroundingWhiteSpace": 2, "ControlOrFormatCharacter": 3,
+    "LineOrParagraphSeparator": 4, "QualifiedName": 5, "ForbiddenCharacter": 6, "TooLong": 7,
+}
+
+_UPCASE: dict = {}
 
 
-def _strip_white_space(s: str) -> str:
-    start, end = 0, len(s)
-    while start < end and s[start] in WHITE_SPACE:
-        start += 1
-    while end > start and s[end - 1] in WHITE_SPACE:
-        end -= 1
-    return s[start:end]
-
-
-_UPPERCASE: dict = {}
-
-
-def load_uppercase_table(path: str) -> None:
-    """§5 step 3: the normative table (tests/vectors/uppercase.json). Python's own str.upper()
-    follows its bundled Unicode version, which may be older than the spec's 17.0.0."""
-    import json
-
+def load_upcase_table(path: str) -> dict:
+    """§5: the normative Windows upper-case table (tests/vectors/windows-upcase/upcase.json):
+    973 pairs [code unit, uppercase code unit] in hexadecimal."""
     with open(path, encoding="utf-8") as fh:
         table = json.load(fh)
-    _UPPERCASE.clear()
-    for cp, upper in table["mappings"]:
-        _UPPERCASE[chr(cp)] = "".join(chr(u) for u in upper)
+    _UPCASE.clear()
+    for unit, upper in table["mappings"]:
+        _UPCASE[int(unit, 16)] = int(upper, 16)
+    return table
 
 
-def full_uppercase(s: str) -> str:
-    if not _UPPERCASE:
-        raise RuntimeError("load_uppercase_table() first: §5 makes the table normative")
-    return "".join(_UPPERCASE.get(c, c) for c in s)
+def upcase_unit(u: int) -> int:
+    if not _UPCASE:
+        raise RuntimeError("load_upcase_table() first: §5 makes the table normative")
+    return _UPCASE.get(u, u)
 
 
-def _normalize(s: str, error: str) -> str:
-    s = _strip_white_space(s)
-    if not s or any(_is_control(c) for c in s):
-        raise _err(error)
-    up = full_uppercase(s)
-    if len(up.encode("utf-8")) > 256:
-        raise _err(error)
-    return up
+def normalized_form(name: str) -> str:
+    """§5: UTF-16 code unit by code unit through the table. Characters outside the BMP are
+    surrogate pairs, and surrogates map to themselves, so they are unchanged."""
+    return "".join(chr(upcase_unit(ord(c))) if ord(c) < 0x10000 else c for c in name)
+
+
+def name_problem(name: str) -> Optional[str]:
+    """§5: the first problem that applies, or None when the name is accepted."""
+    if name == "":
+        return "Empty"
+    if name[0] in WHITE_SPACE or name[-1] in WHITE_SPACE:
+        return "SurroundingWhiteSpace"
+    if any(c in CONTROL or c in FORMAT for c in name):
+        return "ControlOrFormatCharacter"
+    if any(c in LINE_PARAGRAPH for c in name):
+        return "LineOrParagraphSeparator"
+    if "\\" in name:
+        return "QualifiedName"
+    if any(c in FORBIDDEN for c in name):
+        return "ForbiddenCharacter"
+    if len(normalized_form(name).encode("utf-8")) > MAX_NAME_UTF8:
+        return "TooLong"
+    return None
+
+
+def _normalize(name: str, error: str) -> str:
+    problem = name_problem(name)
+    if problem is not None:
+        raise _err(error, problem=problem)
+    return normalized_form(name)
 
 
 def normalize_username(s: str) -> str:
@@ -414,16 +500,30 @@ class Account:
 
     @staticmethod
     def new(username: str, domain: str) -> "Account":
-        # Order between the two checks is not specified (§5); username first here.
+        # §5: the username first, so its error wins when both are invalid.
         return Account(normalize_username(username), normalize_domain(domain))
+
+    def domain_utf8(self) -> bytes:
+        return self.domain.encode("utf-8")
+
+    def username_utf8(self) -> bytes:
+        return self.username.encode("utf-8")
+
+    def fingerprint(self) -> bytes:
+        """§9.7: account fingerprint."""
+        d, u = self.domain_utf8(), self.username_utf8()
+        return sha256(b"offline-reset-v1 account" + u16(len(d)) + d + u16(len(u)) + u)[:16]
+
+
+LABEL_SEPARATORS = "\u002E\u3002\uFF0E\uFF61"  # UTS #46 label separators
 
 
 def default_offline_domain(fqdn: str) -> str:
-    s = _strip_white_space(fqdn)
-    label = s.split(".", 1)[0]
-    if any(c in WHITE_SPACE for c in label):
-        raise _err("InvalidDomain")
-    return normalize_domain(label)
+    """§5 default offline domain."""
+    if fqdn and (fqdn[0] in WHITE_SPACE or fqdn[-1] in WHITE_SPACE):
+        raise _err("InvalidDomain", problem="SurroundingWhiteSpace")
+    cut = min((i for i, c in enumerate(fqdn) if c in LABEL_SEPARATORS), default=len(fqdn))
+    return normalize_domain(fqdn[:cut])
 
 
 def check_password(password: str) -> bytes:
@@ -433,19 +533,74 @@ def check_password(password: str) -> bytes:
     return b
 
 
+PASSWORD_SALT_LABEL = b"offline-reset-v1 password"
+assert len(PASSWORD_SALT_LABEL) == 25
+
+
+def password_salt(epoch: int, machine_x: bytes, account: Account) -> bytes:
+    d, u = account.domain_utf8(), account.username_utf8()
+    return sha256(PASSWORD_SALT_LABEL + u16(epoch) + machine_x + u16(len(d)) + d
+                  + u16(len(u)) + u)
+
+
+def password_binding(password: bytes, epoch: int, machine_x: bytes, account: Account,
+                     cost: "PasswordCost") -> bytes:
+    """§5: B = Argon2id(new password, salt, m, t, p), 32 bytes."""
+    return argon2id(password, password_salt(epoch, machine_x, account), cost.m, cost.t, cost.p)
+
+
 # ---------------------------------------------------------------------------------------------
 # §9.5 Policy
 # ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class PasswordCost:
+    m: int = 65536  # KiB
+    t: int = 3
+    p: int = 1
+
+    def in_range(self) -> bool:
+        return 19456 <= self.m <= 1048576 and 2 <= self.t <= 64 and 1 <= self.p <= 16
+
+    def validate(self) -> "PasswordCost":
+        if not self.in_range():
+            raise _err("InvalidPolicy")
+        return self
+
+    def encode(self) -> bytes:
+        return u32(self.m) + u32(self.t) + u32(self.p)
+
+    @staticmethod
+    def decode(b: bytes) -> "PasswordCost":
+        assert len(b) == 12
+        return PasswordCost(int.from_bytes(b[0:4], "big"), int.from_bytes(b[4:8], "big"),
+                            int.from_bytes(b[8:12], "big"))
+
+
+MIN_PASSWORD_COST = PasswordCost(19456, 2, 1)
+
+
+@dataclass(frozen=True)
 class Policy:
     lifetime_minutes: int = 1440
     clock_skew_minutes: int = 10
+    password_cost: PasswordCost = PasswordCost()
 
     def validate(self) -> "Policy":
-        if not 1 <= self.lifetime_minutes <= 16383 or not 0 <= self.clock_skew_minutes <= 1440:
+        if (not 1 <= self.lifetime_minutes <= 16383 or not 0 <= self.clock_skew_minutes <= 1440
+                or not self.password_cost.in_range()):
             raise _err("InvalidPolicy")
         return self
+
+    def encode(self) -> bytes:
+        return u16(self.lifetime_minutes) + u16(self.clock_skew_minutes) + self.password_cost.encode()
+
+    @staticmethod
+    def decode(b: bytes) -> "Policy":
+        """The whole 16-byte field, then its ranges (§9.5)."""
+        assert len(b) == 16
+        return Policy(int.from_bytes(b[0:2], "big"), int.from_bytes(b[2:4], "big"),
+                      PasswordCost.decode(b[4:16])).validate()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,27 +634,34 @@ AD_LABEL = b"offline-reset-v1 reset code"
 assert len(AD_LABEL) == 27
 
 
-def reset_code_ad(epoch: int, machine_x: bytes, account: Account, password: bytes) -> list:
-    return [AD_LABEL, header(epoch), machine_x, account.domain.encode("utf-8"),
-            account.username.encode("utf-8"), password]
+def reset_code_ad(epoch: int, machine_x: bytes, account: Account, binding: bytes) -> list:
+    """§7.1 step 6: [A1 … A6]; A6 is the password binding B (§5), not the password."""
+    assert len(binding) == 32
+    return [AD_LABEL, header(epoch), machine_x, account.domain_utf8(), account.username_utf8(),
+            binding]
 
 
 @dataclass
-class OpenedCode:
+class AcceptedReset:
+    """§7.2 step 6: the result of a successful open."""
     issued_at: int
     expires_at: int
     valid_from: int
     valid_until: int  # exclusive
+    code_id: bytes  # V, 16 bytes
+    account_fingerprint: bytes  # 16 bytes
+    forget_after: int
 
 
 # ---------------------------------------------------------------------------------------------
-# §9 Envelopes and wrapping
+# §9.1–§9.3 Envelopes and wrapping
 # ---------------------------------------------------------------------------------------------
 
 MAGIC = b"OLR"
 KIND_KEY_RING = 1
 KIND_MACHINE_STATE = 2
 KIND_DEPLOYMENT = 3
+KIND_REPLAY_LEDGER = 4
 MAX_BODY = 1 << 20
 WRAP_CHECK_AD = b"offline-reset-v1 wrapping key check"
 WRAP_AD = b"offline-reset-v1 wrap"
@@ -531,27 +693,27 @@ def make_envelope(kind: int, content: bytes, wrapping_key: Optional[bytes] = Non
 
 def open_envelope(data: bytes, kind: int, wrapping_key: Optional[bytes] = None) -> bytes:
     """§9.2, in the specified order. Returns the (unwrapped) content."""
-    _check_wrapping_key(wrapping_key)  # when this is checked is not specified
+    _check_wrapping_key(wrapping_key)                                      # 0
     n = min(len(data), 3)
-    if data[:n] != MAGIC[:n]:
+    if data[:n] != MAGIC[:n]:                                              # 1
         raise _err("MalformedInput")
-    if len(data) > 3 and data[3] != 1:
+    if len(data) > 3 and data[3] != 1:                                     # 2
         raise _err("UnsupportedVersion", found=data[3])
-    if len(data) < 14:
+    if len(data) < 14:                                                     # 3
         raise _err("Truncated")
     body_len = int.from_bytes(data[6:10], "big")
-    if body_len > MAX_BODY:
+    if body_len > MAX_BODY:                                                # 4
         raise _err("MalformedInput")
     total = 14 + body_len
-    if len(data) < total:
+    if len(data) < total:                                                  # 5
         raise _err("Truncated")
     if len(data) > total:
         raise _err("MalformedInput")
-    if int.from_bytes(data[10 + body_len:], "big") != crc32(data[:10 + body_len]):
+    if int.from_bytes(data[10 + body_len:], "big") != crc32(data[:10 + body_len]):  # 6
         raise _err("Corrupted")
-    if data[4] != kind:
+    if data[4] != kind:                                                    # 7
         raise _err("WrongKind")
-    protection = data[5]
+    protection = data[5]                                                   # 8
     body = data[10:10 + body_len]
     if protection == 0:
         if wrapping_key is not None:
@@ -571,25 +733,9 @@ def open_envelope(data: bytes, kind: int, wrapping_key: Optional[bytes] = None) 
     raise _err("MalformedInput")
 
 
-# ---------------------------------------------------------------------------------------------
-# §9.4 Server key ring
-# ---------------------------------------------------------------------------------------------
-
-@dataclass
-class Generation:
-    epoch: int
-    secret: bytes
-    retired: bool = False
-    retired_at: int = 0
-
-    def private_key(self) -> ec.EllipticCurvePrivateKey:
-        return validate_scalar(self.secret)
-
-    def public_compressed(self) -> bytes:
-        return compressed(self.private_key().public_key())
-
-
 class _Reader:
+    """Reads fields in order; a field cut short by the end of the content is MalformedInput."""
+
     def __init__(self, data: bytes):
         self.data = data
         self.pos = 0
@@ -604,9 +750,55 @@ class _Reader:
     def int(self, n: int, signed: bool = False) -> int:
         return int.from_bytes(self.take(n), "big", signed=signed)
 
+    def policy(self) -> Policy:
+        return Policy.decode(self.take(16))
+
+    def password_cost(self) -> PasswordCost:
+        return PasswordCost.decode(self.take(12)).validate()
+
+    def epoch(self) -> int:
+        e = self.int(2)
+        if not 1 <= e <= 2047:
+            raise _err("MalformedInput")
+        return e
+
     def end(self) -> None:
         if self.pos != len(self.data):
             raise _err("MalformedInput")
+
+
+# ---------------------------------------------------------------------------------------------
+# §9.4 Server key ring
+# ---------------------------------------------------------------------------------------------
+
+MAX_GENERATIONS = 16
+
+
+def _saturating_deadline(retired_at: int, window: int) -> int:
+    return min(retired_at + window, I64_MAX)
+
+
+@dataclass
+class Generation:
+    epoch: int
+    secret: bytes
+    password_cost: PasswordCost
+    retired: bool = False
+    retired_at: int = 0
+    window: int = 0  # grace window, seconds
+
+    def private_key(self) -> ec.EllipticCurvePrivateKey:
+        return validate_scalar(self.secret)
+
+    def public_compressed(self) -> bytes:
+        return compressed(self.private_key().public_key())
+
+    def expired(self, now: int) -> bool:
+        return self.retired and now >= _saturating_deadline(self.retired_at, self.window)
+
+    def encode(self) -> bytes:
+        return (u16(self.epoch) + bytes([1 if self.retired else 0]) + i64(self.retired_at)
+                + u32(self.window) + self.password_cost.encode() + self.secret)
 
 
 @dataclass
@@ -617,12 +809,22 @@ class KeyRing:
 
     @staticmethod
     def new(first_secret: bytes, policy: Policy = Policy(), grace_seconds: int = 0) -> "KeyRing":
+        """A new ring at epoch 1 with the policy's password cost (the secret is given here;
+        normally drawn at random)."""
         validate_scalar(first_secret)
-        return KeyRing(policy.validate(), grace_seconds, [Generation(1, first_secret)])
+        policy.validate()
+        return KeyRing(policy, grace_seconds, [Generation(1, first_secret, policy.password_cost)])
 
     @property
     def current(self) -> Generation:
         return self.generations[-1]
+
+    def generation(self, epoch: int) -> Optional[Generation]:
+        return next((g for g in self.generations if g.epoch == epoch), None)
+
+    def password_cost(self, epoch: int) -> Optional[PasswordCost]:
+        g = self.generation(epoch)
+        return None if g is None else g.password_cost
 
     def rotate(self, now: int, new_secret: bytes) -> None:
         """§9.4 rotate(now); the new secret is supplied (normally drawn at random)."""
@@ -630,48 +832,65 @@ class KeyRing:
         if cur.epoch >= 2047:
             raise _err("EpochsExhausted")
         validate_scalar(new_secret)
-        cur.retired, cur.retired_at = True, now
-        self.generations.append(Generation(cur.epoch + 1, new_secret))
-        self.generations = [g for g in self.generations
-                            if not (g.retired and now >= g.retired_at + self.grace_seconds)]
-        self.generations = self.generations[-16:]
+        cur.retired, cur.retired_at, cur.window = True, now, self.grace_seconds
+        self.generations.append(Generation(cur.epoch + 1, new_secret, self.policy.password_cost))
+        self.generations = [g for g in self.generations if not g.expired(now)]
+        self.generations = self.generations[-MAX_GENERATIONS:]
+
+    def set_grace_period(self, grace_seconds: int) -> None:
+        """§9.4: lowers (never raises) retired windows; erases those that become 0."""
+        self.grace_seconds = grace_seconds
+        for g in self.generations:
+            if g.retired:
+                g.window = min(g.window, grace_seconds)
+        self.generations = [g for g in self.generations if not (g.retired and g.window == 0)]
+
+    def set_policy(self, policy: Policy) -> None:
+        """The policy applies to sealing and the next package; its password cost only to
+        generations made from now on (§9.4)."""
+        self.policy = policy.validate()
+
+    def prune(self, now: int) -> None:
+        """§9.4 (CHANGELOG): erase expired generations without rotating."""
+        self.generations = [g for g in self.generations if not g.expired(now)]
 
     def deployment_package(self) -> str:
-        return DeploymentPackage(self.current.epoch, self.current.public_compressed(),
-                                 self.policy).text()
+        """§8: the current epoch, its public key, and the policy with the current
+        generation's password cost (which is what its machines must use; §8, §9.4)."""
+        cur = self.current
+        policy = Policy(self.policy.lifetime_minutes, self.policy.clock_skew_minutes,
+                        cur.password_cost)
+        return DeploymentPackage(cur.epoch, cur.public_compressed(), policy).text()
 
     def seal(self, identification_code: str, username: str, domain: str, password: str,
              now: int) -> str:
-        """§7.1. Parsing the identification code and normalizing the account happen before
-        step 1 here; the spec does not place them."""
+        """§7.1 (the code is parsed and the account normalized before step 1)."""
         ident = IdentificationCode.parse(identification_code)
         account = Account.new(username, domain)
         pw = check_password(password)                                    # 1
         e = ident.epoch                                                  # 2
-        gen = next((g for g in self.generations if g.epoch == e), None)
-        usable = gen is not None and (
-            gen is self.current or (gen.retired and now < gen.retired_at + self.grace_seconds))
+        gen = self.generation(e)
+        usable = gen is not None and (gen is self.current or (gen.retired and not gen.expired(now)))
         if not usable:
             raise _err("KeyRotated", code_epoch=e, current_epoch=self.current.epoch)
         m_prime = machine_point_from_x(ident.machine_x)                  # 3
-        s_pub = gen.public_compressed()
-        _, k = key_schedule(ecdh(gen.private_key(), m_prime), e, s_pub, ident.machine_x)
         minute = (now - TIME_ORIGIN) // 60                               # 4
         if not 0 <= minute <= (1 << 26) - 1:
             raise _err("TimeOutOfRange")
-        plaintext = (minute * (1 << 14) + self.policy.lifetime_minutes).to_bytes(8, "big")[3:]  # 5
-        sealed = aes_siv_seal(k, reset_code_ad(e, ident.machine_x, account, pw), plaintext)  # 6
+        s_pub = gen.public_compressed()                                  # 5
+        _, k = key_schedule(ecdh(gen.private_key(), m_prime), e, s_pub, ident.machine_x)
+        b = password_binding(pw, e, ident.machine_x, account, gen.password_cost)
+        plaintext = (minute * (1 << 14) + self.policy.lifetime_minutes).to_bytes(8, "big")[3:]
+        sealed = aes_siv_seal(k, reset_code_ad(e, ident.machine_x, account, b), plaintext)  # 6
         payload = header(e) + sealed                                     # 7
         assert len(payload) == 23
         return encode_typed(payload, RESET)
 
     # --- §9.4 storage
     def content(self) -> bytes:
-        out = (u16(self.policy.lifetime_minutes) + u16(self.policy.clock_skew_minutes)
-               + u32(self.grace_seconds) + u16(len(self.generations)))
+        out = self.policy.encode() + u32(self.grace_seconds) + u16(len(self.generations))
         for g in self.generations:
-            out += u16(g.epoch) + bytes([1 if g.retired else 0]) \
-                + i64(g.retired_at if g.retired else 0) + g.secret
+            out += g.encode()
         return out
 
     def export(self, wrapping_key: Optional[bytes] = None) -> bytes:
@@ -680,33 +899,34 @@ class KeyRing:
     @staticmethod
     def from_content(content: bytes) -> "KeyRing":
         r = _Reader(content)
-        lifetime = r.int(2)
-        if not 1 <= lifetime <= 16383:
-            raise _err("InvalidPolicy")
-        skew = r.int(2)
-        if not 0 <= skew <= 1440:
-            raise _err("InvalidPolicy")
+        policy = r.policy()
         grace = r.int(4)
         count = r.int(2)
-        if not 1 <= count <= 16:
+        if not 1 <= count <= MAX_GENERATIONS:
             raise _err("MalformedInput")
         gens = []
         prev = 0
         for i in range(count):
-            epoch = r.int(2)
-            if not 1 <= epoch <= 2047 or epoch <= prev:
+            last = i == count - 1
+            epoch = r.epoch()
+            if epoch <= prev:
                 raise _err("MalformedInput")
             prev = epoch
             retired = r.int(1)
-            last = i == count - 1
             if retired != (0 if last else 1):
                 raise _err("MalformedInput")
             retired_at = r.int(8, signed=True)
+            if last and retired_at != 0:
+                raise _err("MalformedInput")
+            window = r.int(4)
+            if (last and window != 0) or (not last and window < 1):
+                raise _err("MalformedInput")
+            cost = r.password_cost()
             secret = r.take(32)
             validate_scalar(secret)
-            gens.append(Generation(epoch, secret, not last, 0 if last else retired_at))
+            gens.append(Generation(epoch, secret, cost, not last, retired_at, window))
         r.end()
-        return KeyRing(Policy(lifetime, skew), grace, gens)
+        return KeyRing(policy, grace, gens)
 
     @staticmethod
     def import_(data: bytes, wrapping_key: Optional[bytes] = None) -> "KeyRing":
@@ -717,9 +937,6 @@ class KeyRing:
 # §8 Deployment package
 # ---------------------------------------------------------------------------------------------
 
-PACKAGE_IGNORED = (" ", "-", "\t", "\r", "\n")
-
-
 def base32_encode(data: bytes) -> str:
     nbits = 8 * len(data)
     nsym = (nbits + 4) // 5
@@ -728,18 +945,30 @@ def base32_encode(data: bytes) -> str:
 
 
 def base32_decode(text: str) -> bytes:
-    chars = [c for c in text if c not in PACKAGE_IGNORED]
-    if len(chars) % 8 in (1, 3, 6):
+    """§8 steps 1–2."""
+    chars = [c for c in text if c not in SEPARATORS]   # 1: n counts Unicode scalar values
+    n = len(chars)
+    if n % 8 in (1, 3, 6):                              # 2: length first
         raise _err("Truncated")
-    v = 0
-    for c in chars:
-        s = symbol_value(c)
-        if s is None:
-            raise _err("MalformedInput")
-        v = (v << 5) | s
-    nbits = 5 * len(chars)
+    values = [symbol_value(c) for c in chars]
+    if any(v is None for v in values):
+        raise _err("MalformedInput")
+    acc = 0
+    for v in values:
+        acc = (acc << 5) | v
+    nbits = 5 * n
     nbytes = nbits // 8
-    return (v >> (nbits - 8 * nbytes)).to_bytes(nbytes, "big")
+    return (acc >> (nbits - 8 * nbytes)).to_bytes(nbytes, "big")
+
+
+def looks_like_utf16(data: bytes) -> bool:
+    """§8 step 0."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    k = min(len(data), 32) & ~1
+    if k < 2:
+        return False
+    return all(data[i] == 0 for i in range(0, k, 2)) or all(data[i] == 0 for i in range(1, k, 2))
 
 
 @dataclass(frozen=True)
@@ -748,26 +977,40 @@ class DeploymentPackage:
     server_public: bytes  # compressed, 33
     policy: Policy
 
+    BODY_LEN = 51
+    TEXT_LEN = 104
+
     def content(self) -> bytes:
-        return (u16(self.epoch) + self.server_public + u16(self.policy.lifetime_minutes)
-                + u16(self.policy.clock_skew_minutes))
+        return u16(self.epoch) + self.server_public + self.policy.encode()
 
     def text(self) -> str:
         return base32_encode(make_envelope(KIND_DEPLOYMENT, self.content()))
 
     @staticmethod
     def parse(text: str) -> "DeploymentPackage":
+        """§8 steps 1–3 (text)."""
         body = open_envelope(base32_decode(text), KIND_DEPLOYMENT, None)
-        if len(body) != 39:
-            raise _err("MalformedInput")
-        epoch = int.from_bytes(body[:2], "big")
-        if not 1 <= epoch <= 2047:
-            raise _err("MalformedInput")
-        s = body[2:35]
+        r = _Reader(body)
+        epoch = r.epoch()
+        s = r.take(33)
         validate_compressed_point(s)
-        policy = Policy(int.from_bytes(body[35:37], "big"),
-                        int.from_bytes(body[37:39], "big")).validate()
+        policy = r.policy()
+        r.end()
         return DeploymentPackage(epoch, s, policy)
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "DeploymentPackage":
+        """§8 step 0, then the text."""
+        if looks_like_utf16(data):
+            raise _err("Utf16Text")
+        try:
+            text = data.decode("utf-8")  # strict: well-formed UTF-8 only
+        except UnicodeDecodeError:
+            raise _err("MalformedInput") from None
+        return DeploymentPackage.parse(text)
+
+
+assert len(base32_encode(bytes(14 + DeploymentPackage.BODY_LEN))) == DeploymentPackage.TEXT_LEN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -782,6 +1025,8 @@ class Machine:
     machine_x: bytes
     key: bytes  # K, 64 bytes
 
+    STATE_LEN = 147
+
     @staticmethod
     def enroll(package_text: str, machine_secret: bytes) -> "Machine":
         """Enrollment with a given machine secret (normally 32 random bytes until valid)."""
@@ -792,21 +1037,32 @@ class Machine:
         _, k = key_schedule(ecdh(m, s_pub), pkg.epoch, pkg.server_public, mx)
         return Machine(pkg.epoch, pkg.server_public, pkg.policy, mx, k)
 
+    def is_enrolled_with(self, package_text: str) -> bool:
+        pkg = DeploymentPackage.parse(package_text)
+        return (pkg.epoch, pkg.server_public, pkg.policy) == (self.epoch, self.server_public,
+                                                             self.policy)
+
     def identification_code(self) -> str:
         return IdentificationCode(self.epoch, self.machine_x).text()
 
+    @property
+    def password_cost(self) -> PasswordCost:
+        return self.policy.password_cost
+
     def open(self, reset_code: str, username: str, domain: str, password: str,
-             now: int) -> OpenedCode:
-        """§7.2. Parsing the code and normalizing the account happen before step 1 here; the
-        spec does not place them."""
+             now: int) -> AcceptedReset:
+        """§7.2 (the code is parsed and the account normalized before step 1)."""
         payload = parse_typed(reset_code, RESET)
         account = Account.new(username, domain)
         pw = check_password(password)                                    # 1
         code_epoch = header_epoch(payload)                               # 2
-        if code_epoch != self.epoch:
-            raise _err("KeyRotated", code_epoch=code_epoch, current_epoch=self.epoch)
-        try:                                                             # 3
-            pt = aes_siv_open(self.key, reset_code_ad(self.epoch, self.machine_x, account, pw),
+        if code_epoch < self.epoch:
+            raise _err("CodeBeforeRotation", code_epoch=code_epoch, machine_epoch=self.epoch)
+        if code_epoch > self.epoch:
+            raise _err("RedeployNeeded", code_epoch=code_epoch, machine_epoch=self.epoch)
+        b = password_binding(pw, self.epoch, self.machine_x, account, self.password_cost)  # 3
+        try:
+            pt = aes_siv_open(self.key, reset_code_ad(self.epoch, self.machine_x, account, b),
                               payload[2:])
         except InvalidTag:
             raise _err("Rejected") from None
@@ -820,31 +1076,117 @@ class Machine:
             raise _err("NotYetValid")
         if now >= expires_at + skew:
             raise _err("Expired")
-        return OpenedCode(issued_at, expires_at, issued_at - skew, expires_at + skew)
+        forget_after = issued_at + 60 * (self.policy.lifetime_minutes          # 6
+                                         + self.policy.clock_skew_minutes)
+        return AcceptedReset(issued_at, expires_at, issued_at - skew, expires_at + skew,
+                             payload[2:18], account.fingerprint(), forget_after)
+
+    def redeem(self, ledger: "ReplayLedger", reset_code: str, username: str, domain: str,
+               password: str, now: int) -> AcceptedReset:
+        """§12.3 rule 7 (a) and (b): open, then record in the ledger (the caller persists)."""
+        accepted = self.open(reset_code, username, domain, password, now)
+        ledger.record(accepted, now)
+        return accepted
 
     # --- §9.6 storage
     def content(self) -> bytes:
-        return (u16(self.epoch) + self.server_public + u16(self.policy.lifetime_minutes)
-                + u16(self.policy.clock_skew_minutes) + self.machine_x + self.key)
+        return (u16(self.epoch) + self.server_public + self.policy.encode() + self.machine_x
+                + self.key)
 
     def export(self, wrapping_key: Optional[bytes] = None) -> bytes:
         return make_envelope(KIND_MACHINE_STATE, self.content(), wrapping_key)
 
     @staticmethod
     def from_content(c: bytes) -> "Machine":
-        # Check order (read order) is a guess: §9.6 does not fix it.
-        if len(c) != 135:
-            raise _err("MalformedInput")
-        epoch = int.from_bytes(c[:2], "big")
-        if not 1 <= epoch <= 2047:
-            raise _err("MalformedInput")
-        s = c[2:35]
+        r = _Reader(c)
+        epoch = r.epoch()
+        s = r.take(33)
         validate_compressed_point(s)
-        policy = Policy(int.from_bytes(c[35:37], "big"), int.from_bytes(c[37:39], "big")).validate()
-        mx = c[39:71]
+        policy = r.policy()
+        mx = r.take(32)
         machine_point_from_x(mx)
-        return Machine(epoch, s, policy, mx, c[71:135])
+        k = r.take(64)
+        r.end()
+        return Machine(epoch, s, policy, mx, k)
 
     @staticmethod
     def import_(data: bytes, wrapping_key: Optional[bytes] = None) -> "Machine":
         return Machine.from_content(open_envelope(data, KIND_MACHINE_STATE, wrapping_key))
+
+
+# ---------------------------------------------------------------------------------------------
+# §9.7 Replay ledger
+# ---------------------------------------------------------------------------------------------
+
+LEDGER_CAPACITY = 1024
+ENTRY_LEN = 48
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    account_fingerprint: bytes  # 16
+    code_id: bytes  # 16
+    issued_at: int
+    forget_after: int
+
+    def encode(self) -> bytes:
+        return self.account_fingerprint + self.code_id + i64(self.issued_at) + i64(self.forget_after)
+
+
+@dataclass
+class ReplayLedger:
+    entries: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def prune(self, now: int) -> None:
+        self.entries = [e for e in self.entries if not now >= e.forget_after]
+
+    def record(self, accepted, now: int) -> None:
+        """§9.7 recording, in order. `accepted` has code_id, account_fingerprint, issued_at,
+        forget_after (an AcceptedReset or a LedgerEntry)."""
+        new = LedgerEntry(bytes(accepted.account_fingerprint), bytes(accepted.code_id),
+                          accepted.issued_at, accepted.forget_after)
+        self.prune(now)                                                          # 1
+        if any(e.code_id == new.code_id for e in self.entries):                  # 2
+            raise _err("AlreadyUsed")
+        if any(e.account_fingerprint == new.account_fingerprint                  # 3
+               and e.issued_at >= new.issued_at for e in self.entries):
+            raise _err("Superseded")
+        if len(self.entries) >= LEDGER_CAPACITY:                                 # 4
+            raise _err("LedgerFull")
+        self.entries.append(new)                                                 # 5
+        self.entries = [e for e in self.entries if e is new or not (
+            e.account_fingerprint == new.account_fingerprint
+            and e.issued_at < new.issued_at and e.forget_after <= new.forget_after)]
+
+    def content(self) -> bytes:
+        ordered = sorted(self.entries, key=lambda e: e.code_id)
+        return u16(len(ordered)) + b"".join(e.encode() for e in ordered)
+
+    def export(self, wrapping_key: Optional[bytes] = None) -> bytes:
+        return make_envelope(KIND_REPLAY_LEDGER, self.content(), wrapping_key)
+
+    @staticmethod
+    def from_content(c: bytes) -> "ReplayLedger":
+        r = _Reader(c)
+        count = r.int(2)
+        if count > LEDGER_CAPACITY:
+            raise _err("MalformedInput")
+        entries = []
+        prev = None
+        for _ in range(count):
+            raw = r.take(ENTRY_LEN)
+            e = LedgerEntry(raw[0:16], raw[16:32], int.from_bytes(raw[32:40], "big", signed=True),
+                            int.from_bytes(raw[40:48], "big", signed=True))
+            if prev is not None and e.code_id <= prev:
+                raise _err("MalformedInput")
+            prev = e.code_id
+            entries.append(e)
+        r.end()
+        return ReplayLedger(entries)
+
+    @staticmethod
+    def import_(data: bytes, wrapping_key: Optional[bytes] = None) -> "ReplayLedger":
+        return ReplayLedger.from_content(open_envelope(data, KIND_REPLAY_LEDGER, wrapping_key))
