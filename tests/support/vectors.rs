@@ -952,6 +952,11 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
         spec.encoding().unwrap().encode(&bytes)
     };
+    let u_in_front_label = format!(
+        "U in front: {} characters ({} modulo 8), length checked first",
+        text.len() + 1,
+        (text.len() + 1) % 8
+    );
     let extra_u_label = format!(
         "an extra U: {} characters, {} modulo 8",
         text.len() + 1,
@@ -985,10 +990,7 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
             "first 84 characters and é: 85 characters (86 bytes), é not a symbol",
             format!("{}é", &text[..84]),
         ),
-        (
-            "U in front: 86 characters, length checked first",
-            format!("U{text}"),
-        ),
+        (&*u_in_front_label, format!("U{text}")),
         ("UTF-8 byte order mark in front", format!("\u{FEFF}{text}")),
         (
             "CRLF line breaks every 16 characters",
