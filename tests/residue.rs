@@ -1,9 +1,11 @@
 //! Secrets leave no copies in freed heap memory (docs/PROTOCOL.md §12.4). A scanning global
 //! allocator searches every block, as it is freed (and the old block of every reallocation), for
 //! every registered secret: server scalars, the machine secret, the ECDH shared secret, the HKDF
-//! PRK, the machine key's two AES-SIV subkeys (K1, K2), the wrapping key's two halves, and the
-//! password. Every operation runs in turn (generate, rotate with and without grace, export and
-//! import of the key ring and of the machine state, plain and wrapped, enroll, seal, open, drop)
+//! PRK, the machine key's two AES-SIV subkeys (K1, K2), the wrapping key's two halves, the
+//! password and its Argon2id binding (the salt is public). Every operation runs in turn
+//! (generate, rotate with and without grace, export and import of the key ring and of the machine
+//! state, plain and wrapped, enroll, seal, open, redeem into a replay ledger and the ledger's
+//! export and import, plain and wrapped, drop)
 //! and the test prints the count of copies found per secret per operation. It must be zero,
 //! except the entries of `ALLOWED`, each with its justification.
 //!
@@ -14,10 +16,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use offline_reset::key_schedule::{derive_machine_key, labeled_extract};
+use offline_reset::key_schedule::{derive_machine_key, labeled_extract, password_binding};
 use offline_reset::primitives::{ecdh, PublicPoint, SecretScalar};
 use offline_reset::{
-    Account, Machine, PasswordCost, Policy, ResetCode, ServerKeyRing, WrappingKey,
+    Account, Machine, PasswordCost, Policy, ReplayLedger, ResetCode, ServerKeyRing, WrappingKey,
 };
 
 /// The cheapest password cost: seal and open each scan one Argon2id memory block as it is freed.
@@ -201,9 +203,19 @@ fn no_secret_is_left_in_freed_memory() {
     register("wrapping key half 1", &mut names, &wrapping_bytes[..32]);
     register("wrapping key half 2", &mut names, &wrapping_bytes[32..]);
     register("password", &mut names, PASSWORD.as_bytes());
-    drop((shared, prk, machine_key));
-
     let account = Account::new("residue-user", "CONTOSO").unwrap();
+    // The binding of PASSWORD for this machine, epoch 1 and account, at the policy's cost.
+    let binding = password_binding(
+        quick().password_cost(),
+        1,
+        &machine_secret.public_x(),
+        &account,
+        PASSWORD.as_bytes(),
+    )
+    .unwrap();
+    register("password binding", &mut names, binding.as_ref());
+    drop((shared, prk, machine_key, binding));
+
     let generated = measured(&mut ops, "generate", || {
         ServerKeyRing::generate(quick(), &mut Fixed(0x6B)).unwrap()
     });
@@ -271,11 +283,53 @@ fn no_secret_is_left_in_freed_memory() {
         drop((imported, imported_w, machine_i, machine_iw, ring, machine));
         drop((machine_secret, wrapping));
     });
-    // SLOT (ledger): when the ReplayLedger type lands, measure `record` (+ export/import, plain
-    // and wrapped) here; its entries hold no secret, but its wrapped export uses the wrapping key.
+    // The replay ledger: its entries hold no secret, but redeem opens a code (password, binding,
+    // machine key) and the wrapped export/import use the wrapping key.
+    let (machine, code) = {
+        let ring = ServerKeyRing::from_secret(quick(), 1, scalar(0x11));
+        let machine =
+            Machine::enroll_with_secret(&ring.deployment_package().unwrap(), &scalar(0x33))
+                .unwrap();
+        let code = ring
+            .seal_reset_code(&machine.identification_code(), &account, PASSWORD, NOW)
+            .unwrap();
+        (machine, ResetCode::parse(code.as_str()).unwrap())
+    };
+    let wrapping = WrappingKey::from_bytes(&wrapping_bytes).unwrap();
+    let mut ledger = ReplayLedger::new();
+    measured(&mut ops, "redeem (open + ledger record)", || {
+        machine
+            .redeem_reset_code(&mut ledger, &code, &account, PASSWORD, NOW + 60)
+            .unwrap()
+    });
+    measured(&mut ops, "ledger export plain (+ drop)", || {
+        drop(ledger.export(None).unwrap())
+    });
+    measured(&mut ops, "ledger export wrapped (+ drop)", || {
+        drop(ledger.export(Some(&wrapping)).unwrap())
+    });
+    let ledger_plain = ledger.export(None).unwrap();
+    let ledger_wrapped = ledger.export(Some(&wrapping)).unwrap();
+    let ledger_i = measured(&mut ops, "ledger import plain", || {
+        ReplayLedger::import(&ledger_plain, None).unwrap()
+    });
+    let ledger_iw = measured(&mut ops, "ledger import wrapped", || {
+        ReplayLedger::import(&ledger_wrapped, Some(&wrapping)).unwrap()
+    });
+    assert_eq!((ledger_i.len(), ledger_iw.len()), (1, 1));
+    measured(&mut ops, "drop ledger, machine, key", || {
+        drop((ledger, ledger_i, ledger_iw, machine, code, wrapping))
+    });
 
     // The exported bytes are the caller's; zeroize them (not measured).
-    for mut bytes in [ring_plain, ring_wrapped, machine_plain, machine_wrapped] {
+    for mut bytes in [
+        ring_plain,
+        ring_wrapped,
+        machine_plain,
+        machine_wrapped,
+        ledger_plain,
+        ledger_wrapped,
+    ] {
         zeroize::Zeroize::zeroize(&mut bytes);
     }
 
