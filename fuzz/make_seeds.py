@@ -44,6 +44,7 @@ def main():
     package = load("deployment_package.json")
     stored = load("stored_objects.json")
     account = load("account.json")
+    pasted = load("pasted.json")
 
     # identification_code: every parse input and valid code.
     for case in ident["parse"]:
@@ -55,6 +56,11 @@ def main():
     for key, value in sorted(reset.get("rotation", {}).items()):
         if key.endswith("identification_code") and isinstance(value, str):
             add("identification_code", value.encode())
+    # Pasted identification codes (separators, full-width forms, line breaks, byte order mark),
+    # as their exact UTF-8 bytes.
+    for case in pasted["cases"]:
+        if case["kind"] == "identification_code":
+            add("identification_code", bytes.fromhex(case["input_utf8"]))
 
     # reset_code_open: every opening of the vectors (time, code, username, domain, password),
     # and every parse input with the first case's account.
@@ -73,6 +79,15 @@ def main():
             struct.pack(">q", first["now"])
             + fields(case["input"], first["username"], first["domain"], first["password"]),
         )
+    # Pasted reset codes, opened with the first case's account and password.
+    for case in pasted["cases"]:
+        if case["kind"] == "reset_code":
+            add(
+                "reset_code_open",
+                struct.pack(">q", first["now"])
+                + fields(bytes.fromhex(case["input_utf8"]), first["username"], first["domain"],
+                         first["password"]),
+            )
     # The rotation section (its layout has changed before: take what is there).
     rot = reset.get("rotation", {})
     for key, value in sorted(rot.items()):
@@ -92,6 +107,9 @@ def main():
     add("deployment_package", package["text"].encode())
     for case in package["parse"]:
         add("deployment_package", case["input"].encode("utf-8"))
+    # The raw bytes the C ABI reads (byte order mark, CRLF, UTF-16 refused).
+    for case in package["read_bytes"]:
+        add("deployment_package", bytes.fromhex(case["input_hex"]))
 
     # Stored objects. Modes as documented in each target.
     ring = stored["server_key_ring"]

@@ -292,7 +292,13 @@ fuzz_target!(|data: &[u8]| {
         _ => (0, false),
     };
     let any_null = args[..used].iter().any(|a| a.null);
-    let any_bad_utf8 = texts && args[..used].iter().any(|a| a.text().is_none());
+    // Entry points taking a deployment package read its raw bytes: UTF-16 is named first
+    // (OLR_UTF16_TEXT, even when the bytes are not UTF-8), then ill-formed UTF-8.
+    let package_bytes = |a: &Arg| DeploymentPackage::from_bytes(a.bytes);
+    let utf16 = matches!(entry % 12, 4 | 9)
+        && !args[0].null
+        && package_bytes(&args[0]) == Err(Error::Utf16Text);
+    let any_bad_utf8 = texts && !utf16 && args[..used].iter().any(|a| a.text().is_none());
     let text = |i: usize| args[i].text().unwrap_or_default();
     let mut out = OutBuffer::new(usize::from(cap), size_query);
 
@@ -343,7 +349,7 @@ fuzz_target!(|data: &[u8]| {
                 &mut skew,
                 details_ptr,
             );
-            let expected = DeploymentPackage::from_text(text(0));
+            let expected = package_bytes(&args[0]);
             match (&expected, status) {
                 (Ok(p), olr_status::OLR_OK) => {
                     assert_eq!(epoch, p.epoch());
@@ -470,8 +476,7 @@ fuzz_target!(|data: &[u8]| {
                 enrolled_ptr,
                 details_ptr,
             );
-            let expected =
-                DeploymentPackage::from_text(text(0)).map(|p| f.machines_a[0].is_enrolled_with(&p));
+            let expected = package_bytes(&args[0]).map(|p| f.machines_a[0].is_enrolled_with(&p));
             match (&expected, status) {
                 (Ok(e), olr_status::OLR_OK) => assert_eq!(enrolled, u8::from(*e)),
                 _ => assert_eq!(enrolled, 2),

@@ -54,7 +54,12 @@ fuzz_target!(|data: &[u8]| {
         .deployment_package()
         .expect("a valid ring has a package");
     assert_eq!(package.epoch(), ring.current_epoch());
-    assert_eq!(package.policy(), ring.policy());
+    // The package carries the ring's lifetime and skew and the current generation's password
+    // cost (a ring's policy cost applies only to generations made after it was set).
+    let cost = ring
+        .password_cost(ring.current_epoch())
+        .expect("the current generation has a cost");
+    assert_eq!(package.policy(), ring.policy().with_password_cost(cost));
 
     let exported = ring.export(None).expect("export");
     let body = &bytes[ENVELOPE_HEADER_LEN..bytes.len() - ENVELOPE_CRC_LEN];
