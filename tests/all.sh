@@ -62,6 +62,27 @@ residue() {
     return "${PIPESTATUS[0]}"
 }
 
+# The Python binding (bindings/python): pip builds the crate into a wheel and installs it into a
+# fresh virtual environment, then pytest runs its tests (bindings.json among them).
+python_binding() {
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            apt-get install -y -qq python3-venv >/dev/null || return 1
+        else
+            echo "python3-venv is missing"; return 1
+        fi
+    fi
+    local venv status
+    venv=$(mktemp -d)/venv
+    python3 -m venv "$venv" || return 1
+    "$venv/bin/pip" install -q --upgrade pip >/dev/null 2>&1
+    "$venv/bin/pip" install -q "$root/bindings/python" pytest || return 1
+    (cd "$root/bindings/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
+    status=$?
+    rm -rf "$(dirname "$venv")"
+    return $status
+}
+
 run_step "format (cargo fmt --check)" cargo fmt --all -- --check
 run_step "lint (cargo clippy --all-targets --all-features -D warnings)" cargo clippy --all-targets --all-features -- -D warnings
 run_step "Rust tests: unit, API, properties, vectors, Wycheproof (cargo test)" cargo test --all-targets
@@ -72,6 +93,7 @@ run_step "doc tests (cargo test --doc)" cargo test --doc
 run_step "demo runs end to end" cargo run --quiet --example demo
 run_step "independent Python implementation checks every vector" bash tests/interop/run.sh
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
+run_step "Python binding: build, install into a fresh venv, pytest" python_binding
 run_step "fuzzing smoke (every target, bounded time)" bash fuzz/smoke.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 

@@ -1292,6 +1292,792 @@ fn replay_ledger_vectors() -> Value {
     })
 }
 
+// ---------------------------------------------------------------------------------------------
+// bindings.json: the conformance file every language binding runs (docs/BINDINGS.md). Each case
+// is {name, op, inputs, expect: {status, details, value?}}; `binding_case` is the reference
+// interpreter over the Rust API, used to write the file and by tests/bindings_conformance.rs to
+// check it. Statuses and details are those of the C ABI (olr_status, olr_error_details).
+// ---------------------------------------------------------------------------------------------
+
+/// The `olr_error_details` of a result, in JSON (all zero on success and for plain failures).
+pub fn binding_details(error: Option<&Error>) -> Value {
+    let (mut group, mut code_epoch, mut current_epoch, mut found) = (0u8, 0u16, 0u16, 0u8);
+    match error {
+        Some(Error::Mistyped { group: g }) => group = g.unwrap_or(0),
+        Some(Error::UnsupportedVersion { found: f }) => found = *f,
+        Some(Error::KeyRotated {
+            code_epoch: c,
+            current_epoch: e,
+        })
+        | Some(Error::CodeBeforeRotation {
+            code_epoch: c,
+            machine_epoch: e,
+        })
+        | Some(Error::RedeployNeeded {
+            code_epoch: c,
+            machine_epoch: e,
+        }) => {
+            code_epoch = *c;
+            current_epoch = *e;
+        }
+        _ => {}
+    }
+    json!({
+        "mistyped_group": group,
+        "code_epoch": code_epoch,
+        "current_epoch": current_epoch,
+        "found_version": found,
+    })
+}
+
+fn binding_outcome(result: Result<Value>) -> Value {
+    match result {
+        Ok(value) => json!({ "status": 0, "details": binding_details(None), "value": value }),
+        Err(e) => json!({ "status": e.code(), "details": binding_details(Some(&e)) }),
+    }
+}
+
+/// The messages of the statuses only the C ABI has (100 to 104). The Rust API cannot produce
+/// them and reading `olr_status_message` from Rust needs `unsafe`, so they are written here;
+/// every binding checks them against the real library (`olr_status_message`).
+fn c_only_status_message(status: u32) -> Option<&'static str> {
+    Some(match status {
+        100 => "a required pointer is NULL",
+        101 => "a string is not valid UTF-8",
+        102 => "the output buffer is too small: the needed size was returned",
+        103 => "an input is longer than OLR_MAX_INPUT_LEN bytes",
+        104 => "internal error: the library panicked (please report this bug)",
+        _ => return None,
+    })
+}
+
+fn unhex_str(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .filter_map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
+fn text_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("input {key} is a string"))
+}
+
+fn int_of(v: &Value, key: &str) -> i64 {
+    v[key]
+        .as_i64()
+        .unwrap_or_else(|| panic!("input {key} is an integer"))
+}
+
+fn wrapping_of(v: &Value) -> Result<Option<WrappingKey>> {
+    match v["wrapping_key"].as_str() {
+        None => Ok(None),
+        Some(h) => WrappingKey::from_bytes(&unhex_str(h)).map(Some),
+    }
+}
+
+fn policy_value(policy: &Policy) -> Value {
+    json!({
+        "reset_code_lifetime_minutes": policy.reset_code_lifetime_minutes(),
+        "clock_skew_minutes": policy.clock_skew_minutes(),
+    })
+}
+
+fn cost_value(cost: PasswordCost) -> Value {
+    json!({
+        "memory_kib": cost.memory_kib(),
+        "iterations": cost.iterations(),
+        "parallelism": cost.parallelism(),
+    })
+}
+
+fn ring_value(ring: &ServerKeyRing) -> Result<Value> {
+    Ok(json!({
+        "current_epoch": ring.current_epoch(),
+        "epochs": ring.epochs(),
+        "retired_grace_seconds": ring.retired_grace_seconds(),
+        "policy": policy_value(&ring.policy()),
+        "password_cost": ring.password_cost(ring.current_epoch()).map(cost_value),
+        "deployment_package": ring.deployment_package()?.to_text(),
+    }))
+}
+
+fn machine_value(machine: &Machine) -> Value {
+    json!({
+        "identification_code": machine.identification_code().as_str(),
+        "epoch": machine.epoch(),
+        "policy": policy_value(&machine.policy()),
+        "password_cost": cost_value(machine.policy().password_cost()),
+    })
+}
+
+fn seal_with(ring: &ServerKeyRing, i: &Value) -> Result<Value> {
+    let id = IdentificationCode::parse(text_of(i, "identification_code"))?;
+    let account = Account::new(text_of(i, "username"), text_of(i, "domain"))?;
+    let code = ring.seal_reset_code(&id, &account, text_of(i, "password"), int_of(i, "now"))?;
+    Ok(json!(code.as_str()))
+}
+
+fn open_with(machine: &Machine, ledger: Option<&mut ReplayLedger>, i: &Value) -> Result<Value> {
+    let code = ResetCode::parse(text_of(i, "reset_code"))?;
+    let account = Account::new(text_of(i, "username"), text_of(i, "domain"))?;
+    let (password, now) = (text_of(i, "password"), int_of(i, "now"));
+    let accepted = match ledger {
+        Some(ledger) => machine.redeem_reset_code(ledger, &code, &account, password, now)?,
+        None => machine.open_reset_code(&code, &account, password, now)?,
+    };
+    Ok(json!({ "issued_at": accepted.issued_at, "expires_at": accepted.expires_at }))
+}
+
+/// Runs one case of bindings.json through the Rust API: `objects` is the file's `objects`
+/// (plain exports by name), the result is the case's `expect`.
+pub fn binding_case(objects: &Value, op: &str, i: &Value) -> Value {
+    let object = |key: &str| unhex_str(text_of(objects, text_of(i, key)));
+    let ring = || ServerKeyRing::import(&object("ring"), None).expect("fixture key ring");
+    let machine = || Machine::import(&object("machine"), None).expect("fixture machine");
+    binding_outcome(match op {
+        "identification_code_check" => {
+            IdentificationCode::parse(text_of(i, "text")).map(|c| json!(c.as_str()))
+        }
+        "reset_code_check" => ResetCode::parse(text_of(i, "text")).map(|c| json!(c.as_str())),
+        "account_check" => {
+            Account::new(text_of(i, "username"), text_of(i, "domain")).map(|_| Value::Null)
+        }
+        "account_normalize" => Account::new(text_of(i, "username"), text_of(i, "domain"))
+            .map(|a| json!({ "username": a.username(), "domain": a.offline_domain() })),
+        "default_offline_domain" => default_offline_domain(text_of(i, "fqdn")).map(|d| json!(d)),
+        "name_problem" => Ok(json!(
+            name_problem(text_of(i, "text")).map_or(0, |p| p.code())
+        )),
+        "deployment_package_check" => {
+            let bytes = match i["package_hex"].as_str() {
+                Some(h) => unhex_str(h),
+                None => text_of(i, "package").as_bytes().to_vec(),
+            };
+            DeploymentPackage::from_bytes(&bytes)
+                .map(|p| json!({ "epoch": p.epoch(), "policy": policy_value(&p.policy()) }))
+        }
+        "key_ring_generate" => {
+            let n = |key: &str| u32::try_from(int_of(i, key)).unwrap_or(u32::MAX);
+            let lifetime = u16::try_from(n("reset_code_lifetime_minutes")).unwrap_or(u16::MAX);
+            let skew = u16::try_from(n("clock_skew_minutes")).unwrap_or(u16::MAX);
+            Policy::new(lifetime, skew)
+                .and_then(|p| {
+                    let cost =
+                        PasswordCost::new(n("memory_kib"), n("iterations"), n("parallelism"))?;
+                    Ok(p.with_password_cost(cost))
+                })
+                .and_then(ServerKeyRing::generate_with_os_rng)
+                .map(|r| {
+                    json!({
+                        "epochs": r.epochs(),
+                        "policy": policy_value(&r.policy()),
+                        "password_cost": r.password_cost(r.current_epoch()).map(cost_value),
+                    })
+                })
+        }
+        "key_ring_import" => wrapping_of(i)
+            .and_then(|k| ServerKeyRing::import(&unhex_str(text_of(i, "bytes")), k.as_ref()))
+            .and_then(|r| ring_value(&r)),
+        "machine_import" => wrapping_of(i)
+            .and_then(|k| Machine::import(&unhex_str(text_of(i, "bytes")), k.as_ref()))
+            .map(|m| machine_value(&m)),
+        "replay_ledger_import" => wrapping_of(i)
+            .and_then(|k| ReplayLedger::import(&unhex_str(text_of(i, "bytes")), k.as_ref()))
+            .map(|l| json!({ "len": l.len() })),
+        "seal" => seal_with(&ring(), i),
+        "open" => open_with(&machine(), None, i),
+        "redeem_sequence" => {
+            let machine = machine();
+            let mut ledger = ReplayLedger::new();
+            let steps: Vec<Value> = i["steps"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|step| binding_outcome(open_with(&machine, Some(&mut ledger), step)))
+                .collect();
+            Ok(json!({ "steps": steps, "ledger_len": ledger.len() }))
+        }
+        "rotate_then_seal" => {
+            let mut ring = ring();
+            ring.set_retired_grace_seconds(u32::try_from(int_of(i, "grace_seconds")).unwrap_or(0));
+            ring.rotate_with_os_rng(int_of(i, "rotate_at"))
+                .map(|epoch| {
+                    let seal = binding_outcome(seal_with(&ring, &i["seal"]));
+                    json!({ "epoch": epoch, "epochs": ring.epochs(), "seal": seal })
+                })
+        }
+        "status_message" => {
+            let status = u32::try_from(int_of(i, "status")).expect("a u32 status");
+            Ok(json!(
+                c_only_status_message(status).unwrap_or(message_for_code(status))
+            ))
+        }
+        other => panic!("unknown op {other}"),
+    })
+}
+
+fn bindings_vectors() -> Value {
+    let cost = vector_password_cost();
+    let policy = Policy::new(24 * 60, 10)
+        .expect("valid policy")
+        .with_password_cost(cost);
+    let mut ring = ServerKeyRing::from_secret(policy, 1, fixed_scalar("server key, epoch 1"));
+    let package_1 = ring.deployment_package().expect("package").to_text();
+    let machine_1 = Machine::enroll_with_secret(
+        &DeploymentPackage::from_text(&package_1).expect("package"),
+        &fixed_scalar("machine A"),
+    )
+    .expect("enroll");
+    ring.set_retired_grace_seconds(7 * 86_400);
+    ring.rotate_to_secret(NOW, fixed_scalar("server key, epoch 2"))
+        .expect("rotate");
+    let package_2 = ring.deployment_package().expect("package").to_text();
+    let machine_2 = Machine::enroll_with_secret(
+        &DeploymentPackage::from_text(&package_2).expect("package"),
+        &fixed_scalar("machine B"),
+    )
+    .expect("enroll");
+    let key = fixed_wrapping_key();
+    let key_hex = hex(&fixed_wrapping_key_bytes());
+    let other_key_hex = hex(&[7u8; 64]);
+    let ring_plain = ring.export(None).expect("export").to_vec();
+    let ring_wrapped = ring.export(Some(&key)).expect("export").to_vec();
+    let m1_plain = machine_1.export(None).expect("export").to_vec();
+    let m1_wrapped = machine_1.export(Some(&key)).expect("export").to_vec();
+    let objects = json!({
+        "key_ring": hex(&ring_plain),
+        "machine_epoch_1": hex(&m1_plain),
+        "machine_epoch_2": hex(&machine_2.export(None).expect("export")),
+    });
+    let id_1 = machine_1.identification_code().as_str().to_owned();
+    let id_2 = machine_2.identification_code().as_str().to_owned();
+
+    let mut cases: Vec<Value> = vec![];
+    let mut add = |name: &str, op: &str, inputs: Value| -> Value {
+        let expect = binding_case(&objects, op, &inputs);
+        cases.push(json!({ "name": name, "op": op, "inputs": inputs, "expect": expect.clone() }));
+        expect
+    };
+
+    // Check functions.
+    let lenient = id_1
+        .to_lowercase()
+        .replace('-', " ")
+        .replace('0', "o")
+        .replace('1', "l");
+    let reset_like = "0".repeat(RESET_CODE_SYMBOLS);
+    for (name, text) in [
+        ("canonical", id_1.clone()),
+        ("lower case, spaces, O for 0, L for 1", lenient),
+        (
+            "group 3 mistyped",
+            with_symbol(&id_1, 17, (symbol_at(&id_1, 17) + 1) % 32),
+        ),
+        (
+            "two symbols wrong, only the whole-code check fails",
+            double_mistake(&id_1, 2),
+        ),
+        ("one symbol short", id_1[..id_1.len() - 1].to_owned()),
+        ("a reset code's length", reset_like.clone()),
+        (
+            "non-ASCII symbol",
+            id_1.replacen(|c: char| c != '-', "é", 1),
+        ),
+        ("empty", String::new()),
+    ] {
+        add(
+            &format!("identification code: {name}"),
+            "identification_code_check",
+            json!({ "text": text }),
+        );
+    }
+
+    // Seals: the exact reset-code text (fixed keys, fixed time).
+    let seal = |id: &str, user: &str, domain: &str, password: &str, now: i64| json!({ "ring": "key_ring", "identification_code": id, "username": user, "domain": domain, "password": password, "now": now });
+    let code_of = |expect: Value| expect["value"].as_str().unwrap_or_default().to_owned();
+    let code_a = code_of(add(
+        "seal: help desk, epoch 1 in grace",
+        "seal",
+        seal(&id_1, "alice", "CORP", "Winter-Tulip-42", NOW),
+    ));
+    let code_uni = code_of(add(
+        "seal: non-ASCII names and password",
+        "seal",
+        seal(
+            &id_1,
+            "Jürgen",
+            "ÖSTERREICH",
+            "Grüße aus Wien 🏔",
+            NOW + 3600,
+        ),
+    ));
+    let code_later = code_of(add(
+        "seal: a later code for the same account",
+        "seal",
+        seal(&id_1, "alice", "CORP", "Spring-Lily-7", NOW + 120),
+    ));
+    let code_b = code_of(add(
+        "seal: current epoch",
+        "seal",
+        seal(&id_2, "bob", "CORP", "pw-for-bob", NOW + 60),
+    ));
+    add(
+        "seal: typed identification code (lenient)",
+        "seal",
+        seal(
+            &id_2.to_lowercase().replace('-', " "),
+            "bob",
+            "CORP",
+            "pw-for-bob",
+            NOW + 60,
+        ),
+    );
+    add(
+        "seal: epoch 1 after its grace",
+        "seal",
+        seal(&id_1, "alice", "CORP", "Winter-Tulip-42", NOW + 8 * 86_400),
+    );
+    add(
+        "seal: mistyped identification code",
+        "seal",
+        seal(
+            &with_symbol(&id_2, 9, (symbol_at(&id_2, 9) + 5) % 32),
+            "bob",
+            "CORP",
+            "pw",
+            NOW,
+        ),
+    );
+    add(
+        "seal: malformed identification code",
+        "seal",
+        seal(&reset_like, "bob", "CORP", "pw", NOW),
+    );
+    add(
+        "seal: empty username",
+        "seal",
+        seal(&id_2, "", "CORP", "pw", NOW),
+    );
+    add(
+        "seal: qualified name as domain",
+        "seal",
+        seal(&id_2, "bob", "CORP\\bob", "pw", NOW),
+    );
+    add(
+        "seal: empty password",
+        "seal",
+        seal(&id_2, "bob", "CORP", "", NOW),
+    );
+    add(
+        "seal: password over 1024 bytes",
+        "seal",
+        seal(&id_2, "bob", "CORP", &"ü".repeat(513), NOW),
+    );
+    add(
+        "seal: time before 2025",
+        "seal",
+        seal(&id_2, "bob", "CORP", "pw", 0),
+    );
+
+    // Reset-code checks.
+    for (name, text) in [
+        ("canonical", code_a.clone()),
+        (
+            "lower case, no hyphens",
+            code_a.to_lowercase().replace('-', ""),
+        ),
+        (
+            "group 2 mistyped",
+            with_symbol(&code_a, 10, (symbol_at(&code_a, 10) + 3) % 32),
+        ),
+        ("an identification code", id_1.clone()),
+    ] {
+        add(
+            &format!("reset code: {name}"),
+            "reset_code_check",
+            json!({ "text": text }),
+        );
+    }
+
+    // Opens.
+    let open = |machine: &str, code: &str, user: &str, domain: &str, password: &str, now: i64| json!({ "machine": machine, "reset_code": code, "username": user, "domain": domain, "password": password, "now": now });
+    let m1 = "machine_epoch_1";
+    let m2 = "machine_epoch_2";
+    add(
+        "open: accepted",
+        "open",
+        open(m1, &code_a, "alice", "CORP", "Winter-Tulip-42", NOW + 60),
+    );
+    add(
+        "open: typed in lower case, names in another case",
+        "open",
+        open(
+            m1,
+            &code_a.to_lowercase(),
+            "ALICE",
+            "corp",
+            "Winter-Tulip-42",
+            NOW + 60,
+        ),
+    );
+    add(
+        "open: non-ASCII",
+        "open",
+        open(
+            m1,
+            &code_uni,
+            "jürgen",
+            "Österreich",
+            "Grüße aus Wien 🏔",
+            NOW + 3600,
+        ),
+    );
+    add(
+        "open: wrong password",
+        "open",
+        open(m1, &code_a, "alice", "CORP", "Winter-Tulip-43", NOW + 60),
+    );
+    add(
+        "open: wrong username",
+        "open",
+        open(m1, &code_a, "bob", "CORP", "Winter-Tulip-42", NOW + 60),
+    );
+    add(
+        "open: expired",
+        "open",
+        open(
+            m1,
+            &code_a,
+            "alice",
+            "CORP",
+            "Winter-Tulip-42",
+            NOW + 24 * 3600 + 600,
+        ),
+    );
+    add(
+        "open: not yet valid",
+        "open",
+        open(m1, &code_a, "alice", "CORP", "Winter-Tulip-42", NOW - 660),
+    );
+    add(
+        "open: code before the machine's rotation",
+        "open",
+        open(m2, &code_a, "alice", "CORP", "Winter-Tulip-42", NOW + 60),
+    );
+    add(
+        "open: code for a newer epoch",
+        "open",
+        open(m1, &code_b, "bob", "CORP", "pw-for-bob", NOW + 60),
+    );
+    add(
+        "open: current epoch",
+        "open",
+        open(m2, &code_b, "bob", "CORP", "pw-for-bob", NOW + 120),
+    );
+    add(
+        "open: mistyped",
+        "open",
+        open(
+            m1,
+            &with_symbol(&code_a, 20, (symbol_at(&code_a, 20) + 1) % 32),
+            "alice",
+            "CORP",
+            "Winter-Tulip-42",
+            NOW + 60,
+        ),
+    );
+    add(
+        "open: empty password",
+        "open",
+        open(m1, &code_a, "alice", "CORP", "", NOW + 60),
+    );
+
+    // Replay ledger.
+    let step = |code: &str, password: &str, now: i64| json!({ "reset_code": code, "username": "alice", "domain": "CORP", "password": password, "now": now });
+    add(
+        "redeem: once, again, an older code after a newer one, a failed open",
+        "redeem_sequence",
+        json!({ "machine": m1, "steps": [
+            step(&code_a, "Winter-Tulip-42", NOW + 60),
+            step(&code_a, "Winter-Tulip-42", NOW + 90),
+            step(&code_later, "Spring-Lily-7", NOW + 180),
+            step(&code_later, "Spring-Lily-7", NOW + 200),
+            step(&code_later, "wrong", NOW + 210),
+        ]}),
+    );
+    add(
+        "redeem: the newer code first supersedes the older",
+        "redeem_sequence",
+        json!({ "machine": m1, "steps": [
+            step(&code_later, "Spring-Lily-7", NOW + 180),
+            step(&code_a, "Winter-Tulip-42", NOW + 200),
+        ]}),
+    );
+
+    // Rotation.
+    let rotate = |grace: i64, seal_input: Value| json!({ "ring": "key_ring", "grace_seconds": grace, "rotate_at": NOW + 86_400, "seal": seal_input });
+    add(
+        "rotate: the retired epoch 2 still seals in its grace",
+        "rotate_then_seal",
+        rotate(
+            3600,
+            seal(&id_2, "bob", "CORP", "pw-for-bob", NOW + 86_400 + 60),
+        ),
+    );
+    add(
+        "rotate: after the grace",
+        "rotate_then_seal",
+        rotate(
+            3600,
+            seal(&id_2, "bob", "CORP", "pw-for-bob", NOW + 86_400 + 3600),
+        ),
+    );
+    add(
+        "rotate: a shorter grace erases epoch 1",
+        "rotate_then_seal",
+        rotate(3600, seal(&id_1, "alice", "CORP", "pw", NOW + 86_400 + 60)),
+    );
+    add(
+        "rotate: a longer grace keeps epoch 1's own window",
+        "rotate_then_seal",
+        rotate(
+            30 * 86_400,
+            seal(&id_1, "alice", "CORP", "Winter-Tulip-42", NOW + 86_400),
+        ),
+    );
+
+    // Key ring generation (random keys: only the deterministic parts are compared).
+    let generate = |lifetime: i64, skew: i64, memory: i64, iterations: i64, parallelism: i64| json!({ "reset_code_lifetime_minutes": lifetime, "clock_skew_minutes": skew, "memory_kib": memory, "iterations": iterations, "parallelism": parallelism });
+    let min = (i64::from(cost.memory_kib()), i64::from(cost.iterations()));
+    add(
+        "generate: minimum password cost",
+        "key_ring_generate",
+        generate(60, 5, min.0, min.1, 1),
+    );
+    add(
+        "generate: lifetime 0",
+        "key_ring_generate",
+        generate(0, 5, min.0, min.1, 1),
+    );
+    add(
+        "generate: clock skew too large",
+        "key_ring_generate",
+        generate(60, 1441, min.0, min.1, 1),
+    );
+    add(
+        "generate: memory below the minimum",
+        "key_ring_generate",
+        generate(60, 5, min.0 - 1, min.1, 1),
+    );
+    add(
+        "generate: no lanes",
+        "key_ring_generate",
+        generate(60, 5, min.0, min.1, 0),
+    );
+
+    // Imports, damaged and wrong-key blobs.
+    let import =
+        |bytes: &[u8], key: Option<&str>| json!({ "bytes": hex(bytes), "wrapping_key": key });
+    let mut version = ring_plain.clone();
+    version[3] = 2;
+    let truncate = |b: &[u8]| b[..b.len() - 1].to_vec();
+    let k = Some(key_hex.as_str());
+    let other = Some(other_key_hex.as_str());
+    let short_key = hex(&[7u8; 63]);
+    for (name, bytes, key) in [
+        ("plain", ring_plain.clone(), None),
+        ("wrapped", ring_wrapped.clone(), k),
+        ("wrapped, no key", ring_wrapped.clone(), None),
+        ("plain, with a key", ring_plain.clone(), k),
+        ("wrapped, another key", ring_wrapped.clone(), other),
+        (
+            "wrapping key of 63 bytes",
+            ring_wrapped.clone(),
+            Some(short_key.as_str()),
+        ),
+        ("one byte flipped", flip(&ring_plain, 30), None),
+        ("one byte flipped, wrapped", flip(&ring_wrapped, 40), k),
+        ("truncated", truncate(&ring_plain), None),
+        ("another format version", version, None),
+        ("a machine state", m1_plain.clone(), None),
+        ("empty", vec![], None),
+    ] {
+        add(
+            &format!("key ring import: {name}"),
+            "key_ring_import",
+            import(&bytes, key),
+        );
+    }
+    for (name, bytes, key) in [
+        ("plain", m1_plain.clone(), None),
+        ("wrapped", m1_wrapped.clone(), k),
+        ("wrapped, another key", m1_wrapped.clone(), other),
+        ("one byte flipped", flip(&m1_plain, 20), None),
+        ("truncated", truncate(&m1_wrapped), k),
+        ("a key ring", ring_plain.clone(), None),
+    ] {
+        add(
+            &format!("machine import: {name}"),
+            "machine_import",
+            import(&bytes, key),
+        );
+    }
+    let mut ledger = ReplayLedger::new();
+    machine_1
+        .redeem_reset_code(
+            &mut ledger,
+            &ResetCode::parse(&code_a).expect("sealed"),
+            &Account::new("alice", "CORP").expect("valid"),
+            "Winter-Tulip-42",
+            NOW + 60,
+        )
+        .expect("redeems");
+    let ledger_plain = ledger.export(None).expect("export").to_vec();
+    let ledger_wrapped = ledger.export(Some(&key)).expect("export").to_vec();
+    for (name, bytes, key) in [
+        ("plain, one entry", ledger_plain.clone(), None),
+        ("wrapped", ledger_wrapped.clone(), k),
+        ("wrapped, another key", ledger_wrapped.clone(), other),
+        ("one byte flipped", flip(&ledger_plain, 20), None),
+        ("a machine state", m1_plain.clone(), None),
+    ] {
+        add(
+            &format!("replay ledger import: {name}"),
+            "replay_ledger_import",
+            import(&bytes, key),
+        );
+    }
+
+    // Accounts and names.
+    for (name, username, domain) in [
+        ("plain", "alice", "CORP"),
+        ("non-ASCII", "Jürgen", "Österreich"),
+        ("empty username", "", "CORP"),
+        ("empty domain", "alice", ""),
+        ("leading space", " alice", "CORP"),
+        ("qualified name", "CORP\\alice", "CORP"),
+        ("zero-width space", "al\u{200b}ice", "CORP"),
+        ("forbidden character in the domain", "alice", "CO/RP"),
+    ] {
+        add(
+            &format!("account check: {name}"),
+            "account_check",
+            json!({ "username": username, "domain": domain }),
+        );
+    }
+    add(
+        "account check: username of 257 bytes",
+        "account_check",
+        json!({ "username": "a".repeat(257), "domain": "CORP" }),
+    );
+    for (username, domain) in [
+        ("alice", "corp"),
+        ("Jürgen", "österreich"),
+        ("straße", "x"),
+        ("İstanbul", "ist"),
+    ] {
+        add(
+            &format!("account normalize: {username}"),
+            "account_normalize",
+            json!({ "username": username, "domain": domain }),
+        );
+    }
+    for fqdn in [
+        "corp.example.com",
+        "corp",
+        "ünïcode.example",
+        "corp\u{3002}example",
+        " corp.example.com",
+        ".example.com",
+    ] {
+        add(
+            &format!("default domain: {fqdn:?}"),
+            "default_offline_domain",
+            json!({ "fqdn": fqdn }),
+        );
+    }
+    for text in [
+        "alice",
+        "",
+        " alice",
+        "al\u{200b}ice",
+        "a\u{2028}b",
+        "CORP\\alice",
+        "a/b",
+    ] {
+        add(
+            &format!("name problem: {text:?}"),
+            "name_problem",
+            json!({ "text": text }),
+        );
+    }
+    add(
+        "name problem: 257 bytes",
+        "name_problem",
+        json!({ "text": "a".repeat(257) }),
+    );
+
+    // Deployment packages.
+    let utf16: Vec<u8> = package_1
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let damaged = with_symbol(&package_1, 40, (symbol_at(&package_1, 40) + 1) % 32);
+    add(
+        "package: epoch 1",
+        "deployment_package_check",
+        json!({ "package": package_1 }),
+    );
+    add(
+        "package: epoch 2, with line breaks",
+        "deployment_package_check",
+        json!({ "package": format!("{}\r\n{}\r\n", &package_2[..50], &package_2[50..]) }),
+    );
+    add(
+        "package: one symbol changed",
+        "deployment_package_check",
+        json!({ "package": damaged }),
+    );
+    add(
+        "package: truncated",
+        "deployment_package_check",
+        json!({ "package": &package_1[..80] }),
+    );
+    add(
+        "package: saved as UTF-16",
+        "deployment_package_check",
+        json!({ "package_hex": hex(&utf16) }),
+    );
+
+    // The message of every status, and of unknown numbers.
+    let statuses = (0..=27).chain(99..=105).chain([65_535, u32::MAX]);
+    for status in statuses {
+        add(
+            &format!("message: {status}"),
+            "status_message",
+            json!({ "status": status }),
+        );
+    }
+
+    json!({
+        "description": "The conformance file every language binding runs (docs/BINDINGS.md). objects: \
+            plain exports (hex) of a key ring holding epochs 1 and 2 (epoch 1 retired at now with \
+            a 7-day grace) and of a machine enrolled at each epoch, all at the minimum password \
+            cost. Each case names an op, its inputs (texts as strings, binary as hex, objects by \
+            name: import the plain export) and what the binding must produce: the olr_status \
+            number, the olr_error_details fields (all zero on success), and on success the value. \
+            key_ring_generate and rotate_then_seal use fresh random keys: only the listed parts \
+            are compared. redeem_sequence runs its steps on one new replay ledger.",
+        "abi_version": (1 << 16) | 1,
+        "password_cost": cost_value(cost),
+        "now": NOW,
+        "objects": objects,
+        "cases": cases,
+    })
+}
+
 /// Every vector file: (file name, contents).
 pub fn all() -> Vec<(&'static str, Value)> {
     let f = fixture();
@@ -1304,6 +2090,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("stored_objects.json", stored_object_vectors(&f)),
         ("replay_ledger.json", replay_ledger_vectors()),
         ("pasted.json", pasted_vectors(&f)),
+        ("bindings.json", bindings_vectors()),
     ]
 }
 

@@ -1,0 +1,52 @@
+"""offline-reset: offline Windows domain-password reset (Python binding of the C ABI).
+
+A reset server seals a :class:`ResetCode` for a machine's :class:`IdentificationCode`, an
+:class:`Account` and a new password with its :class:`ServerKeyRing`; the :class:`Machine` opens
+it offline and records it in its :class:`ReplayLedger`. Every failure raises an
+:class:`OfflineResetError` subclass (see :mod:`offline_reset.errors`).
+"""
+
+from ._core import (
+    DEPLOYMENT_PACKAGE_TEXT_LEN,
+    IDENTIFICATION_CODE_TEXT_LEN,
+    MAX_GENERATIONS,
+    MAX_LEDGER_ENTRIES,
+    MAX_NAME_LEN,
+    MAX_PASSWORD_LEN,
+    RESET_CODE_TEXT_LEN,
+    WRAPPING_KEY_LEN,
+    AcceptedReset,
+    Account,
+    DeploymentPackageInfo,
+    IdentificationCode,
+    Machine,
+    NameProblem,
+    PasswordCost,
+    Policy,
+    ReplayLedger,
+    ResetCode,
+    ServerKeyRing,
+    abi_version,
+    check_deployment_package,
+    default_offline_domain,
+    generate_wrapping_key,
+    name_problem,
+    protocol_version,
+    status_message,
+    version,
+)
+from ._native import ABI_VERSION, library_path
+from .errors import *  # noqa: F401,F403  (the exception classes and Status)
+from .errors import ERROR_CLASSES, OfflineResetError, Status, error_class
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ABI_VERSION", "DEPLOYMENT_PACKAGE_TEXT_LEN", "ERROR_CLASSES", "IDENTIFICATION_CODE_TEXT_LEN",
+    "MAX_GENERATIONS", "MAX_LEDGER_ENTRIES", "MAX_NAME_LEN", "MAX_PASSWORD_LEN", "RESET_CODE_TEXT_LEN",
+    "WRAPPING_KEY_LEN", "AcceptedReset", "Account", "DeploymentPackageInfo", "IdentificationCode",
+    "Machine", "NameProblem", "OfflineResetError", "PasswordCost", "Policy", "ReplayLedger",
+    "ResetCode", "ServerKeyRing", "Status", "abi_version", "check_deployment_package",
+    "default_offline_domain", "error_class", "generate_wrapping_key", "library_path", "name_problem",
+    "protocol_version", "status_message", "version",
+] + [cls.__name__ for cls in ERROR_CLASSES.values()]

@@ -1,0 +1,682 @@
+"""The Python API over the C ABI: thin wrappers, no protocol logic (docs/BINDINGS.md)."""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import threading
+from contextlib import contextmanager
+from ctypes import byref, c_bool, c_size_t, c_uint16, c_uint32, c_void_p, create_string_buffer
+from dataclasses import dataclass
+from typing import Iterator, List, Optional, Tuple, Union
+
+from ._native import LIB, AcceptedResetC, ErrorDetails
+from .errors import Status, make_error
+
+Text = Union[str, bytes]
+"""Text input: a ``str`` (encoded as UTF-8 by the binding) or UTF-8 ``bytes``."""
+Secret = Union[str, bytes, bytearray, memoryview]
+"""A password: ``bytearray``/``memoryview`` are passed without a copy, so the caller can wipe them."""
+Bytes = Union[bytes, bytearray, memoryview]
+
+IDENTIFICATION_CODE_TEXT_LEN: int = LIB.olr_identification_code_text_len()
+RESET_CODE_TEXT_LEN: int = LIB.olr_reset_code_text_len()
+DEPLOYMENT_PACKAGE_TEXT_LEN: int = LIB.olr_deployment_package_text_len()
+WRAPPING_KEY_LEN: int = LIB.olr_wrapping_key_len()
+MAX_NAME_LEN: int = LIB.olr_max_name_len()
+MAX_PASSWORD_LEN: int = LIB.olr_max_password_len()
+MAX_GENERATIONS: int = LIB.olr_max_generations()
+MAX_LEDGER_ENTRIES: int = LIB.olr_max_ledger_entries()
+
+
+def status_message(status: int) -> str:
+    """The library's static English message for any status number."""
+    return LIB.olr_status_message(status & 0xFFFFFFFF).decode("utf-8")
+
+
+def version() -> str:
+    """The native library's version, such as ``"0.1.0"``."""
+    return LIB.olr_version().decode("ascii")
+
+
+def abi_version() -> int:
+    """The loaded library's C ABI version (``major << 16 | minor``)."""
+    return int(LIB.olr_abi_version())
+
+
+def protocol_version() -> int:
+    """The protocol version carried in every code."""
+    return int(LIB.olr_protocol_version())
+
+
+def _fail(status: int, details: Optional[ErrorDetails] = None) -> None:
+    if status != 0:
+        raise make_error(status, status_message(status), details)
+
+
+def _utf8(text: Text, what: str) -> bytes:
+    if isinstance(text, str):
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: not representable as UTF-8
+            raise make_error(Status.INVALID_UTF8, status_message(Status.INVALID_UTF8)) from None
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        return bytes(text)
+    raise TypeError(f"{what} must be str or bytes, not {type(text).__name__}")
+
+
+def _blob(data: Optional[Bytes], what: str) -> Tuple[Optional[object], int]:
+    """A bytes-like input as (pointer argument, length); None stays NULL with length 0."""
+    if data is None:
+        return None, 0
+    if isinstance(data, bytes):
+        return data, len(data)
+    if isinstance(data, bytearray):
+        return (ctypes.c_char * len(data)).from_buffer(data) if data else b"", len(data)
+    if isinstance(data, memoryview):
+        return _blob(bytearray(data), what)  # a copy; not wiped (prefer bytearray)
+    raise TypeError(f"{what} must be bytes-like, not {type(data).__name__}")
+
+
+class _Password:
+    """The password as UTF-8 in a buffer the binding wipes after the call (when it made it)."""
+
+    def __init__(self, password: Secret) -> None:
+        self._owned: Optional[bytearray] = None
+        if isinstance(password, str):
+            try:
+                self._owned = bytearray(password, "utf-8")
+            except UnicodeEncodeError:
+                raise make_error(Status.INVALID_UTF8, status_message(Status.INVALID_UTF8)) from None
+            self.arg, self.len = _blob(self._owned, "password")
+        elif isinstance(password, memoryview):
+            self._owned = bytearray(password)
+            self.arg, self.len = _blob(self._owned, "password")
+        else:
+            self.arg, self.len = _blob(password, "password")
+
+    def wipe(self) -> None:
+        self.arg = None
+        if self._owned is not None:
+            self._owned[:] = bytes(len(self._owned))
+
+
+def _out_text(function, cap: int, *args: object, details: bool = False) -> str:
+    buf = create_string_buffer(cap)
+    n = c_size_t()
+    if details:
+        d = ErrorDetails()
+        _fail(function(*args, buf, cap, byref(n), byref(d)), d)
+    else:
+        _fail(function(*args, buf, cap, byref(n)))
+    return buf.raw[: n.value].decode("utf-8")
+
+
+def _export(function, handle: int, wrapping_key: Optional[Bytes]) -> bytearray:
+    key, key_len = _blob(wrapping_key, "wrapping_key")
+    needed = c_size_t()
+    status = function(handle, key, key_len, None, 0, byref(needed))
+    if status != Status.BUFFER_TOO_SMALL:
+        _fail(status)
+    buf = create_string_buffer(needed.value)
+    n = c_size_t()
+    _fail(function(handle, key, key_len, buf, needed.value, byref(n)))
+    out = bytearray(buf.raw[: n.value])
+    ctypes.memset(buf, 0, needed.value)
+    return out
+
+
+def generate_wrapping_key() -> bytearray:
+    """A fresh random wrapping key (64 bytes) from the OS RNG, as a ``bytearray`` to wipe after use."""
+    buf = create_string_buffer(WRAPPING_KEY_LEN)
+    n = c_size_t()
+    _fail(LIB.olr_wrapping_key_generate(buf, WRAPPING_KEY_LEN, byref(n)))
+    out = bytearray(buf.raw[: n.value])
+    ctypes.memset(buf, 0, WRAPPING_KEY_LEN)
+    return out
+
+
+def default_offline_domain(fqdn: Text) -> str:
+    """The offline user domain for a user's FQDN when none was typed (``corp.example.com`` → ``CORP``).
+
+    Raises:
+        InvalidDomainError: white space at an end, or an unusable first label.
+    """
+    raw = _utf8(fqdn, "fqdn")
+    return _out_text(LIB.olr_default_offline_domain, MAX_NAME_LEN, raw, len(raw))
+
+
+class NameProblem(enum.IntEnum):
+    """What is wrong with a typed username or domain (``olr_name_problem_code``)."""
+
+    NONE = 0
+    EMPTY = 1
+    SURROUNDING_WHITE_SPACE = 2
+    CONTROL_OR_FORMAT_CHARACTER = 3
+    LINE_OR_PARAGRAPH_SEPARATOR = 4
+    QUALIFIED_NAME = 5
+    FORBIDDEN_CHARACTER = 6
+    TOO_LONG = 7
+
+    @property
+    def hint(self) -> str:
+        """A short English hint saying what to fix."""
+        return LIB.olr_name_problem_hint(int(self)).decode("utf-8")
+
+
+def name_problem(text: Text) -> NameProblem:
+    """Says what is wrong with a typed username or offline domain (``NameProblem.NONE`` if nothing)."""
+    raw = _utf8(text, "text")
+    out = c_uint32()
+    _fail(LIB.olr_name_problem(raw, len(raw), byref(out)))
+    return NameProblem(out.value)
+
+
+@dataclass(frozen=True)
+class PasswordCost:
+    """The Argon2id cost of binding a new password: every seal and every open runs Argon2id once."""
+
+    memory_kib: int = 65536
+    iterations: int = 3
+    parallelism: int = 1
+
+    @classmethod
+    def minimum(cls) -> "PasswordCost":
+        """The cheapest cost the protocol allows (19 MiB, 2 passes, 1 lane): for tests."""
+        return cls(19456, 2, 1)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Reset-code lifetime and allowed clock skew, in minutes."""
+
+    reset_code_lifetime_minutes: int = 1440
+    clock_skew_minutes: int = 10
+
+
+@dataclass(frozen=True)
+class AcceptedReset:
+    """What a machine learns from a reset code that opened (unix seconds)."""
+
+    issued_at: int
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class DeploymentPackageInfo:
+    """The epoch and policy a deployment package carries."""
+
+    epoch: int
+    policy: Policy
+
+
+def check_deployment_package(package: Text) -> DeploymentPackageInfo:
+    """Reads a deployment package (the file's text, or its raw bytes) without enrolling."""
+    raw = _utf8(package, "package")
+    epoch, lifetime, skew = c_uint16(), c_uint16(), c_uint16()
+    d = ErrorDetails()
+    _fail(LIB.olr_deployment_package_check(raw, len(raw), byref(epoch), byref(lifetime), byref(skew), byref(d)), d)
+    return DeploymentPackageInfo(epoch.value, Policy(lifetime.value, skew.value))
+
+
+class _Code:
+    _check = None
+    _len = 0
+
+    def __init__(self, text: Union[Text, "_Code"]) -> None:
+        if isinstance(text, type(self)):
+            self._text: str = text._text
+            return
+        raw = _utf8(text if not isinstance(text, _Code) else str(text), "code")
+        self._text = _out_text(type(self)._check, type(self)._len, raw, len(raw), details=True)
+
+    @property
+    def text(self) -> str:
+        """The canonical text (upper case, groups joined by ``-``)."""
+        return self._text
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._text == self._text  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._text))
+
+
+class IdentificationCode(_Code):
+    """A machine's identification code, parsed from typed text (case-insensitive; O reads as 0,
+    I and L as 1; spaces and hyphens ignored).
+
+    Raises:
+        MistypedError: ``.group`` names the group to retype (0: the whole code).
+        MalformedInputError, UnsupportedVersionError.
+    """
+
+    _check = LIB.olr_identification_code_check
+    _len = IDENTIFICATION_CODE_TEXT_LEN
+
+
+class ResetCode(_Code):
+    """A reset code, parsed from typed text with the same rules as :class:`IdentificationCode`."""
+
+    _check = LIB.olr_reset_code_check
+    _len = RESET_CODE_TEXT_LEN
+
+
+class Account:
+    """A Windows account: username and offline user domain, as typed.
+
+    ``username`` and ``offline_domain`` are the normalized forms (two accounts are the same
+    exactly when both are equal); seal and open pass the typed forms to the library.
+
+    Raises:
+        InvalidUsernameError, InvalidDomainError: :func:`name_problem` says why.
+    """
+
+    def __init__(self, username: Text, offline_domain: Text) -> None:
+        self._typed = (_utf8(username, "username"), _utf8(offline_domain, "offline_domain"))
+        u, d = self._typed
+        ub, db = create_string_buffer(MAX_NAME_LEN), create_string_buffer(MAX_NAME_LEN)
+        un, dn = c_size_t(), c_size_t()
+        details = ErrorDetails()
+        _fail(
+            LIB.olr_account_normalize(
+                u, len(u), d, len(d), ub, MAX_NAME_LEN, byref(un), db, MAX_NAME_LEN, byref(dn), byref(details)
+            ),
+            details,
+        )
+        self.username: str = ub.raw[: un.value].decode("utf-8")
+        self.offline_domain: str = db.raw[: dn.value].decode("utf-8")
+
+    @classmethod
+    def with_fqdn(cls, username: Text, fqdn: Text) -> "Account":
+        """The account with the default offline domain of the user's FQDN."""
+        return cls(username, default_offline_domain(fqdn))
+
+    @staticmethod
+    def check(username: Text, offline_domain: Text) -> None:
+        """Checks both names as seal and open will; raises the error they would."""
+        u, d = _utf8(username, "username"), _utf8(offline_domain, "offline_domain")
+        _fail(LIB.olr_account_check(u, len(u), d, len(d)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Account) and (other.username, other.offline_domain) == (
+            self.username,
+            self.offline_domain,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.username, self.offline_domain))
+
+    def __repr__(self) -> str:
+        return f"Account({self.username!r}, {self.offline_domain!r})"
+
+
+def _account(account: Union[Account, Tuple[Text, Text]]) -> Tuple[bytes, bytes]:
+    if isinstance(account, Account):
+        return account._typed
+    username, domain = account
+    return _utf8(username, "username"), _utf8(domain, "offline_domain")
+
+
+class _RWLock:
+    """Many readers (calls on a const handle) or one writer (mutation, close): the C rules."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer or self._readers:
+                self._cond.wait()
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+class _Handle:
+    """An owned C handle: freed (and its secrets wiped) by ``close()``, ``with``, or collection."""
+
+    _free = None
+
+    def __init__(self, handle: c_void_p) -> None:
+        self._h: Optional[int] = handle.value
+        self._lock = _RWLock()
+
+    @contextmanager
+    def _shared(self) -> Iterator[int]:
+        with self._lock.read():
+            if not self._h:
+                raise ValueError(f"{type(self).__name__} is closed")
+            yield self._h
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[int]:
+        with self._lock.write():
+            if not self._h:
+                raise ValueError(f"{type(self).__name__} is closed")
+            yield self._h
+
+    def close(self) -> None:
+        """Frees the native object and wipes its secrets; later calls raise ``ValueError``."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock.write():
+            h, self._h = self._h, None
+            if h:
+                type(self)._free(h)
+
+    @property
+    def closed(self) -> bool:
+        return not self._h
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+
+def _import(function, data: Bytes, wrapping_key: Optional[Bytes]) -> c_void_p:
+    raw, n = _blob(data, "data")
+    key, key_len = _blob(wrapping_key, "wrapping_key")
+    out = c_void_p()
+    d = ErrorDetails()
+    _fail(function(raw, n, key, key_len, byref(out), byref(d)), d)
+    return out
+
+
+class ServerKeyRing(_Handle):
+    """The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
+
+    Sealing may run from many threads at once; ``rotate``, the setters and ``close`` wait for
+    them (and they for it).
+    """
+
+    _free = LIB.olr_server_key_ring_free
+
+    @classmethod
+    def generate(cls, policy: Policy = Policy(), password_cost: Optional[PasswordCost] = None) -> "ServerKeyRing":
+        """A new ring at epoch 1 with a fresh key pair (default password cost unless given)."""
+        out = c_void_p()
+        cost = password_cost or PasswordCost()
+        _fail(
+            LIB.olr_server_key_ring_generate_with_password_cost(
+                policy.reset_code_lifetime_minutes,
+                policy.clock_skew_minutes,
+                cost.memory_kib,
+                cost.iterations,
+                cost.parallelism,
+                byref(out),
+            )
+        )
+        return cls(out)
+
+    @classmethod
+    def from_bytes(cls, data: Bytes, wrapping_key: Optional[Bytes] = None) -> "ServerKeyRing":
+        """Imports an export (with its wrapping key, or None for a plain one)."""
+        return cls(_import(LIB.olr_server_key_ring_import, data, wrapping_key))
+
+    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
+        """The ring as bytes, wrapped under ``wrapping_key`` or plain (secret keys in the clear)."""
+        with self._shared() as h:
+            return _export(LIB.olr_server_key_ring_export, h, wrapping_key)
+
+    def seal_reset_code(
+        self,
+        identification_code: Union[IdentificationCode, Text],
+        account: Union[Account, Tuple[Text, Text]],
+        new_password: Secret,
+        now: int,
+    ) -> ResetCode:
+        """Seals a reset code for the machine, account and new password, issued at ``now``."""
+        id_raw = _utf8(str(identification_code) if isinstance(identification_code, IdentificationCode) else identification_code, "identification_code")
+        u, d = _account(account)
+        pw = _Password(new_password)
+        buf = create_string_buffer(RESET_CODE_TEXT_LEN)
+        n = c_size_t()
+        details = ErrorDetails()
+        try:
+            with self._shared() as h:
+                status = LIB.olr_server_key_ring_seal_reset_code(
+                    h, id_raw, len(id_raw), u, len(u), d, len(d), pw.arg, pw.len, now,
+                    buf, RESET_CODE_TEXT_LEN, byref(n), byref(details),
+                )
+        finally:
+            pw.wipe()
+        _fail(status, details)
+        code = ResetCode.__new__(ResetCode)
+        code._text = buf.raw[: n.value].decode("ascii")
+        return code
+
+    def rotate(self, now: int) -> int:
+        """Makes a new generation current, retiring the previous one at ``now``; returns the new epoch."""
+        epoch = c_uint16()
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_rotate(h, now, byref(epoch)))
+        return epoch.value
+
+    def prune(self, now: int) -> None:
+        """Erases retired generations whose grace period has ended at ``now``."""
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_prune(h, now))
+
+    @property
+    def retired_grace_seconds(self) -> int:
+        """How long a generation retired from now on still seals codes (seconds)."""
+        out = c_uint32()
+        with self._shared() as h:
+            _fail(LIB.olr_server_key_ring_retired_grace_seconds(h, byref(out)))
+        return out.value
+
+    @retired_grace_seconds.setter
+    def retired_grace_seconds(self, seconds: int) -> None:
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_set_retired_grace_seconds(h, seconds))
+
+    @property
+    def policy(self) -> Policy:
+        lifetime, skew = c_uint16(), c_uint16()
+        with self._shared() as h:
+            _fail(LIB.olr_server_key_ring_policy(h, byref(lifetime), byref(skew)))
+        return Policy(lifetime.value, skew.value)
+
+    @policy.setter
+    def policy(self, policy: Policy) -> None:
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_set_policy(h, policy.reset_code_lifetime_minutes, policy.clock_skew_minutes))
+
+    def password_cost(self, epoch: Optional[int] = None) -> PasswordCost:
+        """The password cost of the generation for ``epoch`` (default: the current one)."""
+        m, i, p = c_uint32(), c_uint32(), c_uint32()
+        with self._shared() as h:
+            if epoch is None:
+                e = c_uint16()
+                _fail(LIB.olr_server_key_ring_current_epoch(h, byref(e)))
+                epoch = e.value
+            _fail(LIB.olr_server_key_ring_password_cost(h, epoch, byref(m), byref(i), byref(p)))
+        return PasswordCost(m.value, i.value, p.value)
+
+    def set_password_cost(self, cost: PasswordCost) -> None:
+        """The password cost of generations made from the next rotation on."""
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_set_password_cost(h, cost.memory_kib, cost.iterations, cost.parallelism))
+
+    @property
+    def current_epoch(self) -> int:
+        out = c_uint16()
+        with self._shared() as h:
+            _fail(LIB.olr_server_key_ring_current_epoch(h, byref(out)))
+        return out.value
+
+    @property
+    def epochs(self) -> List[int]:
+        """The epochs the ring holds, oldest first (the last is current)."""
+        arr = (c_uint16 * MAX_GENERATIONS)()
+        n = c_size_t()
+        with self._shared() as h:
+            _fail(LIB.olr_server_key_ring_epochs(h, arr, MAX_GENERATIONS, byref(n)))
+        return list(arr[: n.value])
+
+    @property
+    def deployment_package(self) -> str:
+        """The deployment package text of the current generation (public)."""
+        with self._shared() as h:
+            return _out_text(LIB.olr_server_key_ring_deployment_package, DEPLOYMENT_PACKAGE_TEXT_LEN, h)
+
+
+class ReplayLedger(_Handle):
+    """The reset codes a machine accepted that could still open, so each code works once.
+    Persist it (:meth:`export`) after every successful :meth:`Machine.redeem_reset_code`."""
+
+    _free = LIB.olr_replay_ledger_free
+
+    def __init__(self, handle: Optional[c_void_p] = None) -> None:
+        if handle is None:
+            handle = c_void_p()
+            _fail(LIB.olr_replay_ledger_new(byref(handle)))
+        super().__init__(handle)
+
+    @classmethod
+    def from_bytes(cls, data: Bytes, wrapping_key: Optional[Bytes] = None) -> "ReplayLedger":
+        return cls(_import(LIB.olr_replay_ledger_import, data, wrapping_key))
+
+    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
+        with self._shared() as h:
+            return _export(LIB.olr_replay_ledger_export, h, wrapping_key)
+
+    def __len__(self) -> int:
+        n = c_size_t()
+        with self._shared() as h:
+            _fail(LIB.olr_replay_ledger_len(h, byref(n)))
+        return n.value
+
+
+class Machine(_Handle):
+    """One enrolled machine (it holds the machine key, wiped on ``close``)."""
+
+    _free = LIB.olr_machine_free
+
+    @classmethod
+    def enroll(cls, package: Text) -> "Machine":
+        """Enrolls from a deployment package (its text, or the raw bytes of the file)."""
+        raw = _utf8(package, "package")
+        out = c_void_p()
+        d = ErrorDetails()
+        _fail(LIB.olr_machine_enroll(raw, len(raw), byref(out), byref(d)), d)
+        return cls(out)
+
+    @classmethod
+    def from_bytes(cls, data: Bytes, wrapping_key: Optional[Bytes] = None) -> "Machine":
+        return cls(_import(LIB.olr_machine_import, data, wrapping_key))
+
+    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
+        with self._shared() as h:
+            return _export(LIB.olr_machine_export, h, wrapping_key)
+
+    @property
+    def identification_code(self) -> IdentificationCode:
+        with self._shared() as h:
+            text = _out_text(LIB.olr_machine_identification_code, IDENTIFICATION_CODE_TEXT_LEN, h)
+        code = IdentificationCode.__new__(IdentificationCode)
+        code._text = text
+        return code
+
+    @property
+    def epoch(self) -> int:
+        out = c_uint16()
+        with self._shared() as h:
+            _fail(LIB.olr_machine_epoch(h, byref(out)))
+        return out.value
+
+    @property
+    def policy(self) -> Policy:
+        lifetime, skew = c_uint16(), c_uint16()
+        with self._shared() as h:
+            _fail(LIB.olr_machine_policy(h, byref(lifetime), byref(skew)))
+        return Policy(lifetime.value, skew.value)
+
+    @property
+    def password_cost(self) -> PasswordCost:
+        m, i, p = c_uint32(), c_uint32(), c_uint32()
+        with self._shared() as h:
+            _fail(LIB.olr_machine_password_cost(h, byref(m), byref(i), byref(p)))
+        return PasswordCost(m.value, i.value, p.value)
+
+    def is_enrolled_with(self, package: Text) -> bool:
+        raw = _utf8(package, "package")
+        out = c_bool()
+        d = ErrorDetails()
+        with self._shared() as h:
+            _fail(LIB.olr_machine_is_enrolled_with(h, raw, len(raw), byref(out), byref(d)), d)
+        return bool(out.value)
+
+    def _open(self, ledger: Optional[ReplayLedger], code: Union[ResetCode, Text],
+              account: Union[Account, Tuple[Text, Text]], new_password: Secret, now: int) -> AcceptedReset:
+        raw = _utf8(str(code) if isinstance(code, ResetCode) else code, "reset_code")
+        u, d = _account(account)
+        pw = _Password(new_password)
+        accepted = AcceptedResetC()
+        details = ErrorDetails()
+        try:
+            with self._shared() as h:
+                if ledger is None:
+                    status = LIB.olr_machine_open_reset_code(
+                        h, raw, len(raw), u, len(u), d, len(d), pw.arg, pw.len, now, byref(accepted), byref(details)
+                    )
+                else:
+                    with ledger._exclusive() as lh:
+                        status = LIB.olr_machine_redeem_reset_code(
+                            h, lh, raw, len(raw), u, len(u), d, len(d), pw.arg, pw.len, now,
+                            byref(accepted), byref(details),
+                        )
+        finally:
+            pw.wipe()
+        _fail(status, details)
+        return AcceptedReset(accepted.issued_at, accepted.expires_at)
+
+    def open_reset_code(self, code: Union[ResetCode, Text], account: Union[Account, Tuple[Text, Text]],
+                        new_password: Secret, now: int) -> AcceptedReset:
+        """Checks a typed reset code offline, without recording it. A login integration must use
+        :meth:`redeem_reset_code` instead, so a code works once."""
+        return self._open(None, code, account, new_password, now)
+
+    def redeem_reset_code(self, ledger: ReplayLedger, code: Union[ResetCode, Text],
+                          account: Union[Account, Tuple[Text, Text]], new_password: Secret,
+                          now: int) -> AcceptedReset:
+        """Opens the code and records it in ``ledger``. Returning (no exception) is the only
+        outcome that allows updating the cached credentials: persist the ledger first."""
+        return self._open(ledger, code, account, new_password, now)

@@ -1,0 +1,80 @@
+"""The binding's status list and prototypes are the header's (include/offline_reset.h)."""
+
+import ctypes
+import re
+
+import offline_reset as olr
+from offline_reset import _native
+
+
+def header(repo):
+    return (repo / "include/offline_reset.h").read_text(encoding="utf-8")
+
+
+def test_status_enum_is_the_headers(repo):
+    found = {m[0]: int(m[1]) for m in re.findall(r"^\s*OLR_(\w+) = (\d+),", header(repo), re.M)}
+    statuses = {k: v for k, v in found.items() if not k.startswith("NAME_PROBLEM_")}
+    assert statuses == {s.name: int(s) for s in olr.Status}
+    problems = {k[len("NAME_PROBLEM_"):]: v for k, v in found.items() if k.startswith("NAME_PROBLEM_")}
+    assert problems == {p.name: int(p) for p in olr.NameProblem}
+    # Every failing status has its own exception class, named after it.
+    for status in olr.Status:
+        if status != olr.Status.OK:
+            cls = olr.error_class(status)
+            assert cls is not olr.OfflineResetError
+            assert cls.__name__.lower().replace("_", "") == (status.name.replace("_", "") + "error").lower()
+
+
+C_TYPES = {
+    "uint32_t": ctypes.c_uint32, "uint16_t": ctypes.c_uint16, "uint8_t": ctypes.c_uint8,
+    "int64_t": ctypes.c_int64, "size_t": ctypes.c_size_t, "bool": ctypes.c_bool, "olr_status": ctypes.c_uint32,
+}
+
+
+def expected_ctype(c):
+    c = " ".join(c.replace("const ", "").replace("struct ", "").split())
+    if c in ("char *", "uint8_t *"):
+        return ctypes.c_char_p
+    if c.endswith("**"):
+        return ctypes.POINTER(ctypes.c_void_p)
+    if c in ("olr_server_key_ring *", "olr_machine *", "olr_replay_ledger *"):
+        return ctypes.c_void_p
+    if c == "olr_error_details *":
+        return ctypes.POINTER(_native.ErrorDetails)
+    if c == "olr_accepted_reset *":
+        return ctypes.POINTER(_native.AcceptedResetC)
+    if c == "olr_name_problem_code *":
+        return ctypes.POINTER(ctypes.c_uint32)
+    if c.endswith("*"):
+        return ctypes.POINTER(C_TYPES[c[:-1].strip()])
+    if c == "void":
+        return None
+    return C_TYPES[c]
+
+
+def test_prototypes_are_the_headers(repo):
+    text = re.sub(r"#if defined\(OLR_TEST_HOOKS\).*?#endif", "", header(repo), flags=re.S)
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    protos = re.findall(r"^(?:OLR_MUST_USE\s+)?([\w ]+?\**)\s*(olr_\w+)\(([^)]*)\);", text, re.M | re.S)
+    assert len(protos) == len(_native.PROTOTYPES), sorted(set(p[1] for p in protos) ^ set(_native.PROTOTYPES))
+    for ret, name, params in protos:
+        restype, argtypes = _native.PROTOTYPES[name]
+        ret = ret.strip()
+        assert restype == (ctypes.c_char_p if ret == "const char *" else expected_ctype(ret)), name
+        params = [] if params.strip() == "void" else [p.strip() for p in params.split(",")]
+        types = [re.sub(r"\s*\b\w+$", "", p) for p in params]
+        types = [t if t.endswith("*") else t for t in types]
+        assert [expected_ctype(t) for t in types] == argtypes, name
+
+
+def test_abi_is_checked_at_load(monkeypatch, tmp_path):
+    assert olr.ABI_VERSION == (1 << 16) | 1
+    monkeypatch.setattr(_native, "ABI_VERSION", (2 << 16))
+    try:
+        _native.load(olr.library_path())
+    except ImportError as e:
+        assert "C ABI" in str(e)
+    else:
+        raise AssertionError("an incompatible ABI loads")
+    monkeypatch.setenv(_native.LIBRARY_ENV, str(tmp_path / "missing.so"))
+    assert _native.library_path() == str(tmp_path / "missing.so")
