@@ -370,7 +370,11 @@ fn near_code() -> impl Strategy<Value = (Kind, String)> {
                     _ => chars.insert(pos, any_char),
                 }
             }
-            let keep = if cut >= 80 { chars.len() } else { cut.min(chars.len()) };
+            let keep = if cut >= 80 {
+                chars.len()
+            } else {
+                cut.min(chars.len())
+            };
             (kind, chars[..keep].iter().collect())
         })
 }
