@@ -24,7 +24,11 @@ fn pgm(qr: &QrMatrix, scale: usize) -> Vec<u8> {
     let mut out = format!("P5\n{side} {side}\n255\n").into_bytes();
     for y in 0..side {
         for x in 0..side {
-            out.push(if qr.is_dark(x / scale, y / scale) { 0 } else { 255 });
+            out.push(if qr.is_dark(x / scale, y / scale) {
+                0
+            } else {
+                255
+            });
         }
     }
     out
