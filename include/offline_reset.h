@@ -201,6 +201,39 @@
 #define OLR_DEFAULT_PASSWORD_PARALLELISM 1
 
 /**
+ * The longest portal base URL `olr_identification_code_uri` and `olr_identification_code_qr`
+ * accept, in bytes.
+ */
+#define OLR_MAX_PORTAL_URL_LEN 512
+
+/**
+ * The longest URI `olr_identification_code_uri` writes: base, `?`, `olr-id=`, the code.
+ */
+#define OLR_IDENTIFICATION_URI_MAX_LEN 591
+
+/**
+ * Light modules on each side of a QR symbol, included in its width.
+ */
+#define OLR_QR_QUIET_ZONE 4
+
+/**
+ * The widest QR symbol (version 40, quiet zone included): at most
+ * `OLR_QR_MAX_WIDTH * OLR_QR_MAX_WIDTH` modules.
+ */
+#define OLR_QR_MAX_WIDTH 185
+
+/**
+ * The longest word of a spelling table, in bytes.
+ */
+#define OLR_MAX_SPELLING_WORD_LEN 32
+
+/**
+ * The longest text `olr_spell_code` writes: 64 words of at most `OLR_MAX_SPELLING_WORD_LEN`
+ * bytes, 56 spaces and 7 group separators of 3 bytes.
+ */
+#define OLR_SPELLING_MAX_LEN 2125
+
+/**
  * The result of every fallible function. Numbers 1 to 99 are the Rust library's error codes
  * (`offline_reset::Error::code`); numbers from 100 are failures only the C API has. A number is
  * never reused or renumbered; new statuses are only appended (see `docs/ABI.md`), so callers
@@ -781,6 +814,78 @@ olr_status olr_deployment_package_check(const char *package,
  * and wipe your copy after use.
  */
 olr_status olr_wrapping_key_generate(uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Writes the URI that opens the reset portal with the identification code filled in
+ * (docs/PROTOCOL.md §6.1): `base_url`, then `?` (`&` when the base already has a query,
+ * nothing when it ends with `?` or `&`), `olr-id=` and the canonical code. At most
+ * `OLR_IDENTIFICATION_URI_MAX_LEN` bytes, not NUL-terminated. `code` is parsed as by
+ * `olr_identification_code_check` (its errors); `base_url` comes from the integration's
+ * configuration: `OLR_MALFORMED_INPUT` unless it starts with `https://` (any case) and a host,
+ * has only RFC 3986 unreserved/reserved characters and `%`, no fragment (`#`), no `olr-id`
+ * parameter, and at most `OLR_MAX_PORTAL_URL_LEN` bytes. No network access.
+ */
+olr_status olr_identification_code_uri(const char *code,
+                                       size_t code_len,
+                                       const char *base_url,
+                                       size_t base_url_len,
+                                       char *out,
+                                       size_t out_cap,
+                                       size_t *out_len,
+                                       struct olr_error_details *details);
+
+/**
+ * Writes the QR symbol of `olr_identification_code_uri`'s URI as a module matrix: `*out_width`
+ * modules per side (quiet zone of `OLR_QR_QUIET_ZONE` light modules on each side included, at
+ * most `OLR_QR_MAX_WIDTH`), `*out_len = width * width` bytes in `out`, row-major from the top
+ * left, 1 for a dark module and 0 for a light one; draw each module as a square of a few
+ * pixels (GDI: `FillRect` per dark module). Error-correction level M, the smallest version
+ * that fits. Same arguments and errors as `olr_identification_code_uri`; on
+ * `OLR_BUFFER_TOO_SMALL` only `*out_len` is written (`*out_width` only on success).
+ */
+olr_status olr_identification_code_qr(const char *code,
+                                      size_t code_len,
+                                      const char *base_url,
+                                      size_t base_url_len,
+                                      uint8_t *out_modules,
+                                      size_t out_cap,
+                                      size_t *out_len,
+                                      size_t *out_width,
+                                      struct olr_error_details *details);
+
+/**
+ * Server side of the phone flow: reads what the portal received, either a URI made by
+ * `olr_identification_code_uri` (text starting with `https://` or `http://`, any case, whose
+ * query has exactly one `olr-id` parameter) or the bare code, and writes the canonical code
+ * text (`OLR_IDENTIFICATION_CODE_TEXT_LEN` bytes). Fails with `OLR_MALFORMED_INPUT` for a URI
+ * without exactly one `olr-id` parameter, and as `olr_identification_code_check`.
+ */
+olr_status olr_identification_code_parse_uri_or_code(const char *text,
+                                                     size_t text_len,
+                                                     char *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len,
+                                                     struct olr_error_details *details);
+
+/**
+ * Spells a typed reset code (44 symbols) or identification code for reading aloud: each
+ * symbol's word, separated by a space, groups separated by ` / `, e.g. `one zero zero X-ray`.
+ * At most `OLR_SPELLING_MAX_LEN` bytes of UTF-8, not NUL-terminated. `table` is NULL with
+ * `table_len` 0 for English (digits as words, letters by the NATO alphabet), or a localized
+ * table: UTF-8 text of exactly 32 lines (LF or CRLF, a final line break allowed), the words
+ * for `0123456789ABCDEFGHJKMNPQRSTVWXYZ` in that order, each non-empty, at most
+ * `OLR_MAX_SPELLING_WORD_LEN` bytes, no control character, no `/`, no surrounding white space,
+ * all different (else `OLR_MALFORMED_INPUT`). Fails as `olr_reset_code_check` /
+ * `olr_identification_code_check` on the code.
+ */
+olr_status olr_spell_code(const char *text,
+                          size_t text_len,
+                          const char *table,
+                          size_t table_len,
+                          char *out,
+                          size_t out_cap,
+                          size_t *out_len,
+                          struct olr_error_details *details);
 
 /**
  * Normalizes a username and an offline user domain as the seal and open functions do, and
