@@ -284,3 +284,28 @@ proptest! {
         let _ = IdentificationCode::parse_uri_or_code(&format!("https://x/?olr-id={text}"));
     }
 }
+
+/// A `&` (or `=`) before any `?` is part of the path: the query still starts with `?`. Found by
+/// the identification_uri fuzz target (`https://reset.exg=de&` gave a URI without a query).
+#[test]
+fn an_ampersand_without_a_query_is_path() {
+    let code = id_code(9, &[0x42]);
+    let c = code.as_str();
+    for (base, uri) in [
+        (
+            "https://r.example/a=b&",
+            format!("https://r.example/a=b&?olr-id={c}"),
+        ),
+        (
+            "https://r.example/a?b&",
+            format!("https://r.example/a?b&olr-id={c}"),
+        ),
+        (
+            "https://r.example/a&?",
+            format!("https://r.example/a&?olr-id={c}"),
+        ),
+    ] {
+        assert_eq!(code.uri(base).unwrap(), uri);
+        assert_eq!(IdentificationCode::parse_uri_or_code(&uri), Ok(code));
+    }
+}

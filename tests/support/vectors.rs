@@ -1360,6 +1360,7 @@ fn identification_uri_vectors(f: &Fixture) -> Value {
         "https://reset.example.com/portal?lang=de",
         "https://reset.example.com/portal?",
         "https://reset.example.com/portal?lang=de&",
+        "https://reset.example.com/a=b&",
         "HTTPS://RESET.EXAMPLE.COM",
         "http://reset.example.com/portal",
         "https://reset.example.com/portal#start",
