@@ -818,7 +818,8 @@ olr_status olr_wrapping_key_generate(uint8_t *out, size_t out_cap, size_t *out_l
 /**
  * Writes the URI that opens the reset portal with the identification code filled in
  * (docs/PROTOCOL.md §6.1): `base_url`, then `?` when it has no `?` (otherwise `&`, or nothing
- * when it ends with `?` or `&`), `olr-id=` and the canonical code. At most
+ * when its query, after the first `?`, is empty or ends with `&`), `olr-id=` and the canonical
+ * code. At most
  * `OLR_IDENTIFICATION_URI_MAX_LEN` bytes, not NUL-terminated. `code` is parsed as by
  * `olr_identification_code_check` (its errors); `base_url` comes from the integration's
  * configuration: `OLR_MALFORMED_INPUT` unless it starts with `https://` (any case) and a host,

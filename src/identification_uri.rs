@@ -58,15 +58,14 @@ fn check_base(base: &str) -> Result<()> {
     }
 }
 
-/// What goes between the base URL and `olr-id=`: `?` when the base has no query (no `?`); when
-/// it has one, nothing if it already ends with `?` or `&`, else `&`.
+/// What goes between the base URL and `olr-id=`: `?` when the base has no `?`; otherwise, with
+/// the query the part after the first `?`, nothing when the query is empty or ends with `&`,
+/// else `&`.
 fn joiner(base: &str) -> &'static str {
-    if !base.contains('?') {
-        "?"
-    } else if base.ends_with('?') || base.ends_with('&') {
-        ""
-    } else {
-        "&"
+    match base.split_once('?') {
+        None => "?",
+        Some((_, query)) if query.is_empty() || query.ends_with('&') => "",
+        Some(_) => "&",
     }
 }
 
@@ -103,8 +102,8 @@ impl core::fmt::Debug for QrMatrix {
 
 impl IdentificationCode {
     /// The URI that opens the reset portal with this code filled in (docs/PROTOCOL.md §6.1):
-    /// `base_url`, then `?` when `base_url` has no `?`; otherwise `&`, or nothing when it ends
-    /// with `?` or `&`; then `olr-id=` and the canonical code text (upper-case symbols and
+    /// `base_url`, then `?` when `base_url` has no `?`; otherwise (its query being what follows
+    /// the first `?`) nothing when the query is empty or ends with `&`, else `&`; then `olr-id=` and the canonical code text (upper-case symbols and
     /// hyphens, URL-safe as they are). For example
     /// `https://reset.example.com/portal?olr-id=1ABC…`.
     ///

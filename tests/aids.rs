@@ -264,12 +264,14 @@ fn spelling_tables_are_checked() {
 proptest! {
     #[test]
     fn uri_round_trips(epoch in 1u16..=2047, fill in proptest::collection::vec(any::<u8>(), 1..34),
-                       path in "[a-z0-9/._~-]{0,40}", query in proptest::option::of("[a-z0-9]{1,8}=[a-z0-9]{0,8}")) {
+                       path in "[a-z0-9/._~?&=-]{0,40}", query in proptest::option::of("[a-z0-9]{1,8}=[a-z0-9]{0,8}")) {
         let code = id_code(epoch, &fill);
         let base = match query {
             Some(q) => format!("https://r.example/{path}?{q}"),
             None => format!("https://r.example/{path}"),
         };
+        // A base naming `olr-id` is refused (tested above).
+        prop_assume!(!base.contains("olr-id"));
         let uri = code.uri(&base).unwrap();
         prop_assert!(uri.starts_with(&base));
         prop_assert!(uri.ends_with(code.as_str()));
@@ -285,8 +287,9 @@ proptest! {
     }
 }
 
-/// A `&` (or `=`) before any `?` is part of the path: the query still starts with `?`. Found by
-/// the identification_uri fuzz target (`https://reset.exg=de&` gave a URI without a query).
+/// A `&` (or `=`) before any `?` is part of the path: the query still starts with `?`; a `?`
+/// after the first is part of the query. Found by the identification_uri fuzz target
+/// (`https://reset.exg=de&` gave a URI without a query).
 #[test]
 fn an_ampersand_without_a_query_is_path() {
     let code = id_code(9, &[0x42]);
@@ -303,6 +306,16 @@ fn an_ampersand_without_a_query_is_path() {
         (
             "https://r.example/a&?",
             format!("https://r.example/a&?olr-id={c}"),
+        ),
+        // A second `?` ending the base is inside the query: the query needs `&`. (Also found
+        // by the fuzz target: `…/[portal?al?`.)
+        (
+            "https://r.example/p?al?",
+            format!("https://r.example/p?al?&olr-id={c}"),
+        ),
+        (
+            "https://r.example/p?&",
+            format!("https://r.example/p?&olr-id={c}"),
         ),
     ] {
         assert_eq!(code.uri(base).unwrap(), uri);

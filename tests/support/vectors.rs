@@ -1361,6 +1361,7 @@ fn identification_uri_vectors(f: &Fixture) -> Value {
         "https://reset.example.com/portal?",
         "https://reset.example.com/portal?lang=de&",
         "https://reset.example.com/a=b&",
+        "https://reset.example.com/portal?lang?",
         "HTTPS://RESET.EXAMPLE.COM",
         "http://reset.example.com/portal",
         "https://reset.example.com/portal#start",
