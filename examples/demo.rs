@@ -4,8 +4,9 @@
 //! the same every run; keys come from the operating system's random number generator.
 
 use offline_reset::{
-    default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, Machine,
-    PasswordCost, Policy, ReplayLedger, ResetCode, ServerKeyRing, WrappingKey,
+    default_offline_domain, Account, DeploymentPackage, Error, GroupState, IdentificationCode,
+    Machine, PasswordCost, Policy, QrMatrix, ReplayLedger, ResetCode, ServerKeyRing, SpellingTable,
+    WrappingKey,
 };
 
 /// The demo's own failure: a step did not turn out as a real reset would.
@@ -20,6 +21,27 @@ fn expect_error<T: std::fmt::Debug>(
         Err(e) if expected(&e) => Ok(e),
         other => Err(format!("unexpected outcome: {other:?}").into()),
     }
+}
+
+/// A QR symbol for a terminal, two module rows per text line with Unicode half blocks. Light
+/// modules are drawn (so the symbol scans on the usual dark terminal background).
+fn terminal_qr(qr: &QrMatrix) -> String {
+    let mut out = String::new();
+    for y in (0..qr.width()).step_by(2) {
+        out.push_str("   ");
+        for x in 0..qr.width() {
+            let top = !qr.is_dark(x, y);
+            let bottom = y + 1 < qr.width() && !qr.is_dark(x, y + 1);
+            out.push(match (top, bottom) {
+                (true, true) => '\u{2588}',
+                (true, false) => '\u{2580}',
+                (false, true) => '\u{2584}',
+                (false, false) => ' ',
+            });
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn main() -> DemoResult<()> {
@@ -58,6 +80,13 @@ fn main() -> DemoResult<()> {
     let mut ledger = ReplayLedger::new();
     let id_text = machine.identification_code().to_string();
     println!("   login screen shows the Identification Code:\n   {id_text}");
+    let portal = "https://reset.example.com/portal";
+    let code = machine.identification_code();
+    println!(
+        "   and a QR code for the self-service portal: {}",
+        code.uri(portal)?
+    );
+    print!("{}", terminal_qr(&code.qr(portal)?));
 
     println!("\n== Help-desk reset (offline domain typed explicitly)");
     let ring = ServerKeyRing::import(&stored_ring, Some(&wrapping_key))?;
@@ -65,6 +94,44 @@ fn main() -> DemoResult<()> {
     let alice = Account::new("alice", "CORP")?;
     let reset = ring.seal_reset_code(&typed_id, &alice, "Winter-Tulip-42", now)?;
     println!("   help-desk reads out the Reset Code: {reset}");
+    println!("   spelled: {}", reset.spell(&SpellingTable::english()));
+
+    println!("\n== The user types the Reset Code: feedback per group as typed");
+    let mut typo: Vec<char> = reset.as_str().chars().collect();
+    typo[10] = if typo[10] == '7' { '8' } else { '7' };
+    let typo: String = typo.into_iter().collect();
+    let lower = reset.as_str().to_lowercase();
+    for typed in [
+        &lower[..5],
+        &lower[..12],
+        &typo[..17],
+        &typo[..],
+        reset.as_str(),
+    ] {
+        let p = ResetCode::progress(typed);
+        let states: Vec<&str> = p
+            .groups()
+            .iter()
+            .map(|g| match g {
+                GroupState::Empty => "  ",
+                GroupState::Incomplete => "..",
+                GroupState::Valid => "ok",
+                GroupState::Mistyped => "XX",
+                GroupState::NotASymbol => "?!",
+            })
+            .collect();
+        println!(
+            "   {typed:<49} [{}] {}",
+            states.join("|"),
+            if p.is_ready() {
+                "ready"
+            } else if p.is_complete() {
+                "complete, not valid"
+            } else {
+                ""
+            }
+        );
+    }
     now += 15 * 60;
     let typed_account = Account::new("Alice", "corp")?;
     // Open, record in the ledger, persist the ledger, then update cached credentials (§12.3).

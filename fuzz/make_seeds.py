@@ -62,6 +62,24 @@ def main():
         if case["kind"] == "identification_code":
             add("identification_code", bytes.fromhex(case["input_utf8"]))
 
+    # typing_progress: every code and pasted input of the vectors, and prefixes of a code.
+    pasted = load("pasted.json")
+    spelling = load("spelling.json")
+    for case in ident["parse"] + reset["parse"] + pasted["cases"]:
+        add("typing_progress", case["input"].encode("utf-8"))
+    for case in spelling["cases"]:
+        add("typing_progress", case["input"].encode("utf-8"))
+    code = reset["cases"][0]["reset_code"]
+    for n in (1, 8, 9, 20, len(code) - 1):
+        add("typing_progress", code[:n].encode())
+
+    # identification_uri: the URI vectors' base URLs and portal inputs.
+    uri = load("identification_uri.json")
+    for case in uri["uris"]:
+        add("identification_uri", case["base_url"].encode("utf-8"))
+    for case in uri["reads"]:
+        add("identification_uri", case["input"].encode("utf-8"))
+
     # reset_code_open: every opening of the vectors (time, code, username, domain, password),
     # and every parse input with the first case's account.
     first = reset["cases"][0]

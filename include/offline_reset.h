@@ -201,6 +201,39 @@
 #define OLR_DEFAULT_PASSWORD_PARALLELISM 1
 
 /**
+ * The longest portal base URL `olr_identification_code_uri` and `olr_identification_code_qr`
+ * accept, in bytes.
+ */
+#define OLR_MAX_PORTAL_URL_LEN 512
+
+/**
+ * The longest URI `olr_identification_code_uri` writes: base, `?`, `olr-id=`, the code.
+ */
+#define OLR_IDENTIFICATION_URI_MAX_LEN 591
+
+/**
+ * Light modules on each side of a QR symbol, included in its width.
+ */
+#define OLR_QR_QUIET_ZONE 4
+
+/**
+ * The widest QR symbol (version 40, quiet zone included): at most
+ * `OLR_QR_MAX_WIDTH * OLR_QR_MAX_WIDTH` modules.
+ */
+#define OLR_QR_MAX_WIDTH 185
+
+/**
+ * The longest word of a spelling table, in bytes.
+ */
+#define OLR_MAX_SPELLING_WORD_LEN 32
+
+/**
+ * The longest text `olr_spell_code` writes: 64 words of at most `OLR_MAX_SPELLING_WORD_LEN`
+ * bytes, 56 spaces and 7 group separators of 3 bytes.
+ */
+#define OLR_SPELLING_MAX_LEN 2125
+
+/**
  * The result of every fallible function. Numbers 1 to 99 are the Rust library's error codes
  * (`offline_reset::Error::code`); numbers from 100 are failures only the C API has. A number is
  * never reused or renumbered; new statuses are only appended (see `docs/ABI.md`), so callers
@@ -362,6 +395,44 @@ typedef uint32_t olr_status;
 #endif // __cplusplus
 
 /**
+ * The state of one group of a code being typed, as `olr_typing_progress.groups` holds it (one
+ * byte each); the numbers are stable.
+ */
+enum olr_group_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Nothing typed in this group yet.
+     */
+    OLR_GROUP_EMPTY = 0,
+    /**
+     * Some of the group's symbols typed (all of them symbols), not the whole group yet.
+     */
+    OLR_GROUP_INCOMPLETE = 1,
+    /**
+     * The whole group is typed and passes its own check.
+     */
+    OLR_GROUP_VALID = 2,
+    /**
+     * The whole group is typed and fails its own check: a symbol in it is wrong.
+     */
+    OLR_GROUP_MISTYPED = 3,
+    /**
+     * The group holds a character that is not a symbol (such as `U` or `*`), complete or not.
+     */
+    OLR_GROUP_NOT_A_SYMBOL = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum olr_group_state olr_group_state;
+#else
+typedef uint8_t olr_group_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What is wrong with a typed username or offline user domain, as `olr_name_problem` reports it
  * (a `uint32_t` in C); the numbers are stable. `olr_name_problem_hint` gives a static English
  * hint for each.
@@ -470,6 +541,67 @@ typedef struct olr_error_details {
      */
     uint8_t reserved[10];
 } olr_error_details;
+
+/**
+ * Feedback on a code while it is typed, from `olr_identification_code_progress` or
+ * `olr_reset_code_progress`. 32 bytes; later minor versions may give the reserved bytes a
+ * meaning (they are written as zero).
+ */
+typedef struct olr_typing_progress {
+    /**
+     * The state of each group in reading order (one byte each); entries from `group_count` on
+     * are `OLR_GROUP_EMPTY`.
+     */
+    olr_group_state groups[8];
+    /**
+     * The code's number of groups: 8 for an identification code, 6 for a reset code.
+     */
+    uint8_t group_count;
+    /**
+     * Exactly the code's number of symbols is typed.
+     */
+    bool complete;
+    /**
+     * More symbols are typed than the code has (they belong to no group; the user must delete
+     * them).
+     */
+    bool too_long;
+    /**
+     * Complete, every group `OLR_GROUP_VALID`, and the whole-code check passes.
+     */
+    bool whole_code_ok;
+    /**
+     * `whole_code_ok` and the version is this library's: `olr_identification_code_check` /
+     * `olr_reset_code_check` of the same text succeeds exactly when this is true.
+     */
+    bool ready;
+    /**
+     * The first symbol names a protocol version other than this library's (in
+     * `unsupported_version`).
+     */
+    bool has_unsupported_version;
+    /**
+     * With `has_unsupported_version`: the version the first symbol names; otherwise 0.
+     */
+    uint8_t unsupported_version;
+    /**
+     * The 1-based number of the first group already known to be wrong (`OLR_GROUP_MISTYPED`
+     * or `OLR_GROUP_NOT_A_SYMBOL`), or 0.
+     */
+    uint8_t first_wrong_group;
+    /**
+     * Characters typed that are not separators (symbols or not).
+     */
+    uint32_t symbols_typed;
+    /**
+     * The code's number of symbols (`64` or `44`).
+     */
+    uint16_t symbols_expected;
+    /**
+     * Always zero.
+     */
+    uint8_t reserved[10];
+} olr_typing_progress;
 
 /**
  * What a machine learns from a reset code that opened.
@@ -612,6 +744,26 @@ olr_status olr_reset_code_check(const char *text,
                                 struct olr_error_details *details);
 
 /**
+ * Feedback while an identification code is typed: call it on every keystroke with the whole
+ * field's text so far, and colour each group from `out->groups`. Reads the text exactly as
+ * `olr_identification_code_check` does (separators, case, O/I/L, full-width forms) and never
+ * fails on partial, wrong or too long input; allocates nothing. Fails only on bad arguments:
+ * `OLR_NULL_POINTER` (`text` or `out`), `OLR_INVALID_LENGTH`, `OLR_INVALID_UTF8`; `*out` is
+ * written only on success.
+ */
+olr_status olr_identification_code_progress(const char *text,
+                                            size_t text_len,
+                                            struct olr_typing_progress *out);
+
+/**
+ * As `olr_identification_code_progress`, for a reset code (six groups; `ready` agrees with
+ * `olr_reset_code_check`).
+ */
+olr_status olr_reset_code_progress(const char *text,
+                                   size_t text_len,
+                                   struct olr_typing_progress *out);
+
+/**
  * The offline user domain to use when none was typed: the first label of the user's FQDN,
  * normalized (`corp.example.com` gives `CORP`). Writes at most `OLR_MAX_NAME_LEN` bytes of
  * UTF-8 (not NUL-terminated). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
@@ -662,6 +814,79 @@ olr_status olr_deployment_package_check(const char *package,
  * and wipe your copy after use.
  */
 olr_status olr_wrapping_key_generate(uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Writes the URI that opens the reset portal with the identification code filled in
+ * (docs/PROTOCOL.md §6.1): `base_url`, then `?` when it has no `?` (otherwise `&`, or nothing
+ * when its query, after the first `?`, is empty or ends with `&`), `olr-id=` and the canonical
+ * code. At most
+ * `OLR_IDENTIFICATION_URI_MAX_LEN` bytes, not NUL-terminated. `code` is parsed as by
+ * `olr_identification_code_check` (its errors); `base_url` comes from the integration's
+ * configuration: `OLR_MALFORMED_INPUT` unless it starts with `https://` (any case) and a host,
+ * has only RFC 3986 unreserved/reserved characters and `%`, no fragment (`#`), no `olr-id`
+ * parameter, and at most `OLR_MAX_PORTAL_URL_LEN` bytes. No network access.
+ */
+olr_status olr_identification_code_uri(const char *code,
+                                       size_t code_len,
+                                       const char *base_url,
+                                       size_t base_url_len,
+                                       char *out,
+                                       size_t out_cap,
+                                       size_t *out_len,
+                                       struct olr_error_details *details);
+
+/**
+ * Writes the QR symbol of `olr_identification_code_uri`'s URI as a module matrix: `*out_width`
+ * modules per side (quiet zone of `OLR_QR_QUIET_ZONE` light modules on each side included, at
+ * most `OLR_QR_MAX_WIDTH`), `*out_len = width * width` bytes in `out`, row-major from the top
+ * left, 1 for a dark module and 0 for a light one; draw each module as a square of a few
+ * pixels (GDI: `FillRect` per dark module). Error-correction level M, the smallest version
+ * that fits. Same arguments and errors as `olr_identification_code_uri`; on
+ * `OLR_BUFFER_TOO_SMALL` only `*out_len` is written (`*out_width` only on success).
+ */
+olr_status olr_identification_code_qr(const char *code,
+                                      size_t code_len,
+                                      const char *base_url,
+                                      size_t base_url_len,
+                                      uint8_t *out_modules,
+                                      size_t out_cap,
+                                      size_t *out_len,
+                                      size_t *out_width,
+                                      struct olr_error_details *details);
+
+/**
+ * Server side of the phone flow: reads what the portal received, either a URI made by
+ * `olr_identification_code_uri` (text starting with `https://` or `http://`, any case, whose
+ * query has exactly one `olr-id` parameter) or the bare code, and writes the canonical code
+ * text (`OLR_IDENTIFICATION_CODE_TEXT_LEN` bytes). Fails with `OLR_MALFORMED_INPUT` for a URI
+ * without exactly one `olr-id` parameter, and as `olr_identification_code_check`.
+ */
+olr_status olr_identification_code_parse_uri_or_code(const char *text,
+                                                     size_t text_len,
+                                                     char *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len,
+                                                     struct olr_error_details *details);
+
+/**
+ * Spells a typed reset code (44 symbols) or identification code for reading aloud: each
+ * symbol's word, separated by a space, groups separated by ` / `, e.g. `one zero zero X-ray`.
+ * At most `OLR_SPELLING_MAX_LEN` bytes of UTF-8, not NUL-terminated. `table` is NULL with
+ * `table_len` 0 for English (digits as words, letters by the NATO alphabet), or a localized
+ * table: UTF-8 text of exactly 32 lines (LF or CRLF, a final line break allowed), the words
+ * for `0123456789ABCDEFGHJKMNPQRSTVWXYZ` in that order, each non-empty, at most
+ * `OLR_MAX_SPELLING_WORD_LEN` bytes, no control character, no `/`, no surrounding white space,
+ * all different (else `OLR_MALFORMED_INPUT`). Fails as `olr_reset_code_check` /
+ * `olr_identification_code_check` on the code.
+ */
+olr_status olr_spell_code(const char *text,
+                          size_t text_len,
+                          const char *table,
+                          size_t table_len,
+                          char *out,
+                          size_t out_cap,
+                          size_t *out_len,
+                          struct olr_error_details *details);
 
 /**
  * Normalizes a username and an offline user domain as the seal and open functions do, and

@@ -38,6 +38,7 @@ mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
 mod identification_code;
+mod identification_uri;
 #[doc(hidden)]
 pub mod key_schedule;
 mod machine;
@@ -46,18 +47,22 @@ pub mod primitives;
 mod replay_ledger;
 mod reset_code;
 mod server_key_ring;
+mod spelling;
 mod windows_upcase;
 
 pub use account::{
     default_offline_domain, name_problem, Account, NameProblem, FORBIDDEN_NAME_CHARACTERS,
     MAX_NAME_BYTES, MAX_PASSWORD_BYTES,
 };
-pub use code_text::{MAX_EPOCH, PROTOCOL_VERSION};
+pub use code_text::{GroupState, TypingProgress, MAX_EPOCH, PROTOCOL_VERSION};
 pub use deployment_package::DeploymentPackage;
 pub use envelope::{WrappingKey, WRAPPING_KEY_LEN};
 pub use error::{message_for_code, Error, Result};
 pub use identification_code::{
     IdentificationCode, IDENTIFICATION_CODE_SYMBOLS, IDENTIFICATION_CODE_TEXT_LEN,
+};
+pub use identification_uri::{
+    QrMatrix, IDENTIFICATION_URI_PARAMETER, MAX_PORTAL_URL_LEN, QR_QUIET_ZONE,
 };
 pub use machine::Machine;
 pub use policy::{
@@ -72,6 +77,7 @@ pub use reset_code::{
     RESET_CODE_TEXT_LEN, TIME_ORIGIN_UNIX,
 };
 pub use server_key_ring::{ServerKeyRing, MAX_GENERATIONS};
+pub use spelling::{spell_code, SpellingTable, MAX_SPELLING_WORD_LEN, SPELLING_GROUP_SEPARATOR};
 
 /// The library version (Cargo package version).
 pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -91,6 +91,7 @@ run_step "secret residue in freed memory (tests/residue.rs)" residue
 run_step "constant time under valgrind memcheck (tests/ct)" bash tests/ct/run.sh
 run_step "doc tests (cargo test --doc)" cargo test --doc
 run_step "demo runs end to end" cargo run --quiet --example demo
+run_step "QR symbols decoded by zbar (tests/qr/run.sh)" bash tests/qr/run.sh
 run_step "independent Python implementation checks every vector" bash tests/interop/run.sh
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
 run_step "Python binding: build, install into a fresh venv, pytest" python_binding

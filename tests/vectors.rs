@@ -613,3 +613,61 @@ fn pasted_vectors() {
         }
     }
 }
+
+#[test]
+fn spelling_vectors() {
+    let v = load("spelling.json");
+    let english = SpellingTable::english();
+    let words: Vec<&str> = v["english_table"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(s)
+        .collect();
+    assert_eq!(words.len(), 32);
+    for (value, word) in words.iter().enumerate() {
+        assert_eq!(english.word(value as u8), *word);
+    }
+    // The English table by hand: the NATO alphabet and digit names.
+    assert_eq!(words[0], "zero");
+    assert_eq!(words[9], "nine");
+    assert_eq!(words[10], "Alfa");
+    assert_eq!(words[29], "X-ray");
+    assert_eq!(words[31], "Zulu");
+    let german = SpellingTable::from_lines(s(&v["german_table"])).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    for case in cases {
+        let table = match s(&case["table"]) {
+            "english" => &english,
+            "german" => &german,
+            other => panic!("unknown table {other}"),
+        };
+        let what = format!("{} {}", s(&case["table"]), s(&case["what"]));
+        check(
+            &what,
+            spell_code(s(&case["input"]), table),
+            &case["result"],
+            |t| json!(t),
+        );
+    }
+}
+
+#[test]
+fn identification_uri_vectors() {
+    let v = load("identification_uri.json");
+    let code = IdentificationCode::parse(s(&v["code"])).unwrap();
+    for case in v["uris"].as_array().unwrap() {
+        let base = s(&case["base_url"]);
+        check(base, code.uri(base), &case["result"], |u| json!(u));
+    }
+    for case in v["reads"].as_array().unwrap() {
+        let input = s(&case["input"]);
+        check(
+            input,
+            IdentificationCode::parse_uri_or_code(input),
+            &case["result"],
+            |c| json!(c.as_str()),
+        );
+    }
+}

@@ -203,6 +203,64 @@ static int cmd_reset(char **argv)
     return 0;
 }
 
+
+/* The login tile's QR code for the self-service portal: the URI, then the symbol as text (two
+ * characters per module, '#' dark). A credential provider draws the same matrix with GDI. */
+static int cmd_qr(const char *dir, const char *portal)
+{
+    static uint8_t modules[OLR_QR_MAX_WIDTH * OLR_QR_MAX_WIDTH];
+    char id[OLR_IDENTIFICATION_CODE_TEXT_LEN], uri[OLR_IDENTIFICATION_URI_MAX_LEN];
+    size_t id_len = 0, uri_len = 0, n = 0, width = 0;
+    olr_machine *machine = NULL;
+    olr_error_details details;
+    olr_status status;
+    int rc;
+
+    if ((rc = load_machine(dir, &machine)) != 0) {
+        return rc;
+    }
+    status = olr_machine_identification_code(machine, id, sizeof id, &id_len);
+    olr_machine_free(machine);
+    if (status == OLR_OK) {
+        status = olr_identification_code_uri(id, id_len, portal, strlen(portal), uri, sizeof uri,
+                                             &uri_len, &details);
+    }
+    if (status == OLR_OK) {
+        status = olr_identification_code_qr(id, id_len, portal, strlen(portal), modules,
+                                            sizeof modules, &n, &width, &details);
+    }
+    if (status != OLR_OK) {
+        return report("QR code", status, &details);
+    }
+    printf("%.*s\n", (int)uri_len, uri);
+    for (size_t y = 0; y < width; y++) {
+        for (size_t x = 0; x < width; x++) {
+            fputs(modules[y * width + x] ? "##" : "  ", stdout);
+        }
+        putchar('\n');
+    }
+    printf("QR symbol %zu x %zu modules (quiet zone included)\n", width, width);
+    return 0;
+}
+
+/* Feedback while the user types a reset code: one mark per group. */
+static int cmd_typing(const char *typed)
+{
+    static const char *const marks[] = {"--", "..", "ok", "XX", "?!"};
+    olr_typing_progress p;
+    olr_status status = olr_reset_code_progress(typed, strlen(typed), &p);
+    if (status != OLR_OK) {
+        return report("typing", status, NULL);
+    }
+    for (unsigned g = 0; g < p.group_count; g++) {
+        printf("%s%s", g ? " " : "", p.groups[g] <= 4 ? marks[p.groups[g]] : "??");
+    }
+    printf(" | %u of %u symbols%s%s%s\n", (unsigned)p.symbols_typed,
+           (unsigned)p.symbols_expected, p.too_long ? ", too long" : "",
+           p.first_wrong_group ? ", a group is wrong" : "", p.ready ? ", ready" : "");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     check_abi();
@@ -215,8 +273,15 @@ int main(int argc, char **argv)
     if (argc == 8 && strcmp(argv[1], "reset") == 0) {
         return cmd_reset(argv);
     }
+    if (argc == 4 && strcmp(argv[1], "qr") == 0) {
+        return cmd_qr(argv[2], argv[3]);
+    }
+    if (argc == 3 && strcmp(argv[1], "typing") == 0) {
+        return cmd_typing(argv[2]);
+    }
     fprintf(stderr,
             "usage: %s enroll DIR PACKAGE_FILE | id DIR | reset DIR CODE USER DOMAIN PASSWORD NOW\n"
+            "       | qr DIR PORTAL_URL | typing TEXT\n"
             "(liboffline_reset %s)\n",
             argc > 0 ? argv[0] : "olr-machine", olr_version());
     return EXIT_FAILURE;

@@ -67,6 +67,21 @@ expect 0 'accepted for corp.Alice' "${machine[@]}" reset "$work/machine" "$code"
 echo "== the same code typed again: refused by the replay ledger"
 expect 1 'already used' "${machine[@]}" reset "$work/machine" "$code" Alice corp 'Winter-Tulip-42' $((t0 + 660))
 
+echo "== login tile: QR code for the self-service portal; the portal reads the scanned URI"
+expect 0 'olr-id=' "${machine[@]}" qr "$work/machine" 'https://reset.example.com/portal?lang=de'
+uri=$(head -n 1 <<<"$out")
+[[ $uri == "https://reset.example.com/portal?lang=de&olr-id=$id" ]] || fail "URI $uri"
+grep -q '^        ########' <<<"$out" || fail "no QR symbol printed"
+expect 0 "^$id\$" "${server[@]}" portal "$uri"
+expect 1 'malformed|format' "${machine[@]}" qr "$work/machine" 'http://reset.example.com/'
+
+echo "== help desk spells the reset code; the user types it with feedback per group"
+expect 0 '^(zero|one|two|three|four|five|six|seven|eight|nine|Alfa|Bravo|Charlie|Delta|Echo|Foxtrot|Golf|Hotel|Juliett|Kilo|Mike|November|Papa|Quebec|Romeo|Sierra|Tango|Victor|Whiskey|X-ray|Yankee|Zulu| / | )+$' "${server[@]}" spell "$code"
+[[ $(grep -o ' / ' <<<"$out" | wc -l) == 5 ]] || fail "six groups expected"
+expect 0 '^ok \.\. -- -- -- -- \| 11 of 44' "${machine[@]}" typing "${code:0:12}"
+expect 0 '^ok XX ok ok ok ok \| 44 of 44 symbols, a group is wrong$' "${machine[@]}" typing "$bad"
+expect 0 'ready$' "${machine[@]}" typing "$code"
+
 echo "== self-service: offline domain left blank, derived from the FQDN"
 expect 0 'CORP from corp.example.com' "${server[@]}" seal "$work/server" "$id" 'jürgen' '' 'Sommer-Regen-7' $t0 corp.example.com
 code=$(tail -n 1 <<<"$out")

@@ -188,6 +188,49 @@ static int cmd_seal(int argc, char **argv)
     return 0;
 }
 
+
+/* The portal: reads the scanned URI (or a typed code) and prints the canonical code. */
+static int cmd_portal(const char *text)
+{
+    char id[OLR_IDENTIFICATION_CODE_TEXT_LEN];
+    size_t id_len = 0;
+    olr_error_details details;
+    olr_status status = olr_identification_code_parse_uri_or_code(text, strlen(text), id,
+                                                                  sizeof id, &id_len, &details);
+    if (status != OLR_OK) {
+        return report("portal", status, &details);
+    }
+    printf("%.*s\n", (int)id_len, id);
+    return 0;
+}
+
+/* The help desk reads a code aloud: English words (table NULL) or a localized table file. */
+static int cmd_spell(const char *code, const char *table_path)
+{
+    char out[OLR_SPELLING_MAX_LEN];
+    char table[4096];
+    size_t out_len = 0, table_len = 0;
+    olr_error_details details;
+    olr_status status;
+
+    if (table_path != NULL) {
+        FILE *f = fopen(table_path, "rb");
+        if (f == NULL) {
+            fprintf(stderr, "cannot read %s\n", table_path);
+            return EXIT_FAILURE;
+        }
+        table_len = fread(table, 1, sizeof table, f);
+        fclose(f);
+    }
+    status = olr_spell_code(code, strlen(code), table_path ? table : NULL, table_len, out,
+                            sizeof out, &out_len, &details);
+    if (status != OLR_OK) {
+        return report("spelling", status, &details);
+    }
+    printf("%.*s\n", (int)out_len, out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     check_abi();
@@ -200,8 +243,15 @@ int main(int argc, char **argv)
     if ((argc == 8 || argc == 9) && strcmp(argv[1], "seal") == 0) {
         return cmd_seal(argc, argv);
     }
+    if (argc == 3 && strcmp(argv[1], "portal") == 0) {
+        return cmd_portal(argv[2]);
+    }
+    if ((argc == 3 || argc == 4) && strcmp(argv[1], "spell") == 0) {
+        return cmd_spell(argv[2], argc == 4 ? argv[3] : NULL);
+    }
     fprintf(stderr,
             "usage: %s init DIR | rotate DIR NOW | seal DIR ID USER DOMAIN PASSWORD NOW [FQDN]\n"
+            "       | portal URI_OR_CODE | spell CODE [TABLE_FILE]\n"
             "(liboffline_reset %s)\n",
             argc > 0 ? argv[0] : "olr-server", olr_version());
     return EXIT_FAILURE;

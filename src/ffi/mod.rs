@@ -34,6 +34,9 @@ pub use version::*;
 mod codes;
 pub use codes::*;
 
+mod aids;
+pub use aids::*;
+
 mod account;
 pub use account::*;
 

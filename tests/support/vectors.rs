@@ -2079,6 +2079,118 @@ fn bindings_vectors() -> Value {
 }
 
 /// Every vector file: (file name, contents).
+/// A localized spelling table for the vectors (German digits, letters by DIN 5009 where they
+/// differ from the English table's).
+pub const GERMAN_SPELLING: &str = "null\neins\nzwei\ndrei\nvier\nfünf\nsechs\nsieben\nacht\nneun\n\
+Anton\nBerta\nCäsar\nDora\nEmil\nFriedrich\nGustav\nHeinrich\nJulius\nKaufmann\nMartha\n\
+Nordpol\nPaula\nQuelle\nRichard\nSamuel\nTheodor\nViktor\nWilhelm\nXanthippe\nYpsilon\n\
+Zacharias\n";
+
+/// Spelling codes for reading aloud (a UI helper, not the protocol): the English table and a
+/// localized one, both kinds of code, typed loosely, and errors.
+fn spelling_vectors(f: &Fixture) -> Value {
+    let id = f.machine_a.identification_code().to_string();
+    let account = Account::new("alice", "CORP").expect("account");
+    let reset = f
+        .ring
+        .seal_reset_code(
+            &f.machine_a.identification_code(),
+            &account,
+            "Winter-Tulip-42",
+            NOW,
+        )
+        .expect("seal")
+        .to_string();
+    let english = SpellingTable::english();
+    let german = SpellingTable::from_lines(GERMAN_SPELLING).expect("table");
+    let inputs = [
+        ("reset code", reset.clone()),
+        ("identification code", id.clone()),
+        (
+            "reset code typed in lower case with spaces",
+            reset.to_lowercase().replace('-', " "),
+        ),
+        ("mistyped reset code", {
+            let mut t = reset.clone().into_bytes();
+            t[10] = if t[10] == b'7' { b'8' } else { b'7' };
+            String::from_utf8(t).expect("ASCII")
+        }),
+        ("too short", reset[..20].to_string()),
+    ];
+    let mut cases = vec![];
+    for (table_name, table) in [("english", &english), ("german", &german)] {
+        for (what, input) in &inputs {
+            cases.push(json!({
+                "what": what,
+                "table": table_name,
+                "input": input,
+                "result": result_json(&spell_code(input, table), |s| json!(s)),
+            }));
+        }
+    }
+    json!({
+        "description": "spell_code(input, table): each symbol's word from the table (32 words in \
+            the order 0123456789ABCDEFGHJKMNPQRSTVWXYZ), words separated by one space, groups by \
+            ' / '; the input is parsed as a reset code when it has 44 symbols, else as an \
+            identification code",
+        "english_table": (0..32u8).map(|v| english.word(v)).collect::<Vec<_>>(),
+        "german_table": GERMAN_SPELLING,
+        "cases": cases,
+    })
+}
+
+/// The identification code URI (docs/PROTOCOL.md §6.1) for several base URLs, and what the
+/// portal's reader makes of URIs and bare codes.
+fn identification_uri_vectors(f: &Fixture) -> Value {
+    let code = f.machine_a.identification_code();
+    let bases = [
+        "https://reset.example.com/portal",
+        "https://reset.example.com/portal?lang=de",
+        "https://reset.example.com/portal?",
+        "https://reset.example.com/portal?lang=de&",
+        "https://reset.example.com/a=b&",
+        "https://reset.example.com/portal?lang?",
+        "HTTPS://RESET.EXAMPLE.COM",
+        "http://reset.example.com/portal",
+        "https://reset.example.com/portal#start",
+        "https://reset.example.com/portal?olr-id=1",
+        "https://reset example.com/",
+        "https://",
+        "ftp://reset.example.com/",
+    ];
+    let uris: Vec<Value> = bases
+        .iter()
+        .map(|base| json!({"base_url": base, "result": result_json(&code.uri(base), |u| json!(u))}))
+        .collect();
+    let uri = code.uri(bases[0]).expect("uri");
+    let reads = [
+        uri.clone(),
+        code.to_string(),
+        code.to_string().to_lowercase(),
+        format!("{uri}#fragment"),
+        format!("  {uri}\n"),
+        uri.replace("olr-id", "olr-ID"),
+        format!("{uri}&olr-id={code}"),
+        "https://reset.example.com/portal".to_string(),
+        uri.replacen('-', "%2D", 2),
+    ];
+    let reads: Vec<Value> = reads
+        .iter()
+        .map(|text| {
+            json!({
+                "input": text,
+                "result": result_json(&IdentificationCode::parse_uri_or_code(text), |c| json!(c.as_str())),
+            })
+        })
+        .collect();
+    json!({
+        "description": "IdentificationCode::uri(base_url) and parse_uri_or_code(text)",
+        "code": code.as_str(),
+        "uris": uris,
+        "reads": reads,
+    })
+}
+
 pub fn all() -> Vec<(&'static str, Value)> {
     let f = fixture();
     vec![
@@ -2091,6 +2203,8 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("replay_ledger.json", replay_ledger_vectors()),
         ("pasted.json", pasted_vectors(&f)),
         ("bindings.json", bindings_vectors()),
+        ("spelling.json", spelling_vectors(&f)),
+        ("identification_uri.json", identification_uri_vectors(&f)),
     ]
 }
 
