@@ -386,6 +386,44 @@ typedef uint32_t olr_status;
 #endif // __cplusplus
 
 /**
+ * The state of one group of a code being typed, as `olr_typing_progress.groups` holds it (one
+ * byte each); the numbers are stable.
+ */
+enum olr_group_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Nothing typed in this group yet.
+     */
+    OLR_GROUP_EMPTY = 0,
+    /**
+     * Some of the group's symbols typed (all of them symbols), not the whole group yet.
+     */
+    OLR_GROUP_INCOMPLETE = 1,
+    /**
+     * The whole group is typed and passes its own check.
+     */
+    OLR_GROUP_VALID = 2,
+    /**
+     * The whole group is typed and fails its own check: a symbol in it is wrong.
+     */
+    OLR_GROUP_MISTYPED = 3,
+    /**
+     * The group holds a character that is not a symbol (such as `U` or `*`), complete or not.
+     */
+    OLR_GROUP_NOT_A_SYMBOL = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum olr_group_state olr_group_state;
+#else
+typedef uint8_t olr_group_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What is wrong with a typed username or offline user domain, as `olr_name_problem` reports it
  * (a `uint32_t` in C); the numbers are stable. `olr_name_problem_hint` gives a static English
  * hint for each.
@@ -494,6 +532,67 @@ typedef struct olr_error_details {
      */
     uint8_t reserved[10];
 } olr_error_details;
+
+/**
+ * Feedback on a code while it is typed, from `olr_identification_code_progress` or
+ * `olr_reset_code_progress`. 32 bytes; later minor versions may give the reserved bytes a
+ * meaning (they are written as zero).
+ */
+typedef struct olr_typing_progress {
+    /**
+     * The state of each group in reading order (one byte each); entries from `group_count` on
+     * are `OLR_GROUP_EMPTY`.
+     */
+    olr_group_state groups[8];
+    /**
+     * The code's number of groups: 8 for an identification code, 6 for a reset code.
+     */
+    uint8_t group_count;
+    /**
+     * Exactly the code's number of symbols is typed.
+     */
+    bool complete;
+    /**
+     * More symbols are typed than the code has (they belong to no group; the user must delete
+     * them).
+     */
+    bool too_long;
+    /**
+     * Complete, every group `OLR_GROUP_VALID`, and the whole-code check passes.
+     */
+    bool whole_code_ok;
+    /**
+     * `whole_code_ok` and the version is this library's: `olr_identification_code_check` /
+     * `olr_reset_code_check` of the same text succeeds exactly when this is true.
+     */
+    bool ready;
+    /**
+     * The first symbol names a protocol version other than this library's (in
+     * `unsupported_version`).
+     */
+    bool has_unsupported_version;
+    /**
+     * With `has_unsupported_version`: the version the first symbol names; otherwise 0.
+     */
+    uint8_t unsupported_version;
+    /**
+     * The 1-based number of the first group already known to be wrong (`OLR_GROUP_MISTYPED`
+     * or `OLR_GROUP_NOT_A_SYMBOL`), or 0.
+     */
+    uint8_t first_wrong_group;
+    /**
+     * Characters typed that are not separators (symbols or not).
+     */
+    uint32_t symbols_typed;
+    /**
+     * The code's number of symbols (`64` or `44`).
+     */
+    uint16_t symbols_expected;
+    /**
+     * Always zero.
+     */
+    uint8_t reserved[10];
+} olr_typing_progress;
 
 /**
  * What a machine learns from a reset code that opened.
@@ -657,6 +756,26 @@ olr_status olr_reset_code_check(const char *text,
                                 size_t out_cap,
                                 size_t *out_len,
                                 struct olr_error_details *details);
+
+/**
+ * Feedback while an identification code is typed: call it on every keystroke with the whole
+ * field's text so far, and colour each group from `out->groups`. Reads the text exactly as
+ * `olr_identification_code_check` does (separators, case, O/I/L, full-width forms) and never
+ * fails on partial, wrong or too long input; allocates nothing. Fails only on bad arguments:
+ * `OLR_NULL_POINTER` (`text` or `out`), `OLR_INVALID_LENGTH`, `OLR_INVALID_UTF8`; `*out` is
+ * written only on success.
+ */
+olr_status olr_identification_code_progress(const char *text,
+                                            size_t text_len,
+                                            struct olr_typing_progress *out);
+
+/**
+ * As `olr_identification_code_progress`, for a reset code (six groups; `ready` agrees with
+ * `olr_reset_code_check`).
+ */
+olr_status olr_reset_code_progress(const char *text,
+                                   size_t text_len,
+                                   struct olr_typing_progress *out);
 
 /**
  * The offline user domain to use when none was typed: the first label of the user's FQDN,

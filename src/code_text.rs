@@ -216,62 +216,99 @@ pub fn encode(layout: Layout, payload: &[u8], out: &mut [u8]) {
 
 /// A symbol position holding a character that is not a symbol.
 const NOT_A_SYMBOL: u8 = 0xFF;
+/// Most symbols any layout has (identification code: 64).
+const MAX_SYMBOLS: usize = 64;
+/// Most groups any layout has (identification code: 8).
+pub const MAX_GROUPS: usize = MAX_SYMBOLS / GROUP_SYMBOLS;
+
+/// The symbol positions of typed text, as both [`decode`] and [`progress`] read them: every
+/// character that [`is_ignored`] is skipped, every other character takes the next position (its
+/// value, or [`NOT_A_SYMBOL`]). Only the first `MAX_SYMBOLS` positions are kept; `count` counts
+/// them all.
+struct Symbols {
+    values: [u8; MAX_SYMBOLS],
+    count: usize,
+}
+
+impl Symbols {
+    fn read(text: &str) -> Self {
+        let mut values = [0u8; MAX_SYMBOLS];
+        let mut count = 0usize;
+        for c in text.chars() {
+            if is_ignored(c) {
+                continue;
+            }
+            if count < MAX_SYMBOLS {
+                values[count] = char_value(c).unwrap_or(NOT_A_SYMBOL);
+            }
+            count += 1;
+        }
+        Symbols { values, count }
+    }
+
+    /// The protocol version another than ours that the first symbol names, if it names one: the
+    /// first symbol holds the version's five bits (docs/PROTOCOL.md §3.3).
+    fn other_version(&self) -> Option<u8> {
+        let first = self.values[0];
+        (self.count > 0 && first != NOT_A_SYMBOL && first != PROTOCOL_VERSION).then_some(first)
+    }
+}
+
+fn layout_ok(layout: Layout) -> bool {
+    layout.symbols() <= MAX_SYMBOLS && layout.check_bits != 0 && layout.check_bits <= 8
+}
+
+/// Whether the group's symbols (a complete group) pass its own check.
+fn group_passes(group: usize, chunk: &[u8]) -> bool {
+    !chunk.contains(&NOT_A_SYMBOL) && group_sum(chunk) == group as u8
+}
+
+/// Packs the data symbols of `symbols` (exactly `layout.symbols()` values, every group
+/// passing) into payload bytes and the whole-code check bits; true when the check matches.
+fn assemble(layout: Layout, symbols: &[u8], payload: &mut [u8]) -> bool {
+    let mut bits = [0u8; MAX_BITS_BYTES];
+    let mut data_index = 0usize;
+    for chunk in symbols.chunks(GROUP_SYMBOLS) {
+        for &v in &chunk[..chunk.len() - 1] {
+            bits_set(&mut bits, data_index * 5, 5, v);
+            data_index += 1;
+        }
+    }
+    payload.copy_from_slice(&bits[..layout.payload_len]);
+    let check = bits_get(&bits, layout.payload_len * 8, layout.check_bits);
+    let expected_check = (CRC16.checksum(payload) >> (16 - layout.check_bits)) as u8;
+    check == expected_check
+}
 
 /// Parses typed text into `payload` (exactly `layout.payload_len` bytes), in the order the
 /// protocol fixes (docs/PROTOCOL.md §3.3): symbol count, then each group's own check in reading
 /// order (a character that is not a symbol fails its group), then the whole-code check, then the
 /// version. Allocates nothing.
 pub fn decode(layout: Layout, text: &str, payload: &mut [u8]) -> Result<()> {
-    if payload.len() != layout.payload_len {
+    if payload.len() != layout.payload_len || !layout_ok(layout) {
         return Err(Error::MalformedInput);
     }
-    const MAX_SYMBOLS: usize = 64;
     let expected = layout.symbols();
-    if expected > MAX_SYMBOLS || layout.check_bits == 0 || layout.check_bits > 8 {
-        return Err(Error::MalformedInput);
-    }
-    // Values, or NOT_A_SYMBOL, of the positions; the count check runs before anything else.
-    let mut symbols = [0u8; MAX_SYMBOLS];
-    let mut count = 0usize;
-    for c in text.chars() {
-        if is_ignored(c) {
-            continue;
-        }
-        if count < expected {
-            symbols[count] = char_value(c).unwrap_or(NOT_A_SYMBOL);
-        }
-        count += 1;
-    }
-    if count != expected {
+    // The count check runs before anything else.
+    let symbols = Symbols::read(text);
+    if symbols.count != expected {
         // A future version may have another length; its first symbol still names the version.
-        let first = symbols[0];
-        return if count > 0 && first != NOT_A_SYMBOL && first != PROTOCOL_VERSION {
-            Err(Error::UnsupportedVersion { found: first })
-        } else {
-            Err(Error::MalformedInput)
+        return match symbols.other_version() {
+            Some(found) => Err(Error::UnsupportedVersion { found }),
+            None => Err(Error::MalformedInput),
         };
     }
-
-    let mut bits = [0u8; MAX_BITS_BYTES];
-    let mut data_index = 0usize;
-    for (group, chunk) in symbols[..expected].chunks(GROUP_SYMBOLS).enumerate() {
-        // A group fails its own check when it holds a character that is not a symbol or when its
-        // Horner value is not its number; the first such group in reading order is reported.
-        if chunk.contains(&NOT_A_SYMBOL) || group_sum(chunk) != group as u8 {
+    let values = &symbols.values[..expected];
+    // A group fails its own check when it holds a character that is not a symbol or when its
+    // Horner value is not its number; the first such group in reading order is reported.
+    for (group, chunk) in values.chunks(GROUP_SYMBOLS).enumerate() {
+        if !group_passes(group, chunk) {
             return Err(Error::Mistyped {
                 group: Some(group as u8 + 1),
             });
         }
-        for &v in &chunk[..chunk.len() - 1] {
-            bits_set(&mut bits, data_index * 5, 5, v);
-            data_index += 1;
-        }
     }
-
-    payload.copy_from_slice(&bits[..layout.payload_len]);
-    let check = bits_get(&bits, layout.payload_len * 8, layout.check_bits);
-    let expected_check = (CRC16.checksum(payload) >> (16 - layout.check_bits)) as u8;
-    if check != expected_check {
+    if !assemble(layout, values, payload) {
         payload.fill(0);
         return Err(Error::Mistyped { group: None });
     }
@@ -281,6 +318,183 @@ pub fn decode(layout: Layout, text: &str, payload: &mut [u8]) -> Result<()> {
         return Err(Error::UnsupportedVersion { found: version });
     }
     Ok(())
+}
+
+/// The state of one group of a code being typed (see [`TypingProgress`]). The numbers are those
+/// of the C ABI's `olr_group_state`.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum GroupState {
+    /// Nothing typed in this group yet.
+    #[default]
+    Empty = 0,
+    /// Some of the group's symbols are typed, all of them symbols, not all of the group yet.
+    Incomplete = 1,
+    /// Every symbol of the group is typed and the group passes its own check.
+    Valid = 2,
+    /// Every symbol of the group is typed, all of them symbols, and the group fails its own
+    /// check: a symbol in it is wrong.
+    Mistyped = 3,
+    /// The group holds a character that is not a symbol (such as `U` or `*`), complete or not:
+    /// the group will fail its check whatever follows.
+    NotASymbol = 4,
+}
+
+impl GroupState {
+    /// Whether the group is already known to be wrong ([`Mistyped`](Self::Mistyped) or
+    /// [`NotASymbol`](Self::NotASymbol)).
+    pub fn is_wrong(self) -> bool {
+        matches!(self, GroupState::Mistyped | GroupState::NotASymbol)
+    }
+}
+
+/// Feedback on a code while it is typed: per group, and for the whole code. Made by
+/// [`IdentificationCode::progress`](crate::IdentificationCode::progress) and
+/// [`ResetCode::progress`](crate::ResetCode::progress) from any text, never failing and
+/// allocating nothing. Reads symbols exactly as `parse` does (separators, case, O/I/L,
+/// full-width forms), and agrees with it: [`is_ready`](Self::is_ready) is true exactly when
+/// `parse` succeeds, and [`parse_error`](Self::parse_error) is the error `parse` gives.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TypingProgress {
+    groups: [GroupState; MAX_GROUPS],
+    group_count: u8,
+    symbols_typed: usize,
+    symbols_expected: usize,
+    whole_code_ok: bool,
+    other_version: Option<u8>,
+}
+
+impl TypingProgress {
+    /// The state of each of the code's groups, in reading order (8 for an identification code, 6
+    /// for a reset code). Symbols typed beyond the code's length belong to no group.
+    pub fn groups(&self) -> &[GroupState] {
+        &self.groups[..self.group_count as usize]
+    }
+
+    /// Characters typed that are not separators (symbols or not), beyond the code's length too.
+    pub fn symbols_typed(&self) -> usize {
+        self.symbols_typed
+    }
+
+    /// The number of symbols the code has (64 or 44).
+    pub fn symbols_expected(&self) -> usize {
+        self.symbols_expected
+    }
+
+    /// Exactly the code's number of symbols is typed.
+    pub fn is_complete(&self) -> bool {
+        self.symbols_typed == self.symbols_expected
+    }
+
+    /// More symbols are typed than the code has: the extra ones must be deleted (a parse fails
+    /// with `MalformedInput`).
+    pub fn is_too_long(&self) -> bool {
+        self.symbols_typed > self.symbols_expected
+    }
+
+    /// The code is complete, every group is [`Valid`](GroupState::Valid) and the whole-code
+    /// check passes.
+    pub fn whole_code_ok(&self) -> bool {
+        self.whole_code_ok
+    }
+
+    /// The version another than this library's [`PROTOCOL_VERSION`] that the first symbol
+    /// names (the first symbol holds the code's version), as soon as it is typed.
+    pub fn unsupported_version(&self) -> Option<u8> {
+        self.other_version
+    }
+
+    /// The 1-based number of the first group, in reading order, already known to be wrong.
+    pub fn first_wrong_group(&self) -> Option<u8> {
+        self.groups()
+            .iter()
+            .position(|g| g.is_wrong())
+            .map(|i| i as u8 + 1)
+    }
+
+    /// `parse` of the same text would succeed: [`whole_code_ok`](Self::whole_code_ok) and the
+    /// version is this library's.
+    pub fn is_ready(&self) -> bool {
+        self.whole_code_ok && self.other_version.is_none()
+    }
+
+    /// The error `parse` of the same text gives, or `None` when it succeeds.
+    pub fn parse_error(&self) -> Option<Error> {
+        if !self.is_complete() {
+            return Some(match self.other_version {
+                Some(found) => Error::UnsupportedVersion { found },
+                None => Error::MalformedInput,
+            });
+        }
+        if let Some(group) = self.first_wrong_group() {
+            return Some(Error::Mistyped { group: Some(group) });
+        }
+        if !self.whole_code_ok {
+            return Some(Error::Mistyped { group: None });
+        }
+        self.other_version
+            .map(|found| Error::UnsupportedVersion { found })
+    }
+}
+
+impl core::fmt::Debug for TypingProgress {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TypingProgress")
+            .field("groups", &self.groups())
+            .field("symbols_typed", &self.symbols_typed)
+            .field("symbols_expected", &self.symbols_expected)
+            .field("whole_code_ok", &self.whole_code_ok)
+            .field("unsupported_version", &self.other_version)
+            .finish()
+    }
+}
+
+/// Typing feedback for `text` as a code of `layout` (see [`TypingProgress`]). Never fails,
+/// allocates nothing; an unusable layout gives a progress with no groups.
+pub fn progress(layout: Layout, text: &str) -> TypingProgress {
+    let symbols = Symbols::read(text);
+    let mut result = TypingProgress {
+        groups: [GroupState::Empty; MAX_GROUPS],
+        group_count: 0,
+        symbols_typed: symbols.count,
+        symbols_expected: layout.symbols(),
+        whole_code_ok: false,
+        other_version: symbols.other_version(),
+    };
+    if !layout_ok(layout) {
+        return result;
+    }
+    let expected = layout.symbols();
+    let typed = symbols.count.min(expected);
+    let mut all_valid = true;
+    for group in 0..layout.groups() {
+        let start = group * GROUP_SYMBOLS;
+        let end = (start + GROUP_SYMBOLS).min(expected);
+        let chunk = &symbols.values[start..typed.clamp(start, end)];
+        let state = if chunk.contains(&NOT_A_SYMBOL) {
+            GroupState::NotASymbol
+        } else if chunk.is_empty() {
+            GroupState::Empty
+        } else if chunk.len() < end - start {
+            GroupState::Incomplete
+        } else if group_passes(group, chunk) {
+            GroupState::Valid
+        } else {
+            GroupState::Mistyped
+        };
+        all_valid &= state == GroupState::Valid;
+        result.groups[group] = state;
+    }
+    result.group_count = layout.groups() as u8;
+    if all_valid && symbols.count == expected {
+        let mut payload = [0u8; MAX_BITS_BYTES];
+        result.whole_code_ok = assemble(
+            layout,
+            &symbols.values[..expected],
+            &mut payload[..layout.payload_len],
+        );
+    }
+    result
 }
 
 /// The two-byte header in front of every code: version (5 bits) then epoch (11 bits).

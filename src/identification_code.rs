@@ -53,6 +53,13 @@ impl IdentificationCode {
         Ok(Self::from_payload(payload))
     }
 
+    /// Feedback on `text` while it is being typed: the state of each group, whether the code is
+    /// complete and passes its whole-code check. Reads the text exactly as [`parse`](Self::parse)
+    /// does and never fails; allocates nothing. See [`TypingProgress`](crate::TypingProgress).
+    pub fn progress(text: &str) -> crate::TypingProgress {
+        code_text::progress(LAYOUT, text)
+    }
+
     /// The canonical text: eight groups of eight symbols joined by `-`.
     pub fn as_str(&self) -> &str {
         // Only ASCII symbols and separators are ever written.

@@ -52,7 +52,7 @@ pub use account::{
     default_offline_domain, name_problem, Account, NameProblem, FORBIDDEN_NAME_CHARACTERS,
     MAX_NAME_BYTES, MAX_PASSWORD_BYTES,
 };
-pub use code_text::{MAX_EPOCH, PROTOCOL_VERSION};
+pub use code_text::{GroupState, TypingProgress, MAX_EPOCH, PROTOCOL_VERSION};
 pub use deployment_package::DeploymentPackage;
 pub use envelope::{WrappingKey, WRAPPING_KEY_LEN};
 pub use error::{message_for_code, Error, Result};

@@ -116,6 +116,13 @@ impl ResetCode {
         Ok(Self::from_payload(payload))
     }
 
+    /// Feedback on `text` while it is being typed: the state of each group, whether the code is
+    /// complete and passes its whole-code check. Reads the text exactly as [`parse`](Self::parse)
+    /// does and never fails; allocates nothing. See [`TypingProgress`](crate::TypingProgress).
+    pub fn progress(text: &str) -> crate::TypingProgress {
+        code_text::progress(LAYOUT, text)
+    }
+
     /// The canonical text: five groups of eight symbols and one of four, joined by `-`.
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.text).unwrap_or_default()

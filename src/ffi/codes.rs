@@ -10,7 +10,8 @@ use super::status::{olr_error_details, olr_status, Fail};
 use crate::envelope::{WrappingKey, WRAPPING_KEY_LEN};
 use crate::primitives::{fill_random, OsRng};
 use crate::{
-    default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, ResetCode,
+    default_offline_domain, Account, DeploymentPackage, Error, GroupState, IdentificationCode,
+    ResetCode, TypingProgress,
 };
 
 /// Parses a typed identification code (case-insensitive; O reads as 0, I and L as 1; spaces and
@@ -58,6 +59,126 @@ pub extern "C" fn olr_reset_code_check(
             let code = ResetCode::parse(text)?;
             out.write(code.as_str().as_bytes())
         })
+    }
+}
+
+/// The state of one group of a code being typed, as `olr_typing_progress.groups` holds it (one
+/// byte each); the numbers are stable.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum olr_group_state {
+    /// Nothing typed in this group yet.
+    #[default]
+    OLR_GROUP_EMPTY = 0,
+    /// Some of the group's symbols typed (all of them symbols), not the whole group yet.
+    OLR_GROUP_INCOMPLETE = 1,
+    /// The whole group is typed and passes its own check.
+    OLR_GROUP_VALID = 2,
+    /// The whole group is typed and fails its own check: a symbol in it is wrong.
+    OLR_GROUP_MISTYPED = 3,
+    /// The group holds a character that is not a symbol (such as `U` or `*`), complete or not.
+    OLR_GROUP_NOT_A_SYMBOL = 4,
+}
+
+/// Feedback on a code while it is typed, from `olr_identification_code_progress` or
+/// `olr_reset_code_progress`. 32 bytes; later minor versions may give the reserved bytes a
+/// meaning (they are written as zero).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct olr_typing_progress {
+    /// The state of each group in reading order (one byte each); entries from `group_count` on
+    /// are `OLR_GROUP_EMPTY`.
+    pub groups: [olr_group_state; 8],
+    /// The code's number of groups: 8 for an identification code, 6 for a reset code.
+    pub group_count: u8,
+    /// Exactly the code's number of symbols is typed.
+    pub complete: bool,
+    /// More symbols are typed than the code has (they belong to no group; the user must delete
+    /// them).
+    pub too_long: bool,
+    /// Complete, every group `OLR_GROUP_VALID`, and the whole-code check passes.
+    pub whole_code_ok: bool,
+    /// `whole_code_ok` and the version is this library's: `olr_identification_code_check` /
+    /// `olr_reset_code_check` of the same text succeeds exactly when this is true.
+    pub ready: bool,
+    /// The first symbol names a protocol version other than this library's (in
+    /// `unsupported_version`).
+    pub has_unsupported_version: bool,
+    /// With `has_unsupported_version`: the version the first symbol names; otherwise 0.
+    pub unsupported_version: u8,
+    /// The 1-based number of the first group already known to be wrong (`OLR_GROUP_MISTYPED`
+    /// or `OLR_GROUP_NOT_A_SYMBOL`), or 0.
+    pub first_wrong_group: u8,
+    /// Characters typed that are not separators (symbols or not).
+    pub symbols_typed: u32,
+    /// The code's number of symbols (`64` or `44`).
+    pub symbols_expected: u16,
+    /// Always zero.
+    pub reserved: [u8; 10],
+}
+
+impl olr_typing_progress {
+    fn of(p: &TypingProgress) -> Self {
+        let mut groups = [olr_group_state::OLR_GROUP_EMPTY; 8];
+        for (slot, state) in groups.iter_mut().zip(p.groups()) {
+            *slot = match state {
+                GroupState::Empty => olr_group_state::OLR_GROUP_EMPTY,
+                GroupState::Incomplete => olr_group_state::OLR_GROUP_INCOMPLETE,
+                GroupState::Valid => olr_group_state::OLR_GROUP_VALID,
+                GroupState::Mistyped => olr_group_state::OLR_GROUP_MISTYPED,
+                GroupState::NotASymbol => olr_group_state::OLR_GROUP_NOT_A_SYMBOL,
+            };
+        }
+        olr_typing_progress {
+            groups,
+            group_count: p.groups().len() as u8,
+            complete: p.is_complete(),
+            too_long: p.is_too_long(),
+            whole_code_ok: p.whole_code_ok(),
+            ready: p.is_ready(),
+            has_unsupported_version: p.unsupported_version().is_some(),
+            unsupported_version: p.unsupported_version().unwrap_or(0),
+            first_wrong_group: p.first_wrong_group().unwrap_or(0),
+            symbols_typed: u32::try_from(p.symbols_typed()).unwrap_or(u32::MAX),
+            symbols_expected: p.symbols_expected() as u16,
+            reserved: [0; 10],
+        }
+    }
+}
+
+/// Feedback while an identification code is typed: call it on every keystroke with the whole
+/// field's text so far, and colour each group from `out->groups`. Reads the text exactly as
+/// `olr_identification_code_check` does (separators, case, O/I/L, full-width forms) and never
+/// fails on partial, wrong or too long input; allocates nothing. Fails only on bad arguments:
+/// `OLR_NULL_POINTER` (`text` or `out`), `OLR_INVALID_LENGTH`, `OLR_INVALID_UTF8`; `*out` is
+/// written only on success.
+#[no_mangle]
+pub extern "C" fn olr_identification_code_progress(
+    text: *const c_char,
+    text_len: usize,
+    out: *mut olr_typing_progress,
+) -> olr_status {
+    ffi_boundary! {
+        let text = ptr::text(text, text_len)?;
+        let out = Out::new(out)?;
+        out.write(olr_typing_progress::of(&IdentificationCode::progress(text)));
+        Ok(())
+    }
+}
+
+/// As `olr_identification_code_progress`, for a reset code (six groups; `ready` agrees with
+/// `olr_reset_code_check`).
+#[no_mangle]
+pub extern "C" fn olr_reset_code_progress(
+    text: *const c_char,
+    text_len: usize,
+    out: *mut olr_typing_progress,
+) -> olr_status {
+    ffi_boundary! {
+        let text = ptr::text(text, text_len)?;
+        let out = Out::new(out)?;
+        out.write(olr_typing_progress::of(&ResetCode::progress(text)));
+        Ok(())
     }
 }
 
@@ -166,5 +287,21 @@ pub extern "C" fn olr_wrapping_key_generate(
         // Same validation as every key the library reads.
         WrappingKey::from_bytes(key.as_ref())?;
         out.write(key.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_progress_layout_is_stable() {
+        assert_eq!(core::mem::size_of::<olr_typing_progress>(), 32);
+        assert_eq!(core::mem::align_of::<olr_typing_progress>(), 4);
+        assert_eq!(
+            core::mem::offset_of!(olr_typing_progress, symbols_typed),
+            16
+        );
+        assert_eq!(core::mem::offset_of!(olr_typing_progress, reserved), 22);
     }
 }
