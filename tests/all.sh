@@ -72,6 +72,7 @@ run_step "doc tests (cargo test --doc)" cargo test --doc
 run_step "demo runs end to end" cargo run --quiet --example demo
 run_step "independent Python implementation checks every vector" bash tests/interop/run.sh
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
+run_step "C++ header, login tile example (scripted), install through pkg-config, g++/clang++, ASan/UBSan, valgrind, mingw" bash tests/cpp/run.sh
 run_step "fuzzing smoke (every target, bounded time)" bash fuzz/smoke.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 

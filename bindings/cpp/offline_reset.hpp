@@ -40,7 +40,7 @@ namespace olr {
 
 /// The result of a noexcept call: the C status and the failure's details. Converts to true on
 /// success.
-class status {
+class [[nodiscard]] status {
   public:
     constexpr status() noexcept = default;
     constexpr explicit status(olr_status code, const olr_error_details &details = {}) noexcept
@@ -351,6 +351,18 @@ inline status reset_code_check(std::string_view typed, std::string &out) noexcep
     return s ? s : status(s.code(), d);
 }
 
+/// Feedback while a code is typed (call on every keystroke with the whole field): per-group
+/// state, completeness, the first wrong group. Never fails on partial or wrong input.
+using typing_progress = olr_typing_progress;
+inline status identification_code_progress(std::string_view typed, typing_progress &out) noexcept
+{
+    return status(olr_identification_code_progress(typed.data(), typed.size(), &out));
+}
+inline status reset_code_progress(std::string_view typed, typing_progress &out) noexcept
+{
+    return status(olr_reset_code_progress(typed.data(), typed.size(), &out));
+}
+
 /// The offline user domain derived from an FQDN (`corp.example.com` gives `CORP`).
 inline status default_offline_domain(std::string_view fqdn, std::string &out) noexcept
 {
@@ -425,6 +437,18 @@ inline account account_normalize(std::string_view username, std::string_view off
     detail::throw_if(account_normalize(username, offline_domain, out));
     return out;
 }
+inline typing_progress identification_code_progress(std::string_view typed)
+{
+    typing_progress out{};
+    detail::throw_if(identification_code_progress(typed, out));
+    return out;
+}
+inline typing_progress reset_code_progress(std::string_view typed)
+{
+    typing_progress out{};
+    detail::throw_if(reset_code_progress(typed, out));
+    return out;
+}
 inline olr_name_problem_code name_problem(std::string_view text)
 {
     olr_name_problem_code out = OLR_NAME_PROBLEM_NONE;
@@ -468,6 +492,8 @@ status with_utf8(std::basic_string_view<Unit> a, std::basic_string_view<Unit> b,
     OLR_CPP_WIDE_1(reset_code_check, std::string, View)                                            \
     OLR_CPP_WIDE_1(default_offline_domain, std::string, View)                                      \
     OLR_CPP_WIDE_1(name_problem, olr_name_problem_code, View)                                      \
+    OLR_CPP_WIDE_1(identification_code_progress, typing_progress, View)                            \
+    OLR_CPP_WIDE_1(reset_code_progress, typing_progress, View)                                     \
     inline status account_normalize(View username, View offline_domain, account &out) noexcept     \
     {                                                                                              \
         return detail::with_utf8(username, offline_domain,                                         \
@@ -498,6 +524,18 @@ OLR_CPP_WIDE_ALL(std::wstring_view)
     {                                                                                              \
         std::string o;                                                                             \
         detail::throw_if(default_offline_domain(t, o));                                            \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline typing_progress identification_code_progress(View t)                                    \
+    {                                                                                              \
+        typing_progress o{};                                                                       \
+        detail::throw_if(identification_code_progress(t, o));                                      \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline typing_progress reset_code_progress(View t)                                             \
+    {                                                                                              \
+        typing_progress o{};                                                                       \
+        detail::throw_if(reset_code_progress(t, o));                                               \
         return o;                                                                                  \
     }                                                                                              \
     inline olr_name_problem_code name_problem(View t)                                              \

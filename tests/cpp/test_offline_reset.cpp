@@ -86,6 +86,15 @@ static void test_whole_reset()
     CHECK(s.code() == OLR_UNSUPPORTED_VERSION && s.found_version() == 3);
 
     std::string code = ring.seal(id, "alice", "CORP", "Winter-Tulip-42", NOW);
+    // Typing progress, group by group, as a tile shows it.
+    olr::typing_progress p = olr::reset_code_progress(code.substr(0, 17));
+    CHECK(p.group_count == 6 && p.groups[0] == OLR_GROUP_VALID && p.groups[1] == OLR_GROUP_VALID &&
+          p.groups[2] == OLR_GROUP_EMPTY && !p.complete);
+    p = olr::reset_code_progress(mistype(code, 2).substr(0, 20));
+    CHECK(p.groups[1] == OLR_GROUP_MISTYPED && p.first_wrong_group == 2 && !p.ready);
+    std::u16string code16_full(code.begin(), code.end());
+    CHECK(olr::reset_code_progress(std::u16string_view(code16_full)).ready);
+    CHECK(olr::identification_code_progress(id).ready);
     CHECK(code.size() == OLR_RESET_CODE_TEXT_LEN && olr::reset_code_check(code) == code);
 
     olr::replay_ledger ledger = olr::replay_ledger::create();
@@ -199,7 +208,8 @@ static void test_ownership()
     CHECK(!a && b.get() == raw && b.identification_code() == id);
     a = std::move(b); // back again
     CHECK(a && !b && a.identification_code() == id);
-    a = std::move(a); // self-move keeps the handle
+    olr::machine &same = a;
+    a = std::move(same); // self-move keeps the handle
     CHECK(a.get() == raw);
     // A failed factory leaves the target as it was (no leak, no half state).
     olr::status s = olr::machine::enroll("not a package", a);
