@@ -123,7 +123,8 @@ class wiped_utf8 {
 
     void clear() noexcept
     {
-        if (!bytes_.empty()) wipe(bytes_.data(), bytes_.capacity());
+        // Bytes are only ever appended (no reallocation: see assign), so size() covers them all.
+        if (!bytes_.empty()) wipe(bytes_.data(), bytes_.size());
         bytes_.clear();
     }
     std::string_view view() const noexcept { return {bytes_.data(), bytes_.size()}; }

@@ -238,7 +238,10 @@ mod tests {
                 Some(i) => assert_eq!(buf[i], 0, "cap {cap}"),
                 None => assert_eq!(buf[3], 0xAA, "cap {cap}"),
             }
-            assert!(buf[4..].iter().all(|&b| b == 0xAA), "cap {cap}: wrote past the NUL");
+            assert!(
+                buf[4..].iter().all(|&b| b == 0xAA),
+                "cap {cap}: wrote past the NUL"
+            );
         }
         let mut buf = [0xAAu8; 6];
         let out = OutBuf::new(buf.as_mut_ptr(), 6, &mut len).unwrap();
