@@ -322,7 +322,8 @@ static void test_free_functions(void)
     EXPECT(olr_default_offline_domain("", 0, out, sizeof out, &len), OLR_INVALID_DOMAIN);
     EXPECT(olr_default_offline_domain(".example.com", 12, out, sizeof out, &len),
            OLR_INVALID_DOMAIN);
-    EXPECT(olr_default_offline_domain("co rp.x", 7, out, sizeof out, &len), OLR_INVALID_DOMAIN);
+    EXPECT(olr_default_offline_domain("co*rp.x", 7, out, sizeof out, &len), OLR_INVALID_DOMAIN);
+    EXPECT(olr_default_offline_domain(" corp.x", 7, out, sizeof out, &len), OLR_INVALID_DOMAIN);
     memset(long_label, 'a', sizeof long_label);
     EXPECT(olr_default_offline_domain(long_label, sizeof long_label, out, sizeof out, &len),
            OLR_INVALID_DOMAIN);
@@ -359,7 +360,10 @@ static void test_free_functions(void)
            OLR_NULL_POINTER);
     EXPECT(olr_deployment_package_check(package, OVER_CAP, &epoch, &lifetime, &skew, &details),
            OLR_INVALID_LENGTH);
+    /* BAD_UTF8 starts with FF FE, a UTF-16 byte order mark: named as UTF-16 first. */
     EXPECT(olr_deployment_package_check(BAD_UTF8, 3, &epoch, &lifetime, &skew, &details),
+           OLR_UTF16_TEXT);
+    EXPECT(olr_deployment_package_check(TRUNCATED_UTF8, 5, &epoch, &lifetime, &skew, &details),
            OLR_INVALID_UTF8);
     EXPECT(olr_deployment_package_check(package, 0, &epoch, &lifetime, &skew, &details),
            OLR_TRUNCATED);
@@ -677,7 +681,8 @@ static void test_machine(void)
     EXPECT(olr_machine_enroll(NULL, sizeof package, &m, &details), OLR_NULL_POINTER);
     EXPECT(olr_machine_enroll(package, sizeof package, NULL, &details), OLR_NULL_POINTER);
     EXPECT(olr_machine_enroll(package, HUGE_LEN, &m, &details), OLR_INVALID_LENGTH);
-    EXPECT(olr_machine_enroll(BAD_UTF8, 3, &m, &details), OLR_INVALID_UTF8);
+    EXPECT(olr_machine_enroll(BAD_UTF8, 3, &m, &details), OLR_UTF16_TEXT);
+    EXPECT(olr_machine_enroll(TRUNCATED_UTF8, 5, &m, &details), OLR_INVALID_UTF8);
     EXPECT(olr_machine_enroll(package, 0, &m, &details), OLR_TRUNCATED);
     EXPECT(olr_machine_enroll(package, 80, &m, &details), OLR_TRUNCATED);
     memcpy(text, package, sizeof text);
@@ -715,7 +720,9 @@ static void test_machine(void)
            OLR_NULL_POINTER);
     EXPECT(olr_machine_is_enrolled_with(machine, package, OVER_CAP, &same, &details),
            OLR_INVALID_LENGTH);
-    EXPECT(olr_machine_is_enrolled_with(machine, BAD_UTF8, 3, &same, &details), OLR_INVALID_UTF8);
+    EXPECT(olr_machine_is_enrolled_with(machine, BAD_UTF8, 3, &same, &details), OLR_UTF16_TEXT);
+    EXPECT(olr_machine_is_enrolled_with(machine, TRUNCATED_UTF8, 5, &same, &details),
+           OLR_INVALID_UTF8);
     EXPECT(olr_machine_is_enrolled_with(machine, text, sizeof text, &same, &details),
            OLR_CORRUPTED);
     CHECK(!same);
@@ -908,9 +915,10 @@ static void test_open(void)
     olr_server_key_ring_free(rotated);
     CHECK(memcmp(&accepted, &untouched, sizeof accepted) == 0);
     /* Success: case-insensitive names, details written (zeros), accepted filled; NULLs
-     * allowed. */
+     * allowed. Names are not trimmed (docs/PROTOCOL.md §5): " ALICE " is refused. */
+    EXPECT(OPEN(machine, code, n, " ALICE ", 7, "Corp", 4, PASSWORD, 15, t), OLR_INVALID_USERNAME);
     memset(&details, 0xFF, sizeof details);
-    EXPECT(OPEN(machine, code, n, " ALICE ", 7, "Corp", 4, PASSWORD, 15, t), OLR_OK);
+    EXPECT(OPEN(machine, code, n, "ALICE", 5, "Corp", 4, PASSWORD, 15, t), OLR_OK);
     CHECK(all_bytes(&details, sizeof details, 0));
     CHECK(accepted.expires_at - accepted.issued_at == 3600 && accepted.issued_at <= NOW &&
           NOW - accepted.issued_at < 60);
