@@ -181,7 +181,7 @@ step readme-link-line-equals-native-static-libs check_link_line
 # (app.c -> examples/c/server.c, -o app -> a file here) into a fresh prefix. The programs must
 # run without LD_LIBRARY_PATH; the static one must not depend on liboffline_reset.so.
 check_documented_lines() {
-    local PREFIX=$build/doc-prefix doc line n=0 out kind
+    local PREFIX=$build/doc-prefix doc line n=0 out kind deps
     for doc in README.md docs/C_API.md; do
         line=$(grep -m 1 '^bash examples/c/install.sh "\$PREFIX"' "$doc") || { echo "$doc: no install line"; return 1; }
         echo "$doc: $line"
@@ -197,11 +197,11 @@ check_documented_lines() {
             (export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"; eval "$line") || return 1
             out=$(env -u LD_LIBRARY_PATH "$build/bin/doc-line-$n" 2>&1)
             grep -q usage <<<"$out" || { echo "doc-line-$n does not run: $out"; return 1; }
+            deps=$(env -u LD_LIBRARY_PATH ldd "$build/bin/doc-line-$n") || return 1
             if [[ $kind == static ]]; then
-                ! ldd "$build/bin/doc-line-$n" | grep -q offline_reset || { echo "static program loads the shared library"; return 1; }
+                ! grep -q offline_reset <<<"$deps" || { echo "static program loads the shared library"; return 1; }
             else
-                ldd "$build/bin/doc-line-$n" | grep -q "liboffline_reset.so.1 => $PREFIX/lib/" ||
-                    { ldd "$build/bin/doc-line-$n"; return 1; }
+                grep -qF "liboffline_reset.so.1 => $PREFIX/lib/" <<<"$deps" || { echo "$deps"; return 1; }
             fi
         done < <(grep -E '^cc app\.c \$\((PKG_CONFIG_PATH=\S+ )?pkg-config' "$doc")
     done
