@@ -5,8 +5,10 @@
  *  - Strings in are UTF-8 pointer + length, never NUL-terminated; a NULL pointer is
  *    OLR_NULL_POINTER even with length 0, a length above OLR_MAX_INPUT_LEN is OLR_INVALID_LENGTH.
  *  - Outputs go to caller-owned buffers (out, out_cap, out_len) and are written only on
- *    success. Text outputs are NOT NUL-terminated. A too-small buffer gives
- *    OLR_BUFFER_TOO_SMALL and only the needed size in *out_len; out may be NULL when out_cap is 0.
+ *    success. *out_len never counts a NUL; text outputs are NUL-terminated when out_cap > *out_len
+ *    (ABI 1.1: size text buffers with OLR_*_TEXT_SIZE = OLR_*_TEXT_LEN + 1). A too-small buffer
+ *    gives OLR_BUFFER_TOO_SMALL and only the needed size in *out_len; out may be NULL when
+ *    out_cap is 0.
  *  - The optional last parameter olr_error_details *details is overwritten on every call.
  *  - Handles are opaque; free each with its own _free (NULL is fine). const handles may be
  *    shared between threads. Time is int64_t unix seconds supplied by the caller.
@@ -72,19 +74,41 @@
 
 /**
  * Characters of an identification code's canonical text (eight groups of eight symbols joined
- * by `-`). Text outputs are not NUL-terminated.
+ * by `-`), without the terminating NUL: `*out_len` after a successful write. Size buffers with
+ * `OLR_IDENTIFICATION_CODE_TEXT_SIZE`.
  */
 #define OLR_IDENTIFICATION_CODE_TEXT_LEN 71
 
 /**
- * Characters of a reset code's canonical text (five groups of eight and one of four).
+ * Characters of a reset code's canonical text (five groups of eight and one of four), without
+ * the terminating NUL. Size buffers with `OLR_RESET_CODE_TEXT_SIZE`.
  */
 #define OLR_RESET_CODE_TEXT_LEN 49
 
 /**
- * Characters of a deployment package's text.
+ * Characters of a deployment package's text, without the terminating NUL. Size buffers with
+ * `OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE`.
  */
 #define OLR_DEPLOYMENT_PACKAGE_TEXT_LEN 104
+
+/**
+ * Bytes of a buffer that holds an identification code's text and its terminating NUL
+ * (`OLR_IDENTIFICATION_CODE_TEXT_LEN + 1`): text outputs are NUL-terminated when the buffer has
+ * room for it (ABI 1.1).
+ */
+#define OLR_IDENTIFICATION_CODE_TEXT_SIZE (OLR_IDENTIFICATION_CODE_TEXT_LEN + 1)
+
+/**
+ * Bytes of a buffer for a reset code's text and its NUL (`OLR_RESET_CODE_TEXT_LEN + 1`)
+ * (ABI 1.1).
+ */
+#define OLR_RESET_CODE_TEXT_SIZE (OLR_RESET_CODE_TEXT_LEN + 1)
+
+/**
+ * Bytes of a buffer for a deployment package's text and its NUL
+ * (`OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 1`) (ABI 1.1).
+ */
+#define OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE (OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 1)
 
 /**
  * Bytes of a wrapping key.
@@ -629,6 +653,14 @@ extern "C" {
 const char *olr_status_message(uint32_t status);
 
 /**
+ * A static, NUL-terminated, stable identifier for any integer: the status's name in this
+ * header (`"OLR_REJECTED"` for 7), or `"OLR_UNKNOWN_STATUS"` for a number this library does not
+ * know. For logs and for keying a table of user-facing texts; unlike `olr_status_message` it
+ * never changes wording. Never NULL; never free it (ABI 1.1).
+ */
+const char *olr_status_name(uint32_t status);
+
+/**
  * The library version, a static NUL-terminated string such as `"0.1.0"`. Never free it.
  */
 const char *olr_version(void);
@@ -669,6 +701,21 @@ size_t olr_reset_code_text_len(void);
  * As `OLR_DEPLOYMENT_PACKAGE_TEXT_LEN`.
  */
 size_t olr_deployment_package_text_len(void);
+
+/**
+ * As `OLR_IDENTIFICATION_CODE_TEXT_SIZE` (ABI 1.1).
+ */
+size_t olr_identification_code_text_size(void);
+
+/**
+ * As `OLR_RESET_CODE_TEXT_SIZE` (ABI 1.1).
+ */
+size_t olr_reset_code_text_size(void);
+
+/**
+ * As `OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE` (ABI 1.1).
+ */
+size_t olr_deployment_package_text_size(void);
 
 /**
  * As `OLR_WRAPPING_KEY_LEN`.
@@ -717,8 +764,8 @@ size_t olr_max_input_len(void);
 
 /**
  * Parses a typed identification code (case-insensitive; O reads as 0, I and L as 1; spaces and
- * hyphens ignored) and writes its canonical text (`OLR_IDENTIFICATION_CODE_TEXT_LEN` bytes, not
- * NUL-terminated) to `out`. A server UI calls this first, to reject a mistyped code and name
+ * hyphens ignored) and writes its canonical text (`OLR_IDENTIFICATION_CODE_TEXT_LEN` bytes; a NUL
+ * follows when out_cap > len) to `out`. A server UI calls this first, to reject a mistyped code and name
  * the group before asking for anything else.
  *
  * Fails with `OLR_MISTYPED` (`details->mistyped_group`), `OLR_MALFORMED_INPUT` (wrong number of
@@ -766,7 +813,7 @@ olr_status olr_reset_code_progress(const char *text,
 /**
  * The offline user domain to use when none was typed: the first label of the user's FQDN,
  * normalized (`corp.example.com` gives `CORP`). Writes at most `OLR_MAX_NAME_LEN` bytes of
- * UTF-8 (not NUL-terminated). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
+ * UTF-8 (and a NUL when out_cap > len). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
  * Fails with `OLR_INVALID_DOMAIN` when the FQDN has white space at either end, or the first
  * label is empty, too long, or has a control, format or forbidden character.
  */
@@ -890,7 +937,7 @@ olr_status olr_spell_code(const char *text,
 
 /**
  * Normalizes a username and an offline user domain as the seal and open functions do, and
- * writes both normalized forms (UTF-8, not NUL-terminated, each at most `OLR_MAX_NAME_LEN`
+ * writes both normalized forms (UTF-8, each NUL-terminated when there is room; each at most `OLR_MAX_NAME_LEN`
  * bytes). Two accounts are the same exactly when both forms are byte-equal: a login
  * integration compares what the user typed with its cached accounts in this form.
  *
@@ -999,7 +1046,7 @@ olr_status olr_server_key_ring_epochs(const struct olr_server_key_ring *ring,
 
 /**
  * Writes the deployment package text for the current generation (`OLR_DEPLOYMENT_PACKAGE_TEXT_LEN`
- * bytes, not NUL-terminated): what the Windows login integration is deployed with. Public: it
+ * bytes, and a NUL when out_cap > len): what the Windows login integration is deployed with. Public: it
  * holds no secret.
  */
 olr_status olr_server_key_ring_deployment_package(const struct olr_server_key_ring *ring,
@@ -1011,8 +1058,8 @@ olr_status olr_server_key_ring_deployment_package(const struct olr_server_key_ri
  * Seals a reset code for the machine named by the typed `identification_code`, for the
  * account (`username`, `offline_domain`: pass `olr_default_offline_domain` of the user's FQDN
  * when none was typed) and `new_password`, issued at `now` (unix seconds) with the policy's
- * lifetime. Writes the code's canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, not
- * NUL-terminated).
+ * lifetime. Writes the code's canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, and a
+ * NUL when out_cap > len).
  *
  * Fails with the statuses of `olr_identification_code_check` (checked first, with details),
  * `OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_PASSWORD`, `OLR_KEY_ROTATED`
@@ -1125,7 +1172,7 @@ void olr_machine_free(struct olr_machine *machine);
 
 /**
  * Writes the identification code to show on the login screen (`OLR_IDENTIFICATION_CODE_TEXT_LEN`
- * bytes, not NUL-terminated). Stable for this enrollment; public information.
+ * bytes, and a NUL when out_cap > len). Stable for this enrollment; public information.
  */
 olr_status olr_machine_identification_code(const struct olr_machine *machine,
                                            char *out,

@@ -32,7 +32,7 @@ pub enum olr_name_problem_code {
 }
 
 /// Normalizes a username and an offline user domain as the seal and open functions do, and
-/// writes both normalized forms (UTF-8, not NUL-terminated, each at most `OLR_MAX_NAME_LEN`
+/// writes both normalized forms (UTF-8, each NUL-terminated when there is room; each at most `OLR_MAX_NAME_LEN`
 /// bytes). Two accounts are the same exactly when both forms are byte-equal: a login
 /// integration compares what the user typed with its cached accounts in this form.
 ///

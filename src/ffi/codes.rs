@@ -15,8 +15,8 @@ use crate::{
 };
 
 /// Parses a typed identification code (case-insensitive; O reads as 0, I and L as 1; spaces and
-/// hyphens ignored) and writes its canonical text (`OLR_IDENTIFICATION_CODE_TEXT_LEN` bytes, not
-/// NUL-terminated) to `out`. A server UI calls this first, to reject a mistyped code and name
+/// hyphens ignored) and writes its canonical text (`OLR_IDENTIFICATION_CODE_TEXT_LEN` bytes; a NUL
+/// follows when out_cap > len) to `out`. A server UI calls this first, to reject a mistyped code and name
 /// the group before asking for anything else.
 ///
 /// Fails with `OLR_MISTYPED` (`details->mistyped_group`), `OLR_MALFORMED_INPUT` (wrong number of
@@ -184,7 +184,7 @@ pub extern "C" fn olr_reset_code_progress(
 
 /// The offline user domain to use when none was typed: the first label of the user's FQDN,
 /// normalized (`corp.example.com` gives `CORP`). Writes at most `OLR_MAX_NAME_LEN` bytes of
-/// UTF-8 (not NUL-terminated). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
+/// UTF-8 (and a NUL when out_cap > len). The first label ends at the first `.`, U+3002, U+FF0E or U+FF61.
 /// Fails with `OLR_INVALID_DOMAIN` when the FQDN has white space at either end, or the first
 /// label is empty, too long, or has a control, format or forbidden character.
 #[no_mangle]

@@ -68,7 +68,7 @@ pub extern "C" fn olr_machine_free(machine: *mut olr_machine) {
 }
 
 /// Writes the identification code to show on the login screen (`OLR_IDENTIFICATION_CODE_TEXT_LEN`
-/// bytes, not NUL-terminated). Stable for this enrollment; public information.
+/// bytes, and a NUL when out_cap > len). Stable for this enrollment; public information.
 #[no_mangle]
 pub extern "C" fn olr_machine_identification_code(
     machine: *const olr_machine,

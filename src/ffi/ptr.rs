@@ -76,11 +76,13 @@ pub(crate) fn wrapping_key(ptr: *const u8, len: usize) -> Result<Option<Wrapping
 
 /// A caller-owned output buffer with its capacity and length out-parameter. `out` may be NULL
 /// only with capacity 0 (a size query); `out_len` must not be NULL. Nothing is written until
-/// `write`.
+/// `write`. A text buffer (`OutBuf::text`) also gets a NUL after the text when there is room
+/// for it (`cap > len`); `*out_len` never counts it (ABI 1.1).
 pub(crate) struct OutBuf {
     out: *mut u8,
     cap: usize,
     out_len: *mut usize,
+    nul_terminate: bool,
 }
 
 impl OutBuf {
@@ -88,11 +90,19 @@ impl OutBuf {
         if (out.is_null() && cap != 0) || out_len.is_null() {
             return Err(NULL);
         }
-        Ok(OutBuf { out, cap, out_len })
+        Ok(OutBuf {
+            out,
+            cap,
+            out_len,
+            nul_terminate: false,
+        })
     }
 
+    /// A text output: as `new`, and `write` NUL-terminates when `cap > len`.
     pub(crate) fn text(out: *mut c_char, cap: usize, out_len: *mut usize) -> Result<Self, Fail> {
-        Self::new(out.cast::<u8>(), cap, out_len)
+        let mut buf = Self::new(out.cast::<u8>(), cap, out_len)?;
+        buf.nul_terminate = true;
+        Ok(buf)
     }
 
     /// Copies `data` out and sets the length, or only sets the needed length and fails with
@@ -108,6 +118,11 @@ impl OutBuf {
             // SAFETY: `out` is non-NULL here (cap >= len > 0) and holds `cap` writable bytes
             // (C contract); `data` is Rust-owned, so the two cannot overlap.
             unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), self.out, data.len()) };
+        }
+        if self.nul_terminate && self.cap > data.len() {
+            // SAFETY: `cap > len >= 0`, so `out` is non-NULL (checked in `new`) and byte `len`
+            // is inside the `cap` writable bytes (C contract).
+            unsafe { self.out.add(data.len()).write(0) };
         }
         Ok(())
     }
@@ -202,4 +217,47 @@ pub(crate) fn static_c_str(ptr: *const c_char) -> Option<&'static core::ffi::CSt
     }
     // SAFETY: the library returns pointers to NUL-terminated statics.
     Some(unsafe { core::ffi::CStr::from_ptr(ptr) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text outputs get a NUL after the text only when the buffer has room; `out_len` never
+    /// counts it; byte outputs never get one; a too-small buffer is left untouched.
+    #[test]
+    fn text_outputs_are_nul_terminated_when_there_is_room() {
+        let mut len = 0usize;
+        for (cap, nul_at) in [(3usize, None), (4, Some(3)), (6, Some(3))] {
+            let mut buf = [0xAAu8; 6];
+            let out = OutBuf::text(buf.as_mut_ptr().cast::<c_char>(), cap, &mut len).unwrap();
+            out.write(b"abc").unwrap();
+            assert_eq!(len, 3);
+            assert_eq!(&buf[..3], b"abc");
+            match nul_at {
+                Some(i) => assert_eq!(buf[i], 0, "cap {cap}"),
+                None => assert_eq!(buf[3], 0xAA, "cap {cap}"),
+            }
+            assert!(
+                buf[4..].iter().all(|&b| b == 0xAA),
+                "cap {cap}: wrote past the NUL"
+            );
+        }
+        let mut buf = [0xAAu8; 6];
+        let out = OutBuf::new(buf.as_mut_ptr(), 6, &mut len).unwrap();
+        out.write(b"abc").unwrap();
+        assert_eq!(buf[3], 0xAA, "byte outputs are not NUL-terminated");
+        let mut buf = [0xAAu8; 2];
+        let out = OutBuf::text(buf.as_mut_ptr().cast::<c_char>(), 2, &mut len).unwrap();
+        assert_eq!(
+            out.write(b"abc"),
+            Err(Fail::Status(olr_status::OLR_BUFFER_TOO_SMALL))
+        );
+        assert_eq!((len, buf), (3, [0xAA; 2]));
+        // An empty text into a one-byte buffer is just the NUL.
+        let mut buf = [0xAAu8; 1];
+        let out = OutBuf::text(buf.as_mut_ptr().cast::<c_char>(), 1, &mut len).unwrap();
+        out.write(b"").unwrap();
+        assert_eq!((len, buf), (0, [0]));
+    }
 }

@@ -157,7 +157,7 @@ pub extern "C" fn olr_server_key_ring_epochs(
 }
 
 /// Writes the deployment package text for the current generation (`OLR_DEPLOYMENT_PACKAGE_TEXT_LEN`
-/// bytes, not NUL-terminated): what the Windows login integration is deployed with. Public: it
+/// bytes, and a NUL when out_cap > len): what the Windows login integration is deployed with. Public: it
 /// holds no secret.
 #[no_mangle]
 pub extern "C" fn olr_server_key_ring_deployment_package(
@@ -176,8 +176,8 @@ pub extern "C" fn olr_server_key_ring_deployment_package(
 /// Seals a reset code for the machine named by the typed `identification_code`, for the
 /// account (`username`, `offline_domain`: pass `olr_default_offline_domain` of the user's FQDN
 /// when none was typed) and `new_password`, issued at `now` (unix seconds) with the policy's
-/// lifetime. Writes the code's canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, not
-/// NUL-terminated).
+/// lifetime. Writes the code's canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, and a
+/// NUL when out_cap > len).
 ///
 /// Fails with the statuses of `olr_identification_code_check` (checked first, with details),
 /// `OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_PASSWORD`, `OLR_KEY_ROTATED`

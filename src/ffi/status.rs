@@ -306,6 +306,54 @@ pub extern "C" fn olr_status_message(status: u32) -> *const c_char {
     }
 }
 
+/// The identifier of a status number (its name in this header).
+fn status_name(status: u32) -> &'static core::ffi::CStr {
+    match status {
+        0 => c"OLR_OK",
+        1 => c"OLR_MALFORMED_INPUT",
+        2 => c"OLR_MISTYPED",
+        3 => c"OLR_UNSUPPORTED_VERSION",
+        4 => c"OLR_KEY_ROTATED",
+        5 => c"OLR_EXPIRED",
+        6 => c"OLR_NOT_YET_VALID",
+        7 => c"OLR_REJECTED",
+        8 => c"OLR_INVALID_KEY_MATERIAL",
+        9 => c"OLR_WRONG_WRAPPING_KEY",
+        10 => c"OLR_RNG_FAILURE",
+        11 => c"OLR_TRUNCATED",
+        12 => c"OLR_CORRUPTED",
+        13 => c"OLR_WRONG_KIND",
+        14 => c"OLR_WRAPPING_MISMATCH",
+        15 => c"OLR_INVALID_USERNAME",
+        16 => c"OLR_INVALID_DOMAIN",
+        17 => c"OLR_INVALID_PASSWORD",
+        18 => c"OLR_INVALID_POLICY",
+        19 => c"OLR_TIME_OUT_OF_RANGE",
+        20 => c"OLR_EPOCHS_EXHAUSTED",
+        21 => c"OLR_ALREADY_USED",
+        22 => c"OLR_SUPERSEDED",
+        23 => c"OLR_CODE_BEFORE_ROTATION",
+        24 => c"OLR_REDEPLOY_NEEDED",
+        25 => c"OLR_LEDGER_FULL",
+        26 => c"OLR_UTF16_TEXT",
+        100 => c"OLR_NULL_POINTER",
+        101 => c"OLR_INVALID_UTF8",
+        102 => c"OLR_BUFFER_TOO_SMALL",
+        103 => c"OLR_INVALID_LENGTH",
+        104 => c"OLR_PANIC",
+        _ => c"OLR_UNKNOWN_STATUS",
+    }
+}
+
+/// A static, NUL-terminated, stable identifier for any integer: the status's name in this
+/// header (`"OLR_REJECTED"` for 7), or `"OLR_UNKNOWN_STATUS"` for a number this library does not
+/// know. For logs and for keying a table of user-facing texts; unlike `olr_status_message` it
+/// never changes wording. Never NULL; never free it (ABI 1.1).
+#[no_mangle]
+pub extern "C" fn olr_status_name(status: u32) -> *const c_char {
+    ffi_boundary! { Ok(status_name(status).as_ptr()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +439,23 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![100, 101, 102, 103, 104]
         );
+    }
+
+    fn name(status: u32) -> &'static str {
+        let ptr = olr_status_name(status);
+        crate::ffi::ptr::static_c_str(ptr)
+            .and_then(|s: &CStr| s.to_str().ok())
+            .unwrap_or("<invalid>")
+    }
+
+    #[test]
+    fn status_names_are_the_enum_names() {
+        for status in olr_status::ALL {
+            assert_eq!(name(status as u32), format!("{status:?}"));
+        }
+        for unknown in [27, 99, 105, 1000, u32::MAX] {
+            assert_eq!(name(unknown), "OLR_UNKNOWN_STATUS");
+        }
     }
 
     #[test]

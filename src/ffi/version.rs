@@ -32,12 +32,25 @@ pub const OLR_ABI_VERSION_MINOR: u32 = 1;
 pub const OLR_ABI_VERSION: u32 = (OLR_ABI_VERSION_MAJOR << 16) | OLR_ABI_VERSION_MINOR;
 
 /// Characters of an identification code's canonical text (eight groups of eight symbols joined
-/// by `-`). Text outputs are not NUL-terminated.
+/// by `-`), without the terminating NUL: `*out_len` after a successful write. Size buffers with
+/// `OLR_IDENTIFICATION_CODE_TEXT_SIZE`.
 pub const OLR_IDENTIFICATION_CODE_TEXT_LEN: usize = 71;
-/// Characters of a reset code's canonical text (five groups of eight and one of four).
+/// Characters of a reset code's canonical text (five groups of eight and one of four), without
+/// the terminating NUL. Size buffers with `OLR_RESET_CODE_TEXT_SIZE`.
 pub const OLR_RESET_CODE_TEXT_LEN: usize = 49;
-/// Characters of a deployment package's text.
+/// Characters of a deployment package's text, without the terminating NUL. Size buffers with
+/// `OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE`.
 pub const OLR_DEPLOYMENT_PACKAGE_TEXT_LEN: usize = 104;
+/// Bytes of a buffer that holds an identification code's text and its terminating NUL
+/// (`OLR_IDENTIFICATION_CODE_TEXT_LEN + 1`): text outputs are NUL-terminated when the buffer has
+/// room for it (ABI 1.1).
+pub const OLR_IDENTIFICATION_CODE_TEXT_SIZE: usize = OLR_IDENTIFICATION_CODE_TEXT_LEN + 1;
+/// Bytes of a buffer for a reset code's text and its NUL (`OLR_RESET_CODE_TEXT_LEN + 1`)
+/// (ABI 1.1).
+pub const OLR_RESET_CODE_TEXT_SIZE: usize = OLR_RESET_CODE_TEXT_LEN + 1;
+/// Bytes of a buffer for a deployment package's text and its NUL
+/// (`OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 1`) (ABI 1.1).
+pub const OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE: usize = OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 1;
 /// Bytes of a wrapping key.
 pub const OLR_WRAPPING_KEY_LEN: usize = 64;
 /// Largest machine state export (wrapped; a plain export is 20 bytes shorter).
@@ -173,6 +186,24 @@ pub extern "C" fn olr_reset_code_text_len() -> usize {
 #[no_mangle]
 pub extern "C" fn olr_deployment_package_text_len() -> usize {
     ffi_boundary! { Ok(OLR_DEPLOYMENT_PACKAGE_TEXT_LEN) }
+}
+
+/// As `OLR_IDENTIFICATION_CODE_TEXT_SIZE` (ABI 1.1).
+#[no_mangle]
+pub extern "C" fn olr_identification_code_text_size() -> usize {
+    ffi_boundary! { Ok(OLR_IDENTIFICATION_CODE_TEXT_SIZE) }
+}
+
+/// As `OLR_RESET_CODE_TEXT_SIZE` (ABI 1.1).
+#[no_mangle]
+pub extern "C" fn olr_reset_code_text_size() -> usize {
+    ffi_boundary! { Ok(OLR_RESET_CODE_TEXT_SIZE) }
+}
+
+/// As `OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE` (ABI 1.1).
+#[no_mangle]
+pub extern "C" fn olr_deployment_package_text_size() -> usize {
+    ffi_boundary! { Ok(OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE) }
 }
 
 /// As `OLR_WRAPPING_KEY_LEN`.

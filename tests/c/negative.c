@@ -322,7 +322,8 @@ static void test_free_functions(void)
     EXPECT(olr_default_offline_domain("", 0, out, sizeof out, &len), OLR_INVALID_DOMAIN);
     EXPECT(olr_default_offline_domain(".example.com", 12, out, sizeof out, &len),
            OLR_INVALID_DOMAIN);
-    EXPECT(olr_default_offline_domain("co rp.x", 7, out, sizeof out, &len), OLR_INVALID_DOMAIN);
+    EXPECT(olr_default_offline_domain("co*rp.x", 7, out, sizeof out, &len), OLR_INVALID_DOMAIN);
+    EXPECT(olr_default_offline_domain(" corp.x", 7, out, sizeof out, &len), OLR_INVALID_DOMAIN);
     memset(long_label, 'a', sizeof long_label);
     EXPECT(olr_default_offline_domain(long_label, sizeof long_label, out, sizeof out, &len),
            OLR_INVALID_DOMAIN);
@@ -359,7 +360,10 @@ static void test_free_functions(void)
            OLR_NULL_POINTER);
     EXPECT(olr_deployment_package_check(package, OVER_CAP, &epoch, &lifetime, &skew, &details),
            OLR_INVALID_LENGTH);
+    /* BAD_UTF8 starts with FF FE, a UTF-16 byte order mark: named as UTF-16 first. */
     EXPECT(olr_deployment_package_check(BAD_UTF8, 3, &epoch, &lifetime, &skew, &details),
+           OLR_UTF16_TEXT);
+    EXPECT(olr_deployment_package_check(TRUNCATED_UTF8, 5, &epoch, &lifetime, &skew, &details),
            OLR_INVALID_UTF8);
     EXPECT(olr_deployment_package_check(package, 0, &epoch, &lifetime, &skew, &details),
            OLR_TRUNCATED);
@@ -677,7 +681,8 @@ static void test_machine(void)
     EXPECT(olr_machine_enroll(NULL, sizeof package, &m, &details), OLR_NULL_POINTER);
     EXPECT(olr_machine_enroll(package, sizeof package, NULL, &details), OLR_NULL_POINTER);
     EXPECT(olr_machine_enroll(package, HUGE_LEN, &m, &details), OLR_INVALID_LENGTH);
-    EXPECT(olr_machine_enroll(BAD_UTF8, 3, &m, &details), OLR_INVALID_UTF8);
+    EXPECT(olr_machine_enroll(BAD_UTF8, 3, &m, &details), OLR_UTF16_TEXT);
+    EXPECT(olr_machine_enroll(TRUNCATED_UTF8, 5, &m, &details), OLR_INVALID_UTF8);
     EXPECT(olr_machine_enroll(package, 0, &m, &details), OLR_TRUNCATED);
     EXPECT(olr_machine_enroll(package, 80, &m, &details), OLR_TRUNCATED);
     memcpy(text, package, sizeof text);
@@ -715,7 +720,9 @@ static void test_machine(void)
            OLR_NULL_POINTER);
     EXPECT(olr_machine_is_enrolled_with(machine, package, OVER_CAP, &same, &details),
            OLR_INVALID_LENGTH);
-    EXPECT(olr_machine_is_enrolled_with(machine, BAD_UTF8, 3, &same, &details), OLR_INVALID_UTF8);
+    EXPECT(olr_machine_is_enrolled_with(machine, BAD_UTF8, 3, &same, &details), OLR_UTF16_TEXT);
+    EXPECT(olr_machine_is_enrolled_with(machine, TRUNCATED_UTF8, 5, &same, &details),
+           OLR_INVALID_UTF8);
     EXPECT(olr_machine_is_enrolled_with(machine, text, sizeof text, &same, &details),
            OLR_CORRUPTED);
     CHECK(!same);
@@ -908,9 +915,10 @@ static void test_open(void)
     olr_server_key_ring_free(rotated);
     CHECK(memcmp(&accepted, &untouched, sizeof accepted) == 0);
     /* Success: case-insensitive names, details written (zeros), accepted filled; NULLs
-     * allowed. */
+     * allowed. Names are not trimmed (docs/PROTOCOL.md §5): " ALICE " is refused. */
+    EXPECT(OPEN(machine, code, n, " ALICE ", 7, "Corp", 4, PASSWORD, 15, t), OLR_INVALID_USERNAME);
     memset(&details, 0xFF, sizeof details);
-    EXPECT(OPEN(machine, code, n, " ALICE ", 7, "Corp", 4, PASSWORD, 15, t), OLR_OK);
+    EXPECT(OPEN(machine, code, n, "ALICE", 5, "Corp", 4, PASSWORD, 15, t), OLR_OK);
     CHECK(all_bytes(&details, sizeof details, 0));
     CHECK(accepted.expires_at - accepted.issued_at == 3600 && accepted.issued_at <= NOW &&
           NOW - accepted.issued_at < 60);
@@ -1004,6 +1012,88 @@ static void test_panic_boundary(void)
 }
 #endif
 
+/* ABI 1.1: a text output gets a NUL after the text when the buffer has room, never counted in
+ * *out_len; a buffer of exactly the text's length gets nothing past the text. */
+static void test_nul_termination(void)
+{
+    char buf[OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE + 8], user[16], domain[16];
+    size_t len, ulen, dlen;
+    olr_error_details details;
+    int round;
+
+    CHECK(OLR_IDENTIFICATION_CODE_TEXT_SIZE == OLR_IDENTIFICATION_CODE_TEXT_LEN + 1);
+    CHECK(OLR_RESET_CODE_TEXT_SIZE == OLR_RESET_CODE_TEXT_LEN + 1);
+    CHECK(OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE == OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 1);
+    CHECK(olr_identification_code_text_size() == OLR_IDENTIFICATION_CODE_TEXT_SIZE);
+    CHECK(olr_reset_code_text_size() == OLR_RESET_CODE_TEXT_SIZE);
+    CHECK(olr_deployment_package_text_size() == OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE);
+
+    /* round 0: capacity LEN (no NUL, the byte after untouched); 1: LEN + 1 (NUL); 2: LEN + 5
+     * (NUL, nothing after it). */
+    for (round = 0; round < 3; round++) {
+        size_t extra = round == 0 ? 0 : round == 1 ? 1 : 5;
+#define NUL_CASE(call, want_len)                                                                  \
+    do {                                                                                           \
+        memset(buf, SENTINEL, sizeof buf);                                                         \
+        len = LEN_SENTINEL;                                                                        \
+        EXPECT(call, OLR_OK);                                                                      \
+        CHECK(len == (want_len));                                                                  \
+        CHECK((unsigned char)buf[want_len] == (extra ? 0 : SENTINEL));                            \
+        CHECK(all_bytes(buf + (want_len) + 1, sizeof buf - (want_len) - 1, SENTINEL));            \
+        CHECK(!extra || strlen(buf) == (want_len));                                               \
+    } while (0)
+        NUL_CASE(olr_machine_identification_code(machine, buf, OLR_IDENTIFICATION_CODE_TEXT_LEN + extra,
+                                                 &len),
+                 OLR_IDENTIFICATION_CODE_TEXT_LEN);
+        NUL_CASE(olr_identification_code_check(id, sizeof id, buf,
+                                               OLR_IDENTIFICATION_CODE_TEXT_LEN + extra, &len,
+                                               &details),
+                 OLR_IDENTIFICATION_CODE_TEXT_LEN);
+        NUL_CASE(olr_reset_code_check(code, sizeof code, buf, OLR_RESET_CODE_TEXT_LEN + extra, &len,
+                                      &details),
+                 OLR_RESET_CODE_TEXT_LEN);
+        NUL_CASE(olr_server_key_ring_deployment_package(ring, buf,
+                                                        OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + extra,
+                                                        &len),
+                 OLR_DEPLOYMENT_PACKAGE_TEXT_LEN);
+        NUL_CASE(olr_default_offline_domain("corp.example.com", 16, buf, 4 + extra, &len), 4);
+        NUL_CASE(olr_server_key_ring_seal_reset_code(ring, id, sizeof id, "alice", 5, "corp", 4,
+                                                     PASSWORD, strlen(PASSWORD), NOW, buf,
+                                                     OLR_RESET_CODE_TEXT_LEN + extra, &len,
+                                                     &details),
+                 OLR_RESET_CODE_TEXT_LEN);
+#undef NUL_CASE
+    }
+    /* Both outputs of olr_account_normalize. */
+    memset(user, SENTINEL, sizeof user);
+    memset(domain, SENTINEL, sizeof domain);
+    EXPECT(olr_account_normalize("Alice", 5, "corp", 4, user, 5, &ulen, domain, 5, &dlen, &details),
+           OLR_OK);
+    CHECK(ulen == 5 && dlen == 4 && (unsigned char)user[5] == SENTINEL && domain[4] == '\0' &&
+          (unsigned char)domain[5] == SENTINEL);
+    /* A too-small buffer is still untouched (no NUL either). */
+    memset(buf, SENTINEL, sizeof buf);
+    EXPECT(olr_reset_code_check(code, sizeof code, buf, OLR_RESET_CODE_TEXT_LEN - 1, &len, &details),
+           OLR_BUFFER_TOO_SMALL);
+    CHECK(len == OLR_RESET_CODE_TEXT_LEN && all_bytes(buf, sizeof buf, SENTINEL));
+}
+
+/* ABI 1.1: olr_status_name gives the header's identifier for every status. */
+static void test_status_names(void)
+{
+    CHECK(strcmp(olr_status_name(OLR_OK), "OLR_OK") == 0);
+    CHECK(strcmp(olr_status_name(OLR_MISTYPED), "OLR_MISTYPED") == 0);
+    CHECK(strcmp(olr_status_name(OLR_REJECTED), "OLR_REJECTED") == 0);
+    CHECK(strcmp(olr_status_name(OLR_CODE_BEFORE_ROTATION), "OLR_CODE_BEFORE_ROTATION") == 0);
+    CHECK(strcmp(olr_status_name(OLR_UTF16_TEXT), "OLR_UTF16_TEXT") == 0);
+    CHECK(strcmp(olr_status_name(OLR_NULL_POINTER), "OLR_NULL_POINTER") == 0);
+    CHECK(strcmp(olr_status_name(OLR_PANIC), "OLR_PANIC") == 0);
+    CHECK(strcmp(olr_status_name(27), "OLR_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(olr_status_name(99), "OLR_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(olr_status_name(105), "OLR_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(olr_status_name(UINT32_MAX), "OLR_UNKNOWN_STATUS") == 0);
+}
+
 int main(void)
 {
     setup();
@@ -1016,6 +1106,8 @@ int main(void)
     test_machine();
     test_open();
     test_password_cost();
+    test_nul_termination();
+    test_status_names();
 #if defined(OLR_TEST_HOOKS)
     test_panic_boundary();
 #else

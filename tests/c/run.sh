@@ -54,7 +54,6 @@ rm -rf "$build"
 mkdir -p "$build/logs" "$build/bin" "$build/valgrind"
 header=include/offline_reset.h
 prefix=$build/prefix               # static and shared, as installed
-prefix_static=$build/prefix-static # static only: what `pkg-config --static` links
 prefix_hooks=$build/prefix-hooks   # with the test-hooks feature (panic hook), for tests only
 native=""
 
@@ -80,7 +79,6 @@ step header-regenerated-no-drift check_header
 # --- libraries -------------------------------------------------------------------------------
 build_libs() {
     bash examples/c/install.sh "$prefix" &&
-        bash examples/c/install.sh "$prefix_static" --static-only &&
         bash examples/c/install.sh "$prefix_hooks" --features test-hooks
 }
 step build-libraries build_libs
@@ -89,6 +87,7 @@ if [[ ! -f $prefix/lib/liboffline_reset.a || ! -f $prefix_hooks/lib/liboffline_r
     exit 1
 fi
 pc() { PKG_CONFIG_PATH=$1/lib/pkgconfig pkg-config "${@:2}" offline-reset; }
+pcs() { PKG_CONFIG_PATH=$1/lib/pkgconfig pkg-config "${@:2}" offline-reset-static; }
 native=$(pc "$prefix" --variable=native_static_libs)
 
 header_functions() { # the functions the header declares (comments stripped by the preprocessor)
@@ -177,16 +176,52 @@ check_link_line() {
 }
 step readme-link-line-equals-native-static-libs check_link_line
 
+# --- the documented install and build lines, exactly as written ------------------------------
+# README.md's two lines and docs/C_API.md's install line and shared/static lines, run verbatim
+# (app.c -> examples/c/server.c, -o app -> a file here) into a fresh prefix. The programs must
+# run without LD_LIBRARY_PATH; the static one must not depend on liboffline_reset.so.
+check_documented_lines() {
+    local PREFIX=$build/doc-prefix doc line n=0 out kind deps
+    for doc in README.md docs/C_API.md; do
+        line=$(grep -m 1 '^bash examples/c/install.sh "\$PREFIX"' "$doc") || { echo "$doc: no install line"; return 1; }
+        echo "$doc: $line"
+        (export PKG_CONFIG_PATH=; eval "$line") || return 1
+        while IFS= read -r line; do
+            n=$((n + 1))
+            kind=shared
+            grep -q 'offline-reset-static' <<<"$line" && kind=static
+            line=${line%%#*}
+            line=${line/app.c/examples\/c\/server.c}
+            line=${line/-o app/-o \"\$build\/bin\/doc-line-$n\"}
+            echo "$doc ($kind): $line"
+            (export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"; eval "$line") || return 1
+            out=$(env -u LD_LIBRARY_PATH "$build/bin/doc-line-$n" 2>&1)
+            grep -q usage <<<"$out" || { echo "doc-line-$n does not run: $out"; return 1; }
+            deps=$(env -u LD_LIBRARY_PATH ldd "$build/bin/doc-line-$n") || return 1
+            if [[ $kind == static ]]; then
+                ! grep -q offline_reset <<<"$deps" || { echo "static program loads the shared library"; return 1; }
+            else
+                grep -qF "liboffline_reset.so.1 => $PREFIX/lib/" <<<"$deps" || { echo "$deps"; return 1; }
+            fi
+        done < <(grep -E '^cc app\.c \$\((PKG_CONFIG_PATH=\S+ )?pkg-config' "$doc")
+    done
+    echo "$n documented build lines built and ran"
+    ((n >= 3))
+}
+step documented-install-and-build-lines-work check_documented_lines
+
 # --- examples, static and shared ---------------------------------------------------------------
 build_examples() { # build_examples DIR EXTRA_CFLAGS...: static build in DIR/static, shared in DIR/shared
     local dir=$1 p
     shift
     mkdir -p "$dir/static" "$dir/shared"
+    # Through pkg-config only, from the prefix that holds both libraries.
     for p in server machine; do
-        cc "${CFLAGS[@]}" "$@" $(pc "$prefix_static" --cflags) "examples/c/$p.c" \
-            $(pc "$prefix_static" --libs --static) -o "$dir/static/olr-$p" || return 1
+        cc "${CFLAGS[@]}" "$@" $(pcs "$prefix" --cflags) "examples/c/$p.c" \
+            $(pcs "$prefix" --libs) -o "$dir/static/olr-$p" || return 1
         cc "${CFLAGS[@]}" "$@" $(pc "$prefix" --cflags) "examples/c/$p.c" \
-            $(pc "$prefix" --libs) -Wl,-rpath,"$prefix/lib" -o "$dir/shared/olr-$p" || return 1
+            $(pc "$prefix" --libs) -Wl,-rpath,"$(pc "$prefix" --variable=libdir)" \
+            -o "$dir/shared/olr-$p" || return 1
     done
     # The static programs do not load the library; the shared ones load it by its soname.
     ! readelf -d "$dir/static/olr-server" | grep -q offline_reset &&
@@ -201,8 +236,8 @@ build_tests() { # build_tests DIR EXTRA_CFLAGS...
     local dir=$1
     shift
     mkdir -p "$dir"
-    cc "${CFLAGS[@]}" "$@" -DOLR_TEST_HOOKS $(pc "$prefix_hooks" --cflags) tests/c/negative.c \
-        "$prefix_hooks/lib/liboffline_reset.a" $native -o "$dir/negative" &&
+    cc "${CFLAGS[@]}" "$@" -DOLR_TEST_HOOKS $(pcs "$prefix_hooks" --cflags) tests/c/negative.c \
+        $(pcs "$prefix_hooks" --libs) -o "$dir/negative" &&
         cc "${CFLAGS[@]}" "$@" -DOLR_TEST_HOOKS -pthread $(pc "$prefix_hooks" --cflags) \
             tests/c/negative.c $(pc "$prefix_hooks" --libs) -Wl,-rpath,"$prefix_hooks/lib" \
             -o "$dir/negative-shared" &&

@@ -1,0 +1,959 @@
+// offline_reset.hpp: a header-only C++17 layer over the C API (include/offline_reset.h), written
+// for a Windows credential provider (C++, COM, LogonUI) and usable anywhere.
+//
+//  - RAII owners: olr::key_ring, olr::machine, olr::replay_ledger. Move-only; the destructor
+//    frees the handle (and the library wipes its secrets). No path leaks a handle.
+//  - Text in as std::string_view (UTF-8), or as std::u16string_view / std::wstring_view
+//    (UTF-16; UTF-32 where wchar_t has 32 bits): converted inside into a buffer that is wiped
+//    afterwards. Text out as std::string; buffer sizes are handled inside.
+//  - Two error styles. Throwing functions (not declared when the translation unit is built
+//    without exceptions, e.g. -fno-exceptions or /EHs-c-) throw olr::error, which carries the
+//    status, its name, the message and every detail. Every throwing function has a noexcept
+//    overload that returns an olr::status and writes its result to an out-parameter. In the
+//    noexcept overloads an allocation failure of std::string ends the program (std::terminate),
+//    as everywhere in code built without exceptions.
+//
+// Docs: docs/C_API.md (conventions), docs/INTEGRATION.md (what a credential provider must do).
+#ifndef OFFLINE_RESET_HPP
+#define OFFLINE_RESET_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#if defined(__cpp_exceptions) || defined(_CPPUNWIND)
+#define OLR_CPP_EXCEPTIONS 1
+#include <stdexcept>
+#else
+#define OLR_CPP_EXCEPTIONS 0
+#endif
+
+#include "offline_reset.h"
+
+namespace olr {
+
+// ---------------------------------------------------------------------------------------------
+// Status and error
+
+/// The result of a noexcept call: the C status and the failure's details. Converts to true on
+/// success.
+class [[nodiscard]] status {
+  public:
+    constexpr status() noexcept = default;
+    constexpr explicit status(olr_status code, const olr_error_details &details = {}) noexcept
+        : code_(code), details_(details)
+    {
+    }
+
+    constexpr bool ok() const noexcept { return code_ == OLR_OK; }
+    constexpr explicit operator bool() const noexcept { return ok(); }
+    constexpr olr_status code() const noexcept { return code_; }
+    /// The stable identifier, e.g. "OLR_REJECTED": for logs and for looking up UI texts.
+    const char *name() const noexcept { return olr_status_name(code_); }
+    /// Developer English (never show it on a login screen: map code() to your own texts).
+    const char *message() const noexcept { return olr_status_message(code_); }
+    constexpr const olr_error_details &details() const noexcept { return details_; }
+    /// OLR_MISTYPED: the first group (1-based) that fails its own check; 0 = whole-code check.
+    constexpr unsigned mistyped_group() const noexcept { return details_.mistyped_group; }
+    /// OLR_KEY_ROTATED, OLR_CODE_BEFORE_ROTATION, OLR_REDEPLOY_NEEDED: the code's epoch.
+    constexpr unsigned code_epoch() const noexcept { return details_.code_epoch; }
+    /// The same statuses: the server's current epoch or the machine's enrolled epoch.
+    constexpr unsigned current_epoch() const noexcept { return details_.current_epoch; }
+    /// OLR_UNSUPPORTED_VERSION: the version found.
+    constexpr unsigned found_version() const noexcept { return details_.found_version; }
+
+  private:
+    olr_status code_ = OLR_OK;
+    olr_error_details details_{};
+};
+
+#if OLR_CPP_EXCEPTIONS
+/// What the throwing functions throw: what() is "OLR_NAME: message".
+class error : public std::runtime_error {
+  public:
+    explicit error(const olr::status &s)
+        : std::runtime_error(std::string(s.name()) + ": " + s.message()), status_(s)
+    {
+    }
+    olr_status code() const noexcept { return status_.code(); }
+    const char *name() const noexcept { return status_.name(); }
+    const char *message() const noexcept { return status_.message(); }
+    const olr_error_details &details() const noexcept { return status_.details(); }
+    unsigned mistyped_group() const noexcept { return status_.mistyped_group(); }
+    unsigned code_epoch() const noexcept { return status_.code_epoch(); }
+    unsigned current_epoch() const noexcept { return status_.current_epoch(); }
+    unsigned found_version() const noexcept { return status_.found_version(); }
+    const olr::status &status() const noexcept { return status_; }
+
+  private:
+    olr::status status_;
+};
+#endif
+
+namespace detail {
+
+#if OLR_CPP_EXCEPTIONS
+inline void throw_if(const status &s)
+{
+    if (!s) throw error(s);
+}
+#endif
+
+/// Overwrites memory in a way the compiler may not remove.
+inline void wipe(void *data, std::size_t len) noexcept
+{
+    volatile unsigned char *p = static_cast<volatile unsigned char *>(data);
+    for (std::size_t i = 0; i < len; i++) p[i] = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__ __volatile__("" : : "r"(data) : "memory");
+#endif
+}
+
+/// UTF-8 converted from UTF-16 or UTF-32 text; wiped when it goes out of scope (the input may
+/// be a password). Never copied.
+class wiped_utf8 {
+  public:
+    wiped_utf8() = default;
+    wiped_utf8(const wiped_utf8 &) = delete;
+    wiped_utf8 &operator=(const wiped_utf8 &) = delete;
+    ~wiped_utf8() { clear(); }
+
+    void clear() noexcept
+    {
+        // Bytes are only ever appended (no reallocation: see assign), so size() covers them all.
+        if (!bytes_.empty()) wipe(bytes_.data(), bytes_.size());
+        bytes_.clear();
+    }
+    std::string_view view() const noexcept { return {bytes_.data(), bytes_.size()}; }
+
+    /// Converts; false when the input is not valid UTF-16/UTF-32 (unpaired surrogate, value
+    /// beyond U+10FFFF). Reserves the worst case first, so the buffer never reallocates (a
+    /// reallocation would leave an unwiped copy behind).
+    template <typename Unit> bool assign(const Unit *text, std::size_t len) noexcept
+    {
+        clear();
+        constexpr bool utf16 = sizeof(Unit) == 2;
+        static_assert(sizeof(Unit) == 2 || sizeof(Unit) == 4, "UTF-16 or UTF-32 code units");
+        bytes_.reserve(len * (utf16 ? 3 : 4) + 1);
+        for (std::size_t i = 0; i < len; i++) {
+            std::uint32_t c = static_cast<std::uint32_t>(text[i]);
+            if (utf16 && c >= 0xD800 && c <= 0xDBFF) {
+                if (i + 1 >= len) return fail();
+                std::uint32_t low = static_cast<std::uint32_t>(text[i + 1]);
+                if (low < 0xDC00 || low > 0xDFFF) return fail();
+                c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+                i++;
+            } else if (c >= 0xD800 && c <= 0xDFFF) {
+                return fail();
+            } else if (c > 0x10FFFF) {
+                return fail();
+            }
+            if (c < 0x80) {
+                push(c);
+            } else if (c < 0x800) {
+                push(0xC0 | (c >> 6));
+                push(0x80 | (c & 0x3F));
+            } else if (c < 0x10000) {
+                push(0xE0 | (c >> 12));
+                push(0x80 | ((c >> 6) & 0x3F));
+                push(0x80 | (c & 0x3F));
+            } else {
+                push(0xF0 | (c >> 18));
+                push(0x80 | ((c >> 12) & 0x3F));
+                push(0x80 | ((c >> 6) & 0x3F));
+                push(0x80 | (c & 0x3F));
+            }
+        }
+        return true;
+    }
+
+  private:
+    void push(std::uint32_t byte) noexcept { bytes_.push_back(static_cast<char>(byte)); }
+    bool fail() noexcept
+    {
+        clear();
+        return false;
+    }
+    std::vector<char> bytes_;
+};
+
+/// The status for wide text that is not valid UTF-16/UTF-32: the C API's status for ill-formed
+/// text, OLR_INVALID_UTF8.
+inline status invalid_text() noexcept { return status(OLR_INVALID_UTF8); }
+
+/// Calls `fill(char *out, size_t cap, size_t *len)` with a buffer of `first_guess` bytes, then
+/// again with the size the library asked for; the result is resized to the text's length.
+template <typename Fill> status text_out(std::string &out, std::size_t first_guess, Fill fill)
+{
+    std::string buf(first_guess + 1, '\0');
+    std::size_t len = 0;
+    olr_status s = fill(&buf[0], buf.size(), &len);
+    if (s == OLR_BUFFER_TOO_SMALL) {
+        buf.assign(len + 1, '\0');
+        s = fill(&buf[0], buf.size(), &len);
+    }
+    if (s != OLR_OK) return status(s);
+    buf.resize(len);
+    out = std::move(buf);
+    return status();
+}
+
+template <typename Fill> status bytes_out(std::vector<std::uint8_t> &out, Fill fill)
+{
+    std::size_t len = 0;
+    olr_status s = fill(nullptr, 0, &len);
+    if (s != OLR_BUFFER_TOO_SMALL && s != OLR_OK) return status(s);
+    std::vector<std::uint8_t> buf(len);
+    s = fill(buf.data(), buf.size(), &len);
+    if (s != OLR_OK) {
+        wipe(buf.data(), buf.size());
+        return status(s);
+    }
+    buf.resize(len);
+    out = std::move(buf);
+    return status();
+}
+
+template <typename T, void (*Free)(T *)> class handle {
+  public:
+    handle() noexcept = default;
+    explicit handle(T *raw) noexcept : raw_(raw) {}
+    handle(const handle &) = delete;
+    handle &operator=(const handle &) = delete;
+    handle(handle &&other) noexcept : raw_(std::exchange(other.raw_, nullptr)) {}
+    handle &operator=(handle &&other) noexcept
+    {
+        if (this != &other) reset(std::exchange(other.raw_, nullptr));
+        return *this;
+    }
+    ~handle() { reset(); }
+    void reset(T *raw = nullptr) noexcept { Free(std::exchange(raw_, raw)); }
+    T *get() const noexcept { return raw_; }
+    T **out() noexcept
+    {
+        reset();
+        return &raw_;
+    }
+
+  private:
+    T *raw_ = nullptr;
+};
+
+inline const std::uint8_t *key_ptr(const std::vector<std::uint8_t> *key) noexcept
+{
+    return key ? key->data() : nullptr;
+}
+inline std::size_t key_len(const std::vector<std::uint8_t> *key) noexcept
+{
+    return key ? key->size() : 0;
+}
+
+} // namespace detail
+
+/// Bytes that may hold a secret (a plain export, a wrapping key): wiped on destruction.
+class secret_bytes {
+  public:
+    secret_bytes() = default;
+    explicit secret_bytes(std::vector<std::uint8_t> bytes) noexcept : bytes_(std::move(bytes)) {}
+    secret_bytes(const secret_bytes &) = delete;
+    secret_bytes &operator=(const secret_bytes &) = delete;
+    secret_bytes(secret_bytes &&other) noexcept : bytes_(std::move(other.bytes_)) { other.bytes_.clear(); }
+    secret_bytes &operator=(secret_bytes &&other) noexcept
+    {
+        if (this != &other) {
+            detail::wipe(bytes_.data(), bytes_.size());
+            bytes_ = std::move(other.bytes_);
+            other.bytes_.clear();
+        }
+        return *this;
+    }
+    ~secret_bytes() { detail::wipe(bytes_.data(), bytes_.size()); }
+    const std::vector<std::uint8_t> &bytes() const noexcept { return bytes_; }
+    std::vector<std::uint8_t> &bytes() noexcept { return bytes_; }
+    const std::uint8_t *data() const noexcept { return bytes_.data(); }
+    std::size_t size() const noexcept { return bytes_.size(); }
+
+  private:
+    std::vector<std::uint8_t> bytes_;
+};
+
+/// A wrapping key (OLR_WRAPPING_KEY_LEN bytes), or none (plain export/import).
+class wrapping_key {
+  public:
+    wrapping_key() = default; ///< none
+    explicit wrapping_key(secret_bytes bytes) noexcept : bytes_(std::move(bytes)), set_(true) {}
+    bool has_value() const noexcept { return set_; }
+    const std::uint8_t *data() const noexcept { return set_ ? bytes_.data() : nullptr; }
+    std::size_t size() const noexcept { return set_ ? bytes_.size() : 0; }
+
+    /// A fresh random key from the operating system.
+    static status generate(wrapping_key &out) noexcept
+    {
+        std::vector<std::uint8_t> raw(OLR_WRAPPING_KEY_LEN);
+        std::size_t len = 0;
+        olr_status s = olr_wrapping_key_generate(raw.data(), raw.size(), &len);
+        secret_bytes secret(std::move(raw));
+        if (s != OLR_OK) return status(s);
+        out = wrapping_key(std::move(secret));
+        return status();
+    }
+#if OLR_CPP_EXCEPTIONS
+    static wrapping_key generate()
+    {
+        wrapping_key key;
+        detail::throw_if(generate(key));
+        return key;
+    }
+#endif
+
+  private:
+    secret_bytes bytes_;
+    bool set_ = false;
+};
+
+/// The account a reset is for, as the seal and open functions compare it.
+struct account {
+    std::string username;
+    std::string offline_domain;
+    bool operator==(const account &o) const noexcept
+    {
+        return username == o.username && offline_domain == o.offline_domain;
+    }
+    bool operator!=(const account &o) const noexcept { return !(*this == o); }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Free functions
+
+/// A typed identification code's canonical text (OLR_MISTYPED names the group).
+inline status identification_code_check(std::string_view typed, std::string &out) noexcept
+{
+    olr_error_details d{};
+    status s = detail::text_out(out, OLR_IDENTIFICATION_CODE_TEXT_LEN,
+                                [&](char *o, std::size_t cap, std::size_t *len) {
+                                    return olr_identification_code_check(typed.data(), typed.size(),
+                                                                         o, cap, len, &d);
+                                });
+    return s ? s : status(s.code(), d);
+}
+
+/// A typed reset code's canonical text (typing checks only).
+inline status reset_code_check(std::string_view typed, std::string &out) noexcept
+{
+    olr_error_details d{};
+    status s = detail::text_out(out, OLR_RESET_CODE_TEXT_LEN,
+                                [&](char *o, std::size_t cap, std::size_t *len) {
+                                    return olr_reset_code_check(typed.data(), typed.size(), o, cap,
+                                                                len, &d);
+                                });
+    return s ? s : status(s.code(), d);
+}
+
+/// Feedback while a code is typed (call on every keystroke with the whole field): per-group
+/// state, completeness, the first wrong group. Never fails on partial or wrong input.
+using typing_progress = olr_typing_progress;
+inline status identification_code_progress(std::string_view typed, typing_progress &out) noexcept
+{
+    return status(olr_identification_code_progress(typed.data(), typed.size(), &out));
+}
+inline status reset_code_progress(std::string_view typed, typing_progress &out) noexcept
+{
+    return status(olr_reset_code_progress(typed.data(), typed.size(), &out));
+}
+
+/// The offline user domain derived from an FQDN (`corp.example.com` gives `CORP`).
+inline status default_offline_domain(std::string_view fqdn, std::string &out) noexcept
+{
+    return detail::text_out(out, OLR_MAX_NAME_LEN, [&](char *o, std::size_t cap, std::size_t *len) {
+        return olr_default_offline_domain(fqdn.data(), fqdn.size(), o, cap, len);
+    });
+}
+
+/// Both names normalized: two accounts are the same exactly when these are equal.
+inline status account_normalize(std::string_view username, std::string_view offline_domain,
+                                account &out) noexcept
+{
+    std::string user(OLR_MAX_NAME_LEN + 1, '\0'), domain(OLR_MAX_NAME_LEN + 1, '\0');
+    std::size_t ulen = 0, dlen = 0;
+    olr_error_details d{};
+    olr_status s = olr_account_normalize(username.data(), username.size(), offline_domain.data(),
+                                         offline_domain.size(), &user[0], user.size(), &ulen,
+                                         &domain[0], domain.size(), &dlen, &d);
+    if (s != OLR_OK) return status(s, d);
+    user.resize(ulen);
+    domain.resize(dlen);
+    out = account{std::move(user), std::move(domain)};
+    return status();
+}
+
+/// What is wrong with a typed name (OLR_NAME_PROBLEM_NONE when it can be used).
+inline status name_problem(std::string_view text, olr_name_problem_code &out) noexcept
+{
+    return status(olr_name_problem(text.data(), text.size(), &out));
+}
+
+/// A deployment package's epoch and policy, without enrolling.
+struct package_info {
+    std::uint16_t epoch = 0;
+    std::uint16_t lifetime_minutes = 0;
+    std::uint16_t clock_skew_minutes = 0;
+};
+inline status deployment_package_check(std::string_view package, package_info &out) noexcept
+{
+    olr_error_details d{};
+    package_info info;
+    olr_status s = olr_deployment_package_check(package.data(), package.size(), &info.epoch,
+                                                &info.lifetime_minutes, &info.clock_skew_minutes,
+                                                &d);
+    if (s != OLR_OK) return status(s, d);
+    out = info;
+    return status();
+}
+
+#if OLR_CPP_EXCEPTIONS
+inline std::string identification_code_check(std::string_view typed)
+{
+    std::string out;
+    detail::throw_if(identification_code_check(typed, out));
+    return out;
+}
+inline std::string reset_code_check(std::string_view typed)
+{
+    std::string out;
+    detail::throw_if(reset_code_check(typed, out));
+    return out;
+}
+inline std::string default_offline_domain(std::string_view fqdn)
+{
+    std::string out;
+    detail::throw_if(default_offline_domain(fqdn, out));
+    return out;
+}
+inline account account_normalize(std::string_view username, std::string_view offline_domain)
+{
+    account out;
+    detail::throw_if(account_normalize(username, offline_domain, out));
+    return out;
+}
+inline typing_progress identification_code_progress(std::string_view typed)
+{
+    typing_progress out{};
+    detail::throw_if(identification_code_progress(typed, out));
+    return out;
+}
+inline typing_progress reset_code_progress(std::string_view typed)
+{
+    typing_progress out{};
+    detail::throw_if(reset_code_progress(typed, out));
+    return out;
+}
+inline olr_name_problem_code name_problem(std::string_view text)
+{
+    olr_name_problem_code out = OLR_NAME_PROBLEM_NONE;
+    detail::throw_if(name_problem(text, out));
+    return out;
+}
+inline package_info deployment_package_check(std::string_view package)
+{
+    package_info out;
+    detail::throw_if(deployment_package_check(package, out));
+    return out;
+}
+#endif
+
+// Wide-text inputs (every credential provider field is UTF-16; std::wstring_view is UTF-16 on
+// Windows and UTF-32 elsewhere): converted into a buffer that is wiped afterwards.
+namespace detail {
+template <typename Unit, typename Fn>
+status with_utf8(std::basic_string_view<Unit> a, Fn fn) noexcept
+{
+    wiped_utf8 ua;
+    if (!ua.assign(a.data(), a.size())) return invalid_text();
+    return fn(ua.view());
+}
+template <typename Unit, typename Fn>
+status with_utf8(std::basic_string_view<Unit> a, std::basic_string_view<Unit> b, Fn fn) noexcept
+{
+    wiped_utf8 ua, ub;
+    if (!ua.assign(a.data(), a.size()) || !ub.assign(b.data(), b.size())) return invalid_text();
+    return fn(ua.view(), ub.view());
+}
+} // namespace detail
+
+#define OLR_CPP_WIDE_1(fn, Out, View)                                                              \
+    inline status fn(View text, Out &out) noexcept                                                 \
+    {                                                                                              \
+        return detail::with_utf8(text, [&](std::string_view t) { return fn(t, out); });            \
+    }
+#define OLR_CPP_WIDE_ALL(View)                                                                     \
+    OLR_CPP_WIDE_1(identification_code_check, std::string, View)                                   \
+    OLR_CPP_WIDE_1(reset_code_check, std::string, View)                                            \
+    OLR_CPP_WIDE_1(default_offline_domain, std::string, View)                                      \
+    OLR_CPP_WIDE_1(name_problem, olr_name_problem_code, View)                                      \
+    OLR_CPP_WIDE_1(identification_code_progress, typing_progress, View)                            \
+    OLR_CPP_WIDE_1(reset_code_progress, typing_progress, View)                                     \
+    inline status account_normalize(View username, View offline_domain, account &out) noexcept     \
+    {                                                                                              \
+        return detail::with_utf8(username, offline_domain,                                         \
+                                 [&](std::string_view u, std::string_view d) {                     \
+                                     return account_normalize(u, d, out);                          \
+                                 });                                                               \
+    }
+OLR_CPP_WIDE_ALL(std::u16string_view)
+OLR_CPP_WIDE_ALL(std::wstring_view)
+#undef OLR_CPP_WIDE_ALL
+#undef OLR_CPP_WIDE_1
+
+#if OLR_CPP_EXCEPTIONS
+#define OLR_CPP_THROWING(View)                                                                     \
+    inline std::string identification_code_check(View t)                                           \
+    {                                                                                              \
+        std::string o;                                                                             \
+        detail::throw_if(identification_code_check(t, o));                                         \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline std::string reset_code_check(View t)                                                    \
+    {                                                                                              \
+        std::string o;                                                                             \
+        detail::throw_if(reset_code_check(t, o));                                                  \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline std::string default_offline_domain(View t)                                              \
+    {                                                                                              \
+        std::string o;                                                                             \
+        detail::throw_if(default_offline_domain(t, o));                                            \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline typing_progress identification_code_progress(View t)                                    \
+    {                                                                                              \
+        typing_progress o{};                                                                       \
+        detail::throw_if(identification_code_progress(t, o));                                      \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline typing_progress reset_code_progress(View t)                                             \
+    {                                                                                              \
+        typing_progress o{};                                                                       \
+        detail::throw_if(reset_code_progress(t, o));                                               \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline olr_name_problem_code name_problem(View t)                                              \
+    {                                                                                              \
+        olr_name_problem_code o = OLR_NAME_PROBLEM_NONE;                                           \
+        detail::throw_if(name_problem(t, o));                                                      \
+        return o;                                                                                  \
+    }                                                                                              \
+    inline account account_normalize(View u, View d)                                               \
+    {                                                                                              \
+        account o;                                                                                 \
+        detail::throw_if(account_normalize(u, d, o));                                              \
+        return o;                                                                                  \
+    }
+OLR_CPP_THROWING(std::u16string_view)
+OLR_CPP_THROWING(std::wstring_view)
+#undef OLR_CPP_THROWING
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// Replay ledger
+
+/// The codes this machine accepted that could still open (so each works once). Persist it after
+/// every successful machine::redeem, before updating the cached credentials.
+class replay_ledger {
+  public:
+    replay_ledger() noexcept = default; ///< empty handle; use create() or import()
+
+    static status create(replay_ledger &out) noexcept
+    {
+        replay_ledger l;
+        olr_status s = olr_replay_ledger_new(l.h_.out());
+        if (s != OLR_OK) return status(s);
+        out = std::move(l);
+        return status();
+    }
+    static status import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key,
+                         replay_ledger &out) noexcept
+    {
+        replay_ledger l;
+        olr_error_details d{};
+        olr_status s = olr_replay_ledger_import(bytes.data(), bytes.size(), key.data(), key.size(),
+                                                l.h_.out(), &d);
+        if (s != OLR_OK) return status(s, d);
+        out = std::move(l);
+        return status();
+    }
+    status size(std::size_t &out) const noexcept { return status(olr_replay_ledger_len(h_.get(), &out)); }
+    /// Wrapped under `key` (or plain when key has no value: then keep it where the platform
+    /// protects it).
+    status export_to(const wrapping_key &key, secret_bytes &out) const noexcept
+    {
+        std::vector<std::uint8_t> raw;
+        status s = detail::bytes_out(raw, [&](std::uint8_t *o, std::size_t cap, std::size_t *len) {
+            return olr_replay_ledger_export(h_.get(), key.data(), key.size(), o, cap, len);
+        });
+        if (s) out = secret_bytes(std::move(raw));
+        return s;
+    }
+#if OLR_CPP_EXCEPTIONS
+    static replay_ledger create()
+    {
+        replay_ledger l;
+        detail::throw_if(create(l));
+        return l;
+    }
+    static replay_ledger import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key)
+    {
+        replay_ledger l;
+        detail::throw_if(import(bytes, key, l));
+        return l;
+    }
+    std::size_t size() const
+    {
+        std::size_t n = 0;
+        detail::throw_if(size(n));
+        return n;
+    }
+    secret_bytes export_to(const wrapping_key &key) const
+    {
+        secret_bytes out;
+        detail::throw_if(export_to(key, out));
+        return out;
+    }
+#endif
+    explicit operator bool() const noexcept { return h_.get() != nullptr; }
+    olr_replay_ledger *get() const noexcept { return h_.get(); }
+
+  private:
+    detail::handle<olr_replay_ledger, olr_replay_ledger_free> h_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Machine
+
+/// What the machine learns from a reset code that opened.
+using accepted_reset = olr_accepted_reset;
+
+/// One enrolled machine (login side). Holds the machine key; freed and wiped on destruction.
+class machine {
+  public:
+    machine() noexcept = default; ///< empty handle; use enroll() or import()
+
+    static status enroll(std::string_view package, machine &out) noexcept
+    {
+        machine m;
+        olr_error_details d{};
+        olr_status s = olr_machine_enroll(package.data(), package.size(), m.h_.out(), &d);
+        if (s != OLR_OK) return status(s, d);
+        out = std::move(m);
+        return status();
+    }
+    static status import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key,
+                         machine &out) noexcept
+    {
+        machine m;
+        olr_error_details d{};
+        olr_status s = olr_machine_import(bytes.data(), bytes.size(), key.data(), key.size(),
+                                          m.h_.out(), &d);
+        if (s != OLR_OK) return status(s, d);
+        out = std::move(m);
+        return status();
+    }
+    status identification_code(std::string &out) const noexcept
+    {
+        return detail::text_out(out, OLR_IDENTIFICATION_CODE_TEXT_LEN,
+                                [&](char *o, std::size_t cap, std::size_t *len) {
+                                    return olr_machine_identification_code(h_.get(), o, cap, len);
+                                });
+    }
+    status epoch(std::uint16_t &out) const noexcept { return status(olr_machine_epoch(h_.get(), &out)); }
+    status is_enrolled_with(std::string_view package, bool &out) const noexcept
+    {
+        olr_error_details d{};
+        olr_status s = olr_machine_is_enrolled_with(h_.get(), package.data(), package.size(), &out, &d);
+        return status(s, d);
+    }
+    status export_to(const wrapping_key &key, secret_bytes &out) const noexcept
+    {
+        std::vector<std::uint8_t> raw;
+        status s = detail::bytes_out(raw, [&](std::uint8_t *o, std::size_t cap, std::size_t *len) {
+            return olr_machine_export(h_.get(), key.data(), key.size(), o, cap, len);
+        });
+        if (s) out = secret_bytes(std::move(raw));
+        return s;
+    }
+
+    /// Opens a typed reset code for the account and new password and records it in `ledger`:
+    /// the call a login integration uses. OLR_OK is the only success (`accepted` then holds the
+    /// code's times); then persist the ledger, and only then update the cached credentials.
+    status redeem(replay_ledger &ledger, std::string_view reset_code, std::string_view username,
+                  std::string_view offline_domain, std::string_view new_password, std::int64_t now,
+                  accepted_reset &accepted) const noexcept
+    {
+        olr_error_details d{};
+        olr_status s = olr_machine_redeem_reset_code(
+            h_.get(), ledger.get(), reset_code.data(), reset_code.size(), username.data(),
+            username.size(), offline_domain.data(), offline_domain.size(), new_password.data(),
+            new_password.size(), now, &accepted, &d);
+        return status(s, d);
+    }
+    /// As redeem, from UTF-16 fields (std::wstring_view: UTF-16 on Windows, UTF-32 elsewhere);
+    /// the converted copies (the password among them) are wiped before this returns.
+    status redeem(replay_ledger &ledger, std::u16string_view reset_code,
+                  std::u16string_view username, std::u16string_view offline_domain,
+                  std::u16string_view new_password, std::int64_t now,
+                  accepted_reset &accepted) const noexcept
+    {
+        return redeem_wide(ledger, reset_code, username, offline_domain, new_password, now, accepted);
+    }
+    status redeem(replay_ledger &ledger, std::wstring_view reset_code, std::wstring_view username,
+                  std::wstring_view offline_domain, std::wstring_view new_password,
+                  std::int64_t now, accepted_reset &accepted) const noexcept
+    {
+        return redeem_wide(ledger, reset_code, username, offline_domain, new_password, now, accepted);
+    }
+    /// Opens without recording (tests, diagnostics). A login integration uses redeem.
+    status open(std::string_view reset_code, std::string_view username,
+                std::string_view offline_domain, std::string_view new_password, std::int64_t now,
+                accepted_reset &accepted) const noexcept
+    {
+        olr_error_details d{};
+        olr_status s = olr_machine_open_reset_code(
+            h_.get(), reset_code.data(), reset_code.size(), username.data(), username.size(),
+            offline_domain.data(), offline_domain.size(), new_password.data(), new_password.size(),
+            now, &accepted, &d);
+        return status(s, d);
+    }
+
+#if OLR_CPP_EXCEPTIONS
+    static machine enroll(std::string_view package)
+    {
+        machine m;
+        detail::throw_if(enroll(package, m));
+        return m;
+    }
+    static machine import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key)
+    {
+        machine m;
+        detail::throw_if(import(bytes, key, m));
+        return m;
+    }
+    std::string identification_code() const
+    {
+        std::string out;
+        detail::throw_if(identification_code(out));
+        return out;
+    }
+    std::uint16_t epoch() const
+    {
+        std::uint16_t out = 0;
+        detail::throw_if(epoch(out));
+        return out;
+    }
+    bool is_enrolled_with(std::string_view package) const
+    {
+        bool out = false;
+        detail::throw_if(is_enrolled_with(package, out));
+        return out;
+    }
+    secret_bytes export_to(const wrapping_key &key) const
+    {
+        secret_bytes out;
+        detail::throw_if(export_to(key, out));
+        return out;
+    }
+    /// Throwing redeem: returns the accepted code's times, throws olr::error otherwise.
+    accepted_reset redeem(replay_ledger &ledger, std::string_view reset_code,
+                          std::string_view username, std::string_view offline_domain,
+                          std::string_view new_password, std::int64_t now) const
+    {
+        accepted_reset a{};
+        detail::throw_if(redeem(ledger, reset_code, username, offline_domain, new_password, now, a));
+        return a;
+    }
+    accepted_reset redeem(replay_ledger &ledger, std::u16string_view reset_code,
+                          std::u16string_view username, std::u16string_view offline_domain,
+                          std::u16string_view new_password, std::int64_t now) const
+    {
+        accepted_reset a{};
+        detail::throw_if(redeem(ledger, reset_code, username, offline_domain, new_password, now, a));
+        return a;
+    }
+    accepted_reset redeem(replay_ledger &ledger, std::wstring_view reset_code,
+                          std::wstring_view username, std::wstring_view offline_domain,
+                          std::wstring_view new_password, std::int64_t now) const
+    {
+        accepted_reset a{};
+        detail::throw_if(redeem(ledger, reset_code, username, offline_domain, new_password, now, a));
+        return a;
+    }
+#endif
+    explicit operator bool() const noexcept { return h_.get() != nullptr; }
+    olr_machine *get() const noexcept { return h_.get(); }
+
+  private:
+    template <typename Unit>
+    status redeem_wide(replay_ledger &ledger, std::basic_string_view<Unit> reset_code,
+                       std::basic_string_view<Unit> username,
+                       std::basic_string_view<Unit> offline_domain,
+                       std::basic_string_view<Unit> new_password, std::int64_t now,
+                       accepted_reset &accepted) const noexcept
+    {
+        detail::wiped_utf8 c, u, dm, p;
+        if (!c.assign(reset_code.data(), reset_code.size()) ||
+            !u.assign(username.data(), username.size()) ||
+            !dm.assign(offline_domain.data(), offline_domain.size()) ||
+            !p.assign(new_password.data(), new_password.size()))
+            return detail::invalid_text();
+        return redeem(ledger, c.view(), u.view(), dm.view(), p.view(), now, accepted);
+    }
+    detail::handle<olr_machine, olr_machine_free> h_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Server key ring
+
+/// The reset server's key ring. Holds secret keys; freed and wiped on destruction.
+class key_ring {
+  public:
+    key_ring() noexcept = default; ///< empty handle; use generate() or import()
+
+    static status generate(std::uint16_t lifetime_minutes, std::uint16_t clock_skew_minutes,
+                           std::uint32_t memory_kib, std::uint32_t iterations,
+                           std::uint32_t parallelism, key_ring &out) noexcept
+    {
+        key_ring r;
+        olr_status s = olr_server_key_ring_generate_with_password_cost(
+            lifetime_minutes, clock_skew_minutes, memory_kib, iterations, parallelism, r.h_.out());
+        if (s != OLR_OK) return status(s);
+        out = std::move(r);
+        return status();
+    }
+    static status generate(key_ring &out) noexcept
+    {
+        return generate(OLR_DEFAULT_LIFETIME_MINUTES, OLR_DEFAULT_CLOCK_SKEW_MINUTES,
+                        OLR_DEFAULT_PASSWORD_MEMORY_KIB, OLR_DEFAULT_PASSWORD_ITERATIONS,
+                        OLR_DEFAULT_PASSWORD_PARALLELISM, out);
+    }
+    static status import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key,
+                         key_ring &out) noexcept
+    {
+        key_ring r;
+        olr_error_details d{};
+        olr_status s = olr_server_key_ring_import(bytes.data(), bytes.size(), key.data(), key.size(),
+                                                  r.h_.out(), &d);
+        if (s != OLR_OK) return status(s, d);
+        out = std::move(r);
+        return status();
+    }
+    status deployment_package(std::string &out) const noexcept
+    {
+        return detail::text_out(out, OLR_DEPLOYMENT_PACKAGE_TEXT_LEN,
+                                [&](char *o, std::size_t cap, std::size_t *len) {
+                                    return olr_server_key_ring_deployment_package(h_.get(), o, cap, len);
+                                });
+    }
+    status current_epoch(std::uint16_t &out) const noexcept
+    {
+        return status(olr_server_key_ring_current_epoch(h_.get(), &out));
+    }
+    status rotate(std::int64_t now, std::uint16_t &new_epoch) noexcept
+    {
+        return status(olr_server_key_ring_rotate(h_.get(), now, &new_epoch));
+    }
+    status set_retired_grace_seconds(std::uint32_t seconds) noexcept
+    {
+        return status(olr_server_key_ring_set_retired_grace_seconds(h_.get(), seconds));
+    }
+    status seal(std::string_view identification_code, std::string_view username,
+                std::string_view offline_domain, std::string_view new_password, std::int64_t now,
+                std::string &out) const noexcept
+    {
+        olr_error_details d{};
+        status s = detail::text_out(out, OLR_RESET_CODE_TEXT_LEN,
+                                    [&](char *o, std::size_t cap, std::size_t *len) {
+                                        return olr_server_key_ring_seal_reset_code(
+                                            h_.get(), identification_code.data(),
+                                            identification_code.size(), username.data(),
+                                            username.size(), offline_domain.data(),
+                                            offline_domain.size(), new_password.data(),
+                                            new_password.size(), now, o, cap, len, &d);
+                                    });
+        return s ? s : status(s.code(), d);
+    }
+    status export_to(const wrapping_key &key, secret_bytes &out) const noexcept
+    {
+        std::vector<std::uint8_t> raw;
+        status s = detail::bytes_out(raw, [&](std::uint8_t *o, std::size_t cap, std::size_t *len) {
+            return olr_server_key_ring_export(h_.get(), key.data(), key.size(), o, cap, len);
+        });
+        if (s) out = secret_bytes(std::move(raw));
+        return s;
+    }
+
+#if OLR_CPP_EXCEPTIONS
+    static key_ring generate()
+    {
+        key_ring r;
+        detail::throw_if(generate(r));
+        return r;
+    }
+    static key_ring generate(std::uint16_t lifetime_minutes, std::uint16_t clock_skew_minutes,
+                             std::uint32_t memory_kib, std::uint32_t iterations,
+                             std::uint32_t parallelism)
+    {
+        key_ring r;
+        detail::throw_if(generate(lifetime_minutes, clock_skew_minutes, memory_kib, iterations,
+                                  parallelism, r));
+        return r;
+    }
+    static key_ring import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key)
+    {
+        key_ring r;
+        detail::throw_if(import(bytes, key, r));
+        return r;
+    }
+    std::string deployment_package() const
+    {
+        std::string out;
+        detail::throw_if(deployment_package(out));
+        return out;
+    }
+    std::uint16_t current_epoch() const
+    {
+        std::uint16_t out = 0;
+        detail::throw_if(current_epoch(out));
+        return out;
+    }
+    std::uint16_t rotate(std::int64_t now)
+    {
+        std::uint16_t out = 0;
+        detail::throw_if(rotate(now, out));
+        return out;
+    }
+    std::string seal(std::string_view identification_code, std::string_view username,
+                     std::string_view offline_domain, std::string_view new_password,
+                     std::int64_t now) const
+    {
+        std::string out;
+        detail::throw_if(seal(identification_code, username, offline_domain, new_password, now, out));
+        return out;
+    }
+    secret_bytes export_to(const wrapping_key &key) const
+    {
+        secret_bytes out;
+        detail::throw_if(export_to(key, out));
+        return out;
+    }
+#endif
+    explicit operator bool() const noexcept { return h_.get() != nullptr; }
+    olr_server_key_ring *get() const noexcept { return h_.get(); }
+
+  private:
+    detail::handle<olr_server_key_ring, olr_server_key_ring_free> h_;
+};
+
+} // namespace olr
+
+#endif // OFFLINE_RESET_HPP
