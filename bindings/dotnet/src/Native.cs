@@ -7,6 +7,7 @@ using System.Security;
 // Search for "offline_reset": the assembly's own directory, then the system's safe directories;
 // never the current directory (search-order hijacking). .NET honours this attribute; Mono ignores
 // it and searches the assembly directory, then the dynamic linker's path.
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("OfflineReset.Tests")]
 [assembly: DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
 
 namespace OfflineReset
