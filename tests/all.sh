@@ -96,6 +96,7 @@ run_step "independent Python implementation checks every vector" bash tests/inte
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
 run_step "Python binding: build, install into a fresh venv, pytest" python_binding
 run_step "C++ header, login tile example (scripted), install through pkg-config, g++/clang++, ASan/UBSan, valgrind, mingw" bash tests/cpp/run.sh
+run_step ".NET binding (Mono + NUnit): build, conformance file, example" bash bindings/dotnet/run_tests.sh
 run_step "fuzzing smoke (every target, bounded time)" bash fuzz/smoke.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 

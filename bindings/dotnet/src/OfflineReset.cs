@@ -1,0 +1,718 @@
+// The .NET API over the C ABI: thin wrappers, no protocol logic (docs/BINDINGS.md).
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+
+namespace OfflineReset
+{
+    internal static class Interop
+    {
+        static readonly UTF8Encoding Strict = new UTF8Encoding(false, true);
+        // A non-empty array for empty inputs: the C ABI reads a NULL pointer as OLR_NULL_POINTER
+        // even with length 0, and a marshaller may pass an empty array as NULL.
+        static readonly byte[] Empty = new byte[1];
+
+        internal static UIntPtr Len(int n) { return new UIntPtr((uint)n); }
+
+        /// <summary>Text as UTF-8 (never NUL-terminated); a lone surrogate is InvalidUtf8Exception.</summary>
+        internal static byte[] Utf8(string text, string what, out int length)
+        {
+            if (text == null) throw new ArgumentNullException(what);
+            byte[] b;
+            try
+            {
+                int n = Strict.GetByteCount(text);
+                b = new byte[n == 0 ? 1 : n];
+                Strict.GetBytes(text, 0, text.Length, b, 0);
+                length = n;
+            }
+            catch (EncoderFallbackException)
+            {
+                throw OfflineResetException.Create((uint)Status.InvalidUtf8, default(ErrorDetails));
+            }
+            return b;
+        }
+
+        internal static byte[] Bytes(byte[] data, string what)
+        {
+            if (data == null) throw new ArgumentNullException(what);
+            return data.Length == 0 ? Empty : data;
+        }
+
+        /// <summary>An optional wrapping key: null stays NULL (a plain export/import).</summary>
+        internal static byte[] Key(byte[] key) { return key == null ? null : (key.Length == 0 ? Empty : key); }
+        internal static int KeyLen(byte[] key) { return key == null ? 0 : key.Length; }
+
+        internal static void Check(uint status)
+        {
+            if (status != 0) throw OfflineResetException.Create(status, default(ErrorDetails));
+        }
+
+        internal static void Check(uint status, ErrorDetails details)
+        {
+            if (status != 0) throw OfflineResetException.Create(status, details);
+        }
+
+        internal static string CString(IntPtr p)
+        {
+            if (p == IntPtr.Zero) return null;
+            int n = 0;
+            while (Marshal.ReadByte(p, n) != 0) n++;
+            byte[] b = new byte[n];
+            Marshal.Copy(p, b, 0, n);
+            return Encoding.UTF8.GetString(b);
+        }
+
+        internal static string Text(byte[] buf, UIntPtr n) { return Encoding.UTF8.GetString(buf, 0, (int)n.ToUInt32()); }
+
+        internal delegate uint ExportFn(byte[] key, UIntPtr keyLen, byte[] @out, UIntPtr cap, out UIntPtr len);
+
+        /// <summary>Asks for the size, then exports into an array of exactly that size (returned;
+        /// the caller wipes it). Any other buffer is wiped before it is dropped.</summary>
+        internal static byte[] Export(byte[] wrappingKey, ExportFn f)
+        {
+            UIntPtr needed;
+            uint status = f(Key(wrappingKey), Len(KeyLen(wrappingKey)), null, UIntPtr.Zero, out needed);
+            if (status != (uint)Status.BufferTooSmall) Check(status);
+            int cap = (int)needed.ToUInt32();
+            byte[] buf = new byte[cap];
+            UIntPtr n;
+            Check(f(Key(wrappingKey), Len(KeyLen(wrappingKey)), buf, Len(cap), out n));
+            if ((int)n.ToUInt32() == cap) return buf;
+            byte[] result = new byte[(int)n.ToUInt32()];
+            Buffer.BlockCopy(buf, 0, result, 0, result.Length);
+            Array.Clear(buf, 0, buf.Length);
+            return result;
+        }
+    }
+
+    /// <summary>Library-wide functions and limits.</summary>
+    public static class OfflineResetLibrary
+    {
+        /// <summary>The C ABI version this binding was written for ((major &lt;&lt; 16) | minor).</summary>
+        public const uint BindingAbiVersion = Native.AbiVersion;
+        public static readonly int IdentificationCodeTextLength = (int)Native.olr_identification_code_text_len().ToUInt32();
+        public static readonly int ResetCodeTextLength = (int)Native.olr_reset_code_text_len().ToUInt32();
+        public static readonly int DeploymentPackageTextLength = (int)Native.olr_deployment_package_text_len().ToUInt32();
+        public static readonly int WrappingKeyLength = (int)Native.olr_wrapping_key_len().ToUInt32();
+        public static readonly int MaxNameLength = (int)Native.olr_max_name_len().ToUInt32();
+        public static readonly int MaxPasswordLength = (int)Native.olr_max_password_len().ToUInt32();
+        public static readonly int MaxGenerations = (int)Native.olr_max_generations().ToUInt32();
+
+        /// <summary>The library's static English message for any status number.</summary>
+        public static string StatusMessage(uint status) { return Interop.CString(Native.olr_status_message(status)); }
+        public static string StatusMessage(Status status) { return StatusMessage((uint)status); }
+        /// <summary>The native library's version, such as "0.1.0".</summary>
+        public static string Version { get { return Interop.CString(Native.olr_version()); } }
+        /// <summary>The loaded library's C ABI version ((major &lt;&lt; 16) | minor).</summary>
+        public static uint AbiVersion { get { return Native.olr_abi_version(); } }
+        public static int ProtocolVersion { get { return Native.olr_protocol_version(); } }
+
+        /// <summary>A fresh random wrapping key (64 bytes) from the OS RNG; wipe it after use.</summary>
+        public static byte[] GenerateWrappingKey()
+        {
+            byte[] buf = new byte[WrappingKeyLength];
+            UIntPtr n;
+            Interop.Check(Native.olr_wrapping_key_generate(buf, Interop.Len(buf.Length), out n));
+            return buf;
+        }
+
+        /// <summary>The offline user domain of a user's FQDN (corp.example.com gives CORP).</summary>
+        public static string DefaultOfflineDomain(string fqdn)
+        {
+            int len;
+            byte[] raw = Interop.Utf8(fqdn, "fqdn", out len);
+            byte[] buf = new byte[MaxNameLength];
+            UIntPtr n;
+            Interop.Check(Native.olr_default_offline_domain(raw, Interop.Len(len), buf, Interop.Len(buf.Length), out n));
+            return Interop.Text(buf, n);
+        }
+
+        /// <summary>What is wrong with a typed username or offline domain (None if nothing).</summary>
+        public static NameProblem GetNameProblem(string text)
+        {
+            int len;
+            byte[] raw = Interop.Utf8(text, "text", out len);
+            uint problem;
+            Interop.Check(Native.olr_name_problem(raw, Interop.Len(len), out problem));
+            return (NameProblem)problem;
+        }
+
+        /// <summary>A short English hint saying what to fix.</summary>
+        public static string Hint(NameProblem problem) { return Interop.CString(Native.olr_name_problem_hint((uint)problem)); }
+
+        /// <summary>Checks a deployment package (its text) without enrolling.</summary>
+        public static DeploymentPackageInfo CheckDeploymentPackage(string package)
+        {
+            int len;
+            return CheckPackage(Interop.Utf8(package, "package", out len), len);
+        }
+
+        /// <summary>Checks a deployment package (the raw bytes of the file) without enrolling.</summary>
+        public static DeploymentPackageInfo CheckDeploymentPackage(byte[] package)
+        {
+            return CheckPackage(Interop.Bytes(package, "package"), package.Length);
+        }
+
+        static DeploymentPackageInfo CheckPackage(byte[] raw, int len)
+        {
+            ushort epoch, lifetime, skew;
+            ErrorDetails d = default(ErrorDetails);
+            Interop.Check(Native.olr_deployment_package_check(raw, Interop.Len(len), out epoch, out lifetime, out skew, ref d), d);
+            return new DeploymentPackageInfo(epoch, new Policy(lifetime, skew));
+        }
+    }
+
+    /// <summary>What is wrong with a typed name (<c>olr_name_problem_code</c>).</summary>
+    public enum NameProblem : uint
+    {
+        None = 0, Empty = 1, SurroundingWhiteSpace = 2, ControlOrFormatCharacter = 3,
+        LineOrParagraphSeparator = 4, QualifiedName = 5, ForbiddenCharacter = 6, TooLong = 7,
+    }
+
+    /// <summary>How long a reset code is accepted and the clock skew allowed (minutes).</summary>
+    public struct Policy : IEquatable<Policy>
+    {
+        public Policy(int resetCodeLifetimeMinutes, int clockSkewMinutes) : this()
+        {
+            ResetCodeLifetimeMinutes = resetCodeLifetimeMinutes;
+            ClockSkewMinutes = clockSkewMinutes;
+        }
+        /// <summary>The library's defaults: 1440 minutes, 10 minutes of skew.</summary>
+        public static Policy Default { get { return new Policy(1440, 10); } }
+        public int ResetCodeLifetimeMinutes { get; private set; }
+        public int ClockSkewMinutes { get; private set; }
+        public bool Equals(Policy o) { return o.ResetCodeLifetimeMinutes == ResetCodeLifetimeMinutes && o.ClockSkewMinutes == ClockSkewMinutes; }
+        public override bool Equals(object o) { return o is Policy && Equals((Policy)o); }
+        public override int GetHashCode() { return ResetCodeLifetimeMinutes * 65537 + ClockSkewMinutes; }
+        public override string ToString() { return string.Format("Policy({0} min, skew {1} min)", ResetCodeLifetimeMinutes, ClockSkewMinutes); }
+    }
+
+    /// <summary>The Argon2id cost of binding a new password (every seal and open runs it once).</summary>
+    public struct PasswordCost : IEquatable<PasswordCost>
+    {
+        public PasswordCost(int memoryKib, int iterations, int parallelism) : this()
+        {
+            MemoryKib = memoryKib; Iterations = iterations; Parallelism = parallelism;
+        }
+        /// <summary>64 MiB, 3 passes, 1 lane.</summary>
+        public static PasswordCost Default { get { return new PasswordCost(65536, 3, 1); } }
+        /// <summary>The smallest the library accepts: 19 MiB, 2 passes, 1 lane.</summary>
+        public static PasswordCost Minimum { get { return new PasswordCost(19456, 2, 1); } }
+        public int MemoryKib { get; private set; }
+        public int Iterations { get; private set; }
+        public int Parallelism { get; private set; }
+        public bool Equals(PasswordCost o) { return o.MemoryKib == MemoryKib && o.Iterations == Iterations && o.Parallelism == Parallelism; }
+        public override bool Equals(object o) { return o is PasswordCost && Equals((PasswordCost)o); }
+        public override int GetHashCode() { return MemoryKib * 31 + Iterations * 7 + Parallelism; }
+    }
+
+    /// <summary>What a machine learns from a reset code that opened (unix seconds).</summary>
+    public struct AcceptedReset
+    {
+        public AcceptedReset(long issuedAt, long expiresAt) : this() { IssuedAt = issuedAt; ExpiresAt = expiresAt; }
+        public long IssuedAt { get; private set; }
+        public long ExpiresAt { get; private set; }
+    }
+
+    /// <summary>What a deployment package says: its epoch and policy.</summary>
+    public struct DeploymentPackageInfo
+    {
+        public DeploymentPackageInfo(int epoch, Policy policy) : this() { Epoch = epoch; Policy = policy; }
+        public int Epoch { get; private set; }
+        public Policy Policy { get; private set; }
+    }
+
+    /// <summary>A machine's identification code, parsed from typed text (case-insensitive; O reads
+    /// as 0, I and L as 1; spaces and hyphens ignored). Throws MistypedException (Group),
+    /// MalformedInputException, UnsupportedVersionException.</summary>
+    public sealed class IdentificationCode : IEquatable<IdentificationCode>
+    {
+        public IdentificationCode(string text)
+        {
+            int len;
+            byte[] raw = Interop.Utf8(text, "text", out len);
+            byte[] buf = new byte[OfflineResetLibrary.IdentificationCodeTextLength];
+            UIntPtr n;
+            ErrorDetails d = default(ErrorDetails);
+            Interop.Check(Native.olr_identification_code_check(raw, Interop.Len(len), buf, Interop.Len(buf.Length), out n, ref d), d);
+            Text = Interop.Text(buf, n);
+        }
+        /// <summary>The canonical text (upper case, groups joined by '-').</summary>
+        public string Text { get; private set; }
+        public override string ToString() { return Text; }
+        public bool Equals(IdentificationCode o) { return o != null && o.Text == Text; }
+        public override bool Equals(object o) { return Equals(o as IdentificationCode); }
+        public override int GetHashCode() { return Text.GetHashCode(); }
+    }
+
+    /// <summary>A reset code, parsed from typed text with the same rules as IdentificationCode.</summary>
+    public sealed class ResetCode : IEquatable<ResetCode>
+    {
+        public ResetCode(string text)
+        {
+            int len;
+            byte[] raw = Interop.Utf8(text, "text", out len);
+            byte[] buf = new byte[OfflineResetLibrary.ResetCodeTextLength];
+            UIntPtr n;
+            ErrorDetails d = default(ErrorDetails);
+            Interop.Check(Native.olr_reset_code_check(raw, Interop.Len(len), buf, Interop.Len(buf.Length), out n, ref d), d);
+            Text = Interop.Text(buf, n);
+        }
+        public string Text { get; private set; }
+        public override string ToString() { return Text; }
+        public bool Equals(ResetCode o) { return o != null && o.Text == Text; }
+        public override bool Equals(object o) { return Equals(o as ResetCode); }
+        public override int GetHashCode() { return Text.GetHashCode(); }
+    }
+
+    /// <summary>A Windows account as typed: username and offline user domain. Username and
+    /// OfflineDomain are the normalized forms; seal and open pass the typed forms to the library.
+    /// Throws InvalidUsernameException, InvalidDomainException.</summary>
+    public sealed class Account : IEquatable<Account>
+    {
+        internal readonly byte[] TypedUsername, TypedDomain;
+        internal readonly int TypedUsernameLength, TypedDomainLength;
+
+        public Account(string username, string offlineDomain)
+        {
+            TypedUsername = Interop.Utf8(username, "username", out TypedUsernameLength);
+            TypedDomain = Interop.Utf8(offlineDomain, "offlineDomain", out TypedDomainLength);
+            int cap = OfflineResetLibrary.MaxNameLength;
+            byte[] ub = new byte[cap], db = new byte[cap];
+            UIntPtr un, dn;
+            ErrorDetails d = default(ErrorDetails);
+            Interop.Check(Native.olr_account_normalize(TypedUsername, Interop.Len(TypedUsernameLength), TypedDomain, Interop.Len(TypedDomainLength),
+                ub, Interop.Len(cap), out un, db, Interop.Len(cap), out dn, ref d), d);
+            Username = Interop.Text(ub, un);
+            OfflineDomain = Interop.Text(db, dn);
+        }
+
+        /// <summary>The account with the default offline domain of the user's FQDN.</summary>
+        public static Account WithFqdn(string username, string fqdn) { return new Account(username, OfflineResetLibrary.DefaultOfflineDomain(fqdn)); }
+
+        /// <summary>Checks both names as seal and open will; throws the exception they would.</summary>
+        public static void Check(string username, string offlineDomain)
+        {
+            int ul, dl;
+            byte[] u = Interop.Utf8(username, "username", out ul), d = Interop.Utf8(offlineDomain, "offlineDomain", out dl);
+            Interop.Check(Native.olr_account_check(u, Interop.Len(ul), d, Interop.Len(dl)));
+        }
+
+        public string Username { get; private set; }
+        public string OfflineDomain { get; private set; }
+        public bool Equals(Account o) { return o != null && o.Username == Username && o.OfflineDomain == OfflineDomain; }
+        public override bool Equals(object o) { return Equals(o as Account); }
+        public override int GetHashCode() { return Username.GetHashCode() ^ OfflineDomain.GetHashCode(); }
+        public override string ToString() { return OfflineDomain + "\\" + Username; }
+    }
+
+    /// <summary>A password as UTF-8: from a string the binding makes a copy and wipes it after the
+    /// call; a caller's byte[] is passed without a copy (the caller wipes it).</summary>
+    internal struct PasswordArg
+    {
+        internal byte[] Bytes;
+        internal int Length;
+        bool owned;
+
+        internal static PasswordArg From(string password)
+        {
+            PasswordArg p = new PasswordArg();
+            p.Bytes = Interop.Utf8(password, "newPassword", out p.Length);
+            p.owned = true;
+            return p;
+        }
+
+        internal static PasswordArg From(byte[] password)
+        {
+            PasswordArg p = new PasswordArg();
+            p.Bytes = Interop.Bytes(password, "newPassword");
+            p.Length = password.Length;
+            return p;
+        }
+
+        internal void Wipe() { if (owned && Bytes != null) Array.Clear(Bytes, 0, Bytes.Length); }
+    }
+
+    /// <summary>One owned native object. Calls on a const handle share a readers-writer lock;
+    /// mutations and Dispose take it exclusively (the C ABI's thread rules). The SafeHandle frees
+    /// the native object exactly once (Dispose, or its critical finalizer as a last resort) and
+    /// keeps it alive during every native call.</summary>
+    public abstract class NativeObject : IDisposable
+    {
+        readonly SafeHandle handle;
+        readonly ReaderWriterLockSlim rw = new ReaderWriterLockSlim(LockRecursionPolicy.NoRecursion);
+
+        internal NativeObject(SafeHandle handle) { this.handle = handle; }
+
+        internal T Shared<T>(Func<T> f)
+        {
+            rw.EnterReadLock();
+            try
+            {
+                if (handle.IsClosed) throw new ObjectDisposedException(GetType().Name);
+                return f();
+            }
+            finally { rw.ExitReadLock(); }
+        }
+
+        internal T Exclusive<T>(Func<T> f)
+        {
+            rw.EnterWriteLock();
+            try
+            {
+                if (handle.IsClosed) throw new ObjectDisposedException(GetType().Name);
+                return f();
+            }
+            finally { rw.ExitWriteLock(); }
+        }
+
+        /// <summary>True once disposed.</summary>
+        public bool IsDisposed { get { return handle.IsClosed; } }
+
+        /// <summary>Frees the native object and wipes its secrets (waits for calls in progress);
+        /// later calls throw ObjectDisposedException. Calling it again does nothing.</summary>
+        public void Dispose()
+        {
+            rw.EnterWriteLock();
+            try { handle.Dispose(); }
+            finally { rw.ExitWriteLock(); }
+        }
+    }
+
+    /// <summary>The reset server's key ring: one key pair per epoch, rotation, the retired-key
+    /// grace period. Sealing may run from many threads at once; Rotate, Prune, the setters and
+    /// Dispose wait for them.</summary>
+    public sealed class ServerKeyRing : NativeObject
+    {
+        internal readonly KeyRingHandle h;
+        ServerKeyRing(KeyRingHandle h) : base(h) { this.h = h; }
+
+        static ServerKeyRing Own(uint status, KeyRingHandle h, ErrorDetails d)
+        {
+            if (status != 0) { if (h != null) h.Dispose(); Interop.Check(status, d); }
+            return new ServerKeyRing(h);
+        }
+
+        /// <summary>A new ring at epoch 1 with a fresh key pair.</summary>
+        public static ServerKeyRing Generate(Policy policy, PasswordCost passwordCost)
+        {
+            KeyRingHandle h;
+            uint s = Native.olr_server_key_ring_generate_with_password_cost((ushort)policy.ResetCodeLifetimeMinutes, (ushort)policy.ClockSkewMinutes,
+                (uint)passwordCost.MemoryKib, (uint)passwordCost.Iterations, (uint)passwordCost.Parallelism, out h);
+            return Own(s, h, default(ErrorDetails));
+        }
+
+        /// <summary>A new ring with the default policy and password cost.</summary>
+        public static ServerKeyRing Generate() { return Generate(Policy.Default, PasswordCost.Default); }
+
+        /// <summary>Imports an export: wrapped (give its wrapping key) or plain (wrappingKey null).</summary>
+        public static ServerKeyRing FromBytes(byte[] data, byte[] wrappingKey = null)
+        {
+            KeyRingHandle h;
+            ErrorDetails d = default(ErrorDetails);
+            uint s = Native.olr_server_key_ring_import(Interop.Bytes(data, "data"), Interop.Len(data.Length), Interop.Key(wrappingKey), Interop.Len(Interop.KeyLen(wrappingKey)), out h, ref d);
+            return Own(s, h, d);
+        }
+
+        /// <summary>The ring as bytes, wrapped under wrappingKey, or plain (secret keys in the clear:
+        /// wipe the array after use).</summary>
+        public byte[] Export(byte[] wrappingKey = null)
+        {
+            return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_server_key_ring_export(h, k, kl, o, c, out n)));
+        }
+
+        public ResetCode SealResetCode(IdentificationCode identificationCode, Account account, string newPassword, long now)
+        {
+            return Seal(identificationCode, account, PasswordArg.From(newPassword), now);
+        }
+
+        /// <summary>Seals with a UTF-8 password the caller owns (and wipes).</summary>
+        public ResetCode SealResetCode(IdentificationCode identificationCode, Account account, byte[] newPassword, long now)
+        {
+            return Seal(identificationCode, account, PasswordArg.From(newPassword), now);
+        }
+
+        ResetCode Seal(IdentificationCode id, Account account, PasswordArg pw, long now)
+        {
+            try
+            {
+                if (id == null) throw new ArgumentNullException("identificationCode");
+                if (account == null) throw new ArgumentNullException("account");
+                int il;
+                byte[] idRaw = Interop.Utf8(id.Text, "identificationCode", out il);
+                byte[] buf = new byte[OfflineResetLibrary.ResetCodeTextLength];
+                UIntPtr n = UIntPtr.Zero;
+                ErrorDetails d = default(ErrorDetails);
+                uint s = Shared(() => Native.olr_server_key_ring_seal_reset_code(h, idRaw, Interop.Len(il),
+                    account.TypedUsername, Interop.Len(account.TypedUsernameLength), account.TypedDomain, Interop.Len(account.TypedDomainLength),
+                    pw.Bytes, Interop.Len(pw.Length), now, buf, Interop.Len(buf.Length), out n, ref d));
+                Interop.Check(s, d);
+                return new ResetCode(Interop.Text(buf, n));
+            }
+            finally { pw.Wipe(); }
+        }
+
+        /// <summary>Makes a new generation current, retiring the previous one at now; returns the new epoch.</summary>
+        public int Rotate(long now)
+        {
+            return Exclusive(() => { ushort e; Interop.Check(Native.olr_server_key_ring_rotate(h, now, out e)); return (int)e; });
+        }
+
+        /// <summary>Erases retired generations whose grace period has ended at now.</summary>
+        public void Prune(long now)
+        {
+            Exclusive(() => { Interop.Check(Native.olr_server_key_ring_prune(h, now)); return 0; });
+        }
+
+        /// <summary>How long a generation retired from now on still seals codes (seconds).</summary>
+        public long RetiredGraceSeconds
+        {
+            get { return Shared(() => { uint v; Interop.Check(Native.olr_server_key_ring_retired_grace_seconds(h, out v)); return (long)v; }); }
+            set { Exclusive(() => { Interop.Check(Native.olr_server_key_ring_set_retired_grace_seconds(h, checked((uint)value))); return 0; }); }
+        }
+
+        public Policy Policy
+        {
+            get { return Shared(() => { ushort l, s; Interop.Check(Native.olr_server_key_ring_policy(h, out l, out s)); return new Policy(l, s); }); }
+            set { Exclusive(() => { Interop.Check(Native.olr_server_key_ring_set_policy(h, (ushort)value.ResetCodeLifetimeMinutes, (ushort)value.ClockSkewMinutes)); return 0; }); }
+        }
+
+        /// <summary>The password cost of the generation for epoch (default: the current one).</summary>
+        public PasswordCost GetPasswordCost(int? epoch = null)
+        {
+            return Shared(() =>
+            {
+                ushort e;
+                if (epoch.HasValue) e = checked((ushort)epoch.Value);
+                else Interop.Check(Native.olr_server_key_ring_current_epoch(h, out e));
+                uint m, i, p;
+                Interop.Check(Native.olr_server_key_ring_password_cost(h, e, out m, out i, out p));
+                return new PasswordCost((int)m, (int)i, (int)p);
+            });
+        }
+
+        /// <summary>The password cost of generations made from the next rotation on.</summary>
+        public void SetPasswordCost(PasswordCost cost)
+        {
+            Exclusive(() => { Interop.Check(Native.olr_server_key_ring_set_password_cost(h, (uint)cost.MemoryKib, (uint)cost.Iterations, (uint)cost.Parallelism)); return 0; });
+        }
+
+        public int CurrentEpoch
+        {
+            get { return Shared(() => { ushort e; Interop.Check(Native.olr_server_key_ring_current_epoch(h, out e)); return (int)e; }); }
+        }
+
+        /// <summary>The epochs the ring holds, oldest first (the last is current).</summary>
+        public int[] Epochs
+        {
+            get
+            {
+                return Shared(() =>
+                {
+                    ushort[] a = new ushort[OfflineResetLibrary.MaxGenerations];
+                    UIntPtr n;
+                    Interop.Check(Native.olr_server_key_ring_epochs(h, a, Interop.Len(a.Length), out n));
+                    int[] r = new int[(int)n.ToUInt32()];
+                    for (int i = 0; i < r.Length; i++) r[i] = a[i];
+                    return r;
+                });
+            }
+        }
+
+        /// <summary>The deployment package text of the current generation (public).</summary>
+        public string DeploymentPackage
+        {
+            get
+            {
+                return Shared(() =>
+                {
+                    byte[] buf = new byte[OfflineResetLibrary.DeploymentPackageTextLength];
+                    UIntPtr n;
+                    Interop.Check(Native.olr_server_key_ring_deployment_package(h, buf, Interop.Len(buf.Length), out n));
+                    return Interop.Text(buf, n);
+                });
+            }
+        }
+    }
+
+    /// <summary>The reset codes a machine accepted that could still open, so each works once.
+    /// Persist it (Export) after every successful Machine.RedeemResetCode.</summary>
+    public sealed class ReplayLedger : NativeObject
+    {
+        internal readonly LedgerHandle h;
+        ReplayLedger(LedgerHandle h) : base(h) { this.h = h; }
+
+        static LedgerHandle New()
+        {
+            LedgerHandle h;
+            uint s = Native.olr_replay_ledger_new(out h);
+            if (s != 0) { if (h != null) h.Dispose(); Interop.Check(s); }
+            return h;
+        }
+
+        /// <summary>A new, empty ledger.</summary>
+        public ReplayLedger() : this(New()) { }
+
+        public static ReplayLedger FromBytes(byte[] data, byte[] wrappingKey = null)
+        {
+            LedgerHandle h;
+            ErrorDetails d = default(ErrorDetails);
+            uint s = Native.olr_replay_ledger_import(Interop.Bytes(data, "data"), Interop.Len(data.Length), Interop.Key(wrappingKey), Interop.Len(Interop.KeyLen(wrappingKey)), out h, ref d);
+            if (s != 0) { if (h != null) h.Dispose(); Interop.Check(s, d); }
+            return new ReplayLedger(h);
+        }
+
+        public byte[] Export(byte[] wrappingKey = null)
+        {
+            return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_replay_ledger_export(h, k, kl, o, c, out n)));
+        }
+
+        /// <summary>How many codes the ledger holds.</summary>
+        public int Count
+        {
+            get { return Shared(() => { UIntPtr n; Interop.Check(Native.olr_replay_ledger_len(h, out n)); return (int)n.ToUInt32(); }); }
+        }
+    }
+
+    /// <summary>One enrolled machine (it holds the machine key, wiped on Dispose).</summary>
+    public sealed class Machine : NativeObject
+    {
+        internal readonly MachineHandle h;
+        Machine(MachineHandle h) : base(h) { this.h = h; }
+
+        static Machine Own(uint status, MachineHandle h, ErrorDetails d)
+        {
+            if (status != 0) { if (h != null) h.Dispose(); Interop.Check(status, d); }
+            return new Machine(h);
+        }
+
+        /// <summary>Enrolls from a deployment package's text.</summary>
+        public static Machine Enroll(string package)
+        {
+            int len;
+            return EnrollRaw(Interop.Utf8(package, "package", out len), len);
+        }
+
+        /// <summary>Enrolls from the raw bytes of a deployment package file.</summary>
+        public static Machine Enroll(byte[] package) { return EnrollRaw(Interop.Bytes(package, "package"), package.Length); }
+
+        static Machine EnrollRaw(byte[] raw, int len)
+        {
+            MachineHandle h;
+            ErrorDetails d = default(ErrorDetails);
+            uint s = Native.olr_machine_enroll(raw, Interop.Len(len), out h, ref d);
+            return Own(s, h, d);
+        }
+
+        public static Machine FromBytes(byte[] data, byte[] wrappingKey = null)
+        {
+            MachineHandle h;
+            ErrorDetails d = default(ErrorDetails);
+            uint s = Native.olr_machine_import(Interop.Bytes(data, "data"), Interop.Len(data.Length), Interop.Key(wrappingKey), Interop.Len(Interop.KeyLen(wrappingKey)), out h, ref d);
+            return Own(s, h, d);
+        }
+
+        /// <summary>The machine state, wrapped or plain (the machine key in the clear: wipe it).</summary>
+        public byte[] Export(byte[] wrappingKey = null)
+        {
+            return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_machine_export(h, k, kl, o, c, out n)));
+        }
+
+        public IdentificationCode IdentificationCode
+        {
+            get
+            {
+                string text = Shared(() =>
+                {
+                    byte[] buf = new byte[OfflineResetLibrary.IdentificationCodeTextLength];
+                    UIntPtr n;
+                    Interop.Check(Native.olr_machine_identification_code(h, buf, Interop.Len(buf.Length), out n));
+                    return Interop.Text(buf, n);
+                });
+                return new IdentificationCode(text);
+            }
+        }
+
+        public int Epoch
+        {
+            get { return Shared(() => { ushort e; Interop.Check(Native.olr_machine_epoch(h, out e)); return (int)e; }); }
+        }
+
+        public Policy Policy
+        {
+            get { return Shared(() => { ushort l, s; Interop.Check(Native.olr_machine_policy(h, out l, out s)); return new Policy(l, s); }); }
+        }
+
+        public PasswordCost PasswordCost
+        {
+            get { return Shared(() => { uint m, i, p; Interop.Check(Native.olr_machine_password_cost(h, out m, out i, out p)); return new PasswordCost((int)m, (int)i, (int)p); }); }
+        }
+
+        public bool IsEnrolledWith(string package)
+        {
+            int len;
+            byte[] raw = Interop.Utf8(package, "package", out len);
+            return Shared(() =>
+            {
+                byte b;
+                ErrorDetails d = default(ErrorDetails);
+                Interop.Check(Native.olr_machine_is_enrolled_with(h, raw, Interop.Len(len), out b, ref d), d);
+                return b != 0;
+            });
+        }
+
+        /// <summary>Checks a typed reset code offline without recording it. A login integration
+        /// must use RedeemResetCode instead, so a code works once.</summary>
+        public AcceptedReset OpenResetCode(ResetCode code, Account account, string newPassword, long now)
+        {
+            return Open(null, code, account, PasswordArg.From(newPassword), now);
+        }
+
+        public AcceptedReset OpenResetCode(ResetCode code, Account account, byte[] newPassword, long now)
+        {
+            return Open(null, code, account, PasswordArg.From(newPassword), now);
+        }
+
+        /// <summary>Opens the code and records it in ledger. Returning (no exception) is the only
+        /// outcome that allows updating the cached credentials: persist the ledger first.</summary>
+        public AcceptedReset RedeemResetCode(ReplayLedger ledger, ResetCode code, Account account, string newPassword, long now)
+        {
+            if (ledger == null) throw new ArgumentNullException("ledger");
+            return Open(ledger, code, account, PasswordArg.From(newPassword), now);
+        }
+
+        public AcceptedReset RedeemResetCode(ReplayLedger ledger, ResetCode code, Account account, byte[] newPassword, long now)
+        {
+            if (ledger == null) throw new ArgumentNullException("ledger");
+            return Open(ledger, code, account, PasswordArg.From(newPassword), now);
+        }
+
+        AcceptedReset Open(ReplayLedger ledger, ResetCode code, Account account, PasswordArg pw, long now)
+        {
+            try
+            {
+                if (code == null) throw new ArgumentNullException("code");
+                if (account == null) throw new ArgumentNullException("account");
+                int cl;
+                byte[] raw = Interop.Utf8(code.Text, "code", out cl);
+                AcceptedResetNative a = default(AcceptedResetNative);
+                ErrorDetails d = default(ErrorDetails);
+                uint s = Shared(() =>
+                {
+                    if (ledger == null)
+                        return Native.olr_machine_open_reset_code(h, raw, Interop.Len(cl),
+                            account.TypedUsername, Interop.Len(account.TypedUsernameLength), account.TypedDomain, Interop.Len(account.TypedDomainLength),
+                            pw.Bytes, Interop.Len(pw.Length), now, out a, ref d);
+                    return ledger.Exclusive(() => Native.olr_machine_redeem_reset_code(h, ledger.h, raw, Interop.Len(cl),
+                        account.TypedUsername, Interop.Len(account.TypedUsernameLength), account.TypedDomain, Interop.Len(account.TypedDomainLength),
+                        pw.Bytes, Interop.Len(pw.Length), now, out a, ref d));
+                });
+                Interop.Check(s, d);
+                return new AcceptedReset(a.IssuedAt, a.ExpiresAt);
+            }
+            finally { pw.Wipe(); }
+        }
+    }
+}
