@@ -76,6 +76,7 @@ class ApiTest {
         ResetCode code = RING.sealResetCode(id, ab, "p", NOW);
         expect(Status.EXPIRED, () -> MACHINE.openResetCode(code, ab, "p", NOW + 10 * 86400));
         expect(Status.NOT_YET_VALID, () -> MACHINE.openResetCode(code, ab, "p", NOW - 3600));
+        expect(Status.REJECTED, () -> MACHINE.openResetCode(code, new Account("a", "C"), "p", NOW));
         expect(Status.WRONG_KIND, () -> Machine.fromBytes(RING.export(null), null));
         expect(Status.WRAPPING_MISMATCH, () -> Machine.fromBytes(MACHINE.export(OfflineReset.generateWrappingKey()), null));
         expect(Status.WRONG_WRAPPING_KEY, () -> Machine.fromBytes(MACHINE.export(OfflineReset.generateWrappingKey()),
