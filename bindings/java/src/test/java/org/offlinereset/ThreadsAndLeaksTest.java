@@ -106,7 +106,7 @@ class ThreadsAndLeaksTest {
             new Account("Jürgen", "CORP");
             calls += 3 + 1; // + the status message of the failure
         }
-        for (int k = 0; k < n / 10; k++) {
+        for (int k = 0; k < n / 2; k++) {
             try (Machine m = Machine.fromBytes(blob, null)) {
                 m.identificationCode();
             }
@@ -131,6 +131,6 @@ class ThreadsAndLeaksTest {
         long grown = rssKib() - before;
         System.out.println("RSS grew " + grown + " KiB over " + calls + " calls");
         assertTrue(calls >= 100_000, "calls: " + calls);
-        assertTrue(grown < 2048, "RSS grew " + grown + " KiB");
+        assertTrue(grown < 512, "RSS grew " + grown + " KiB");
     }
 }
