@@ -1,0 +1,193 @@
+package org.offlinereset;
+
+import java.util.Arrays;
+
+/**
+ * The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
+ * Sealing may run from many threads at once; {@link #rotate}, the setters, {@link #prune} and
+ * {@link #close} wait for them (and they for it).
+ */
+public final class ServerKeyRing extends NativeHandle {
+    private ServerKeyRing(long handle) {
+        super(handle, Native::olr_server_key_ring_free);
+    }
+
+    /** A new ring at epoch 1 with the default policy and password cost. */
+    public static ServerKeyRing generate() {
+        return generate(Policy.DEFAULT, PasswordCost.DEFAULT);
+    }
+
+    /**
+     * A new ring at epoch 1 with a fresh key pair.
+     *
+     * @throws OfflineResetException INVALID_POLICY, RNG_FAILURE
+     */
+    public static ServerKeyRing generate(Policy policy, PasswordCost cost) {
+        long[] out = new long[1];
+        OfflineReset.check(Native.olr_server_key_ring_generate_with_password_cost((short) policy.resetCodeLifetimeMinutes(),
+                (short) policy.clockSkewMinutes(), cost.memoryKib(), cost.iterations(), cost.parallelism(), out));
+        return new ServerKeyRing(out[0]);
+    }
+
+    /**
+     * Imports an export, with its wrapping key or {@code null} for a plain one.
+     *
+     * @throws OfflineResetException WRONG_WRAPPING_KEY, WRAPPING_MISMATCH, CORRUPTED, TRUNCATED, WRONG_KIND, ...
+     */
+    public static ServerKeyRing fromBytes(byte[] data, byte[] wrappingKey) {
+        return new ServerKeyRing(importHandle(Native::olr_server_key_ring_import, data, wrappingKey));
+    }
+
+    /** The ring as bytes, wrapped under {@code wrappingKey} or plain ({@code null}: secret keys in the clear; wipe it). */
+    public byte[] export(byte[] wrappingKey) {
+        return shared(h -> export(h, Native::olr_server_key_ring_export, wrappingKey));
+    }
+
+    /** Seals a reset code for the machine, account and new password, issued at {@code now} (unix seconds). */
+    public ResetCode sealResetCode(IdentificationCode id, Account account, String newPassword, long now) {
+        try (Secret pw = Secret.of(newPassword)) {
+            return seal(id, account, pw, now);
+        }
+    }
+
+    /** The same with the password as characters (copied as UTF-8 off-heap and wiped; wipe your array). */
+    public ResetCode sealResetCode(IdentificationCode id, Account account, char[] newPassword, long now) {
+        try (Secret pw = Secret.of(newPassword)) {
+            return seal(id, account, pw, now);
+        }
+    }
+
+    /** The same with the password as UTF-8 bytes (copied off-heap and wiped; wipe your array). */
+    public ResetCode sealResetCode(IdentificationCode id, Account account, byte[] newPassword, long now) {
+        try (Secret pw = Secret.of(newPassword)) {
+            return seal(id, account, pw, now);
+        }
+    }
+
+    private ResetCode seal(IdentificationCode id, Account account, Secret pw, long now) {
+        byte[] idRaw = OfflineReset.utf8(id.text());
+        byte[] u = account.typedUsername(), d = account.typedDomain();
+        byte[] out = new byte[Native.RESET_CODE_TEXT_LEN];
+        long[] n = new long[1];
+        byte[] details = OfflineReset.details();
+        int status = shared(h -> Native.olr_server_key_ring_seal_reset_code(h, idRaw, idRaw.length, u, u.length, d, d.length,
+                pw.memory, pw.length, now, out, out.length, n, details));
+        OfflineReset.check(status, details);
+        return ResetCode.trusted(OfflineReset.text(out, n[0]));
+    }
+
+    /** Makes a new generation current, retiring the previous one at {@code now}; returns the new epoch. */
+    public int rotate(long now) {
+        short[] epoch = new short[1];
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_rotate(h, now, epoch));
+            return null;
+        });
+        return OfflineReset.u16(epoch[0]);
+    }
+
+    /** Erases retired generations whose grace period has ended at {@code now}. */
+    public void prune(long now) {
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_prune(h, now));
+            return null;
+        });
+    }
+
+    /** How long a generation retired from now on still seals codes (seconds). */
+    public long retiredGraceSeconds() {
+        int[] out = new int[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_retired_grace_seconds(h, out));
+            return null;
+        });
+        return Integer.toUnsignedLong(out[0]);
+    }
+
+    public void setRetiredGraceSeconds(long seconds) {
+        if (seconds < 0 || seconds > 0xFFFFFFFFL) throw new IllegalArgumentException("seconds out of range: " + seconds);
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_set_retired_grace_seconds(h, (int) seconds));
+            return null;
+        });
+    }
+
+    public Policy policy() {
+        short[] lifetime = new short[1], skew = new short[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_policy(h, lifetime, skew));
+            return null;
+        });
+        return new Policy(OfflineReset.u16(lifetime[0]), OfflineReset.u16(skew[0]));
+    }
+
+    public void setPolicy(Policy policy) {
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_set_policy(h, (short) policy.resetCodeLifetimeMinutes(),
+                    (short) policy.clockSkewMinutes()));
+            return null;
+        });
+    }
+
+    /** The password cost of the current generation. */
+    public PasswordCost passwordCost() {
+        return passwordCost(currentEpoch());
+    }
+
+    /** The password cost of the generation for {@code epoch}. */
+    public PasswordCost passwordCost(int epoch) {
+        int[] m = new int[1], i = new int[1], p = new int[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_password_cost(h, (short) epoch, m, i, p));
+            return null;
+        });
+        return new PasswordCost(m[0], i[0], p[0]);
+    }
+
+    /** The password cost of generations made from the next rotation on. */
+    public void setPasswordCost(PasswordCost cost) {
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_set_password_cost(h, cost.memoryKib(), cost.iterations(),
+                    cost.parallelism()));
+            return null;
+        });
+    }
+
+    public int currentEpoch() {
+        short[] out = new short[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_current_epoch(h, out));
+            return null;
+        });
+        return OfflineReset.u16(out[0]);
+    }
+
+    /** The epochs the ring holds, oldest first (the last is current). */
+    public int[] epochs() {
+        short[] arr = new short[Native.MAX_GENERATIONS];
+        long[] n = new long[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_epochs(h, arr, arr.length, n));
+            return null;
+        });
+        int[] out = new int[(int) n[0]];
+        for (int k = 0; k < out.length; k++) out[k] = OfflineReset.u16(arr[k]);
+        return out;
+    }
+
+    /** The deployment package text of the current generation (public). */
+    public String deploymentPackage() {
+        byte[] out = new byte[Native.DEPLOYMENT_PACKAGE_TEXT_LEN];
+        long[] n = new long[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_deployment_package(h, out, out.length, n));
+            return null;
+        });
+        return OfflineReset.text(out, n[0]);
+    }
+
+    @Override
+    public String toString() {
+        return isClosed() ? "ServerKeyRing(closed)" : "ServerKeyRing(epochs " + Arrays.toString(epochs()) + ")";
+    }
+}

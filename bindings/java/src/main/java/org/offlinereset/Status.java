@@ -1,0 +1,44 @@
+package org.offlinereset;
+
+/**
+ * {@code olr_status}: the C ABI's status numbers (stable, never reused). {@code HeaderTest} checks
+ * this list against include/offline_reset.h. {@link #UNKNOWN} (number -1) stands for a number this
+ * binding does not know (a newer library); {@link OfflineResetException#statusNumber()} has it.
+ */
+public enum Status {
+    OK(0), MALFORMED_INPUT(1), MISTYPED(2), UNSUPPORTED_VERSION(3), KEY_ROTATED(4), EXPIRED(5),
+    NOT_YET_VALID(6), REJECTED(7), INVALID_KEY_MATERIAL(8), WRONG_WRAPPING_KEY(9), RNG_FAILURE(10),
+    TRUNCATED(11), CORRUPTED(12), WRONG_KIND(13), WRAPPING_MISMATCH(14), INVALID_USERNAME(15),
+    INVALID_DOMAIN(16), INVALID_PASSWORD(17), INVALID_POLICY(18), TIME_OUT_OF_RANGE(19),
+    EPOCHS_EXHAUSTED(20), ALREADY_USED(21), SUPERSEDED(22), CODE_BEFORE_ROTATION(23),
+    REDEPLOY_NEEDED(24), LEDGER_FULL(25), UTF16_TEXT(26), NULL_POINTER(100), INVALID_UTF8(101),
+    BUFFER_TOO_SMALL(102), INVALID_LENGTH(103), PANIC(104),
+    /** Not a C status: any number this binding does not know. */
+    UNKNOWN(-1);
+
+    private final int number;
+
+    Status(int number) {
+        this.number = number;
+    }
+
+    /** The C ABI's number (-1 for {@link #UNKNOWN}). */
+    public int number() {
+        return number;
+    }
+
+    /** The status with this number, or {@link #UNKNOWN}. */
+    public static Status of(int number) {
+        for (Status s : values()) {
+            if (s.number == number && s != UNKNOWN) {
+                return s;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    /** The library's static English message for this status. */
+    public String message() {
+        return OfflineReset.statusMessage(number);
+    }
+}
