@@ -191,3 +191,6 @@ func makeError(status C.olr_status, d *C.olr_error_details) error {
 	}
 	return e
 }
+
+// cStatus converts a number to olr_status (for the tests: cgo cannot be used in _test.go files).
+func cStatus(n uint32) C.olr_status { return C.olr_status(n) }
