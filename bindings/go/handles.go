@@ -8,8 +8,12 @@ import "C"
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
+
+// liveHandles counts handles made and not yet freed (read by the tests).
+var liveHandles int64
 
 // Each handle type holds its C pointer behind a sync.RWMutex: calls the C API allows on a shared
 // (const) handle take the read lock, so they run in parallel; rotate, setters, prune, redeem (on
@@ -27,6 +31,7 @@ type ServerKeyRing struct {
 
 func newRing(h *C.olr_server_key_ring) *ServerKeyRing {
 	r := &ServerKeyRing{h: h}
+	atomic.AddInt64(&liveHandles, 1)
 	runtime.SetFinalizer(r, (*ServerKeyRing).Close)
 	return r
 }
@@ -61,6 +66,7 @@ func (r *ServerKeyRing) Close() error {
 	defer r.mu.Unlock()
 	if r.h != nil {
 		C.olr_server_key_ring_free(r.h)
+		atomic.AddInt64(&liveHandles, -1)
 		r.h = nil
 		runtime.SetFinalizer(r, nil)
 	}
@@ -320,6 +326,7 @@ type Machine struct {
 
 func newMachine(h *C.olr_machine) *Machine {
 	m := &Machine{h: h}
+	atomic.AddInt64(&liveHandles, 1)
 	runtime.SetFinalizer(m, (*Machine).Close)
 	return m
 }
@@ -353,6 +360,7 @@ func (m *Machine) Close() error {
 	defer m.mu.Unlock()
 	if m.h != nil {
 		C.olr_machine_free(m.h)
+		atomic.AddInt64(&liveHandles, -1)
 		m.h = nil
 		runtime.SetFinalizer(m, nil)
 	}
@@ -522,6 +530,7 @@ type ReplayLedger struct {
 
 func newLedger(h *C.olr_replay_ledger) *ReplayLedger {
 	l := &ReplayLedger{h: h}
+	atomic.AddInt64(&liveHandles, 1)
 	runtime.SetFinalizer(l, (*ReplayLedger).Close)
 	return l
 }
@@ -553,6 +562,7 @@ func (l *ReplayLedger) Close() error {
 	defer l.mu.Unlock()
 	if l.h != nil {
 		C.olr_replay_ledger_free(l.h)
+		atomic.AddInt64(&liveHandles, -1)
 		l.h = nil
 		runtime.SetFinalizer(l, nil)
 	}
