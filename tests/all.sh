@@ -94,6 +94,7 @@ run_step "demo runs end to end" cargo run --quiet --example demo
 run_step "independent Python implementation checks every vector" bash tests/interop/run.sh
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
 run_step "Python binding: build, install into a fresh venv, pytest" python_binding
+run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
 run_step "fuzzing smoke (every target, bounded time)" bash fuzz/smoke.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 

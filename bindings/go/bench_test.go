@@ -38,3 +38,10 @@ func BenchmarkOpen(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCgoCall: the fixed cost of one cgo call (olr_abi_version does nothing else).
+func BenchmarkCgoCall(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		_ = LinkedABIVersion()
+	}
+}
