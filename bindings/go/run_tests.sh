@@ -31,7 +31,7 @@ status=0
 go vet ./... || status=1
 go test -race -count=1 -v ./... >"$log" 2>&1 || status=1
 go test -count=1 -v -run 'TestNoLeakIn100000Calls' -bench . -benchtime 1x ./... >>"$log" 2>&1 || status=1
-grep -E '^(--- FAIL|bindings\.json|RSS|ok|FAIL|panic|WARNING: DATA RACE)|^Benchmark' "$log"
+grep -E '^(--- FAIL|bindings\.json|RSS|C heap|ok|FAIL|panic|WARNING: DATA RACE)|^Benchmark-?' "$log"
 grep -E -B2 -A20 '^--- FAIL|DATA RACE|^panic' "$log" | head -n 80
 passed=$(grep -c -- '^--- PASS' "$log")
 failed=$(grep -c -- '^--- FAIL' "$log")
