@@ -98,6 +98,7 @@ run_step "Python binding: build, install into a fresh venv, pytest" python_bindi
 run_step "C++ header, login tile example (scripted), install through pkg-config, g++/clang++, ASan/UBSan, valgrind, mingw" bash tests/cpp/run.sh
 run_step ".NET binding (Mono + NUnit): build, conformance file, example" bash bindings/dotnet/run_tests.sh
 run_step "Java binding: javac, JUnit 5 (bindings.json, header, statuses, threads, leaks), reset-server example" bash bindings/java/run_tests.sh
+run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
 run_step "fuzzing smoke (every target, bounded time)" bash fuzz/smoke.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package offlinereset
+
+func cHeapInUse() (uint64, bool) { return 0, false }

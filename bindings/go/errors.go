@@ -1,0 +1,196 @@
+package offlinereset
+
+/*
+#include "offline_reset.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Status is an olr_status number of the C ABI (stable, never reused). The constants take their
+// values from include/offline_reset.h at compile time; header_test.go checks that every status of
+// the header has its constant, its name and its sentinel error.
+type Status uint32
+
+// The statuses of include/offline_reset.h.
+const (
+	StatusOK                 Status = C.OLR_OK
+	StatusMalformedInput     Status = C.OLR_MALFORMED_INPUT
+	StatusMistyped           Status = C.OLR_MISTYPED
+	StatusUnsupportedVersion Status = C.OLR_UNSUPPORTED_VERSION
+	StatusKeyRotated         Status = C.OLR_KEY_ROTATED
+	StatusExpired            Status = C.OLR_EXPIRED
+	StatusNotYetValid        Status = C.OLR_NOT_YET_VALID
+	StatusRejected           Status = C.OLR_REJECTED
+	StatusInvalidKeyMaterial Status = C.OLR_INVALID_KEY_MATERIAL
+	StatusWrongWrappingKey   Status = C.OLR_WRONG_WRAPPING_KEY
+	StatusRngFailure         Status = C.OLR_RNG_FAILURE
+	StatusTruncated          Status = C.OLR_TRUNCATED
+	StatusCorrupted          Status = C.OLR_CORRUPTED
+	StatusWrongKind          Status = C.OLR_WRONG_KIND
+	StatusWrappingMismatch   Status = C.OLR_WRAPPING_MISMATCH
+	StatusInvalidUsername    Status = C.OLR_INVALID_USERNAME
+	StatusInvalidDomain      Status = C.OLR_INVALID_DOMAIN
+	StatusInvalidPassword    Status = C.OLR_INVALID_PASSWORD
+	StatusInvalidPolicy      Status = C.OLR_INVALID_POLICY
+	StatusTimeOutOfRange     Status = C.OLR_TIME_OUT_OF_RANGE
+	StatusEpochsExhausted    Status = C.OLR_EPOCHS_EXHAUSTED
+	StatusAlreadyUsed        Status = C.OLR_ALREADY_USED
+	StatusSuperseded         Status = C.OLR_SUPERSEDED
+	StatusCodeBeforeRotation Status = C.OLR_CODE_BEFORE_ROTATION
+	StatusRedeployNeeded     Status = C.OLR_REDEPLOY_NEEDED
+	StatusLedgerFull         Status = C.OLR_LEDGER_FULL
+	StatusUtf16Text          Status = C.OLR_UTF16_TEXT
+	StatusNullPointer        Status = C.OLR_NULL_POINTER
+	StatusInvalidUtf8        Status = C.OLR_INVALID_UTF8
+	StatusBufferTooSmall     Status = C.OLR_BUFFER_TOO_SMALL
+	StatusInvalidLength      Status = C.OLR_INVALID_LENGTH
+	StatusPanic              Status = C.OLR_PANIC
+)
+
+// Error is every failure of the library: the status, the library's message (olr_status_message)
+// and the details of olr_error_details. Use errors.Is with the sentinels (ErrMistyped, …) to test
+// the kind, and errors.As to read the details:
+//
+//	var e *offlinereset.Error
+//	if errors.As(err, &e) && e.Status == offlinereset.StatusMistyped { retype(e.Group) }
+type Error struct {
+	Status  Status
+	Message string
+	// Group: StatusMistyped, the 1-based group to retype (0: the whole-code check failed).
+	Group uint8
+	// CodeEpoch, CurrentEpoch: StatusKeyRotated, StatusCodeBeforeRotation, StatusRedeployNeeded
+	// (current = the server's or the machine's epoch).
+	CodeEpoch    uint16
+	CurrentEpoch uint16
+	// FoundVersion: StatusUnsupportedVersion, the version found.
+	FoundVersion uint8
+
+	sentinel bool
+}
+
+func (e *Error) Error() string {
+	s := "offlinereset: " + e.Message
+	switch {
+	case e.Group != 0:
+		s += fmt.Sprintf(" (group %d)", e.Group)
+	case e.CodeEpoch != 0 || e.CurrentEpoch != 0:
+		s += fmt.Sprintf(" (code epoch %d, current epoch %d)", e.CodeEpoch, e.CurrentEpoch)
+	case e.FoundVersion != 0:
+		s += fmt.Sprintf(" (version %d)", e.FoundVersion)
+	}
+	return s
+}
+
+// Is reports whether target is the sentinel of e's status, so errors.Is(err, ErrMistyped) works.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.sentinel && t.Status == e.Status
+}
+
+func sentinel(s Status) *Error {
+	return &Error{Status: s, Message: StatusMessage(uint32(s)), sentinel: true}
+}
+
+// Sentinel errors, one per failing status: errors.Is(err, ErrKeyRotated).
+var (
+	ErrMalformedInput     = sentinel(StatusMalformedInput)
+	ErrMistyped           = sentinel(StatusMistyped)
+	ErrUnsupportedVersion = sentinel(StatusUnsupportedVersion)
+	ErrKeyRotated         = sentinel(StatusKeyRotated)
+	ErrExpired            = sentinel(StatusExpired)
+	ErrNotYetValid        = sentinel(StatusNotYetValid)
+	ErrRejected           = sentinel(StatusRejected)
+	ErrInvalidKeyMaterial = sentinel(StatusInvalidKeyMaterial)
+	ErrWrongWrappingKey   = sentinel(StatusWrongWrappingKey)
+	ErrRngFailure         = sentinel(StatusRngFailure)
+	ErrTruncated          = sentinel(StatusTruncated)
+	ErrCorrupted          = sentinel(StatusCorrupted)
+	ErrWrongKind          = sentinel(StatusWrongKind)
+	ErrWrappingMismatch   = sentinel(StatusWrappingMismatch)
+	ErrInvalidUsername    = sentinel(StatusInvalidUsername)
+	ErrInvalidDomain      = sentinel(StatusInvalidDomain)
+	ErrInvalidPassword    = sentinel(StatusInvalidPassword)
+	ErrInvalidPolicy      = sentinel(StatusInvalidPolicy)
+	ErrTimeOutOfRange     = sentinel(StatusTimeOutOfRange)
+	ErrEpochsExhausted    = sentinel(StatusEpochsExhausted)
+	ErrAlreadyUsed        = sentinel(StatusAlreadyUsed)
+	ErrSuperseded         = sentinel(StatusSuperseded)
+	ErrCodeBeforeRotation = sentinel(StatusCodeBeforeRotation)
+	ErrRedeployNeeded     = sentinel(StatusRedeployNeeded)
+	ErrLedgerFull         = sentinel(StatusLedgerFull)
+	ErrUtf16Text          = sentinel(StatusUtf16Text)
+	ErrNullPointer        = sentinel(StatusNullPointer)
+	ErrInvalidUtf8        = sentinel(StatusInvalidUtf8)
+	ErrBufferTooSmall     = sentinel(StatusBufferTooSmall)
+	ErrInvalidLength      = sentinel(StatusInvalidLength)
+	ErrPanic              = sentinel(StatusPanic)
+)
+
+// ErrClosed is returned by every method of a ServerKeyRing, Machine or ReplayLedger after Close.
+var ErrClosed = errors.New("offlinereset: object is closed")
+
+// statusNames: the header's names (without OLR_), and each status's sentinel.
+var statusNames = map[Status]string{
+	StatusOK: "OK", StatusMalformedInput: "MALFORMED_INPUT", StatusMistyped: "MISTYPED",
+	StatusUnsupportedVersion: "UNSUPPORTED_VERSION", StatusKeyRotated: "KEY_ROTATED",
+	StatusExpired: "EXPIRED", StatusNotYetValid: "NOT_YET_VALID", StatusRejected: "REJECTED",
+	StatusInvalidKeyMaterial: "INVALID_KEY_MATERIAL", StatusWrongWrappingKey: "WRONG_WRAPPING_KEY",
+	StatusRngFailure: "RNG_FAILURE", StatusTruncated: "TRUNCATED", StatusCorrupted: "CORRUPTED",
+	StatusWrongKind: "WRONG_KIND", StatusWrappingMismatch: "WRAPPING_MISMATCH",
+	StatusInvalidUsername: "INVALID_USERNAME", StatusInvalidDomain: "INVALID_DOMAIN",
+	StatusInvalidPassword: "INVALID_PASSWORD", StatusInvalidPolicy: "INVALID_POLICY",
+	StatusTimeOutOfRange: "TIME_OUT_OF_RANGE", StatusEpochsExhausted: "EPOCHS_EXHAUSTED",
+	StatusAlreadyUsed: "ALREADY_USED", StatusSuperseded: "SUPERSEDED",
+	StatusCodeBeforeRotation: "CODE_BEFORE_ROTATION", StatusRedeployNeeded: "REDEPLOY_NEEDED",
+	StatusLedgerFull: "LEDGER_FULL", StatusUtf16Text: "UTF16_TEXT", StatusNullPointer: "NULL_POINTER",
+	StatusInvalidUtf8: "INVALID_UTF8", StatusBufferTooSmall: "BUFFER_TOO_SMALL",
+	StatusInvalidLength: "INVALID_LENGTH", StatusPanic: "PANIC",
+}
+
+var sentinels = map[Status]*Error{
+	StatusMalformedInput: ErrMalformedInput, StatusMistyped: ErrMistyped,
+	StatusUnsupportedVersion: ErrUnsupportedVersion, StatusKeyRotated: ErrKeyRotated,
+	StatusExpired: ErrExpired, StatusNotYetValid: ErrNotYetValid, StatusRejected: ErrRejected,
+	StatusInvalidKeyMaterial: ErrInvalidKeyMaterial, StatusWrongWrappingKey: ErrWrongWrappingKey,
+	StatusRngFailure: ErrRngFailure, StatusTruncated: ErrTruncated, StatusCorrupted: ErrCorrupted,
+	StatusWrongKind: ErrWrongKind, StatusWrappingMismatch: ErrWrappingMismatch,
+	StatusInvalidUsername: ErrInvalidUsername, StatusInvalidDomain: ErrInvalidDomain,
+	StatusInvalidPassword: ErrInvalidPassword, StatusInvalidPolicy: ErrInvalidPolicy,
+	StatusTimeOutOfRange: ErrTimeOutOfRange, StatusEpochsExhausted: ErrEpochsExhausted,
+	StatusAlreadyUsed: ErrAlreadyUsed, StatusSuperseded: ErrSuperseded,
+	StatusCodeBeforeRotation: ErrCodeBeforeRotation, StatusRedeployNeeded: ErrRedeployNeeded,
+	StatusLedgerFull: ErrLedgerFull, StatusUtf16Text: ErrUtf16Text, StatusNullPointer: ErrNullPointer,
+	StatusInvalidUtf8: ErrInvalidUtf8, StatusBufferTooSmall: ErrBufferTooSmall,
+	StatusInvalidLength: ErrInvalidLength, StatusPanic: ErrPanic,
+}
+
+// String is the header's name without OLR_ ("KEY_ROTATED"), or "Status(n)" for a number this
+// binding does not know (a newer library).
+func (s Status) String() string {
+	if n, ok := statusNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("Status(%d)", uint32(s))
+}
+
+// makeError turns a failing status and its details into an *Error; nil for StatusOK.
+func makeError(status C.olr_status, d *C.olr_error_details) error {
+	if status == C.OLR_OK {
+		return nil
+	}
+	e := &Error{Status: Status(status), Message: StatusMessage(uint32(status))}
+	if d != nil {
+		e.Group = uint8(d.mistyped_group)
+		e.CodeEpoch = uint16(d.code_epoch)
+		e.CurrentEpoch = uint16(d.current_epoch)
+		e.FoundVersion = uint8(d.found_version)
+	}
+	return e
+}
+
+// cStatus converts a number to olr_status (for the tests: cgo cannot be used in _test.go files).
+func cStatus(n uint32) C.olr_status { return C.olr_status(n) }

@@ -1,0 +1,3 @@
+module offlinereset
+
+go 1.19

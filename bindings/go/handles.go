@@ -1,0 +1,612 @@
+package offlinereset
+
+/*
+#include "offline_reset.h"
+*/
+import "C"
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// liveHandles counts handles made and not yet freed (read by the tests).
+var liveHandles int64
+
+// Each handle type holds its C pointer behind a sync.RWMutex: calls the C API allows on a shared
+// (const) handle take the read lock, so they run in parallel; rotate, setters, prune, redeem (on
+// the ledger) and Close take the write lock. After Close the pointer is nil and every method
+// returns ErrClosed. A finalizer closes a handle that was never closed (a safety net only: call
+// Close, usually with defer).
+
+// ServerKeyRing is the reset server's key ring: one key pair per epoch, rotation, the retired-key
+// grace period. Safe for concurrent use: seals and getters run in parallel; Rotate, Prune, the
+// setters and Close wait for them (and they for it).
+type ServerKeyRing struct {
+	mu sync.RWMutex
+	h  *C.olr_server_key_ring
+}
+
+func newRing(h *C.olr_server_key_ring) *ServerKeyRing {
+	r := &ServerKeyRing{h: h}
+	atomic.AddInt64(&liveHandles, 1)
+	runtime.SetFinalizer(r, (*ServerKeyRing).Close)
+	return r
+}
+
+// GenerateServerKeyRing creates a ring at epoch 1 with a fresh key pair from the OS RNG.
+func GenerateServerKeyRing(policy Policy, cost PasswordCost) (*ServerKeyRing, error) {
+	var h *C.olr_server_key_ring
+	status := C.olr_server_key_ring_generate_with_password_cost(C.uint16_t(policy.ResetCodeLifetimeMinutes),
+		C.uint16_t(policy.ClockSkewMinutes), C.uint32_t(cost.MemoryKiB), C.uint32_t(cost.Iterations),
+		C.uint32_t(cost.Parallelism), &h)
+	if err := makeError(status, nil); err != nil {
+		return nil, err
+	}
+	return newRing(h), nil
+}
+
+// ImportServerKeyRing reads an Export (wrappingKey nil for a plain export).
+func ImportServerKeyRing(data, wrappingKey []byte) (*ServerKeyRing, error) {
+	p, n := ubyt(data)
+	k, kn := ubyt(wrappingKey)
+	var h *C.olr_server_key_ring
+	var d C.olr_error_details
+	if err := makeError(C.olr_server_key_ring_import(p, n, k, kn, &h, &d), &d); err != nil {
+		return nil, err
+	}
+	return newRing(h), nil
+}
+
+// Close frees the ring and wipes its secret keys. Closing twice is fine.
+func (r *ServerKeyRing) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.h != nil {
+		C.olr_server_key_ring_free(r.h)
+		atomic.AddInt64(&liveHandles, -1)
+		r.h = nil
+		runtime.SetFinalizer(r, nil)
+	}
+	return nil
+}
+
+func (r *ServerKeyRing) read() (*C.olr_server_key_ring, error) {
+	r.mu.RLock()
+	if r.h == nil {
+		r.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	return r.h, nil
+}
+
+func (r *ServerKeyRing) write() (*C.olr_server_key_ring, error) {
+	r.mu.Lock()
+	if r.h == nil {
+		r.mu.Unlock()
+		return nil, ErrClosed
+	}
+	return r.h, nil
+}
+
+// Export writes the ring as bytes, wrapped under wrappingKey, or plain (secret keys in the
+// clear) when it is nil. The result is the only copy the binding makes: wipe it when done.
+func (r *ServerKeyRing) Export(wrappingKey []byte) ([]byte, error) {
+	h, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.RUnlock()
+	return export(func(k *C.uint8_t, kn C.size_t, out *C.uint8_t, cp C.size_t, n *C.size_t) C.olr_status {
+		return C.olr_server_key_ring_export(h, k, kn, out, cp, n)
+	}, wrappingKey)
+}
+
+// SealResetCode seals a reset code for the machine, account and new password, issued at now
+// (unix seconds). The password string is passed to the library without a copy.
+func (r *ServerKeyRing) SealResetCode(id IdentificationCode, account Account, newPassword string, now int64) (ResetCode, error) {
+	pw, pwn := str(newPassword)
+	return r.seal(id, account, pw, pwn, now)
+}
+
+// SealResetCodeBytes is SealResetCode with the password as UTF-8 bytes, passed without a copy
+// (the caller wipes its buffer).
+func (r *ServerKeyRing) SealResetCodeBytes(id IdentificationCode, account Account, newPassword []byte, now int64) (ResetCode, error) {
+	pw, pwn := byt(newPassword)
+	if pw == nil {
+		pw = emptyInput
+	}
+	code, err := r.seal(id, account, pw, pwn, now)
+	runtime.KeepAlive(newPassword)
+	return code, err
+}
+
+func (r *ServerKeyRing) seal(id IdentificationCode, account Account, pw *C.char, pwn C.size_t, now int64) (ResetCode, error) {
+	ip, in := str(id.text)
+	u, un := str(account.Username)
+	dm, dn := str(account.OfflineDomain)
+	var buf [ResetCodeTextLen]byte
+	var n C.size_t
+	var d C.olr_error_details
+	h, err := r.read()
+	if err != nil {
+		return ResetCode{}, err
+	}
+	status := C.olr_server_key_ring_seal_reset_code(h, ip, in, u, un, dm, dn, pw, pwn, C.int64_t(now),
+		(*C.char)(unsafe.Pointer(&buf[0])), ResetCodeTextLen, &n, &d)
+	r.mu.RUnlock()
+	if err := makeError(status, &d); err != nil {
+		return ResetCode{}, err
+	}
+	return ResetCode{string(buf[:n])}, nil
+}
+
+// Rotate makes a new generation current, retiring the previous one at now; it returns the new epoch.
+func (r *ServerKeyRing) Rotate(now int64) (uint16, error) {
+	h, err := r.write()
+	if err != nil {
+		return 0, err
+	}
+	defer r.mu.Unlock()
+	var epoch C.uint16_t
+	err = makeError(C.olr_server_key_ring_rotate(h, C.int64_t(now), &epoch), nil)
+	return uint16(epoch), err
+}
+
+// Prune erases retired generations whose grace period has ended at now.
+func (r *ServerKeyRing) Prune(now int64) error {
+	h, err := r.write()
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	return makeError(C.olr_server_key_ring_prune(h, C.int64_t(now)), nil)
+}
+
+// RetiredGraceSeconds is how long a generation retired from now on still seals codes.
+func (r *ServerKeyRing) RetiredGraceSeconds() (uint32, error) {
+	h, err := r.read()
+	if err != nil {
+		return 0, err
+	}
+	defer r.mu.RUnlock()
+	var out C.uint32_t
+	err = makeError(C.olr_server_key_ring_retired_grace_seconds(h, &out), nil)
+	return uint32(out), err
+}
+
+// SetRetiredGraceSeconds sets the grace period of generations retired from now on.
+func (r *ServerKeyRing) SetRetiredGraceSeconds(seconds uint32) error {
+	h, err := r.write()
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	return makeError(C.olr_server_key_ring_set_retired_grace_seconds(h, C.uint32_t(seconds)), nil)
+}
+
+// Policy is the ring's reset-code lifetime and clock skew.
+func (r *ServerKeyRing) Policy() (Policy, error) {
+	h, err := r.read()
+	if err != nil {
+		return Policy{}, err
+	}
+	defer r.mu.RUnlock()
+	var l, s C.uint16_t
+	err = makeError(C.olr_server_key_ring_policy(h, &l, &s), nil)
+	return Policy{uint16(l), uint16(s)}, err
+}
+
+// SetPolicy changes the reset-code lifetime and clock skew (machines learn them only from a new
+// deployment package).
+func (r *ServerKeyRing) SetPolicy(p Policy) error {
+	h, err := r.write()
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	return makeError(C.olr_server_key_ring_set_policy(h, C.uint16_t(p.ResetCodeLifetimeMinutes), C.uint16_t(p.ClockSkewMinutes)), nil)
+}
+
+// PasswordCost is the password cost of the generation for epoch (ErrKeyRotated when not held).
+func (r *ServerKeyRing) PasswordCost(epoch uint16) (PasswordCost, error) {
+	h, err := r.read()
+	if err != nil {
+		return PasswordCost{}, err
+	}
+	defer r.mu.RUnlock()
+	return ringCost(h, epoch)
+}
+
+// CurrentPasswordCost is the password cost of the current generation.
+func (r *ServerKeyRing) CurrentPasswordCost() (PasswordCost, error) {
+	h, err := r.read()
+	if err != nil {
+		return PasswordCost{}, err
+	}
+	defer r.mu.RUnlock()
+	var e C.uint16_t
+	if err := makeError(C.olr_server_key_ring_current_epoch(h, &e), nil); err != nil {
+		return PasswordCost{}, err
+	}
+	return ringCost(h, uint16(e))
+}
+
+func ringCost(h *C.olr_server_key_ring, epoch uint16) (PasswordCost, error) {
+	var m, i, p C.uint32_t
+	err := makeError(C.olr_server_key_ring_password_cost(h, C.uint16_t(epoch), &m, &i, &p), nil)
+	return PasswordCost{uint32(m), uint32(i), uint32(p)}, err
+}
+
+// SetPasswordCost sets the password cost of generations made from the next rotation on.
+func (r *ServerKeyRing) SetPasswordCost(c PasswordCost) error {
+	h, err := r.write()
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	return makeError(C.olr_server_key_ring_set_password_cost(h, C.uint32_t(c.MemoryKiB), C.uint32_t(c.Iterations), C.uint32_t(c.Parallelism)), nil)
+}
+
+// CurrentEpoch is the current generation's epoch.
+func (r *ServerKeyRing) CurrentEpoch() (uint16, error) {
+	h, err := r.read()
+	if err != nil {
+		return 0, err
+	}
+	defer r.mu.RUnlock()
+	var e C.uint16_t
+	err = makeError(C.olr_server_key_ring_current_epoch(h, &e), nil)
+	return uint16(e), err
+}
+
+// Epochs are the epochs the ring holds, oldest first (the last is current).
+func (r *ServerKeyRing) Epochs() ([]uint16, error) {
+	h, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.RUnlock()
+	var arr [MaxGenerations]C.uint16_t
+	var n C.size_t
+	if err := makeError(C.olr_server_key_ring_epochs(h, &arr[0], MaxGenerations, &n), nil); err != nil {
+		return nil, err
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = uint16(arr[i])
+	}
+	return out, nil
+}
+
+// DeploymentPackage is the deployment package text of the current generation (public).
+func (r *ServerKeyRing) DeploymentPackage() (string, error) {
+	h, err := r.read()
+	if err != nil {
+		return "", err
+	}
+	defer r.mu.RUnlock()
+	var buf [DeploymentPackageTextLen]byte
+	var n C.size_t
+	if err := makeError(C.olr_server_key_ring_deployment_package(h, (*C.char)(unsafe.Pointer(&buf[0])), DeploymentPackageTextLen, &n), nil); err != nil {
+		return "", err
+	}
+	return string(buf[:n]), nil
+}
+
+// export runs an _export function twice: size query, then into a slice of exactly that size,
+// which is returned (no intermediate buffer to wipe).
+func export(f func(k *C.uint8_t, kn C.size_t, out *C.uint8_t, cp C.size_t, n *C.size_t) C.olr_status, wrappingKey []byte) ([]byte, error) {
+	k, kn := ubyt(wrappingKey)
+	var need C.size_t
+	status := f(k, kn, nil, 0, &need)
+	if status != C.OLR_BUFFER_TOO_SMALL {
+		if err := makeError(status, nil); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]byte, need)
+	var n C.size_t
+	p, _ := ubyt(out)
+	if err := makeError(f(k, kn, p, need, &n), nil); err != nil {
+		return nil, err
+	}
+	runtime.KeepAlive(wrappingKey)
+	return out[:n], nil
+}
+
+// Machine is one enrolled machine; it holds the machine key, wiped on Close. Safe for concurrent
+// use: opens and getters run in parallel; Close waits for them.
+type Machine struct {
+	mu sync.RWMutex
+	h  *C.olr_machine
+}
+
+func newMachine(h *C.olr_machine) *Machine {
+	m := &Machine{h: h}
+	atomic.AddInt64(&liveHandles, 1)
+	runtime.SetFinalizer(m, (*Machine).Close)
+	return m
+}
+
+// EnrollMachine enrolls from a deployment package (its text, or the file's raw bytes as a string).
+func EnrollMachine(pkg string) (*Machine, error) {
+	p, n := str(pkg)
+	var h *C.olr_machine
+	var d C.olr_error_details
+	if err := makeError(C.olr_machine_enroll(p, n, &h, &d), &d); err != nil {
+		return nil, err
+	}
+	return newMachine(h), nil
+}
+
+// ImportMachine reads a Machine.Export (wrappingKey nil for a plain export).
+func ImportMachine(data, wrappingKey []byte) (*Machine, error) {
+	p, n := ubyt(data)
+	k, kn := ubyt(wrappingKey)
+	var h *C.olr_machine
+	var d C.olr_error_details
+	if err := makeError(C.olr_machine_import(p, n, k, kn, &h, &d), &d); err != nil {
+		return nil, err
+	}
+	return newMachine(h), nil
+}
+
+// Close frees the machine and wipes its key. Closing twice is fine.
+func (m *Machine) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.h != nil {
+		C.olr_machine_free(m.h)
+		atomic.AddInt64(&liveHandles, -1)
+		m.h = nil
+		runtime.SetFinalizer(m, nil)
+	}
+	return nil
+}
+
+func (m *Machine) read() (*C.olr_machine, error) {
+	m.mu.RLock()
+	if m.h == nil {
+		m.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	return m.h, nil
+}
+
+// Export writes the machine state, wrapped or plain (machine key in the clear: wipe the result).
+func (m *Machine) Export(wrappingKey []byte) ([]byte, error) {
+	h, err := m.read()
+	if err != nil {
+		return nil, err
+	}
+	defer m.mu.RUnlock()
+	return export(func(k *C.uint8_t, kn C.size_t, out *C.uint8_t, cp C.size_t, n *C.size_t) C.olr_status {
+		return C.olr_machine_export(h, k, kn, out, cp, n)
+	}, wrappingKey)
+}
+
+// IdentificationCode is the code to show on the login screen.
+func (m *Machine) IdentificationCode() (IdentificationCode, error) {
+	h, err := m.read()
+	if err != nil {
+		return IdentificationCode{}, err
+	}
+	defer m.mu.RUnlock()
+	var buf [IdentificationCodeTextLen]byte
+	var n C.size_t
+	if err := makeError(C.olr_machine_identification_code(h, (*C.char)(unsafe.Pointer(&buf[0])), IdentificationCodeTextLen, &n), nil); err != nil {
+		return IdentificationCode{}, err
+	}
+	return IdentificationCode{string(buf[:n])}, nil
+}
+
+// Epoch is the key generation the machine is enrolled for.
+func (m *Machine) Epoch() (uint16, error) {
+	h, err := m.read()
+	if err != nil {
+		return 0, err
+	}
+	defer m.mu.RUnlock()
+	var e C.uint16_t
+	err = makeError(C.olr_machine_epoch(h, &e), nil)
+	return uint16(e), err
+}
+
+// Policy is the policy from the deployment package.
+func (m *Machine) Policy() (Policy, error) {
+	h, err := m.read()
+	if err != nil {
+		return Policy{}, err
+	}
+	defer m.mu.RUnlock()
+	var l, s C.uint16_t
+	err = makeError(C.olr_machine_policy(h, &l, &s), nil)
+	return Policy{uint16(l), uint16(s)}, err
+}
+
+// PasswordCost is the Argon2id cost from the deployment package.
+func (m *Machine) PasswordCost() (PasswordCost, error) {
+	h, err := m.read()
+	if err != nil {
+		return PasswordCost{}, err
+	}
+	defer m.mu.RUnlock()
+	var a, b, c C.uint32_t
+	err = makeError(C.olr_machine_password_cost(h, &a, &b, &c), nil)
+	return PasswordCost{uint32(a), uint32(b), uint32(c)}, err
+}
+
+// IsEnrolledWith says whether pkg is the deployment package this machine is enrolled with.
+func (m *Machine) IsEnrolledWith(pkg string) (bool, error) {
+	p, n := str(pkg)
+	h, err := m.read()
+	if err != nil {
+		return false, err
+	}
+	defer m.mu.RUnlock()
+	var out C.bool
+	var d C.olr_error_details
+	err = makeError(C.olr_machine_is_enrolled_with(h, p, n, &out, &d), &d)
+	return bool(out), err
+}
+
+// OpenResetCode checks a reset code offline without recording it. A login integration must use
+// RedeemResetCode instead, so that a code works once.
+func (m *Machine) OpenResetCode(code ResetCode, account Account, newPassword string, now int64) (AcceptedReset, error) {
+	pw, pwn := str(newPassword)
+	return m.open(nil, code, account, pw, pwn, now)
+}
+
+// OpenResetCodeBytes is OpenResetCode with the password as bytes (passed without a copy).
+func (m *Machine) OpenResetCodeBytes(code ResetCode, account Account, newPassword []byte, now int64) (AcceptedReset, error) {
+	pw, pwn := byt(newPassword)
+	if pw == nil {
+		pw = emptyInput
+	}
+	a, err := m.open(nil, code, account, pw, pwn, now)
+	runtime.KeepAlive(newPassword)
+	return a, err
+}
+
+// RedeemResetCode opens the code and records it in ledger. A nil error is the only outcome that
+// allows updating the cached credentials: persist the ledger (Export) first.
+func (m *Machine) RedeemResetCode(ledger *ReplayLedger, code ResetCode, account Account, newPassword string, now int64) (AcceptedReset, error) {
+	pw, pwn := str(newPassword)
+	return m.open(ledger, code, account, pw, pwn, now)
+}
+
+// RedeemResetCodeBytes is RedeemResetCode with the password as bytes (passed without a copy).
+func (m *Machine) RedeemResetCodeBytes(ledger *ReplayLedger, code ResetCode, account Account, newPassword []byte, now int64) (AcceptedReset, error) {
+	pw, pwn := byt(newPassword)
+	if pw == nil {
+		pw = emptyInput
+	}
+	a, err := m.open(ledger, code, account, pw, pwn, now)
+	runtime.KeepAlive(newPassword)
+	return a, err
+}
+
+func (m *Machine) open(ledger *ReplayLedger, code ResetCode, account Account, pw *C.char, pwn C.size_t, now int64) (AcceptedReset, error) {
+	cp, cn := str(code.text)
+	u, un := str(account.Username)
+	dm, dn := str(account.OfflineDomain)
+	var a C.olr_accepted_reset
+	var d C.olr_error_details
+	h, err := m.read()
+	if err != nil {
+		return AcceptedReset{}, err
+	}
+	var status C.olr_status
+	if ledger == nil {
+		status = C.olr_machine_open_reset_code(h, cp, cn, u, un, dm, dn, pw, pwn, C.int64_t(now), &a, &d)
+	} else {
+		// Lock order: machine (shared), then ledger (exclusive); ledger methods never take a
+		// machine lock, so this cannot deadlock.
+		lh, lerr := ledger.write()
+		if lerr != nil {
+			m.mu.RUnlock()
+			return AcceptedReset{}, lerr
+		}
+		status = C.olr_machine_redeem_reset_code(h, lh, cp, cn, u, un, dm, dn, pw, pwn, C.int64_t(now), &a, &d)
+		ledger.mu.Unlock()
+	}
+	m.mu.RUnlock()
+	if err := makeError(status, &d); err != nil {
+		return AcceptedReset{}, err
+	}
+	return AcceptedReset{int64(a.issued_at), int64(a.expires_at)}, nil
+}
+
+// ReplayLedger holds the reset codes a machine accepted that could still open, so each code
+// works once. Persist it (Export) after every successful Machine.RedeemResetCode. Safe for
+// concurrent use: redeems on one ledger run one at a time.
+type ReplayLedger struct {
+	mu sync.RWMutex
+	h  *C.olr_replay_ledger
+}
+
+func newLedger(h *C.olr_replay_ledger) *ReplayLedger {
+	l := &ReplayLedger{h: h}
+	atomic.AddInt64(&liveHandles, 1)
+	runtime.SetFinalizer(l, (*ReplayLedger).Close)
+	return l
+}
+
+// NewReplayLedger is a new, empty ledger.
+func NewReplayLedger() (*ReplayLedger, error) {
+	var h *C.olr_replay_ledger
+	if err := makeError(C.olr_replay_ledger_new(&h), nil); err != nil {
+		return nil, err
+	}
+	return newLedger(h), nil
+}
+
+// ImportReplayLedger reads a ReplayLedger.Export (wrappingKey nil for a plain export).
+func ImportReplayLedger(data, wrappingKey []byte) (*ReplayLedger, error) {
+	p, n := ubyt(data)
+	k, kn := ubyt(wrappingKey)
+	var h *C.olr_replay_ledger
+	var d C.olr_error_details
+	if err := makeError(C.olr_replay_ledger_import(p, n, k, kn, &h, &d), &d); err != nil {
+		return nil, err
+	}
+	return newLedger(h), nil
+}
+
+// Close frees the ledger. Closing twice is fine.
+func (l *ReplayLedger) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.h != nil {
+		C.olr_replay_ledger_free(l.h)
+		atomic.AddInt64(&liveHandles, -1)
+		l.h = nil
+		runtime.SetFinalizer(l, nil)
+	}
+	return nil
+}
+
+func (l *ReplayLedger) read() (*C.olr_replay_ledger, error) {
+	l.mu.RLock()
+	if l.h == nil {
+		l.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	return l.h, nil
+}
+
+func (l *ReplayLedger) write() (*C.olr_replay_ledger, error) {
+	l.mu.Lock()
+	if l.h == nil {
+		l.mu.Unlock()
+		return nil, ErrClosed
+	}
+	return l.h, nil
+}
+
+// Len is the number of entries the ledger holds.
+func (l *ReplayLedger) Len() (int, error) {
+	h, err := l.read()
+	if err != nil {
+		return 0, err
+	}
+	defer l.mu.RUnlock()
+	var n C.size_t
+	err = makeError(C.olr_replay_ledger_len(h, &n), nil)
+	return int(n), err
+}
+
+// Export writes the ledger, wrapped or plain.
+func (l *ReplayLedger) Export(wrappingKey []byte) ([]byte, error) {
+	h, err := l.read()
+	if err != nil {
+		return nil, err
+	}
+	defer l.mu.RUnlock()
+	return export(func(k *C.uint8_t, kn C.size_t, out *C.uint8_t, cp C.size_t, n *C.size_t) C.olr_status {
+		return C.olr_replay_ledger_export(h, k, kn, out, cp, n)
+	}, wrappingKey)
+}

@@ -1,0 +1,281 @@
+package offlinereset
+
+/*
+#include <stdlib.h>
+#include "offline_reset.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"time"
+	"unsafe"
+)
+
+// ABIVersion is the C ABI this binding was written for: (major << 16) | minor, ABI 1.1.
+const ABIVersion uint32 = 1<<16 | 1
+
+// Lengths of the C ABI (include/offline_reset.h).
+const (
+	IdentificationCodeTextLen = C.OLR_IDENTIFICATION_CODE_TEXT_LEN
+	ResetCodeTextLen          = C.OLR_RESET_CODE_TEXT_LEN
+	DeploymentPackageTextLen  = C.OLR_DEPLOYMENT_PACKAGE_TEXT_LEN
+	WrappingKeyLen            = C.OLR_WRAPPING_KEY_LEN
+	MaxNameLen                = C.OLR_MAX_NAME_LEN
+	MaxPasswordLen            = C.OLR_MAX_PASSWORD_LEN
+	MaxGenerations            = C.OLR_MAX_GENERATIONS
+	MaxLedgerEntries          = C.OLR_MAX_LEDGER_ENTRIES
+)
+
+func init() {
+	if err := checkABI(ABIVersion); err != nil {
+		// The Go form of "refuse to load" (docs/BINDINGS.md §6): the program cannot start.
+		panic(err)
+	}
+}
+
+// checkABI asks the linked library whether it serves callers built for ABI want.
+func checkABI(want uint32) error {
+	if !bool(C.olr_abi_is_compatible(C.uint32_t(want))) {
+		have := uint32(C.olr_abi_version())
+		return fmt.Errorf("offlinereset: the linked library has C ABI %d.%d, this binding needs %d.%d",
+			have>>16, have&0xffff, want>>16, want&0xffff)
+	}
+	return nil
+}
+
+// emptyInput is a valid non-NULL pointer for zero-length inputs (the C API refuses NULL even
+// with length 0). It is C memory, allocated once and never written.
+var emptyInput = (*C.char)(C.malloc(1))
+
+// str passes a Go string's bytes to C without a copy (C only reads them during the call). No
+// copy is made, so there is nothing to wipe; Go strings themselves cannot be wiped.
+func str(s string) (*C.char, C.size_t) {
+	if len(s) == 0 {
+		return emptyInput, 0
+	}
+	return (*C.char)(*(*unsafe.Pointer)(unsafe.Pointer(&s))), C.size_t(len(s))
+}
+
+// byt passes a byte slice without a copy; nil stays NULL (an absent wrapping key).
+func byt(b []byte) (*C.char, C.size_t) {
+	if b == nil {
+		return nil, 0
+	}
+	if len(b) == 0 {
+		return emptyInput, 0
+	}
+	return (*C.char)(unsafe.Pointer(&b[0])), C.size_t(len(b))
+}
+
+func ubyt(b []byte) (*C.uint8_t, C.size_t) {
+	p, n := byt(b)
+	return (*C.uint8_t)(unsafe.Pointer(p)), n
+}
+
+// StatusMessage is the library's static English message for any status number.
+func StatusMessage(status uint32) string {
+	return C.GoString(C.olr_status_message(C.uint32_t(status)))
+}
+
+// Version is the linked library's version, such as "0.1.0".
+func Version() string { return C.GoString(C.olr_version()) }
+
+// LinkedABIVersion is the linked library's C ABI version ((major << 16) | minor).
+func LinkedABIVersion() uint32 { return uint32(C.olr_abi_version()) }
+
+// ProtocolVersion is the protocol version carried in every code.
+func ProtocolVersion() uint8 { return uint8(C.olr_protocol_version()) }
+
+// Policy is a key ring's reset-code lifetime and allowed clock skew, in minutes.
+type Policy struct {
+	ResetCodeLifetimeMinutes uint16
+	ClockSkewMinutes         uint16
+}
+
+// DefaultPolicy: 24 hours, 10 minutes.
+func DefaultPolicy() Policy {
+	return Policy{C.OLR_DEFAULT_LIFETIME_MINUTES, C.OLR_DEFAULT_CLOCK_SKEW_MINUTES}
+}
+
+// PasswordCost is the Argon2id cost of binding a new password: every seal and open runs it once.
+type PasswordCost struct {
+	MemoryKiB   uint32
+	Iterations  uint32
+	Parallelism uint32
+}
+
+// DefaultPasswordCost: 64 MiB, 3 passes, 1 lane.
+func DefaultPasswordCost() PasswordCost {
+	return PasswordCost{C.OLR_DEFAULT_PASSWORD_MEMORY_KIB, C.OLR_DEFAULT_PASSWORD_ITERATIONS, C.OLR_DEFAULT_PASSWORD_PARALLELISM}
+}
+
+// MinimumPasswordCost: the cheapest cost allowed (19 MiB, 2 passes, 1 lane), for tests.
+func MinimumPasswordCost() PasswordCost {
+	return PasswordCost{C.OLR_MIN_PASSWORD_MEMORY_KIB, C.OLR_MIN_PASSWORD_ITERATIONS, 1}
+}
+
+// AcceptedReset is what a machine learns from a reset code that opened (unix seconds).
+type AcceptedReset struct {
+	IssuedAt  int64
+	ExpiresAt int64
+}
+
+// Issued is IssuedAt as a time.Time.
+func (a AcceptedReset) Issued() time.Time { return time.Unix(a.IssuedAt, 0) }
+
+// Expires is ExpiresAt as a time.Time.
+func (a AcceptedReset) Expires() time.Time { return time.Unix(a.ExpiresAt, 0) }
+
+// DeploymentPackageInfo is the epoch and policy a deployment package carries.
+type DeploymentPackageInfo struct {
+	Epoch  uint16
+	Policy Policy
+}
+
+// CheckDeploymentPackage reads a deployment package (its text, or the raw bytes of the file as a
+// string) without enrolling.
+func CheckDeploymentPackage(pkg string) (DeploymentPackageInfo, error) {
+	p, n := str(pkg)
+	var epoch, lifetime, skew C.uint16_t
+	var d C.olr_error_details
+	if err := makeError(C.olr_deployment_package_check(p, n, &epoch, &lifetime, &skew, &d), &d); err != nil {
+		return DeploymentPackageInfo{}, err
+	}
+	return DeploymentPackageInfo{uint16(epoch), Policy{uint16(lifetime), uint16(skew)}}, nil
+}
+
+// GenerateWrappingKey is a fresh random wrapping key (64 bytes) from the OS RNG. Wipe it after use.
+func GenerateWrappingKey() ([]byte, error) {
+	out := make([]byte, WrappingKeyLen)
+	var n C.size_t
+	p, _ := ubyt(out)
+	if err := makeError(C.olr_wrapping_key_generate(p, C.size_t(len(out)), &n), nil); err != nil {
+		return nil, err
+	}
+	return out[:n], nil
+}
+
+// DefaultOfflineDomain is the offline user domain for a user's FQDN when none was typed
+// ("corp.example.com" gives "CORP").
+func DefaultOfflineDomain(fqdn string) (string, error) {
+	p, n := str(fqdn)
+	var buf [MaxNameLen]byte
+	var outLen C.size_t
+	if err := makeError(C.olr_default_offline_domain(p, n, (*C.char)(unsafe.Pointer(&buf[0])), MaxNameLen, &outLen), nil); err != nil {
+		return "", err
+	}
+	return string(buf[:outLen]), nil
+}
+
+// NameProblem says what is wrong with a typed username or offline domain (olr_name_problem_code).
+type NameProblem uint32
+
+// The olr_name_problem_code numbers.
+const (
+	NameProblemNone                     NameProblem = C.OLR_NAME_PROBLEM_NONE
+	NameProblemEmpty                    NameProblem = C.OLR_NAME_PROBLEM_EMPTY
+	NameProblemSurroundingWhiteSpace    NameProblem = C.OLR_NAME_PROBLEM_SURROUNDING_WHITE_SPACE
+	NameProblemControlOrFormatCharacter NameProblem = C.OLR_NAME_PROBLEM_CONTROL_OR_FORMAT_CHARACTER
+	NameProblemLineOrParagraphSeparator NameProblem = C.OLR_NAME_PROBLEM_LINE_OR_PARAGRAPH_SEPARATOR
+	NameProblemQualifiedName            NameProblem = C.OLR_NAME_PROBLEM_QUALIFIED_NAME
+	NameProblemForbiddenCharacter       NameProblem = C.OLR_NAME_PROBLEM_FORBIDDEN_CHARACTER
+	NameProblemTooLong                  NameProblem = C.OLR_NAME_PROBLEM_TOO_LONG
+)
+
+// Hint is a short English hint saying what to fix.
+func (p NameProblem) Hint() string { return C.GoString(C.olr_name_problem_hint(C.uint32_t(p))) }
+
+// CheckName says what is wrong with a typed username or offline domain (NameProblemNone if nothing).
+func CheckName(text string) (NameProblem, error) {
+	p, n := str(text)
+	var out C.olr_name_problem_code
+	if err := makeError(C.olr_name_problem(p, n, &out), nil); err != nil {
+		return 0, err
+	}
+	return NameProblem(out), nil
+}
+
+// IdentificationCode is a machine's identification code in canonical form. Make one with
+// ParseIdentificationCode (or Machine.IdentificationCode); the zero value is not a code.
+type IdentificationCode struct{ text string }
+
+// ParseIdentificationCode parses a typed identification code (case-insensitive; O reads as 0,
+// I and L as 1; spaces and hyphens ignored). A mistyped code is ErrMistyped with Error.Group.
+func ParseIdentificationCode(text string) (IdentificationCode, error) {
+	s, err := checkCode(text, IdentificationCodeTextLen, true)
+	return IdentificationCode{s}, err
+}
+
+// String is the canonical text (upper case, groups joined by "-").
+func (c IdentificationCode) String() string { return c.text }
+
+// ResetCode is a reset code in canonical form, from ParseResetCode or ServerKeyRing.SealResetCode.
+type ResetCode struct{ text string }
+
+// ParseResetCode parses a typed reset code with the rules of ParseIdentificationCode.
+func ParseResetCode(text string) (ResetCode, error) {
+	s, err := checkCode(text, ResetCodeTextLen, false)
+	return ResetCode{s}, err
+}
+
+// String is the canonical text.
+func (c ResetCode) String() string { return c.text }
+
+func checkCode(text string, size int, identification bool) (string, error) {
+	p, n := str(text)
+	var buf [IdentificationCodeTextLen]byte
+	var outLen C.size_t
+	var d C.olr_error_details
+	out := (*C.char)(unsafe.Pointer(&buf[0]))
+	var status C.olr_status
+	if identification {
+		status = C.olr_identification_code_check(p, n, out, C.size_t(size), &outLen, &d)
+	} else {
+		status = C.olr_reset_code_check(p, n, out, C.size_t(size), &outLen, &d)
+	}
+	if err := makeError(status, &d); err != nil {
+		return "", err
+	}
+	return string(buf[:outLen]), nil
+}
+
+// Account is a Windows account as typed: username and offline user domain. Seal and open pass
+// these to the library, which normalizes them; NormalizeAccount gives the normalized forms (two
+// accounts are the same exactly when both normalized forms are equal).
+type Account struct {
+	Username      string
+	OfflineDomain string
+}
+
+// Check checks both names as seal and open will (ErrInvalidUsername, ErrInvalidDomain).
+func (a Account) Check() error {
+	u, un := str(a.Username)
+	d, dn := str(a.OfflineDomain)
+	return makeError(C.olr_account_check(u, un, d, dn), nil)
+}
+
+// Normalize returns the account with both names in normalized form.
+func (a Account) Normalize() (Account, error) {
+	u, un := str(a.Username)
+	d, dn := str(a.OfflineDomain)
+	var ub, db [MaxNameLen]byte
+	var ul, dl C.size_t
+	var det C.olr_error_details
+	status := C.olr_account_normalize(u, un, d, dn,
+		(*C.char)(unsafe.Pointer(&ub[0])), MaxNameLen, &ul,
+		(*C.char)(unsafe.Pointer(&db[0])), MaxNameLen, &dl, &det)
+	if err := makeError(status, &det); err != nil {
+		return Account{}, err
+	}
+	return Account{string(ub[:ul]), string(db[:dl])}, nil
+}
+
+// AccountWithFQDN is the account with the default offline domain of the user's FQDN.
+func AccountWithFQDN(username, fqdn string) (Account, error) {
+	d, err := DefaultOfflineDomain(fqdn)
+	if err != nil {
+		return Account{}, err
+	}
+	return Account{username, d}, nil
+}

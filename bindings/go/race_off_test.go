@@ -1,0 +1,5 @@
+//go:build !race
+
+package offlinereset
+
+const raceEnabled = false
