@@ -624,6 +624,89 @@ class IdentificationCode:
         # §3.4: parsing does not check the epoch; sealing refuses epochs the ring lacks.
         return IdentificationCode(header_epoch(p), p[2:])
 
+    def uri(self, base_url: str) -> str:
+        """§6.1: the identification code URI for the portal base URL `base_url`."""
+        check_uri_base(base_url)
+        return base_url + uri_joiner(base_url) + URI_PARAM + "=" + self.text()
+
+
+# ---------------------------------------------------------------------------------------------
+# §6.1 Identification code URI
+# ---------------------------------------------------------------------------------------------
+
+URI_PARAM = "olr-id"
+URI_BASE_MAX = 512
+# RFC 3986 unreserved and reserved characters, and `%` (§6.1 rule 1); `#` is not among them.
+URI_BASE_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    "-._~:/?[]@!$&'()*+,;=%")
+assert "#" not in URI_BASE_CHARS and len(URI_BASE_CHARS) == 62 + 4 + 6 + 11 + 1
+
+
+def _ascii_lower(s: str) -> str:
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
+
+
+def _query_params(query: str) -> list:
+    """§6.1 reader: split at every `&`; a part's (name, value) around its first `=`
+    (the value is None when the part has no `=`)."""
+    out = []
+    for part in query.split("&"):
+        name, eq, value = part.partition("=")
+        out.append((name, value if eq else None))
+    return out
+
+
+def check_uri_base(base: str) -> None:
+    """§6.1 rule 1: refuse (MalformedInput) a base URL that breaks any rule; nothing is escaped."""
+    prefix = "https://"
+    if _ascii_lower(base[:len(prefix)]) != prefix:
+        raise _err("MalformedInput")
+    # "followed by at least one character other than `/`": read as the character right after
+    # `https://` existing and not being `/` (an empty authority is refused).
+    if len(base) <= len(prefix) or base[len(prefix)] == "/":
+        raise _err("MalformedInput")
+    if any(c not in URI_BASE_CHARS for c in base) or "#" in base:
+        raise _err("MalformedInput")
+    if len(base.encode("ascii")) > URI_BASE_MAX:
+        raise _err("MalformedInput")
+    if "?" in base:
+        query = base.split("?", 1)[1]
+        if any(name == URI_PARAM for name, _ in _query_params(query)):
+            raise _err("MalformedInput")
+
+
+def uri_joiner(base: str) -> str:
+    """§6.1 rule 2."""
+    if "?" not in base:
+        return "?"
+    q = base.split("?", 1)[1]
+    return "" if q == "" or q.endswith("&") else "&"
+
+
+def identification_uri(base: str, code: "IdentificationCode") -> str:
+    return code.uri(base)
+
+
+def parse_uri_or_code(text: str) -> "IdentificationCode":
+    """§6.1 reader: a URI (after leading separators, `https://` or `http://`, ASCII
+    case-insensitively) or a bare code (§3.3)."""
+    i = 0
+    while i < len(text) and text[i] in SEPARATORS:
+        i += 1
+    rest = text[i:]
+    low = _ascii_lower(rest[:8])
+    if not (low.startswith("https://") or low.startswith("http://")):
+        return IdentificationCode.parse(text)
+    uri = rest.split("#", 1)[0]
+    query = uri.split("?", 1)[1] if "?" in uri else ""
+    values = [value for name, value in _query_params(query) if name == URI_PARAM]
+    if len(values) != 1:
+        raise _err("MalformedInput")
+    # A part named `olr-id` without `=`: its value is what follows the (absent) `=`, read as
+    # the empty string, which then fails §3.3 step 1 with MalformedInput.
+    return IdentificationCode.parse(values[0] if values[0] is not None else "")
+
 
 # ---------------------------------------------------------------------------------------------
 # §7 Reset code

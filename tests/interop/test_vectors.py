@@ -26,6 +26,7 @@ VECTORS = os.environ.get("OFFLINE_RESET_VECTORS", os.path.join(HERE, "..", "vect
 UPCASE = os.path.join(VECTORS, "windows-upcase", "upcase.json")
 KNOWN_FILES = {
     "account.json", "deployment_package.json", "identification_code.json",
+    "identification_uri.json",
     "key_schedule.json", "pasted.json", "replay_ledger.json", "reset_code.json",
     "stored_objects.json",
 }
@@ -110,6 +111,35 @@ def check_identification_code(c: Checker, v: dict) -> None:
         c.result(f"parse {i} {case['input']!r}",
                  lambda: ref.IdentificationCode.parse(case["input"]), case["result"],
                  lambda r: r.text())
+
+
+def check_identification_uri(c: Checker, v: dict) -> None:
+    """§6.1: building the URI from a base and a code (each refusal), and the portal's reader."""
+    code = ref.IdentificationCode.parse(v["code"])
+    c.eq("code is canonical", code.text(), v["code"])
+    # The code is machine A's (epoch 1) of identification_code.json, recomputed from its secret.
+    with open(os.path.join(VECTORS, "identification_code.json"), encoding="utf-8") as fh:
+        ids = json.load(fh)
+    recomputed = {ref.IdentificationCode(x["epoch"], ref.x_coordinate(
+        ref.validate_scalar(h(x["machine_secret"])).public_key())).text() for x in ids["valid"]}
+    c.eq("code is one of identification_code.json's machines", v["code"] in recomputed, True)
+    for i, case in enumerate(v["uris"]):
+        w = f"uri {i} {case['base_url']!r}"
+        c.result(w, lambda: code.uri(case["base_url"]), case["result"])
+        if "ok" in case["result"]:
+            # The portal reads back what the tile built.
+            c.result(f"{w}: read back", lambda: ref.parse_uri_or_code(code.uri(case["base_url"])),
+                     {"ok": v["code"]}, lambda r: r.text())
+    for i, case in enumerate(v["reads"]):
+        c.result(f"read {i} {case['input']!r}", lambda: ref.parse_uri_or_code(case["input"]),
+                 case["result"], lambda r: r.text())
+    # Rule 1's length bound at its edge (512 bytes accepted, 513 refused).
+    head = "https://reset.example.com/"
+    for n, ok in ((512, True), (513, False)):
+        base = head + "a" * (n - len(head))
+        c.result(f"base of {n} bytes", lambda: len(code.uri(base)) - len(base),
+                 {"ok": 1 + len("olr-id=") + 71} if ok else
+                 {"error": {"name": "MalformedInput", "code": 1}})
 
 
 def check_pasted(c: Checker, v: dict) -> None:
@@ -439,6 +469,7 @@ def check_normative_lists(c: Checker) -> None:
 CHECKS = {
     "key_schedule.json": check_key_schedule,
     "identification_code.json": check_identification_code,
+    "identification_uri.json": check_identification_uri,
     "pasted.json": check_pasted,
     "account.json": check_account,
     "deployment_package.json": check_deployment_package,
