@@ -52,6 +52,10 @@ sibling_free_copy() {
     fi
     awk '/^test result:/ { p += $4; f += $6 } END { printf "sibling-free copy: %d passed, %d failed\n", p, f }' "$tmp/log"
     rm -rf "$tmp"
+    # The copy built this crate's own units into the shared target directory with its own
+    # CARGO_MANIFEST_DIR (now deleted); cargo gives them the same file names as the checkout's.
+    # Forget them so the checkout's next cargo command rebuilds its own (dependencies stay).
+    rm -rf "$target_dir"/debug/.fingerprint/offline-reset-*
     return $status
 }
 
