@@ -103,7 +103,7 @@ run_step "C++ header, login tile example (scripted), install through pkg-config,
 run_step ".NET binding (Mono + NUnit): build, conformance file, example" bash bindings/dotnet/run_tests.sh
 run_step "Java binding: javac, JUnit 5 (bindings.json, header, statuses, threads, leaks), reset-server example" bash bindings/java/run_tests.sh
 run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
-run_step "fuzzing smoke (every target, bounded time)" bash fuzz/smoke.sh
+run_step "fuzzing smoke (every target, 15 s each)" env FUZZ_SECONDS=15 bash fuzz/smoke.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 
 echo
