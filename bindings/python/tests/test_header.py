@@ -13,7 +13,8 @@ def header(repo):
 
 def test_status_enum_is_the_headers(repo):
     found = {m[0]: int(m[1]) for m in re.findall(r"^\s*OLR_(\w+) = (\d+),", header(repo), re.M)}
-    statuses = {k: v for k, v in found.items() if not k.startswith("NAME_PROBLEM_")}
+    # The header's other enums (name problems, typing-progress group states) are not statuses.
+    statuses = {k: v for k, v in found.items() if not k.startswith(("NAME_PROBLEM_", "GROUP_"))}
     assert statuses == {s.name: int(s) for s in olr.Status}
     problems = {k[len("NAME_PROBLEM_"):]: v for k, v in found.items() if k.startswith("NAME_PROBLEM_")}
     assert problems == {p.name: int(p) for p in olr.NameProblem}
@@ -56,8 +57,22 @@ def test_prototypes_are_the_headers(repo):
     text = re.sub(r"#if defined\(OLR_TEST_HOOKS\).*?#endif", "", header(repo), flags=re.S)
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     protos = re.findall(r"^(?:OLR_MUST_USE\s+)?([\w ]+?\**)\s*(olr_\w+)\(([^)]*)\);", text, re.M | re.S)
-    assert len(protos) == len(_native.PROTOTYPES), sorted(set(p[1] for p in protos) ^ set(_native.PROTOTYPES))
+    # Every function is declared by the binding, except these login-screen aids (typing
+    # progress, QR, URI, spelling, NUL-terminated sizes, status names), which a reset server in
+    # Python does not need yet: listed so that a new export fails here until it is wrapped or
+    # added to this list on purpose.
+    not_wrapped = {
+        "olr_identification_code_progress", "olr_reset_code_progress",
+        "olr_identification_code_uri", "olr_identification_code_qr",
+        "olr_identification_code_parse_uri_or_code", "olr_spell_code",
+        "olr_identification_code_text_size", "olr_reset_code_text_size",
+        "olr_deployment_package_text_size", "olr_status_name",
+    }
+    names = {p[1] for p in protos}
+    assert names - not_wrapped == set(_native.PROTOTYPES), sorted((names - not_wrapped) ^ set(_native.PROTOTYPES))
     for ret, name, params in protos:
+        if name in not_wrapped:
+            continue
         restype, argtypes = _native.PROTOTYPES[name]
         ret = ret.strip()
         assert restype == (ctypes.c_char_p if ret == "const char *" else expected_ctype(ret)), name

@@ -33,6 +33,8 @@ class HeaderTest {
         while (m.find()) {
             if (m.group(1).startsWith("NAME_PROBLEM_")) {
                 problems.put(m.group(1).substring("NAME_PROBLEM_".length()), Integer.parseInt(m.group(2)));
+            } else if (m.group(1).startsWith("GROUP_")) {
+                continue; // typing-progress group states (olr_group_state), not statuses
             } else {
                 statuses.put(m.group(1), Integer.parseInt(m.group(2)));
             }
@@ -90,9 +92,18 @@ class HeaderTest {
         for (Method method : Native.class.getDeclaredMethods()) {
             if (Modifier.isNative(method.getModifiers())) declared.put(method.getName(), method);
         }
+        // Login-screen aids a reset server does not need yet: listed so that a new export fails
+        // here until it is wrapped or added to this list on purpose.
+        Set<String> notWrapped = Set.of(
+            "olr_identification_code_progress", "olr_reset_code_progress",
+            "olr_identification_code_uri", "olr_identification_code_qr",
+            "olr_identification_code_parse_uri_or_code", "olr_spell_code",
+            "olr_identification_code_text_size", "olr_reset_code_text_size",
+            "olr_deployment_package_text_size", "olr_status_name");
         Set<String> seen = new TreeSet<>();
         while (m.find()) {
             String name = m.group(2);
+            if (notWrapped.contains(name)) continue;
             seen.add(name);
             Method method = declared.get(name);
             assertTrue(method != null, "not declared: " + name);
