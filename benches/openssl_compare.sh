@@ -36,10 +36,10 @@ symbols = case["reset_code"].replace("-", "")
 data = [s for i, s in enumerate(symbols) if (i % 8) != 7 and i != len(symbols) - 1]
 bits = "".join(format(alphabet.index(s), "05b") for s in data)
 payload = bytes(int(bits[i:i + 8], 2) for i in range(0, 23 * 8, 8))
-for v in (case["normalized_domain"], case["normalized_username"], case["password"]):
+for v in (case["normalized_domain"], case["normalized_username"]):
     assert " " not in v
 print(ks["server_secret"], ks["server_public"], ks["machine_public_x"], case["plaintext"],
-      case["normalized_domain"], case["normalized_username"], case["password"],
+      case["normalized_domain"], case["normalized_username"], case["password_binding"],
       ks["machine_key"], payload[2:].hex())
 PY
 )

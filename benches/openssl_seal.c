@@ -66,7 +66,10 @@ struct inputs {
     unsigned char server_public[33];
     unsigned char machine_sec1[33];
     unsigned char plaintext[5];
-    const char *domain, *username, *password;
+    const char *domain, *username;
+    /* The password binding B (Argon2id, docs/PROTOCOL.md §5), taken from the vectors: OpenSSL
+     * 3.0 has no Argon2, so this program times the seal without the binding. */
+    unsigned char binding[32];
     BN_CTX *bn;
     EVP_CIPHER *siv;
     EVP_CIPHER_CTX *cipher_ctx;
@@ -137,9 +140,9 @@ static void siv_seal(struct inputs *in, const unsigned char key[64], unsigned ch
     const unsigned char *ad[6] = {(const unsigned char *)AD_LABEL, header, in->machine_sec1 + 1,
                                   (const unsigned char *)in->domain,
                                   (const unsigned char *)in->username,
-                                  (const unsigned char *)in->password};
+                                  in->binding};
     size_t ad_len[6] = {strlen(AD_LABEL), 2, 32, strlen(in->domain), strlen(in->username),
-                        strlen(in->password)};
+                        sizeof in->binding};
     EVP_CIPHER_CTX *ctx = in->cipher_ctx;
     int outl;
     if (!EVP_EncryptInit_ex2(ctx, in->siv, key, NULL, NULL)) die("SIV init");
@@ -195,7 +198,7 @@ static double time_op(struct inputs *in, op_fn op, double seconds) {
 int main(int argc, char **argv) {
     if (argc < 8) {
         fprintf(stderr, "usage: %s SERVER_SECRET SERVER_PUBLIC MACHINE_X PLAINTEXT DOMAIN "
-                        "USERNAME PASSWORD [SECONDS]\n", argv[0]);
+                        "USERNAME PASSWORD_BINDING_HEX [SECONDS]\n", argv[0]);
         return 2;
     }
     struct inputs in;
@@ -208,7 +211,7 @@ int main(int argc, char **argv) {
     if (unhex(argv[4], in.plaintext, 5) != 5) die("plaintext length");
     in.domain = argv[5];
     in.username = argv[6];
-    in.password = argv[7];
+    if (unhex(argv[7], in.binding, 32) != 32) die("password binding length");
     double seconds = argc > 8 ? atof(argv[8]) : 3.0;
 
     in.group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);

@@ -17,11 +17,12 @@ fuzz_target!(|data: &[u8]| {
                 .uri("https://reset.example.com/portal")
                 .expect("fixed base");
             assert_eq!(IdentificationCode::parse_uri_or_code(&uri), Ok(code));
-            assert_eq!(IdentificationCode::parse_uri_or_code(code.as_str()), Ok(code));
+            assert_eq!(
+                IdentificationCode::parse_uri_or_code(code.as_str()),
+                Ok(code)
+            );
         }
-        Err(
-            Error::MalformedInput | Error::Mistyped { .. } | Error::UnsupportedVersion { .. },
-        ) => {}
+        Err(Error::MalformedInput | Error::Mistyped { .. } | Error::UnsupportedVersion { .. }) => {}
         Err(e) => panic!("unexpected error {e:?}"),
     }
     // The text as a base URL.
