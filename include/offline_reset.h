@@ -59,12 +59,12 @@
  * C ABI major version: changes only when a release breaks the ABI (see `docs/ABI.md`); it is
  * also the shared library's soname suffix (`liboffline_reset.so.1`).
  */
-#define OLR_ABI_VERSION_MAJOR 1
+#define OLR_ABI_VERSION_MAJOR 2
 
 /**
  * C ABI minor version: grows when a release appends functions, statuses or constants.
  */
-#define OLR_ABI_VERSION_MINOR 1
+#define OLR_ABI_VERSION_MINOR 0
 
 /**
  * The ABI version this header describes: `(major << 16) | minor`. Compare with
@@ -89,7 +89,7 @@
  * Characters of a deployment package's text, without the terminating NUL. Size buffers with
  * `OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE`.
  */
-#define OLR_DEPLOYMENT_PACKAGE_TEXT_LEN 104
+#define OLR_DEPLOYMENT_PACKAGE_TEXT_LEN 319
 
 /**
  * Bytes of a buffer that holds an identification code's text and its terminating NUL
@@ -118,24 +118,46 @@
 /**
  * Largest machine state export (wrapped; a plain export is 20 bytes shorter).
  */
-#define OLR_MACHINE_STATE_MAX_LEN 181
+#define OLR_MACHINE_STATE_MAX_LEN 218
 
 /**
  * Largest server key ring export (wrapped, `OLR_MAX_GENERATIONS` generations). The size of an
  * actual export depends on the number of generations held: query it with a zero capacity.
  */
-#define OLR_SERVER_KEY_RING_MAX_LEN 1000
+#define OLR_SERVER_KEY_RING_MAX_LEN 1068
 
 /**
- * Most entries a replay ledger holds; recording another code then fails with `OLR_LEDGER_FULL`.
+ * Most account records a replay ledger holds; a redeem needing another fails with
+ * `OLR_LEDGER_FULL` (docs/PROTOCOL.md §9.7).
  */
-#define OLR_MAX_LEDGER_ENTRIES 1024
+#define OLR_MAX_LEDGER_ACCOUNTS 1024
 
 /**
- * Largest replay ledger export (wrapped, `OLR_MAX_LEDGER_ENTRIES` entries; a plain export is 20
- * bytes shorter). An actual export is 36 + 48 × entries bytes wrapped, 16 + 48 × entries plain.
+ * Most code records (codes with failed attempts) a replay ledger holds; a redeem needing another
+ * fails with `OLR_LEDGER_FULL`.
  */
-#define OLR_REPLAY_LEDGER_MAX_LEN 49188
+#define OLR_MAX_LEDGER_CODES 256
+
+/**
+ * Largest replay ledger export (wrapped, full; a plain export is 20 bytes shorter). An actual
+ * export is 88 + 51 × accounts + 26 × codes bytes wrapped, 68 + 51 × accounts + 26 × codes plain.
+ */
+#define OLR_REPLAY_LEDGER_MAX_LEN 58968
+
+/**
+ * Length of a deployment package fingerprint (lowercase hexadecimal SHA-256).
+ */
+#define OLR_PACKAGE_FINGERPRINT_LEN 64
+
+/**
+ * Length of a binary SID: at least 12 bytes (one sub-authority) …
+ */
+#define OLR_MIN_SID_LEN 12
+
+/**
+ * … at most 68 bytes (15 sub-authorities).
+ */
+#define OLR_MAX_SID_LEN 68
 
 /**
  * Most generations a server key ring holds (the current one and retired ones still in grace).
@@ -387,6 +409,38 @@ enum olr_status
      * Text arrived as UTF-16 where UTF-8 or ASCII was expected (ABI 1.1).
      */
     OLR_UTF16_TEXT = 26,
+    /**
+     * `now` is earlier than a time the replay ledger already saw, by more than the clock skew.
+     */
+    OLR_CLOCK_SET_BACK = 27,
+    /**
+     * The failed-attempt limit of this reset code or this account is reached.
+     */
+    OLR_TOO_MANY_ATTEMPTS = 28,
+    /**
+     * The replay ledger belongs to another machine or enrollment.
+     */
+    OLR_LEDGER_OF_ANOTHER_MACHINE = 29,
+    /**
+     * The replay ledger's generation is below the minimum given: an older copy.
+     */
+    OLR_LEDGER_ROLLED_BACK = 30,
+    /**
+     * The deployment package's epoch is older than the machine's, or conflicts with it.
+     */
+    OLR_PACKAGE_EPOCH_TOO_OLD = 31,
+    /**
+     * The deployment package's signature does not verify, or its signer is not the pinned key.
+     */
+    OLR_PACKAGE_SIGNATURE_INVALID = 32,
+    /**
+     * The account SID is not a well-formed binary SID.
+     */
+    OLR_INVALID_SID = 33,
+    /**
+     * The memory for the password binding (Argon2id) could not be reserved.
+     */
+    OLR_OUT_OF_MEMORY = 34,
     /**
      * A required pointer is NULL (or a NULL input was given a non-zero length).
      */
@@ -733,9 +787,14 @@ size_t olr_machine_state_max_len(void);
 size_t olr_server_key_ring_max_len(void);
 
 /**
- * As `OLR_MAX_LEDGER_ENTRIES`.
+ * As `OLR_MAX_LEDGER_ACCOUNTS`.
  */
-size_t olr_max_ledger_entries(void);
+size_t olr_max_ledger_accounts(void);
+
+/**
+ * As `OLR_MAX_LEDGER_CODES`.
+ */
+size_t olr_max_ledger_codes(void);
 
 /**
  * As `OLR_REPLAY_LEDGER_MAX_LEN`.
@@ -824,15 +883,19 @@ olr_status olr_default_offline_domain(const char *fqdn,
                                       size_t *out_len);
 
 /**
- * Checks a username and an offline user domain as the seal and open functions will (so a UI
- * can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty, has
- * white space at either end, a control, format or forbidden character, or normalizes to more
- * than `OLR_MAX_NAME_LEN` bytes (`olr_name_problem` says which).
+ * Checks a username, an offline user domain and a binary SID as the seal and redeem functions
+ * will (so a UI can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a name
+ * is empty, has white space at either end, a control, format or forbidden character, or
+ * normalizes to more than `OLR_MAX_NAME_LEN` bytes (`olr_name_problem` says which); then
+ * `OLR_INVALID_SID` unless `sid` is a binary SID (revision 1, 1 to 15 sub-authorities,
+ * `8 + 4 * count` bytes).
  */
 olr_status olr_account_check(const char *username,
                              size_t username_len,
                              const char *offline_domain,
-                             size_t offline_domain_len);
+                             size_t offline_domain_len,
+                             const uint8_t *sid,
+                             size_t sid_len);
 
 /**
  * Reads a deployment package and returns its epoch and policy, without enrolling.
@@ -861,6 +924,20 @@ olr_status olr_deployment_package_check(const char *package,
  * and wipe your copy after use.
  */
 olr_status olr_wrapping_key_generate(uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Writes a deployment package's fingerprint (docs/PROTOCOL.md §8): the lowercase hexadecimal
+ * SHA-256 of its envelope bytes, `OLR_PACKAGE_FINGERPRINT_LEN` (64) characters, NUL-terminated
+ * when `out_cap` > 64. It is the same for every text of one package (case, separators, a
+ * trailing newline): compare it with the server's before deploying. Package errors as
+ * `olr_deployment_package_check`.
+ */
+olr_status olr_deployment_package_fingerprint(const char *package,
+                                              size_t package_len,
+                                              char *out,
+                                              size_t out_cap,
+                                              size_t *out_len,
+                                              struct olr_error_details *details);
 
 /**
  * Writes the URI that opens the reset portal with the identification code filled in
@@ -1074,6 +1151,8 @@ olr_status olr_server_key_ring_seal_reset_code(const struct olr_server_key_ring 
                                                size_t username_len,
                                                const char *offline_domain,
                                                size_t offline_domain_len,
+                                               const uint8_t *sid,
+                                               size_t sid_len,
                                                const char *new_password,
                                                size_t new_password_len,
                                                int64_t now,
@@ -1152,6 +1231,38 @@ olr_status olr_server_key_ring_password_cost(const struct olr_server_key_ring *r
 olr_status olr_server_key_ring_prune(struct olr_server_key_ring *ring, int64_t now);
 
 /**
+ * Sets the attempt limits the next deployment package carries (docs/PROTOCOL.md §9.7): failed
+ * opens allowed per reset code and per account within one code lifetime (defaults 5 and 20),
+ * each 1 … 1000 (`OLR_INVALID_POLICY`). Machines learn them only from a new package.
+ */
+olr_status olr_server_key_ring_set_attempt_limits(struct olr_server_key_ring *ring,
+                                                  uint16_t failed_opens_per_code,
+                                                  uint16_t failed_opens_per_account);
+
+/**
+ * Writes the attempt limits of the key ring's policy.
+ */
+olr_status olr_server_key_ring_attempt_limits(const struct olr_server_key_ring *ring,
+                                              uint16_t *out_failed_opens_per_code,
+                                              uint16_t *out_failed_opens_per_account);
+
+/**
+ * Begins a rotation of the deployment signing key (docs/PROTOCOL.md §9.4): draws the next key
+ * from the OS RNG. Packages made from now on are signed with the current key and name the next
+ * one; machines redeployed with such a package pin it. Nothing changes when a rotation is
+ * already under way. `OLR_RNG_FAILURE` when the OS RNG fails.
+ */
+olr_status olr_server_key_ring_begin_signing_key_rotation(struct olr_server_key_ring *ring);
+
+/**
+ * Finishes a signing-key rotation: the next key signs from now on and the old one is erased.
+ * Only after every machine took a package made since the rotation began: a machine that did not
+ * refuses later packages (`OLR_PACKAGE_SIGNATURE_INVALID`) and must be enrolled afresh. Nothing
+ * changes when no rotation is under way.
+ */
+olr_status olr_server_key_ring_finish_signing_key_rotation(struct olr_server_key_ring *ring);
+
+/**
  * Enrolls this machine from a deployment package text, with a fresh key pair from the
  * operating system's RNG, and writes the new handle to `*out` (free it with
  * `olr_machine_free`). Enrolling again gives a new identification code; use
@@ -1167,7 +1278,21 @@ olr_status olr_machine_enroll(const char *package,
 
 /**
  * Frees a machine and wipes its machine key. NULL is a no-op.
+ * Takes a later deployment package for an enrolled machine (docs/PROTOCOL.md §8) and writes the
+ * redeployed machine to `*out` (a new handle; `machine` is unchanged and still owned by the
+ * caller). The package must be signed by the key this machine pinned
+ * (`OLR_PACKAGE_SIGNATURE_INVALID`) and its epoch must not be older
+ * (`OLR_PACKAGE_EPOCH_TOO_OLD`, also for the same epoch with another server key or password
+ * cost). The same epoch keeps the identification code and takes the package's policy and next
+ * signer; a newer epoch enrolls a fresh key pair from the OS RNG (a new identification code:
+ * start a new replay ledger). Package errors as `olr_machine_enroll`.
  */
+olr_status olr_machine_redeploy(const struct olr_machine *machine,
+                                const char *package,
+                                size_t package_len,
+                                struct olr_machine **out,
+                                struct olr_error_details *details);
+
 void olr_machine_free(struct olr_machine *machine);
 
 /**
@@ -1219,18 +1344,20 @@ olr_status olr_machine_is_enrolled_with(const struct olr_machine *machine,
  * `OLR_EXPIRED`).
  */
 OLR_MUST_USE
-olr_status olr_machine_open_reset_code(const struct olr_machine *machine,
-                                       const char *reset_code,
-                                       size_t reset_code_len,
-                                       const char *username,
-                                       size_t username_len,
-                                       const char *offline_domain,
-                                       size_t offline_domain_len,
-                                       const char *new_password,
-                                       size_t new_password_len,
-                                       int64_t now,
-                                       struct olr_accepted_reset *accepted,
-                                       struct olr_error_details *details);
+olr_status olr_machine_open_reset_code_for_diagnostics(const struct olr_machine *machine,
+                                                       const char *reset_code,
+                                                       size_t reset_code_len,
+                                                       const char *username,
+                                                       size_t username_len,
+                                                       const char *offline_domain,
+                                                       size_t offline_domain_len,
+                                                       const uint8_t *sid,
+                                                       size_t sid_len,
+                                                       const char *new_password,
+                                                       size_t new_password_len,
+                                                       int64_t now,
+                                                       struct olr_accepted_reset *accepted,
+                                                       struct olr_error_details *details);
 
 /**
  * Writes the machine state as bytes, wrapped under `wrapping_key` (`OLR_WRAPPING_KEY_LEN`
@@ -1269,7 +1396,7 @@ olr_status olr_machine_password_cost(const struct olr_machine *machine,
 /**
  * Writes a new, empty replay ledger handle to `*out` (free it with `olr_replay_ledger_free`).
  */
-olr_status olr_replay_ledger_new(struct olr_replay_ledger **out);
+olr_status olr_replay_ledger_new(const struct olr_machine *machine, struct olr_replay_ledger **out);
 
 /**
  * Frees a replay ledger. NULL is a no-op.
@@ -1279,7 +1406,18 @@ void olr_replay_ledger_free(struct olr_replay_ledger *ledger);
 /**
  * Writes the number of entries the ledger holds (at most `OLR_MAX_LEDGER_ENTRIES`).
  */
-olr_status olr_replay_ledger_len(const struct olr_replay_ledger *ledger, size_t *out_len);
+olr_status olr_replay_ledger_counts(const struct olr_replay_ledger *ledger,
+                                    size_t *out_accounts,
+                                    size_t *out_codes);
+
+/**
+ * Writes the ledger's generation (docs/PROTOCOL.md §9.7): increased by one at every redeem that
+ * passed the clock check. After persisting the ledger, keep it where it cannot be rolled back
+ * with the file (a TPM NV counter, a registry value only SYSTEM writes) and pass it to
+ * `olr_replay_ledger_import` as `minimum_generation`.
+ */
+olr_status olr_replay_ledger_generation(const struct olr_replay_ledger *ledger,
+                                        uint64_t *out_generation);
 
 /**
  * Writes the ledger as bytes, wrapped under `wrapping_key` (`OLR_WRAPPING_KEY_LEN` bytes) or
@@ -1303,6 +1441,8 @@ olr_status olr_replay_ledger_import(const uint8_t *bytes,
                                     size_t bytes_len,
                                     const uint8_t *wrapping_key,
                                     size_t wrapping_key_len,
+                                    const struct olr_machine *machine,
+                                    uint64_t minimum_generation,
                                     struct olr_replay_ledger **out,
                                     struct olr_error_details *details);
 
@@ -1326,6 +1466,8 @@ olr_status olr_machine_redeem_reset_code(const struct olr_machine *machine,
                                          size_t username_len,
                                          const char *offline_domain,
                                          size_t offline_domain_len,
+                                         const uint8_t *sid,
+                                         size_t sid_len,
                                          const char *new_password,
                                          size_t new_password_len,
                                          int64_t now,

@@ -204,27 +204,74 @@ impl NormalizedName {
     }
 }
 
-/// Who the reset is for: username and offline user domain, both normalized.
+/// Shortest binary SID: revision, count, authority and one sub-authority.
+pub const MIN_SID_LEN: usize = 12;
+/// Longest binary SID: revision, count, authority and 15 sub-authorities.
+pub const MAX_SID_LEN: usize = 8 + 4 * 15;
+
+/// Checks a binary SID ([MS-DTYP] §2.4.2.2, docs/PROTOCOL.md §5): revision 1, 1 to 15
+/// sub-authorities, exactly `8 + 4 * count` bytes.
+pub(crate) fn check_sid(sid: &[u8]) -> Result<()> {
+    match sid {
+        [1, count @ 1..=15, ..] if sid.len() == 8 + 4 * usize::from(*count) => Ok(()),
+        _ => Err(Error::InvalidSid),
+    }
+}
+
+/// An account's binary SID, checked, held inline (no allocation).
+#[derive(Clone, PartialEq, Eq)]
+struct Sid {
+    bytes: [u8; MAX_SID_LEN],
+    len: usize,
+}
+
+impl Sid {
+    fn new(sid: &[u8]) -> Result<Self> {
+        check_sid(sid)?;
+        let mut bytes = [0u8; MAX_SID_LEN];
+        bytes[..sid.len()].copy_from_slice(sid);
+        Ok(Sid {
+            bytes,
+            len: sid.len(),
+        })
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Who the reset is for: username and offline user domain, both normalized, and the account's
+/// SID.
 ///
-/// Two accounts are equal exactly when Windows treats them as the same account name.
+/// Two accounts are equal exactly when their normalized names (Windows' one-to-one upper-case
+/// table) and their SIDs are byte-equal. The SID keeps apart accounts that reuse a name.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Account {
     username: NormalizedName,
     domain: NormalizedName,
+    sid: Sid,
 }
 
 impl Account {
-    /// An account from a username and an offline user domain, exactly as given (nothing is
-    /// trimmed: the UI trims). When the help-desk leaves the domain blank, pass
-    /// [`default_offline_domain`] of the user's FQDN instead. Allocates nothing.
+    /// An account from a username, an offline user domain and the account's binary SID (the
+    /// directory's `objectSid` on the server, the cached account's SID on the machine), names
+    /// exactly as given (nothing is trimmed: the UI trims). When the help-desk leaves the domain
+    /// blank, pass [`default_offline_domain`] of the user's FQDN instead. Allocates nothing.
     ///
     /// # Errors
     /// [`Error::InvalidUsername`] or [`Error::InvalidDomain`] (the username is checked first)
-    /// when [`name_problem`] finds a problem with that part.
-    pub fn new(username: &str, offline_domain: &str) -> Result<Self> {
+    /// when [`name_problem`] finds a problem with that part; then [`Error::InvalidSid`] unless
+    /// `sid` is a binary SID (revision 1, 1 to 15 sub-authorities, `8 + 4 * count` bytes).
+    pub fn new(username: &str, offline_domain: &str, sid: &[u8]) -> Result<Self> {
         let username = NormalizedName::new(username).map_err(|_| Error::InvalidUsername)?;
         let domain = NormalizedName::new(offline_domain).map_err(|_| Error::InvalidDomain)?;
-        Ok(Account { username, domain })
+        let sid = Sid::new(sid)?;
+        Ok(Account {
+            username,
+            domain,
+            sid,
+        })
     }
 
     /// The normalized username (as bound into reset codes, and the form to compare with).
@@ -235,6 +282,11 @@ impl Account {
     /// The normalized offline user domain (as bound into reset codes).
     pub fn offline_domain(&self) -> &str {
         self.domain.as_str()
+    }
+
+    /// The account's binary SID, as given.
+    pub fn sid(&self) -> &[u8] {
+        self.sid.as_bytes()
     }
 
     /// `DOMAIN\USERNAME`, both normalized (`CORP\ALICE`), for display and logs.
@@ -255,6 +307,17 @@ impl fmt::Debug for Account {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Account({}\\{})", self.offline_domain(), self.username())
     }
+}
+
+/// The normalized forms of a username and an offline user domain (§5), without an account: what
+/// a login integration compares to find the one cached account a typed name means.
+///
+/// # Errors
+/// [`Error::InvalidUsername`] or [`Error::InvalidDomain`] (the username is checked first).
+pub fn normalize_names(username: &str, offline_domain: &str) -> Result<(String, String)> {
+    let username = NormalizedName::new(username).map_err(|_| Error::InvalidUsername)?;
+    let domain = NormalizedName::new(offline_domain).map_err(|_| Error::InvalidDomain)?;
+    Ok((username.as_str().to_owned(), domain.as_str().to_owned()))
 }
 
 /// The label separators of UTS #46: full stop, ideographic full stop, fullwidth full stop,

@@ -1,5 +1,6 @@
 //! What the Windows integration is deployed with: the current server public key, its epoch and
-//! the policy, as one compact, versioned, checksummed string. See `docs/PROTOCOL.md` §8.
+//! the policy, signed with the key ring's deployment signing key, as one compact, versioned,
+//! checksummed string. See `docs/PROTOCOL.md` §8.
 
 use data_encoding::{Encoding, Specification};
 
@@ -7,14 +8,28 @@ use crate::code_text::{char_value, is_ignored, ALPHABET, MAX_EPOCH};
 use crate::envelope::{self, Kind, Reader};
 use crate::error::{Error, Result};
 use crate::policy::{Policy, POLICY_LEN};
-use crate::primitives::{PublicPoint, COMPRESSED_POINT_LEN};
+use crate::primitives::{
+    ecdsa_sign, ecdsa_verify, PublicPoint, SecretScalar, COMPRESSED_POINT_LEN, SIGNATURE_LEN,
+};
 
-/// Everything a machine needs to enroll. Public: contains no secret.
+/// The label signed in front of a package's content (35 bytes).
+const SIGNATURE_LABEL: &[u8] = b"offline-reset-v1 deployment package";
+/// The signed part of the body: epoch, server key, policy, signer, next signer.
+const SIGNED_LEN: usize = 2 + COMPRESSED_POINT_LEN + POLICY_LEN + 2 * COMPRESSED_POINT_LEN;
+/// The whole body: the signed part and the signature (185 bytes).
+const BODY_LEN: usize = SIGNED_LEN + SIGNATURE_LEN;
+
+/// Everything a machine needs to enroll, signed by the key ring's deployment signing key.
+/// Public: contains no secret. A package that reads has a valid signature by its own signer;
+/// whether that signer is trusted is the machine's decision ([`crate::Machine::redeploy`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeploymentPackage {
     epoch: u16,
     server_public: PublicPoint,
     policy: Policy,
+    signer: PublicPoint,
+    next_signer: PublicPoint,
+    signature: [u8; SIGNATURE_LEN],
 }
 
 /// Plain Crockford base32 without grouping or padding, for writing.
@@ -81,23 +96,69 @@ fn decode_text(text: &str) -> Result<Vec<u8>> {
 }
 
 impl DeploymentPackage {
-    pub(crate) fn new(epoch: u16, server_public: PublicPoint, policy: Policy) -> Self {
-        DeploymentPackage {
+    /// A package signed with `signing` (docs/PROTOCOL.md §8) naming `next_signer`.
+    pub(crate) fn sign(
+        epoch: u16,
+        server_public: PublicPoint,
+        policy: Policy,
+        signing: &SecretScalar,
+        next_signer: &[u8; COMPRESSED_POINT_LEN],
+    ) -> Result<Self> {
+        let mut package = DeploymentPackage {
             epoch,
             server_public,
             policy,
-        }
+            signer: PublicPoint::from_compressed(&signing.public_compressed())?,
+            next_signer: PublicPoint::from_compressed(next_signer)?,
+            signature: [0u8; SIGNATURE_LEN],
+        };
+        package.signature = ecdsa_sign(signing, &[SIGNATURE_LABEL, &package.signed_bytes()])?;
+        Ok(package)
     }
 
-    /// The package as text (Crockford base32 of a plain envelope of kind 3).
+    fn signed_bytes(&self) -> [u8; SIGNED_LEN] {
+        let mut out = [0u8; SIGNED_LEN];
+        let mut at = 0;
+        for part in [
+            &self.epoch.to_be_bytes()[..],
+            &self.server_public.to_compressed(),
+            &self.policy.to_bytes(),
+            &self.signer.to_compressed(),
+            &self.next_signer.to_compressed(),
+        ] {
+            out[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+        out
+    }
+
+    /// The package's envelope bytes (199 bytes: what the text encodes and the fingerprint
+    /// hashes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut body = [0u8; BODY_LEN];
+        body[..SIGNED_LEN].copy_from_slice(&self.signed_bytes());
+        body[SIGNED_LEN..].copy_from_slice(&self.signature);
+        // Building a plain envelope cannot fail.
+        envelope::seal(Kind::DeploymentPackage, &body, None).unwrap_or_default()
+    }
+
+    /// The package as text (Crockford base32 of a plain envelope of kind 3, 319 characters).
     pub fn to_text(&self) -> String {
-        let mut body = [0u8; 2 + COMPRESSED_POINT_LEN + POLICY_LEN];
-        body[..2].copy_from_slice(&self.epoch.to_be_bytes());
-        body[2..2 + COMPRESSED_POINT_LEN].copy_from_slice(&self.server_public.to_compressed());
-        body[2 + COMPRESSED_POINT_LEN..].copy_from_slice(&self.policy.to_bytes());
-        // Building a plain envelope and the fixed alphabet cannot fail.
-        let bytes = envelope::seal(Kind::DeploymentPackage, &body, None).unwrap_or_default();
-        crockford().map(|e| e.encode(&bytes)).unwrap_or_default()
+        // The fixed alphabet cannot fail.
+        crockford()
+            .map(|e| e.encode(&self.to_bytes()))
+            .unwrap_or_default()
+    }
+
+    /// The package's fingerprint (docs/PROTOCOL.md §8): SHA-256 of its envelope bytes, in
+    /// lowercase hexadecimal (64 characters). The same for every text of one package (case,
+    /// separators, a trailing newline), so an admin compares it before deploying.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.to_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Reads a package, checking its checksum, version, kind, key and policy. Reading is as
@@ -110,7 +171,8 @@ impl DeploymentPackage {
     /// characters, separators excepted, is 1, 3 or 6 modulo 8; checked first),
     /// [`Error::MalformedInput`] for characters outside the alphabet,
     /// [`Error::WrongKind`] for another object, [`Error::InvalidKeyMaterial`] for a bad key,
-    /// [`Error::InvalidPolicy`] for an out-of-range policy.
+    /// [`Error::InvalidPolicy`] for an out-of-range policy, [`Error::PackageSignatureInvalid`]
+    /// when the signature does not verify under the package's own signer.
     pub fn from_text(text: &str) -> Result<Self> {
         let bytes = decode_text(text)?;
         let body = envelope::open(Kind::DeploymentPackage, &bytes, None)?;
@@ -122,8 +184,26 @@ impl DeploymentPackage {
         }
         let server_public = PublicPoint::from_compressed(reader.take(COMPRESSED_POINT_LEN)?)?;
         let policy = Policy::from_bytes(&reader.array()?)?;
+        let signer = PublicPoint::from_compressed(reader.take(COMPRESSED_POINT_LEN)?)?;
+        let next_signer = PublicPoint::from_compressed(reader.take(COMPRESSED_POINT_LEN)?)?;
+        let signature: [u8; SIGNATURE_LEN] = reader.array()?;
         reader.finish()?;
-        Ok(DeploymentPackage::new(epoch, server_public, policy))
+        let package = DeploymentPackage {
+            epoch,
+            server_public,
+            policy,
+            signer,
+            next_signer,
+            signature,
+        };
+        if !ecdsa_verify(
+            &signer,
+            &[SIGNATURE_LABEL, &package.signed_bytes()],
+            &signature,
+        ) {
+            return Err(Error::PackageSignatureInvalid);
+        }
+        Ok(package)
     }
 
     /// Reads a package from the bytes of a file: [`Error::Utf16Text`] when they look like UTF-16
@@ -160,6 +240,17 @@ impl DeploymentPackage {
 
     pub(crate) fn server_point(&self) -> &PublicPoint {
         &self.server_public
+    }
+
+    /// The public key that signed this package, SEC1 compressed.
+    pub fn signer(&self) -> [u8; COMPRESSED_POINT_LEN] {
+        self.signer.to_compressed()
+    }
+
+    /// The signing key a machine pins from this package on (the signer, except in a package
+    /// that rotates the signing key), SEC1 compressed.
+    pub fn next_signer(&self) -> [u8; COMPRESSED_POINT_LEN] {
+        self.next_signer.to_compressed()
     }
 }
 

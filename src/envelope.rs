@@ -214,6 +214,10 @@ impl<'a> Reader<'a> {
         Ok(i64::from_be_bytes(self.array()?))
     }
 
+    pub fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+
     /// Succeeds only when everything was read.
     pub fn finish(self) -> Result<()> {
         if self.0.is_empty() {

@@ -74,6 +74,27 @@ pub enum Error {
     /// Text arrived as UTF-16 (what Windows PowerShell 5.1 writes by default) where UTF-8 or
     /// ASCII was expected.
     Utf16Text,
+    /// On the machine: `now` is earlier than a time the replay ledger already saw, by more than
+    /// the clock skew. The computer's clock was set back.
+    ClockSetBack,
+    /// The limit of failed attempts for this reset code or this account was reached (the policy's
+    /// attempt limits); the account's count restarts after one code lifetime.
+    TooManyAttempts,
+    /// The replay ledger belongs to another machine, or to this machine's earlier enrollment.
+    LedgerOfAnotherMachine,
+    /// The replay ledger is older than the last one saved: its generation is below the minimum
+    /// given at import.
+    LedgerRolledBack,
+    /// The deployment package's epoch is older than the machine's enrollment, or it has the same
+    /// epoch with another server key or password cost.
+    PackageEpochTooOld,
+    /// The deployment package's signature does not verify, or it is not signed by the signing key
+    /// this machine pinned at its first enrollment.
+    PackageSignatureInvalid,
+    /// The account SID is not a well-formed binary SID.
+    InvalidSid,
+    /// The memory for the password binding (Argon2id) could not be reserved.
+    OutOfMemory,
 }
 
 impl Error {
@@ -106,6 +127,14 @@ impl Error {
             Error::RedeployNeeded { .. } => 24,
             Error::LedgerFull => 25,
             Error::Utf16Text => 26,
+            Error::ClockSetBack => 27,
+            Error::TooManyAttempts => 28,
+            Error::LedgerOfAnotherMachine => 29,
+            Error::LedgerRolledBack => 30,
+            Error::PackageEpochTooOld => 31,
+            Error::PackageSignatureInvalid => 32,
+            Error::InvalidSid => 33,
+            Error::OutOfMemory => 34,
         }
     }
 
@@ -145,6 +174,14 @@ pub const fn message_for_code(code: u32) -> &'static str {
         24 => "the offline reset keys were rotated after this machine was deployed: redeploy the login integration",
         25 => "the replay ledger is full",
         26 => "the text is UTF-16 (as Windows PowerShell 5.1 writes by default): save it as UTF-8 or ASCII",
+        27 => "this computer's clock was set back: correct the date and time, then try again",
+        28 => "too many wrong attempts for this reset code or account: request a new code later",
+        29 => "the replay ledger belongs to another machine or enrollment",
+        30 => "the replay ledger is older than the last one saved: it was restored or rolled back",
+        31 => "the deployment package is older than this machine's enrollment, or conflicts with it",
+        32 => "the deployment package is not signed by this deployment's signing key",
+        33 => "the account SID is not a well-formed security identifier",
+        34 => "not enough memory for the password check",
         _ => "unknown status code",
     }
 }

@@ -75,8 +75,8 @@ pub const PASSWORD_SALT_LABEL: &[u8] = b"offline-reset-v1 password";
 pub const PASSWORD_BINDING_LEN: usize = 32;
 
 /// The salt of the password binding (docs/PROTOCOL.md §5): SHA-256 over a label, the epoch, the
-/// machine public key and the length-prefixed normalized account, so that no two machines,
-/// epochs or accounts share a salt.
+/// machine public key and the length-prefixed normalized account and SID, so that no two
+/// machines, epochs or accounts share a salt.
 pub fn password_salt(
     epoch: u16,
     machine_public_x: &[u8; SCALAR_LEN],
@@ -92,6 +92,8 @@ pub fn password_salt(
         .chain_update(domain)
         .chain_update((username.len() as u16).to_be_bytes())
         .chain_update(username)
+        .chain_update([account.sid().len() as u8])
+        .chain_update(account.sid())
         .finalize()
         .into()
 }
@@ -102,7 +104,8 @@ pub fn password_salt(
 /// of the password costs one Argon2id run.
 ///
 /// The Argon2 memory is allocated here and wiped before it is freed (the crate's own
-/// allocation is freed without wiping).
+/// allocation is freed without wiping). It is reserved with `try_reserve_exact`, so a refused
+/// allocation (up to 1 GiB by policy, inside LogonUI) is [`Error::OutOfMemory`], never an abort.
 pub fn password_binding(
     cost: PasswordCost,
     epoch: u16,
@@ -120,7 +123,12 @@ pub fn password_binding(
     .map_err(|_| Error::InvalidPolicy)?;
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
     let salt = password_salt(epoch, machine_public_x, account);
-    let mut memory = Zeroizing::new(vec![Block::new(); params.block_count()]);
+    let mut blocks: Vec<Block> = Vec::new();
+    blocks
+        .try_reserve_exact(params.block_count())
+        .map_err(|_| Error::OutOfMemory)?;
+    blocks.resize(params.block_count(), Block::new());
+    let mut memory = Zeroizing::new(blocks);
     let mut out = Zeroizing::new([0u8; PASSWORD_BINDING_LEN]);
     argon2
         .hash_password_into_with_memory(new_password, &salt, out.as_mut(), memory.as_mut_slice())

@@ -28,14 +28,18 @@ pub struct Machine {
     epoch: u16,
     server_public: [u8; COMPRESSED_POINT_LEN],
     policy: Policy,
+    /// The deployment signing key pinned at first enrollment (or moved by a signed rotation):
+    /// later packages must be signed by it (docs/PROTOCOL.md §8).
+    pinned_signer: [u8; COMPRESSED_POINT_LEN],
     machine_public_x: [u8; SCALAR_LEN],
     /// Boxed so that moving or cloning a `Machine` never copies the key through the stack.
     machine_key: Box<SivKey>,
 }
 
 impl Machine {
-    /// Enrolls with a fresh key pair from `rng`. Enrolling again (for example with the package of
-    /// a rotated key ring) gives a new key pair and a new identification code.
+    /// First enrollment (trust on first use, docs/PROTOCOL.md §8): a fresh key pair from `rng`,
+    /// and the package's next signer pinned. Use it only for a machine with no state: a machine
+    /// already enrolled takes later packages with [`Machine::redeploy`], which checks them.
     pub fn enroll<R: TryCryptoRng + ?Sized>(
         package: &DeploymentPackage,
         rng: &mut R,
@@ -65,9 +69,77 @@ impl Machine {
             epoch: package.epoch(),
             server_public,
             policy: package.policy(),
+            pinned_signer: package.next_signer(),
             machine_public_x,
             machine_key,
         })
+    }
+
+    /// Takes a later deployment package (docs/PROTOCOL.md §8): it must be signed by the pinned
+    /// signing key ([`Error::PackageSignatureInvalid`]) and its epoch must not be older
+    /// ([`Error::PackageEpochTooOld`]). A package of the same epoch (a repeated deployment, a
+    /// policy change, a signing-key rotation) keeps this machine's key and identification code
+    /// and takes the package's policy and next signer; it must carry the same server key and
+    /// password cost ([`Error::PackageEpochTooOld`] otherwise). A newer epoch enrolls a fresh key
+    /// pair from `rng` (a new identification code; start a new replay ledger).
+    pub fn redeploy<R: TryCryptoRng + ?Sized>(
+        &self,
+        package: &DeploymentPackage,
+        rng: &mut R,
+    ) -> Result<Self> {
+        self.check_redeployment(package)?;
+        if package.epoch() == self.epoch {
+            return Ok(self.with_package_of_same_epoch(package));
+        }
+        let secret = SecretScalar::generate(rng)?;
+        Self::enroll_with_secret(package, &secret)
+    }
+
+    /// [`Machine::redeploy`] with the operating system's random number generator.
+    pub fn redeploy_with_os_rng(&self, package: &DeploymentPackage) -> Result<Self> {
+        self.redeploy(package, &mut OsRng)
+    }
+
+    /// Redeployment with a given machine secret for a newer epoch (test vectors fix it).
+    #[doc(hidden)]
+    pub fn redeploy_with_secret(
+        &self,
+        package: &DeploymentPackage,
+        secret: &SecretScalar,
+    ) -> Result<Self> {
+        self.check_redeployment(package)?;
+        if package.epoch() == self.epoch {
+            return Ok(self.with_package_of_same_epoch(package));
+        }
+        Self::enroll_with_secret(package, secret)
+    }
+
+    fn check_redeployment(&self, package: &DeploymentPackage) -> Result<()> {
+        if package.signer() != self.pinned_signer {
+            return Err(Error::PackageSignatureInvalid);
+        }
+        if package.epoch() < self.epoch {
+            return Err(Error::PackageEpochTooOld);
+        }
+        if package.epoch() == self.epoch
+            && (package.server_public_key() != self.server_public
+                || package.policy().password_cost() != self.policy.password_cost())
+        {
+            return Err(Error::PackageEpochTooOld);
+        }
+        Ok(())
+    }
+
+    fn with_package_of_same_epoch(&self, package: &DeploymentPackage) -> Self {
+        let mut machine = self.clone();
+        machine.policy = package.policy();
+        machine.pinned_signer = package.next_signer();
+        machine
+    }
+
+    /// The deployment signing key this machine accepts packages from, SEC1 compressed.
+    pub fn pinned_signer(&self) -> [u8; COMPRESSED_POINT_LEN] {
+        self.pinned_signer
     }
 
     /// The code to show on the login screen. Stable for this enrollment.
@@ -85,18 +157,22 @@ impl Machine {
         self.policy
     }
 
-    /// True when `package` is the one this machine is enrolled with (same epoch, key and
-    /// policy), so the integration can skip re-enrolling on a repeated deployment.
+    /// True when `package` is the one this machine is enrolled with (same epoch, key, policy and
+    /// pinned signer), so the integration can skip a redeployment. It says nothing about whether
+    /// a package is genuine: [`Machine::redeploy`] decides that.
     pub fn is_enrolled_with(&self, package: &DeploymentPackage) -> bool {
         self.epoch == package.epoch()
             && self.server_public == package.server_public_key()
             && self.policy == package.policy()
+            && self.pinned_signer == package.signer()
+            && self.pinned_signer == package.next_signer()
     }
 
-    /// Checks a reset code offline for this account and new password at time `now` (unix
-    /// seconds), without recording it: prefer
-    /// [`Machine::redeem_reset_code`](crate::Machine::redeem_reset_code), which also records it
-    /// in the replay ledger so that it works once (docs/PROTOCOL.md §12.3).
+    /// **For diagnostics and tests only.** Checks a reset code offline for this account and
+    /// new password at time `now` (unix seconds) without the replay ledger: it counts no failed
+    /// attempt, refuses no replay and no clock set back. The login integration MUST use
+    /// [`Machine::redeem_reset_code`](crate::Machine::redeem_reset_code) instead, and update
+    /// cached credentials only after a redeem succeeded (docs/PROTOCOL.md §12.3).
     ///
     /// Checks run in this order: the password's limits; the code's epoch
     /// ([`Error::CodeBeforeRotation`] for an older one: request a new code;
@@ -105,13 +181,19 @@ impl Machine {
     /// whether the machine, username, domain or password is wrong); then time
     /// ([`Error::NotYetValid`], [`Error::Expired`]). The lifetime used is the smaller of the
     /// code's and the policy's.
-    pub fn open_reset_code(
+    pub fn open_reset_code_for_diagnostics(
         &self,
         code: &ResetCode,
         account: &Account,
         new_password: &str,
         now: i64,
     ) -> Result<AcceptedReset> {
+        self.check_before_opening(code, new_password)?;
+        self.open_checked(code, account, new_password, now)
+    }
+
+    /// §7.2 steps 1 and 2: the password's limits, then the code's epoch.
+    pub(crate) fn check_before_opening(&self, code: &ResetCode, new_password: &str) -> Result<()> {
         check_password(new_password)?;
         let code_epoch = code.epoch();
         if code_epoch < self.epoch {
@@ -126,6 +208,17 @@ impl Machine {
                 machine_epoch: self.epoch,
             });
         }
+        Ok(())
+    }
+
+    /// §7.2 steps 3 to 6, after [`Machine::check_before_opening`].
+    pub(crate) fn open_checked(
+        &self,
+        code: &ResetCode,
+        account: &Account,
+        new_password: &str,
+        now: i64,
+    ) -> Result<AcceptedReset> {
         let binding = key_schedule::password_binding(
             self.policy.password_cost(),
             self.epoch,
@@ -145,16 +238,16 @@ impl Machine {
         if now >= expires_at.saturating_add(skew) {
             return Err(Error::Expired);
         }
-        let forget_after = issued_at
-            .saturating_add(i64::from(self.policy.reset_code_lifetime_minutes()) * 60)
-            .saturating_add(skew);
         Ok(AcceptedReset::new(
             issued_at,
             expires_at,
             code.code_id(),
             crate::replay_ledger::account_fingerprint(account),
-            forget_after,
         ))
+    }
+
+    pub(crate) fn machine_public_x(&self) -> &[u8; SCALAR_LEN] {
+        &self.machine_public_x
     }
 
     /// The machine state as bytes, plain or wrapped under `wrapping`, in a buffer that is wiped
@@ -166,6 +259,7 @@ impl Machine {
             &self.epoch.to_be_bytes()[..],
             &self.server_public,
             &self.policy.to_bytes(),
+            &self.pinned_signer,
             &self.machine_public_x,
             self.machine_key.as_bytes(),
         ] {
@@ -192,6 +286,8 @@ impl Machine {
         let server_public: [u8; COMPRESSED_POINT_LEN] = reader.array()?;
         PublicPoint::from_compressed(&server_public)?;
         let policy = Policy::from_bytes(&reader.array()?)?;
+        let pinned_signer: [u8; COMPRESSED_POINT_LEN] = reader.array()?;
+        PublicPoint::from_compressed(&pinned_signer)?;
         let machine_public_x: [u8; SCALAR_LEN] = reader.array()?;
         PublicPoint::from_x(&machine_public_x)?;
         let machine_key = SivKey::boxed_from_slice(reader.take(SIV_KEY_LEN)?)?;
@@ -200,13 +296,15 @@ impl Machine {
             epoch,
             server_public,
             policy,
+            pinned_signer,
             machine_public_x,
             machine_key,
         })
     }
 }
 
-const MACHINE_BODY_LEN: usize = 2 + COMPRESSED_POINT_LEN + POLICY_LEN + SCALAR_LEN + SIV_KEY_LEN;
+const MACHINE_BODY_LEN: usize =
+    2 + COMPRESSED_POINT_LEN + POLICY_LEN + COMPRESSED_POINT_LEN + SCALAR_LEN + SIV_KEY_LEN;
 
 impl fmt::Debug for Machine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,6 +9,13 @@ pub const MAX_LIFETIME_MINUTES: u16 = (1 << 14) - 1;
 /// Largest allowed clock skew: one day.
 pub const MAX_CLOCK_SKEW_MINUTES: u16 = 24 * 60;
 
+/// Largest attempt limit (failed opens per code or per account, docs/PROTOCOL.md §9.7).
+pub const MAX_ATTEMPT_LIMIT: u16 = 1000;
+/// Default limit of failed opens per reset code.
+pub const DEFAULT_FAILED_OPENS_PER_CODE: u16 = 5;
+/// Default limit of failed opens per account within one code lifetime.
+pub const DEFAULT_FAILED_OPENS_PER_ACCOUNT: u16 = 20;
+
 /// Smallest Argon2id memory the protocol accepts, in KiB (19 MiB, OWASP's floor for Argon2id).
 #[cfg(not(fuzzing))]
 pub const MIN_PASSWORD_MEMORY_KIB: u32 = 19 * 1024;
@@ -132,14 +139,17 @@ impl Default for PasswordCost {
 pub struct Policy {
     reset_code_lifetime_minutes: u16,
     clock_skew_minutes: u16,
+    failed_opens_per_code: u16,
+    failed_opens_per_account: u16,
     password_cost: PasswordCost,
 }
 
 /// Length of a policy on the wire (docs/PROTOCOL.md §9.5).
-pub(crate) const POLICY_LEN: usize = 16;
+pub(crate) const POLICY_LEN: usize = 20;
 
 impl Policy {
-    /// A policy with the default password cost ([`PasswordCost::default`]).
+    /// A policy with the default password cost ([`PasswordCost::default`]) and the default
+    /// attempt limits (5 failed opens per code, 20 per account per lifetime).
     ///
     /// # Errors
     /// [`Error::InvalidPolicy`] unless `1 <= lifetime <= 16383` and `skew <= 1440`.
@@ -153,7 +163,30 @@ impl Policy {
         Ok(Policy {
             reset_code_lifetime_minutes,
             clock_skew_minutes,
+            failed_opens_per_code: DEFAULT_FAILED_OPENS_PER_CODE,
+            failed_opens_per_account: DEFAULT_FAILED_OPENS_PER_ACCOUNT,
             password_cost: PasswordCost::default(),
+        })
+    }
+
+    /// The same policy with other attempt limits (docs/PROTOCOL.md §9.7): failed opens allowed
+    /// per reset code, and per account within one code lifetime, before the machine answers
+    /// [`Error::TooManyAttempts`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidPolicy`] unless both are 1 … 1000.
+    pub const fn with_attempt_limits(self, per_code: u16, per_account: u16) -> Result<Self> {
+        if per_code == 0
+            || per_code > MAX_ATTEMPT_LIMIT
+            || per_account == 0
+            || per_account > MAX_ATTEMPT_LIMIT
+        {
+            return Err(Error::InvalidPolicy);
+        }
+        Ok(Policy {
+            failed_opens_per_code: per_code,
+            failed_opens_per_account: per_account,
+            ..self
         })
     }
 
@@ -177,24 +210,35 @@ impl Policy {
         self.password_cost
     }
 
+    /// Failed opens allowed per reset code (docs/PROTOCOL.md §9.7).
+    pub const fn failed_opens_per_code(&self) -> u16 {
+        self.failed_opens_per_code
+    }
+
+    /// Failed opens allowed per account within one code lifetime (docs/PROTOCOL.md §9.7).
+    pub const fn failed_opens_per_account(&self) -> u16 {
+        self.failed_opens_per_account
+    }
+
     pub(crate) fn to_bytes(self) -> [u8; POLICY_LEN] {
         let mut out = [0u8; POLICY_LEN];
         out[..2].copy_from_slice(&self.reset_code_lifetime_minutes.to_be_bytes());
         out[2..4].copy_from_slice(&self.clock_skew_minutes.to_be_bytes());
-        out[4..].copy_from_slice(&self.password_cost.to_bytes());
+        out[4..6].copy_from_slice(&self.failed_opens_per_code.to_be_bytes());
+        out[6..8].copy_from_slice(&self.failed_opens_per_account.to_be_bytes());
+        out[8..].copy_from_slice(&self.password_cost.to_bytes());
         out
     }
 
-    /// Reads the 16-byte form (one field: lifetime, skew, then the password cost); callers pass
-    /// exactly 16 bytes.
+    /// Reads the 20-byte form (one field: lifetime, skew, the two attempt limits, then the
+    /// password cost); callers pass exactly 20 bytes. Every value is read before any is checked.
     pub(crate) fn from_bytes(bytes: &[u8; POLICY_LEN]) -> Result<Self> {
+        let half = |i: usize| u16::from_be_bytes([bytes[i], bytes[i + 1]]);
         let mut cost = [0u8; 12];
-        cost.copy_from_slice(&bytes[4..]);
-        Ok(Policy::new(
-            u16::from_be_bytes([bytes[0], bytes[1]]),
-            u16::from_be_bytes([bytes[2], bytes[3]]),
-        )?
-        .with_password_cost(PasswordCost::from_bytes(&cost)?))
+        cost.copy_from_slice(&bytes[8..]);
+        Policy::new(half(0), half(2))?
+            .with_attempt_limits(half(4), half(6))
+            .and_then(|p| Ok(p.with_password_cost(PasswordCost::from_bytes(&cost)?)))
     }
 }
 
@@ -204,6 +248,8 @@ impl Default for Policy {
         Policy {
             reset_code_lifetime_minutes: 24 * 60,
             clock_skew_minutes: 10,
+            failed_opens_per_code: DEFAULT_FAILED_OPENS_PER_CODE,
+            failed_opens_per_account: DEFAULT_FAILED_OPENS_PER_ACCOUNT,
             password_cost: PasswordCost::default(),
         }
     }
@@ -259,8 +305,13 @@ mod tests {
             .with_password_cost(PasswordCost::new(20000, 4, 2).unwrap());
         assert_eq!(Policy::from_bytes(&p.to_bytes()), Ok(p));
         let mut bad = p.to_bytes();
-        bad[7] = 1; // memory 1 KiB... with the rest of the word: far below the floor
-        bad[4..8].copy_from_slice(&1u32.to_be_bytes());
+        bad[8..12].copy_from_slice(&1u32.to_be_bytes()); // memory 1 KiB: far below the floor
+        assert_eq!(Policy::from_bytes(&bad), Err(Error::InvalidPolicy));
+        let mut bad = p.to_bytes();
+        bad[4..6].copy_from_slice(&0u16.to_be_bytes()); // no attempt allowed per code
+        assert_eq!(Policy::from_bytes(&bad), Err(Error::InvalidPolicy));
+        let mut bad = p.to_bytes();
+        bad[6..8].copy_from_slice(&1001u16.to_be_bytes());
         assert_eq!(Policy::from_bytes(&bad), Err(Error::InvalidPolicy));
         assert_eq!(Policy::new(0, 0), Err(Error::InvalidPolicy));
         assert_eq!(Policy::new(1, 1441), Err(Error::InvalidPolicy));

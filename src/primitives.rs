@@ -8,7 +8,7 @@
 use aes_siv::aead::KeyInit;
 use aes_siv::siv::Aes256Siv;
 use hkdf::Hkdf;
-use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::{PublicKey, SecretKey};
 use rand_core::TryCryptoRng;
 use sha2::Sha256;
@@ -88,6 +88,53 @@ impl core::fmt::Debug for SecretScalar {
     }
 }
 
+/// Length of an ECDSA P-256 signature, `r || s`.
+pub const SIGNATURE_LEN: usize = 64;
+
+/// ECDSA P-256 with SHA-256 (docs/PROTOCOL.md §2), deterministic (RFC 6979), of `message` given
+/// in parts (concatenated). `p256`'s own signing, taken as it is.
+pub fn ecdsa_sign(secret: &SecretScalar, message_parts: &[&[u8]]) -> Result<[u8; SIGNATURE_LEN]> {
+    use p256::ecdsa::signature::DigestSigner;
+    use sha2::Digest;
+    let key = p256::ecdsa::SigningKey::from(&secret.0);
+    let signature: p256::ecdsa::Signature = key
+        .try_sign_digest(|digest: &mut Sha256| {
+            for part in message_parts {
+                digest.update(part);
+            }
+            Ok(())
+        })
+        .map_err(|_| Error::InvalidKeyMaterial)?;
+    let mut out = [0u8; SIGNATURE_LEN];
+    out.copy_from_slice(&signature.to_bytes());
+    Ok(out)
+}
+
+/// Verifies an ECDSA P-256/SHA-256 signature `r || s` (docs/PROTOCOL.md §2: `r`, `s` in
+/// `1 … n − 1`, high `s` accepted) of `message` given in parts. `p256`'s own verification.
+pub fn ecdsa_verify(
+    public: &PublicPoint,
+    message_parts: &[&[u8]],
+    signature: &[u8; SIGNATURE_LEN],
+) -> bool {
+    use p256::ecdsa::signature::DigestVerifier;
+    use sha2::Digest;
+    let Ok(signature) = p256::ecdsa::Signature::from_slice(signature) else {
+        return false;
+    };
+    let key = p256::ecdsa::VerifyingKey::from(&public.0);
+    key.verify_digest(
+        |digest: &mut Sha256| {
+            for part in message_parts {
+                digest.update(part);
+            }
+            Ok(())
+        },
+        &signature,
+    )
+    .is_ok()
+}
+
 /// A validated P-256 public point (never the identity, always on the curve).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PublicPoint(PublicKey);
@@ -130,7 +177,7 @@ impl PublicPoint {
 }
 
 fn compress(point: &PublicKey) -> [u8; COMPRESSED_POINT_LEN] {
-    let encoded = point.to_encoded_point(true);
+    let encoded = point.to_sec1_point(true);
     let mut out = [0u8; COMPRESSED_POINT_LEN];
     out.copy_from_slice(encoded.as_bytes());
     out

@@ -52,7 +52,6 @@ pub struct AcceptedReset {
     pub expires_at: i64,
     code_id: [u8; CODE_ID_LEN],
     account_fingerprint: [u8; ACCOUNT_FINGERPRINT_LEN],
-    forget_after: i64,
 }
 
 impl AcceptedReset {
@@ -61,14 +60,12 @@ impl AcceptedReset {
         expires_at: i64,
         code_id: [u8; CODE_ID_LEN],
         account_fingerprint: [u8; ACCOUNT_FINGERPRINT_LEN],
-        forget_after: i64,
     ) -> Self {
         AcceptedReset {
             issued_at,
             expires_at,
             code_id,
             account_fingerprint,
-            forget_after,
         }
     }
 
@@ -81,13 +78,6 @@ impl AcceptedReset {
     pub fn account_fingerprint(&self) -> &[u8; ACCOUNT_FINGERPRINT_LEN] {
         &self.account_fingerprint
     }
-
-    /// From this time on (unix seconds) no code issued at or before this one's issue time can
-    /// open on this machine (issue time + the machine policy's lifetime and clock skew), so a
-    /// replay ledger may forget it.
-    pub fn forget_after(&self) -> i64 {
-        self.forget_after
-    }
 }
 
 impl fmt::Debug for AcceptedReset {
@@ -95,7 +85,6 @@ impl fmt::Debug for AcceptedReset {
         f.debug_struct("AcceptedReset")
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
-            .field("forget_after", &self.forget_after)
             .finish_non_exhaustive()
     }
 }
@@ -208,13 +197,14 @@ fn associated_data<'a>(
     machine_public_x: &'a [u8; SCALAR_LEN],
     account: &'a Account,
     password_binding: &'a [u8; PASSWORD_BINDING_LEN],
-) -> [&'a [u8]; 6] {
+) -> [&'a [u8]; 7] {
     [
         AD_LABEL,
         header,
         machine_public_x,
         account.domain_bytes(),
         account.username_bytes(),
+        account.sid(),
         password_binding,
     ]
 }

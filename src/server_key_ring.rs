@@ -61,17 +61,23 @@ impl Generation {
 pub struct ServerKeyRing {
     policy: Policy,
     retired_grace_seconds: u32,
+    /// Signs deployment packages (docs/PROTOCOL.md §8); machines pin its public key.
+    signing: Box<SecretScalar>,
+    /// The signing key a rotation under way moves to: named in packages, not yet signing them.
+    next_signing: Option<Box<SecretScalar>>,
     /// Ascending by epoch; the last one is current.
     generations: Vec<Generation>,
 }
 
 impl ServerKeyRing {
-    /// A new key ring at epoch 1 with a fresh key pair from `rng`. The first generation's
-    /// password cost is the policy's. Retired generations are dropped at rotation until
-    /// [`ServerKeyRing::set_retired_grace_seconds`] says otherwise.
+    /// A new key ring at epoch 1 with a fresh key pair from `rng`, then a fresh deployment
+    /// signing key pair. The first generation's password cost is the policy's. Retired
+    /// generations are dropped at rotation until [`ServerKeyRing::set_retired_grace_seconds`]
+    /// says otherwise.
     pub fn generate<R: TryCryptoRng + ?Sized>(policy: Policy, rng: &mut R) -> Result<Self> {
         let secret = Box::new(SecretScalar::generate(rng)?);
-        Ok(Self::from_boxed_secret(policy, 1, secret))
+        let signing = Box::new(SecretScalar::generate(rng)?);
+        Ok(Self::from_boxed_secrets(policy, 1, secret, signing))
     }
 
     /// [`ServerKeyRing::generate`] with the operating system's random number generator.
@@ -79,13 +85,24 @@ impl ServerKeyRing {
         Self::generate(policy, &mut OsRng)
     }
 
-    /// A key ring whose current generation has a given secret (test vectors fix it).
+    /// A key ring whose current generation and signing key have given secrets (test vectors fix
+    /// them).
     #[doc(hidden)]
-    pub fn from_secret(policy: Policy, epoch: u16, secret: SecretScalar) -> Self {
-        Self::from_boxed_secret(policy, epoch, Box::new(secret))
+    pub fn from_secrets(
+        policy: Policy,
+        epoch: u16,
+        secret: SecretScalar,
+        signing: SecretScalar,
+    ) -> Self {
+        Self::from_boxed_secrets(policy, epoch, Box::new(secret), Box::new(signing))
     }
 
-    fn from_boxed_secret(policy: Policy, epoch: u16, secret: Box<SecretScalar>) -> Self {
+    fn from_boxed_secrets(
+        policy: Policy,
+        epoch: u16,
+        secret: Box<SecretScalar>,
+        signing: Box<SecretScalar>,
+    ) -> Self {
         let mut generations = Vec::with_capacity(MAX_GENERATIONS + 1);
         generations.push(Generation {
             epoch,
@@ -97,8 +114,58 @@ impl ServerKeyRing {
         ServerKeyRing {
             policy,
             retired_grace_seconds: 0,
+            signing,
+            next_signing: None,
             generations,
         }
+    }
+
+    /// Begins a rotation of the deployment signing key (docs/PROTOCOL.md §9.4): draws the next
+    /// signing key from `rng`. Packages made from now on are still signed with the current key
+    /// and name the next one, so each machine redeployed with one pins the next key. When a
+    /// rotation is already under way nothing changes (packages already handed out stay valid).
+    pub fn begin_signing_key_rotation<R: TryCryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<()> {
+        if self.next_signing.is_none() {
+            self.next_signing = Some(Box::new(SecretScalar::generate(rng)?));
+        }
+        Ok(())
+    }
+
+    /// [`ServerKeyRing::begin_signing_key_rotation`] with the operating system's random number
+    /// generator.
+    pub fn begin_signing_key_rotation_with_os_rng(&mut self) -> Result<()> {
+        self.begin_signing_key_rotation(&mut OsRng)
+    }
+
+    #[doc(hidden)]
+    pub fn begin_signing_key_rotation_to_secret(&mut self, next: SecretScalar) {
+        if self.next_signing.is_none() {
+            self.next_signing = Some(Box::new(next));
+        }
+    }
+
+    /// Finishes a signing-key rotation: the next key becomes the signing key and the old one is
+    /// erased. Do this only once every machine took a package made after
+    /// [`begin_signing_key_rotation`](Self::begin_signing_key_rotation): a machine that did not
+    /// refuses later packages ([`Error::PackageSignatureInvalid`]) and must be enrolled afresh.
+    /// With no rotation under way nothing changes.
+    pub fn finish_signing_key_rotation(&mut self) {
+        if let Some(next) = self.next_signing.take() {
+            self.signing = next;
+        }
+    }
+
+    /// The public key that signs this ring's deployment packages, SEC1 compressed.
+    pub fn signing_public_key(&self) -> [u8; COMPRESSED_POINT_LEN] {
+        self.signing.public_compressed()
+    }
+
+    /// The public key a signing-key rotation under way moves to, if any.
+    pub fn next_signing_public_key(&self) -> Option<[u8; COMPRESSED_POINT_LEN]> {
+        self.next_signing.as_ref().map(|k| k.public_compressed())
     }
 
     /// Makes a new generation current, retiring the previous one at `now` (unix seconds), and
@@ -212,15 +279,19 @@ impl ServerKeyRing {
     }
 
     /// The deployment package for the current generation: its epoch, public key and password
-    /// cost, with the policy's lifetime and clock skew.
+    /// cost, with the policy's lifetime, clock skew and attempt limits, signed with the signing
+    /// key (docs/PROTOCOL.md §8). During a signing-key rotation it names the next key.
     pub fn deployment_package(&self) -> Result<DeploymentPackage> {
         let current = self.current()?;
         let public = PublicPoint::from_compressed(&current.public)?;
-        Ok(DeploymentPackage::new(
+        let next = self.next_signing.as_deref().unwrap_or(&self.signing);
+        DeploymentPackage::sign(
             current.epoch,
             public,
             self.policy.with_password_cost(current.password_cost),
-        ))
+            &self.signing,
+            &next.public_compressed(),
+        )
     }
 
     /// Seals a reset code for the machine named by `identification_code`, for `account` and
@@ -286,6 +357,11 @@ impl ServerKeyRing {
         ));
         body.extend_from_slice(&self.policy.to_bytes());
         body.extend_from_slice(&self.retired_grace_seconds.to_be_bytes());
+        body.extend_from_slice(self.signing.to_bytes().as_ref());
+        match &self.next_signing {
+            Some(next) => body.extend_from_slice(next.to_bytes().as_ref()),
+            None => body.extend_from_slice(&[0u8; SCALAR_LEN]),
+        }
         body.extend_from_slice(&(self.generations.len() as u16).to_be_bytes());
         for g in &self.generations {
             body.extend_from_slice(&g.epoch.to_be_bytes());
@@ -313,6 +389,15 @@ impl ServerKeyRing {
         let mut reader = Reader(&body);
         let policy = Policy::from_bytes(&reader.array()?)?;
         let retired_grace_seconds = reader.u32()?;
+        let signing_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
+        let signing = Box::new(SecretScalar::from_bytes(&signing_bytes)?);
+        let next_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
+        // All zero: no rotation under way (zero is never a valid scalar).
+        let next_signing = if next_bytes.iter().all(|&b| b == 0) {
+            None
+        } else {
+            Some(Box::new(SecretScalar::from_bytes(&next_bytes)?))
+        };
         let count = usize::from(reader.u16()?);
         if count == 0 || count > MAX_GENERATIONS {
             return Err(Error::MalformedInput);
@@ -358,13 +443,15 @@ impl ServerKeyRing {
         Ok(ServerKeyRing {
             policy,
             retired_grace_seconds,
+            signing,
+            next_signing,
             generations,
         })
     }
 }
 
-/// Policy, grace period and count.
-const HEADER_LEN: usize = POLICY_LEN + 4 + 2;
+/// Policy, grace period, signing secrets and count.
+const HEADER_LEN: usize = POLICY_LEN + 4 + 2 * SCALAR_LEN + 2;
 /// Epoch, retired flag, retired at, grace window, password cost, secret.
 const GENERATION_LEN: usize = 2 + 1 + 8 + 4 + 12 + SCALAR_LEN;
 

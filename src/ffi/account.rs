@@ -5,7 +5,7 @@ use core::ffi::c_char;
 
 use super::ptr::{self, Details, Out, OutBuf};
 use super::status::{olr_error_details, olr_status, Fail};
-use crate::{name_problem, Account, NameProblem};
+use crate::{name_problem, normalize_names, NameProblem};
 
 /// What is wrong with a typed username or offline user domain, as `olr_name_problem` reports it
 /// (a `uint32_t` in C); the numbers are stable. `olr_name_problem_hint` gives a static English
@@ -60,8 +60,7 @@ pub extern "C" fn olr_account_normalize(
             let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
             let user_out = OutBuf::text(out_username, username_cap, out_username_len)?;
             let domain_out = OutBuf::text(out_domain, domain_cap, out_domain_len)?;
-            let account = Account::new(username, offline_domain)?;
-            let (user, domain) = (account.username(), account.offline_domain());
+            let (user, domain) = normalize_names(username, offline_domain)?;
             if user.len() > username_cap || domain.len() > domain_cap {
                 Out::new(out_username_len)?.write(user.len());
                 Out::new(out_domain_len)?.write(domain.len());

@@ -202,21 +202,26 @@ pub extern "C" fn olr_default_offline_domain(
     }
 }
 
-/// Checks a username and an offline user domain as the seal and open functions will (so a UI
-/// can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a part is empty, has
-/// white space at either end, a control, format or forbidden character, or normalizes to more
-/// than `OLR_MAX_NAME_LEN` bytes (`olr_name_problem` says which).
+/// Checks a username, an offline user domain and a binary SID as the seal and redeem functions
+/// will (so a UI can flag the field): `OLR_INVALID_USERNAME` or `OLR_INVALID_DOMAIN` when a name
+/// is empty, has white space at either end, a control, format or forbidden character, or
+/// normalizes to more than `OLR_MAX_NAME_LEN` bytes (`olr_name_problem` says which); then
+/// `OLR_INVALID_SID` unless `sid` is a binary SID (revision 1, 1 to 15 sub-authorities,
+/// `8 + 4 * count` bytes).
 #[no_mangle]
 pub extern "C" fn olr_account_check(
     username: *const c_char,
     username_len: usize,
     offline_domain: *const c_char,
     offline_domain_len: usize,
+    sid: *const u8,
+    sid_len: usize,
 ) -> olr_status {
     ffi_boundary! {
         let username = ptr::text(username, username_len)?;
         let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
-        Account::new(username, offline_domain)?;
+        let sid = ptr::bytes(sid, sid_len)?;
+        Account::new(username, offline_domain, sid)?;
         Ok(())
     }
 }
@@ -303,5 +308,29 @@ mod tests {
             16
         );
         assert_eq!(core::mem::offset_of!(olr_typing_progress, reserved), 22);
+    }
+}
+
+/// Writes a deployment package's fingerprint (docs/PROTOCOL.md §8): the lowercase hexadecimal
+/// SHA-256 of its envelope bytes, `OLR_PACKAGE_FINGERPRINT_LEN` (64) characters, NUL-terminated
+/// when `out_cap` > 64. It is the same for every text of one package (case, separators, a
+/// trailing newline): compare it with the server's before deploying. Package errors as
+/// `olr_deployment_package_check`.
+#[no_mangle]
+pub extern "C" fn olr_deployment_package_fingerprint(
+    package: *const c_char,
+    package_len: usize,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let package = ptr::bytes(package.cast::<u8>(), package_len)?;
+            let out = OutBuf::text(out, out_cap, out_len)?;
+            let package = deployment_package(package)?;
+            out.write(package.fingerprint().as_bytes())
+        })
     }
 }

@@ -59,6 +59,35 @@ pub extern "C" fn olr_machine_enroll(
 }
 
 /// Frees a machine and wipes its machine key. NULL is a no-op.
+/// Takes a later deployment package for an enrolled machine (docs/PROTOCOL.md §8) and writes the
+/// redeployed machine to `*out` (a new handle; `machine` is unchanged and still owned by the
+/// caller). The package must be signed by the key this machine pinned
+/// (`OLR_PACKAGE_SIGNATURE_INVALID`) and its epoch must not be older
+/// (`OLR_PACKAGE_EPOCH_TOO_OLD`, also for the same epoch with another server key or password
+/// cost). The same epoch keeps the identification code and takes the package's policy and next
+/// signer; a newer epoch enrolls a fresh key pair from the OS RNG (a new identification code:
+/// start a new replay ledger). Package errors as `olr_machine_enroll`.
+#[no_mangle]
+pub extern "C" fn olr_machine_redeploy(
+    machine: *const olr_machine,
+    package: *const c_char,
+    package_len: usize,
+    out: *mut *mut olr_machine,
+    details: *mut olr_error_details,
+) -> olr_status {
+    ffi_boundary! {
+        Details::new(details).record(|| {
+            let machine = ptr::handle(machine)?;
+            let package = ptr::bytes(package.cast::<u8>(), package_len)?;
+            let out = Out::new(out)?;
+            let package = super::codes::deployment_package(package)?;
+            let machine = machine.machine.redeploy_with_os_rng(&package)?;
+            ptr::into_handle(out, olr_machine { machine });
+            Ok(())
+        })
+    }
+}
+
 #[no_mangle]
 pub extern "C" fn olr_machine_free(machine: *mut olr_machine) {
     ffi_boundary! {
@@ -154,7 +183,7 @@ pub extern "C" fn olr_machine_is_enrolled_with(
 #[must_use]
 #[allow(clippy::too_many_arguments)]
 #[no_mangle]
-pub extern "C" fn olr_machine_open_reset_code(
+pub extern "C" fn olr_machine_open_reset_code_for_diagnostics(
     machine: *const olr_machine,
     reset_code: *const c_char,
     reset_code_len: usize,
@@ -162,6 +191,8 @@ pub extern "C" fn olr_machine_open_reset_code(
     username_len: usize,
     offline_domain: *const c_char,
     offline_domain_len: usize,
+    sid: *const u8,
+    sid_len: usize,
     new_password: *const c_char,
     new_password_len: usize,
     now: i64,
@@ -174,13 +205,17 @@ pub extern "C" fn olr_machine_open_reset_code(
             let reset_code = ptr::text(reset_code, reset_code_len)?;
             let username = ptr::text(username, username_len)?;
             let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
+            let sid = ptr::bytes(sid, sid_len)?;
             let new_password = ptr::text(new_password, new_password_len)?;
             let accepted = OptionalOut::new(accepted);
             let reset_code = ResetCode::parse(reset_code)?;
-            let account = Account::new(username, offline_domain)?;
-            let reset = machine
-                .machine
-                .open_reset_code(&reset_code, &account, new_password, now)?;
+            let account = Account::new(username, offline_domain, sid)?;
+            let reset = machine.machine.open_reset_code_for_diagnostics(
+                &reset_code,
+                &account,
+                new_password,
+                now,
+            )?;
             accepted.write(olr_accepted_reset {
                 issued_at: reset.issued_at,
                 expires_at: reset.expires_at,

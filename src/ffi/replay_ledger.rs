@@ -21,10 +21,15 @@ pub struct olr_replay_ledger {
 
 /// Writes a new, empty replay ledger handle to `*out` (free it with `olr_replay_ledger_free`).
 #[no_mangle]
-pub extern "C" fn olr_replay_ledger_new(out: *mut *mut olr_replay_ledger) -> olr_status {
+pub extern "C" fn olr_replay_ledger_new(
+    machine: *const olr_machine,
+    out: *mut *mut olr_replay_ledger,
+) -> olr_status {
     ffi_boundary! {
+        let machine = ptr::handle(machine)?;
         let out = Out::new(out)?;
-        ptr::into_handle(out, olr_replay_ledger { ledger: ReplayLedger::new() });
+        let ledger = ReplayLedger::new(machine.machine());
+        ptr::into_handle(out, olr_replay_ledger { ledger });
         Ok(())
     }
 }
@@ -40,13 +45,33 @@ pub extern "C" fn olr_replay_ledger_free(ledger: *mut olr_replay_ledger) {
 
 /// Writes the number of entries the ledger holds (at most `OLR_MAX_LEDGER_ENTRIES`).
 #[no_mangle]
-pub extern "C" fn olr_replay_ledger_len(
+pub extern "C" fn olr_replay_ledger_counts(
     ledger: *const olr_replay_ledger,
-    out_len: *mut usize,
+    out_accounts: *mut usize,
+    out_codes: *mut usize,
 ) -> olr_status {
     ffi_boundary! {
         let ledger = ptr::handle(ledger)?;
-        Out::new(out_len)?.write(ledger.ledger.len());
+        let out_accounts = Out::new(out_accounts)?;
+        let out_codes = Out::new(out_codes)?;
+        out_accounts.write(ledger.ledger.account_count());
+        out_codes.write(ledger.ledger.code_count());
+        Ok(())
+    }
+}
+
+/// Writes the ledger's generation (docs/PROTOCOL.md §9.7): increased by one at every redeem that
+/// passed the clock check. After persisting the ledger, keep it where it cannot be rolled back
+/// with the file (a TPM NV counter, a registry value only SYSTEM writes) and pass it to
+/// `olr_replay_ledger_import` as `minimum_generation`.
+#[no_mangle]
+pub extern "C" fn olr_replay_ledger_generation(
+    ledger: *const olr_replay_ledger,
+    out_generation: *mut u64,
+) -> olr_status {
+    ffi_boundary! {
+        let ledger = ptr::handle(ledger)?;
+        Out::new(out_generation)?.write(ledger.ledger.generation());
         Ok(())
     }
 }
@@ -82,6 +107,8 @@ pub extern "C" fn olr_replay_ledger_import(
     bytes_len: usize,
     wrapping_key: *const u8,
     wrapping_key_len: usize,
+    machine: *const olr_machine,
+    minimum_generation: u64,
     out: *mut *mut olr_replay_ledger,
     details: *mut olr_error_details,
 ) -> olr_status {
@@ -89,8 +116,14 @@ pub extern "C" fn olr_replay_ledger_import(
         Details::new(details).record(|| {
             let bytes = ptr::bytes(bytes, bytes_len)?;
             let wrapping_key = ptr::wrapping_key(wrapping_key, wrapping_key_len)?;
+            let machine = ptr::handle(machine)?;
             let out = Out::new(out)?;
-            let ledger = ReplayLedger::import(bytes, wrapping_key.as_ref())?;
+            let ledger = ReplayLedger::import(
+                bytes,
+                wrapping_key.as_ref(),
+                machine.machine(),
+                minimum_generation,
+            )?;
             ptr::into_handle(out, olr_replay_ledger { ledger });
             Ok(())
         })
@@ -118,6 +151,8 @@ pub extern "C" fn olr_machine_redeem_reset_code(
     username_len: usize,
     offline_domain: *const c_char,
     offline_domain_len: usize,
+    sid: *const u8,
+    sid_len: usize,
     new_password: *const c_char,
     new_password_len: usize,
     now: i64,
@@ -131,10 +166,11 @@ pub extern "C" fn olr_machine_redeem_reset_code(
             let reset_code = ptr::text(reset_code, reset_code_len)?;
             let username = ptr::text(username, username_len)?;
             let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
+            let sid = ptr::bytes(sid, sid_len)?;
             let new_password = ptr::text(new_password, new_password_len)?;
             let accepted = OptionalOut::new(accepted);
             let reset_code = ResetCode::parse(reset_code)?;
-            let account = Account::new(username, offline_domain)?;
+            let account = Account::new(username, offline_domain, sid)?;
             let reset = machine.machine().redeem_reset_code(
                 &mut ledger.ledger,
                 &reset_code,

@@ -101,9 +101,10 @@ pub extern "C" fn olr_server_key_ring_set_policy(
 ) -> olr_status {
     ffi_boundary! {
         let ring = ptr::handle_mut(ring)?;
-        let cost = ring.ring.policy().password_cost();
+        let old = ring.ring.policy();
         let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?
-            .with_password_cost(cost);
+            .with_attempt_limits(old.failed_opens_per_code(), old.failed_opens_per_account())?
+            .with_password_cost(old.password_cost());
         ring.ring.set_policy(policy);
         Ok(())
     }
@@ -194,6 +195,8 @@ pub extern "C" fn olr_server_key_ring_seal_reset_code(
     username_len: usize,
     offline_domain: *const c_char,
     offline_domain_len: usize,
+    sid: *const u8,
+    sid_len: usize,
     new_password: *const c_char,
     new_password_len: usize,
     now: i64,
@@ -208,10 +211,11 @@ pub extern "C" fn olr_server_key_ring_seal_reset_code(
             let identification_code = ptr::text(identification_code, identification_code_len)?;
             let username = ptr::text(username, username_len)?;
             let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
+            let sid = ptr::bytes(sid, sid_len)?;
             let new_password = ptr::text(new_password, new_password_len)?;
             let out = OutBuf::text(out, out_cap, out_len)?;
             let identification_code = IdentificationCode::parse(identification_code)?;
-            let account = Account::new(username, offline_domain)?;
+            let account = Account::new(username, offline_domain, sid)?;
             let code = ring
                 .ring
                 .seal_reset_code(&identification_code, &account, new_password, now)?;
@@ -350,6 +354,74 @@ pub extern "C" fn olr_server_key_ring_prune(
 ) -> olr_status {
     ffi_boundary! {
         ptr::handle_mut(ring)?.ring.prune(now);
+        Ok(())
+    }
+}
+
+/// Sets the attempt limits the next deployment package carries (docs/PROTOCOL.md §9.7): failed
+/// opens allowed per reset code and per account within one code lifetime (defaults 5 and 20),
+/// each 1 … 1000 (`OLR_INVALID_POLICY`). Machines learn them only from a new package.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_set_attempt_limits(
+    ring: *mut olr_server_key_ring,
+    failed_opens_per_code: u16,
+    failed_opens_per_account: u16,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle_mut(ring)?;
+        let policy = ring
+            .ring
+            .policy()
+            .with_attempt_limits(failed_opens_per_code, failed_opens_per_account)?;
+        ring.ring.set_policy(policy);
+        Ok(())
+    }
+}
+
+/// Writes the attempt limits of the key ring's policy.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_attempt_limits(
+    ring: *const olr_server_key_ring,
+    out_failed_opens_per_code: *mut u16,
+    out_failed_opens_per_account: *mut u16,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        let out_code = Out::new(out_failed_opens_per_code)?;
+        let out_account = Out::new(out_failed_opens_per_account)?;
+        let policy = ring.ring.policy();
+        out_code.write(policy.failed_opens_per_code());
+        out_account.write(policy.failed_opens_per_account());
+        Ok(())
+    }
+}
+
+/// Begins a rotation of the deployment signing key (docs/PROTOCOL.md §9.4): draws the next key
+/// from the OS RNG. Packages made from now on are signed with the current key and name the next
+/// one; machines redeployed with such a package pin it. Nothing changes when a rotation is
+/// already under way. `OLR_RNG_FAILURE` when the OS RNG fails.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_begin_signing_key_rotation(
+    ring: *mut olr_server_key_ring,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle_mut(ring)?;
+        ring.ring.begin_signing_key_rotation_with_os_rng()?;
+        Ok(())
+    }
+}
+
+/// Finishes a signing-key rotation: the next key signs from now on and the old one is erased.
+/// Only after every machine took a package made since the rotation began: a machine that did not
+/// refuses later packages (`OLR_PACKAGE_SIGNATURE_INVALID`) and must be enrolled afresh. Nothing
+/// changes when no rotation is under way.
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_finish_signing_key_rotation(
+    ring: *mut olr_server_key_ring,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle_mut(ring)?;
+        ring.ring.finish_signing_key_rotation();
         Ok(())
     }
 }

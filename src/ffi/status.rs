@@ -76,6 +76,22 @@ pub enum olr_status {
     OLR_LEDGER_FULL = 25,
     /// Text arrived as UTF-16 where UTF-8 or ASCII was expected (ABI 1.1).
     OLR_UTF16_TEXT = 26,
+    /// `now` is earlier than a time the replay ledger already saw, by more than the clock skew.
+    OLR_CLOCK_SET_BACK = 27,
+    /// The failed-attempt limit of this reset code or this account is reached.
+    OLR_TOO_MANY_ATTEMPTS = 28,
+    /// The replay ledger belongs to another machine or enrollment.
+    OLR_LEDGER_OF_ANOTHER_MACHINE = 29,
+    /// The replay ledger's generation is below the minimum given: an older copy.
+    OLR_LEDGER_ROLLED_BACK = 30,
+    /// The deployment package's epoch is older than the machine's, or conflicts with it.
+    OLR_PACKAGE_EPOCH_TOO_OLD = 31,
+    /// The deployment package's signature does not verify, or its signer is not the pinned key.
+    OLR_PACKAGE_SIGNATURE_INVALID = 32,
+    /// The account SID is not a well-formed binary SID.
+    OLR_INVALID_SID = 33,
+    /// The memory for the password binding (Argon2id) could not be reserved.
+    OLR_OUT_OF_MEMORY = 34,
     /// A required pointer is NULL (or a NULL input was given a non-zero length).
     OLR_NULL_POINTER = 100,
     /// A string input is not valid UTF-8.
@@ -93,7 +109,7 @@ pub enum olr_status {
 impl olr_status {
     /// Every status, in number order (the tests walk it).
     #[cfg(test)]
-    pub(crate) const ALL: [olr_status; 32] = [
+    pub(crate) const ALL: [olr_status; 40] = [
         olr_status::OLR_OK,
         olr_status::OLR_MALFORMED_INPUT,
         olr_status::OLR_MISTYPED,
@@ -121,6 +137,14 @@ impl olr_status {
         olr_status::OLR_REDEPLOY_NEEDED,
         olr_status::OLR_LEDGER_FULL,
         olr_status::OLR_UTF16_TEXT,
+        olr_status::OLR_CLOCK_SET_BACK,
+        olr_status::OLR_TOO_MANY_ATTEMPTS,
+        olr_status::OLR_LEDGER_OF_ANOTHER_MACHINE,
+        olr_status::OLR_LEDGER_ROLLED_BACK,
+        olr_status::OLR_PACKAGE_EPOCH_TOO_OLD,
+        olr_status::OLR_PACKAGE_SIGNATURE_INVALID,
+        olr_status::OLR_INVALID_SID,
+        olr_status::OLR_OUT_OF_MEMORY,
         olr_status::OLR_NULL_POINTER,
         olr_status::OLR_INVALID_UTF8,
         olr_status::OLR_BUFFER_TOO_SMALL,
@@ -159,6 +183,14 @@ impl From<Error> for olr_status {
             Error::RedeployNeeded { .. } => olr_status::OLR_REDEPLOY_NEEDED,
             Error::LedgerFull => olr_status::OLR_LEDGER_FULL,
             Error::Utf16Text => olr_status::OLR_UTF16_TEXT,
+            Error::ClockSetBack => olr_status::OLR_CLOCK_SET_BACK,
+            Error::TooManyAttempts => olr_status::OLR_TOO_MANY_ATTEMPTS,
+            Error::LedgerOfAnotherMachine => olr_status::OLR_LEDGER_OF_ANOTHER_MACHINE,
+            Error::LedgerRolledBack => olr_status::OLR_LEDGER_ROLLED_BACK,
+            Error::PackageEpochTooOld => olr_status::OLR_PACKAGE_EPOCH_TOO_OLD,
+            Error::PackageSignatureInvalid => olr_status::OLR_PACKAGE_SIGNATURE_INVALID,
+            Error::InvalidSid => olr_status::OLR_INVALID_SID,
+            Error::OutOfMemory => olr_status::OLR_OUT_OF_MEMORY,
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::code_text::{MAX_EPOCH, PROTOCOL_VERSION};
 use crate::envelope::WRAPPING_KEY_LEN;
 use crate::identification_code::IDENTIFICATION_CODE_TEXT_LEN;
 use crate::policy::{MAX_CLOCK_SKEW_MINUTES, MAX_LIFETIME_MINUTES};
-use crate::replay_ledger::MAX_LEDGER_ENTRIES;
+use crate::replay_ledger::{MAX_LEDGER_ACCOUNTS, MAX_LEDGER_CODES};
 use crate::reset_code::RESET_CODE_TEXT_LEN;
 use crate::server_key_ring::MAX_GENERATIONS;
 
@@ -24,9 +24,9 @@ pub const OLR_VERSION_NUMBER: u32 =
 
 /// C ABI major version: changes only when a release breaks the ABI (see `docs/ABI.md`); it is
 /// also the shared library's soname suffix (`liboffline_reset.so.1`).
-pub const OLR_ABI_VERSION_MAJOR: u32 = 1;
+pub const OLR_ABI_VERSION_MAJOR: u32 = 2;
 /// C ABI minor version: grows when a release appends functions, statuses or constants.
-pub const OLR_ABI_VERSION_MINOR: u32 = 1;
+pub const OLR_ABI_VERSION_MINOR: u32 = 0;
 /// The ABI version this header describes: `(major << 16) | minor`. Compare with
 /// `olr_abi_version()` at run time, or pass it to `olr_abi_is_compatible`.
 pub const OLR_ABI_VERSION: u32 = (OLR_ABI_VERSION_MAJOR << 16) | OLR_ABI_VERSION_MINOR;
@@ -40,7 +40,7 @@ pub const OLR_IDENTIFICATION_CODE_TEXT_LEN: usize = 71;
 pub const OLR_RESET_CODE_TEXT_LEN: usize = 49;
 /// Characters of a deployment package's text, without the terminating NUL. Size buffers with
 /// `OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE`.
-pub const OLR_DEPLOYMENT_PACKAGE_TEXT_LEN: usize = 104;
+pub const OLR_DEPLOYMENT_PACKAGE_TEXT_LEN: usize = 319;
 /// Bytes of a buffer that holds an identification code's text and its terminating NUL
 /// (`OLR_IDENTIFICATION_CODE_TEXT_LEN + 1`): text outputs are NUL-terminated when the buffer has
 /// room for it (ABI 1.1).
@@ -54,15 +54,25 @@ pub const OLR_DEPLOYMENT_PACKAGE_TEXT_SIZE: usize = OLR_DEPLOYMENT_PACKAGE_TEXT_
 /// Bytes of a wrapping key.
 pub const OLR_WRAPPING_KEY_LEN: usize = 64;
 /// Largest machine state export (wrapped; a plain export is 20 bytes shorter).
-pub const OLR_MACHINE_STATE_MAX_LEN: usize = 181;
+pub const OLR_MACHINE_STATE_MAX_LEN: usize = 218;
 /// Largest server key ring export (wrapped, `OLR_MAX_GENERATIONS` generations). The size of an
 /// actual export depends on the number of generations held: query it with a zero capacity.
-pub const OLR_SERVER_KEY_RING_MAX_LEN: usize = 1000;
-/// Most entries a replay ledger holds; recording another code then fails with `OLR_LEDGER_FULL`.
-pub const OLR_MAX_LEDGER_ENTRIES: usize = 1024;
-/// Largest replay ledger export (wrapped, `OLR_MAX_LEDGER_ENTRIES` entries; a plain export is 20
-/// bytes shorter). An actual export is 36 + 48 × entries bytes wrapped, 16 + 48 × entries plain.
-pub const OLR_REPLAY_LEDGER_MAX_LEN: usize = 49188;
+pub const OLR_SERVER_KEY_RING_MAX_LEN: usize = 1068;
+/// Most account records a replay ledger holds; a redeem needing another fails with
+/// `OLR_LEDGER_FULL` (docs/PROTOCOL.md §9.7).
+pub const OLR_MAX_LEDGER_ACCOUNTS: usize = 1024;
+/// Most code records (codes with failed attempts) a replay ledger holds; a redeem needing another
+/// fails with `OLR_LEDGER_FULL`.
+pub const OLR_MAX_LEDGER_CODES: usize = 256;
+/// Largest replay ledger export (wrapped, full; a plain export is 20 bytes shorter). An actual
+/// export is 88 + 51 × accounts + 26 × codes bytes wrapped, 68 + 51 × accounts + 26 × codes plain.
+pub const OLR_REPLAY_LEDGER_MAX_LEN: usize = 58968;
+/// Length of a deployment package fingerprint (lowercase hexadecimal SHA-256).
+pub const OLR_PACKAGE_FINGERPRINT_LEN: usize = 64;
+/// Length of a binary SID: at least 12 bytes (one sub-authority) …
+pub const OLR_MIN_SID_LEN: usize = 12;
+/// … at most 68 bytes (15 sub-authorities).
+pub const OLR_MAX_SID_LEN: usize = 68;
 /// Most generations a server key ring holds (the current one and retired ones still in grace).
 pub const OLR_MAX_GENERATIONS: usize = 16;
 /// Largest epoch number the protocol can carry.
@@ -127,8 +137,11 @@ const _: () = {
     assert!(OLR_DEFAULT_PASSWORD_PARALLELISM == crate::DEFAULT_PASSWORD_PARALLELISM);
     assert!(OLR_MAX_CLOCK_SKEW_MINUTES == MAX_CLOCK_SKEW_MINUTES);
     assert!(OLR_ABI_VERSION_MINOR >> 16 == 0);
-    assert!(OLR_MAX_LEDGER_ENTRIES == MAX_LEDGER_ENTRIES);
-    assert!(OLR_REPLAY_LEDGER_MAX_LEN == 36 + 48 * MAX_LEDGER_ENTRIES);
+    assert!(OLR_MAX_LEDGER_ACCOUNTS == MAX_LEDGER_ACCOUNTS);
+    assert!(OLR_MIN_SID_LEN == crate::MIN_SID_LEN);
+    assert!(OLR_MAX_SID_LEN == crate::MAX_SID_LEN);
+    assert!(OLR_MAX_LEDGER_CODES == MAX_LEDGER_CODES);
+    assert!(OLR_REPLAY_LEDGER_MAX_LEN == 88 + 51 * MAX_LEDGER_ACCOUNTS + 26 * MAX_LEDGER_CODES);
     assert!(OLR_MAX_INPUT_LEN > OLR_REPLAY_LEDGER_MAX_LEN);
 };
 
@@ -224,10 +237,16 @@ pub extern "C" fn olr_server_key_ring_max_len() -> usize {
     ffi_boundary! { Ok(OLR_SERVER_KEY_RING_MAX_LEN) }
 }
 
-/// As `OLR_MAX_LEDGER_ENTRIES`.
+/// As `OLR_MAX_LEDGER_ACCOUNTS`.
 #[no_mangle]
-pub extern "C" fn olr_max_ledger_entries() -> usize {
-    ffi_boundary! { Ok(OLR_MAX_LEDGER_ENTRIES) }
+pub extern "C" fn olr_max_ledger_accounts() -> usize {
+    ffi_boundary! { Ok(OLR_MAX_LEDGER_ACCOUNTS) }
+}
+
+/// As `OLR_MAX_LEDGER_CODES`.
+#[no_mangle]
+pub extern "C" fn olr_max_ledger_codes() -> usize {
+    ffi_boundary! { Ok(OLR_MAX_LEDGER_CODES) }
 }
 
 /// As `OLR_REPLAY_LEDGER_MAX_LEN`.
@@ -343,7 +362,8 @@ mod tests {
         assert_eq!(olr_max_name_len(), OLR_MAX_NAME_LEN);
         assert_eq!(olr_max_password_len(), OLR_MAX_PASSWORD_LEN);
         assert_eq!(olr_max_input_len(), OLR_MAX_INPUT_LEN);
-        assert_eq!(olr_max_ledger_entries(), OLR_MAX_LEDGER_ENTRIES);
+        assert_eq!(olr_max_ledger_accounts(), OLR_MAX_LEDGER_ACCOUNTS);
+        assert_eq!(olr_max_ledger_codes(), OLR_MAX_LEDGER_CODES);
         assert_eq!(olr_replay_ledger_max_len(), OLR_REPLAY_LEDGER_MAX_LEN);
     }
 }
