@@ -10,6 +10,10 @@ use offline_reset::*;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+#[path = "sid.rs"]
+mod sid;
+pub use sid::*;
+
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -184,7 +188,12 @@ pub fn fixture() -> Fixture {
     let policy = Policy::new(24 * 60, 10)
         .expect("valid policy")
         .with_password_cost(vector_password_cost());
-    let ring = ServerKeyRing::from_secret(policy, 1, fixed_scalar("server key, epoch 1"));
+    let ring = ServerKeyRing::from_secrets(
+        policy,
+        1,
+        fixed_scalar("server key, epoch 1"),
+        fixed_scalar("deployment signing key"),
+    );
     let package = ring.deployment_package().expect("package");
     let machine_a =
         Machine::enroll_with_secret(&package, &fixed_scalar("machine A")).expect("enroll A");
@@ -299,7 +308,7 @@ fn identification_code_vectors(f: &Fixture) -> Value {
 }
 
 fn account_json(username: &str, domain: &str) -> Value {
-    json!({"username": username, "domain": domain})
+    json!({"username": username, "domain": domain, "sid": hex(&VECTOR_SID)})
 }
 
 fn reset_code_vectors(f: &Fixture) -> Value {
@@ -318,7 +327,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
     ];
     let mut cases = vec![];
     for (name, username, domain, password, now) in seal_inputs {
-        let account = Account::new(username, domain).unwrap();
+        let account = Account::new(username, domain, &VECTOR_SID).unwrap();
         let code = f
             .ring
             .seal_reset_code(&id, &account, password, now)
@@ -431,8 +440,8 @@ fn reset_code_vectors(f: &Fixture) -> Value {
         let opens: Vec<Value> = opens
             .into_iter()
             .map(|(what, u, d, p, t)| {
-                let result = Account::new(&u, &d)
-                    .and_then(|a| f.machine_a.open_reset_code(&parsed, &a, &p, t));
+                let result = Account::new(&u, &d, &VECTOR_SID)
+                    .and_then(|a| f.machine_a.open_reset_code_for_diagnostics(&parsed, &a, &p, t));
                 json!({
                     "what": what, "username": u, "domain": d, "password": p, "now": t,
                     "result": result_json(&result, |r| json!({"issued_at": r.issued_at, "expires_at": r.expires_at})),
@@ -441,7 +450,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
             .collect();
         let other = f
             .machine_b
-            .open_reset_code(&parsed, &account, password, now);
+            .open_reset_code_for_diagnostics(&parsed, &account, password, now);
         let mut sealed_plaintext = ((((issued_at - TIME_ORIGIN_UNIX) / 60) as u64) << 14
             | u64::from(f.policy.reset_code_lifetime_minutes()))
         .to_be_bytes()[3..]
@@ -467,7 +476,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
     }
 
     // Typing mistakes on one reset code.
-    let account = Account::new("alice", "CORP").unwrap();
+    let account = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let code = f
         .ring
         .seal_reset_code(&id, &account, "Winter-Tulip-42", NOW)
@@ -519,10 +528,10 @@ fn reset_code_vectors(f: &Fixture) -> Value {
         .unwrap();
     let old_machine_new_code =
         f.machine_a
-            .open_reset_code(&code2, &account, "Winter-Tulip-42", NOW);
+            .open_reset_code_for_diagnostics(&code2, &account, "Winter-Tulip-42", NOW);
     let old_code = ResetCode::parse(&code).unwrap();
     let new_machine_old_code =
-        machine_a2.open_reset_code(&old_code, &account, "Winter-Tulip-42", NOW);
+        machine_a2.open_reset_code_for_diagnostics(&old_code, &account, "Winter-Tulip-42", NOW);
     let text = |r: &ResetCode| json!(r.to_string());
     let seal_edges = seal_edge_cases(f);
     json!({
@@ -556,7 +565,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
 /// Sealing at the edges of time and with identification codes the ring cannot use.
 fn seal_edge_cases(f: &Fixture) -> Value {
     let id = f.machine_a.identification_code();
-    let account = Account::new("alice", "CORP").unwrap();
+    let account = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let last_second = TIME_ORIGIN_UNIX + ((1i64 << 26) - 1) * 60 + 59;
     let mut x_not_on_curve = [0u8; 32];
     x_not_on_curve[31] = 1;
@@ -692,7 +701,7 @@ fn account_vectors() -> Value {
     let accounts: Vec<Value> = pairs
         .iter()
         .map(|(what, u, d)| {
-            let r = Account::new(u, d);
+            let r = Account::new(u, d, &VECTOR_SID);
             json!({
                 "what": what,
                 "username": u,
@@ -1076,7 +1085,7 @@ fn full_width(c: char) -> char {
 /// What people paste (§3.1): separators, full-width forms, line breaks, a byte order mark.
 fn pasted_vectors(f: &Fixture) -> Value {
     let id = f.machine_a.identification_code().to_string();
-    let account = Account::new("alice", "CORP").expect("account");
+    let account = Account::new("alice", "CORP", &VECTOR_SID).expect("account");
     let reset = f
         .ring
         .seal_reset_code(
@@ -1178,117 +1187,147 @@ fn pasted_vectors(f: &Fixture) -> Value {
     })
 }
 
-/// The replay ledger (§9.7): account fingerprints, a stored ledger plain and wrapped, and a
-/// scripted sequence of records with their results.
-fn replay_ledger_vectors() -> Value {
+/// The replay ledger (§9.7): account fingerprints, a scripted sequence of redeems on machine A
+/// with their results and the ledger after each, its stored forms, and imports.
+fn replay_ledger_vectors(f: &Fixture) -> Value {
     let fingerprints: Vec<Value> = [
-        ("alice", "CORP"),
-        ("ALICE", "corp"),
-        ("bob", "CORP"),
-        ("Jürgen", "Österreich"),
-        ("straße", "X"),
+        ("alice", "CORP", VECTOR_SID),
+        ("ALICE", "corp", VECTOR_SID),
+        ("alice", "CORP", OTHER_SID),
+        ("bob", "CORP", VECTOR_SID),
+        ("Jürgen", "Österreich", VECTOR_SID),
+        ("straße", "X", VECTOR_SID),
     ]
     .iter()
-    .map(|&(username, domain)| {
-        let account = Account::new(username, domain).expect("valid names");
+    .map(|(username, domain, sid)| {
+        let account = Account::new(username, domain, sid).expect("valid names");
         json!({
             "username": username,
             "domain": domain,
+            "sid": hex(sid),
             "fingerprint": hex(&ReplayLedger::account_fingerprint(&account)),
         })
     })
     .collect();
-    let code_id = |label: &str| -> [u8; CODE_ID_LEN] {
-        let mut id = [0u8; CODE_ID_LEN];
-        id.copy_from_slice(&fixed_bytes(&format!("ledger code id {label}"))[..CODE_ID_LEN]);
-        id
+    let machine = &f.machine_a;
+    let id = machine.identification_code();
+    let bob_sid = sid_with_rid(1106);
+    let account = |user: &str, sid: &[u8]| Account::new(user, "CORP", sid).expect("valid");
+    let seal = |user: &str, sid: &[u8], password: &str, now: i64| {
+        f.ring
+            .seal_reset_code(&id, &account(user, sid), password, now)
+            .expect("seal")
     };
-    let fp = |username: &str| {
-        ReplayLedger::account_fingerprint(&Account::new(username, "CORP").expect("valid names"))
-    };
-    // A machine with the policy (60 minutes, 5 minutes of skew): forget_after = issued_at + 3900.
-    let issued = NOW - (NOW - TIME_ORIGIN_UNIX).rem_euclid(60);
-    let keep = 60 * (60 + 5);
-    let accepted = |code: &str, user: &str, issued_at: i64| {
-        AcceptedReset::from_parts(
-            issued_at,
-            issued_at + 3600,
-            code_id(code),
-            fp(user),
-            issued_at + keep,
-        )
-    };
-    let entry_json = |a: &AcceptedReset| {
-        json!({
-            "code_id": hex(a.code_id()),
-            "account_fingerprint": hex(a.account_fingerprint()),
-            "issued_at": a.issued_at,
-            "forget_after": a.forget_after(),
-        })
-    };
-
-    let mut stored = ReplayLedger::new();
-    let stored_entries = [
-        accepted("s1", "alice", issued),
-        accepted("s2", "bob", issued - 60),
-        accepted("s3", "carol", issued + 60),
+    let codes = [
+        ("a1", seal("alice", &VECTOR_SID, "pw-a1", NOW)),
+        ("a2", seal("alice", &VECTOR_SID, "pw-a2", NOW + 600)),
+        ("a3", seal("alice", &VECTOR_SID, "pw-a3", NOW + 1200)),
+        ("b1", seal("bob", &bob_sid, "pw-b1", NOW + 60)),
     ];
-    for a in &stored_entries {
-        stored.record(a, issued + 60).expect("fits");
-    }
-    let wrapping = fixed_wrapping_key();
-
-    let script = [
-        ("c1", "alice", issued, issued + 60),
-        ("c1", "alice", issued, issued + 120),
-        ("c2", "alice", issued, issued + 120),
-        ("c3", "alice", issued - 60, issued + 120),
-        ("c4", "bob", issued - 60, issued + 120),
-        ("c5", "alice", issued + 120, issued + 180),
-        ("c1", "alice", issued, issued + 180),
-        ("c6", "bob", issued, issued - 60 + keep),
-        ("c4", "bob", issued - 60, issued - 60 + keep),
-        ("c5", "alice", issued + 120, issued + 120 + keep - 1),
-        ("c5", "alice", issued + 120, issued + 120 + keep),
+    let code = |label: &str| codes.iter().find(|(l, _)| *l == label).expect("code").1;
+    let day = 86_400;
+    // (code, username, sid, password, now)
+    let script: Vec<(&str, &str, [u8; 28], &str, i64)> = vec![
+        ("a1", "alice", VECTOR_SID, "pw-a1", NOW + 60),
+        ("a1", "alice", VECTOR_SID, "pw-a1", NOW + 120),
+        ("a2", "alice", OTHER_SID, "pw-a2", NOW + 650),
+        ("b1", "bob", bob_sid, "wrong 1", NOW + 700),
+        ("b1", "bob", bob_sid, "wrong 2", NOW + 701),
+        ("b1", "bob", bob_sid, "wrong 3", NOW + 702),
+        ("b1", "bob", bob_sid, "wrong 4", NOW + 703),
+        ("b1", "bob", bob_sid, "wrong 5", NOW + 704),
+        ("b1", "bob", bob_sid, "pw-b1", NOW + 705),
+        ("a2", "alice", VECTOR_SID, "pw-a2", NOW + 760),
+        ("a1", "alice", VECTOR_SID, "pw-a1", NOW + 800),
+        ("a3", "alice", VECTOR_SID, "pw-a3", NOW + 100),
+        ("a3", "alice", VECTOR_SID, "pw-a3", NOW + 1300),
+        ("b1", "bob", bob_sid, "pw-b1", NOW + 2 * day),
     ];
-    let mut ledger = ReplayLedger::new();
+    let mut ledger = ReplayLedger::new(machine);
     let steps: Vec<Value> = script
         .iter()
-        .map(|&(code, user, issued_at, now)| {
-            let a = accepted(code, user, issued_at);
-            let result = ledger.record(&a, now);
-            let mut step = json!({
-                "code": code,
-                "account": user,
-                "record": entry_json(&a),
+        .map(|(label, user, sid, password, now)| {
+            let result = machine.redeem_reset_code(
+                &mut ledger,
+                &code(label),
+                &account(user, sid),
+                password,
+                *now,
+            );
+            json!({
+                "code": label,
+                "reset_code": code(label).as_str(),
+                "username": user,
+                "domain": "CORP",
+                "sid": hex(sid),
+                "password": password,
                 "now": now,
-            });
-            step["result"] = match result {
-                Ok(()) => json!({ "ok": null }),
-                Err(e) => json!({ "error": error_json(&e) }),
-            };
-            step["len_after"] = json!(ledger.len());
-            step["export_after"] = json!(hex(&ledger.export(None).expect("export")));
-            step
+                "result": result_json(&result, |a| json!({
+                    "issued_at": a.issued_at, "expires_at": a.expires_at,
+                })),
+                "generation_after": ledger.generation(),
+                "accounts_after": ledger.account_count(),
+                "codes_after": ledger.code_count(),
+                "export_after": hex(&ledger.export(None).expect("export")),
+            })
         })
         .collect();
-
+    let wrapping = fixed_wrapping_key();
+    let plain = ledger.export(None).expect("export");
+    let wrapped = ledger.export(Some(&wrapping)).expect("export");
+    let import_case = |name: &str, bytes: &[u8], machine_name: &str, minimum: u64| {
+        let target = if machine_name == "A" { &f.machine_a } else { &f.machine_b };
+        let wrapped_input = bytes == wrapped.as_slice();
+        let key = wrapped_input.then_some(&wrapping);
+        let result = ReplayLedger::import(bytes, key, target, minimum);
+        json!({
+            "name": name,
+            "bytes": hex(bytes),
+            "wrapped": wrapped_input,
+            "machine": machine_name,
+            "minimum_generation": minimum,
+            "result": result_json(&result, |l| json!({
+                "generation": l.generation(),
+                "accounts": l.account_count(),
+                "codes": l.code_count(),
+            })),
+        })
+    };
+    let generation = ledger.generation();
+    // An accepted code issued after the latest time seen plus the skew: impossible.
+    let mut impossible = plain.to_vec();
+    let body_at = 10;
+    let first_record = body_at + 54;
+    let issued_at = first_record + 16 + 1 + 16;
+    impossible[issued_at..issued_at + 8].copy_from_slice(&(NOW + 30 * day).to_be_bytes());
+    let impossible = with_fixed_crc(&impossible);
+    let imports = vec![
+        import_case("plain, no minimum", &plain, "A", 0),
+        import_case("wrapped, minimum = generation", &wrapped, "A", generation),
+        import_case("older copy: minimum above generation", &plain, "A", generation + 1),
+        import_case("another machine's ledger", &plain, "B", 0),
+        import_case("accepted code issued after the latest time seen", &impossible, "A", 0),
+        import_case(
+            "new ledger",
+            &ReplayLedger::new(machine).export(None).expect("export"),
+            "A",
+            0,
+        ),
+    ];
     json!({
         "description": "Replay ledger (docs/PROTOCOL.md §9.7). fingerprints: the account \
-            fingerprint of normalized names. stored: entries recorded in the given order at \
-            stored.now, and the ledger's envelope (kind 4) plain and wrapped under wrapping_key. \
-            sequence: records in order on one ledger that starts empty, each with its result, \
-            the ledger's length and its plain export afterwards. Accounts of the sequence are \
-            USERNAME@CORP; forget_after = issued_at + 60 * (60 + 5).",
+            fingerprint of normalized names and SID. sequence: redeems on machine A of \
+            stored_objects/the fixture (policy 1440 min, skew 10 min, 5 failed opens per code, 20 \
+            per account), in order, on one ledger that starts new; each step gives its inputs, \
+            result, and the ledger afterwards (generation, account and code record counts, \
+            plain export). imports: envelopes read for machine A or B with a minimum generation \
+            (wrapped ones under wrapping_key).",
         "fingerprints": fingerprints,
+        "machine_a_state": hex(&f.machine_a.export(None).expect("export")),
+        "machine_b_state": hex(&f.machine_b.export(None).expect("export")),
         "wrapping_key": hex(&fixed_wrapping_key_bytes()),
-        "stored": {
-            "now": issued + 60,
-            "entries": stored_entries.iter().map(entry_json).collect::<Vec<_>>(),
-            "plain": hex(&stored.export(None).expect("export")),
-            "wrapped": hex(&stored.export(Some(&wrapping)).expect("export")),
-        },
         "sequence": steps,
+        "imports": imports,
     })
 }
 
@@ -1402,6 +1441,14 @@ fn ring_value(ring: &ServerKeyRing) -> Result<Value> {
     }))
 }
 
+fn ledger_value(ledger: &ReplayLedger) -> Value {
+    json!({
+        "accounts": ledger.account_count(),
+        "codes": ledger.code_count(),
+        "generation": ledger.generation(),
+    })
+}
+
 fn machine_value(machine: &Machine) -> Value {
     json!({
         "identification_code": machine.identification_code().as_str(),
@@ -1411,20 +1458,28 @@ fn machine_value(machine: &Machine) -> Value {
     })
 }
 
+fn account_of(i: &Value) -> Result<Account> {
+    Account::new(
+        text_of(i, "username"),
+        text_of(i, "domain"),
+        &unhex_str(text_of(i, "sid")),
+    )
+}
+
 fn seal_with(ring: &ServerKeyRing, i: &Value) -> Result<Value> {
     let id = IdentificationCode::parse(text_of(i, "identification_code"))?;
-    let account = Account::new(text_of(i, "username"), text_of(i, "domain"))?;
+    let account = account_of(i)?;
     let code = ring.seal_reset_code(&id, &account, text_of(i, "password"), int_of(i, "now"))?;
     Ok(json!(code.as_str()))
 }
 
 fn open_with(machine: &Machine, ledger: Option<&mut ReplayLedger>, i: &Value) -> Result<Value> {
     let code = ResetCode::parse(text_of(i, "reset_code"))?;
-    let account = Account::new(text_of(i, "username"), text_of(i, "domain"))?;
+    let account = account_of(i)?;
     let (password, now) = (text_of(i, "password"), int_of(i, "now"));
     let accepted = match ledger {
         Some(ledger) => machine.redeem_reset_code(ledger, &code, &account, password, now)?,
-        None => machine.open_reset_code(&code, &account, password, now)?,
+        None => machine.open_reset_code_for_diagnostics(&code, &account, password, now)?,
     };
     Ok(json!({ "issued_at": accepted.issued_at, "expires_at": accepted.expires_at }))
 }
@@ -1440,11 +1495,9 @@ pub fn binding_case(objects: &Value, op: &str, i: &Value) -> Value {
             IdentificationCode::parse(text_of(i, "text")).map(|c| json!(c.as_str()))
         }
         "reset_code_check" => ResetCode::parse(text_of(i, "text")).map(|c| json!(c.as_str())),
-        "account_check" => {
-            Account::new(text_of(i, "username"), text_of(i, "domain")).map(|_| Value::Null)
-        }
-        "account_normalize" => Account::new(text_of(i, "username"), text_of(i, "domain"))
-            .map(|a| json!({ "username": a.username(), "domain": a.offline_domain() })),
+        "account_check" => account_of(i).map(|_| Value::Null),
+        "account_normalize" => normalize_names(text_of(i, "username"), text_of(i, "domain"))
+            .map(|(username, domain)| json!({ "username": username, "domain": domain })),
         "default_offline_domain" => default_offline_domain(text_of(i, "fqdn")).map(|d| json!(d)),
         "name_problem" => Ok(json!(
             name_problem(text_of(i, "text")).map_or(0, |p| p.code())
@@ -1483,13 +1536,32 @@ pub fn binding_case(objects: &Value, op: &str, i: &Value) -> Value {
             .and_then(|k| Machine::import(&unhex_str(text_of(i, "bytes")), k.as_ref()))
             .map(|m| machine_value(&m)),
         "replay_ledger_import" => wrapping_of(i)
-            .and_then(|k| ReplayLedger::import(&unhex_str(text_of(i, "bytes")), k.as_ref()))
-            .map(|l| json!({ "len": l.len() })),
+            .and_then(|k| {
+                let minimum = u64::try_from(int_of(i, "minimum_generation")).unwrap_or(0);
+                let bytes = unhex_str(text_of(i, "bytes"));
+                ReplayLedger::import(&bytes, k.as_ref(), &machine(), minimum)
+            })
+            .map(|l| ledger_value(&l)),
+        "redeploy" => {
+            let before = machine();
+            DeploymentPackage::from_text(text_of(i, "package"))
+                .and_then(|p| before.redeploy_with_os_rng(&p))
+                .map(|after| {
+                    json!({
+                        "epoch": after.epoch(),
+                        "same_identification_code":
+                            after.identification_code() == before.identification_code(),
+                    })
+                })
+        }
+        "deployment_package_fingerprint" => {
+            DeploymentPackage::from_text(text_of(i, "package")).map(|p| json!(p.fingerprint()))
+        }
         "seal" => seal_with(&ring(), i),
         "open" => open_with(&machine(), None, i),
         "redeem_sequence" => {
             let machine = machine();
-            let mut ledger = ReplayLedger::new();
+            let mut ledger = ReplayLedger::new(&machine);
             let steps: Vec<Value> = i["steps"]
                 .as_array()
                 .map(Vec::as_slice)
@@ -1497,7 +1569,14 @@ pub fn binding_case(objects: &Value, op: &str, i: &Value) -> Value {
                 .iter()
                 .map(|step| binding_outcome(open_with(&machine, Some(&mut ledger), step)))
                 .collect();
-            Ok(json!({ "steps": steps, "ledger_len": ledger.len() }))
+            // The ledger survives its own export and import for the same machine.
+            let exported = ledger.export(None).expect("export");
+            let imported = ReplayLedger::import(&exported, None, &machine, ledger.generation())
+                .expect("a ledger reads back");
+            assert!(imported == ledger, "a ledger reads back as it was written");
+            let mut value = ledger_value(&ledger);
+            value["steps"] = json!(steps);
+            Ok(value)
         }
         "rotate_then_seal" => {
             let mut ring = ring();
@@ -1523,7 +1602,12 @@ fn bindings_vectors() -> Value {
     let policy = Policy::new(24 * 60, 10)
         .expect("valid policy")
         .with_password_cost(cost);
-    let mut ring = ServerKeyRing::from_secret(policy, 1, fixed_scalar("server key, epoch 1"));
+    let mut ring = ServerKeyRing::from_secrets(
+        policy,
+        1,
+        fixed_scalar("server key, epoch 1"),
+        fixed_scalar("deployment signing key"),
+    );
     let package_1 = ring.deployment_package().expect("package").to_text();
     let machine_1 = Machine::enroll_with_secret(
         &DeploymentPackage::from_text(&package_1).expect("package"),
@@ -1595,7 +1679,7 @@ fn bindings_vectors() -> Value {
     }
 
     // Seals: the exact reset-code text (fixed keys, fixed time).
-    let seal = |id: &str, user: &str, domain: &str, password: &str, now: i64| json!({ "ring": "key_ring", "identification_code": id, "username": user, "domain": domain, "password": password, "now": now });
+    let seal = |id: &str, user: &str, domain: &str, password: &str, now: i64| json!({ "ring": "key_ring", "identification_code": id, "username": user, "domain": domain, "sid": hex(&VECTOR_SID), "password": password, "now": now });
     let code_of = |expect: Value| expect["value"].as_str().unwrap_or_default().to_owned();
     let code_a = code_of(add(
         "seal: help desk, epoch 1 in grace",
@@ -1702,7 +1786,7 @@ fn bindings_vectors() -> Value {
     }
 
     // Opens.
-    let open = |machine: &str, code: &str, user: &str, domain: &str, password: &str, now: i64| json!({ "machine": machine, "reset_code": code, "username": user, "domain": domain, "password": password, "now": now });
+    let open = |machine: &str, code: &str, user: &str, domain: &str, password: &str, now: i64| json!({ "machine": machine, "reset_code": code, "username": user, "domain": domain, "sid": hex(&VECTOR_SID), "password": password, "now": now });
     let m1 = "machine_epoch_1";
     let m2 = "machine_epoch_2";
     add(
@@ -1795,7 +1879,7 @@ fn bindings_vectors() -> Value {
     );
 
     // Replay ledger.
-    let step = |code: &str, password: &str, now: i64| json!({ "reset_code": code, "username": "alice", "domain": "CORP", "password": password, "now": now });
+    let step = |code: &str, password: &str, now: i64| json!({ "reset_code": code, "username": "alice", "domain": "CORP", "sid": hex(&VECTOR_SID), "password": password, "now": now });
     add(
         "redeem: once, again, an older code after a newer one, a failed open",
         "redeem_sequence",
@@ -1924,29 +2008,51 @@ fn bindings_vectors() -> Value {
             import(&bytes, key),
         );
     }
-    let mut ledger = ReplayLedger::new();
+    let mut ledger = ReplayLedger::new(&machine_1);
     machine_1
         .redeem_reset_code(
             &mut ledger,
             &ResetCode::parse(&code_a).expect("sealed"),
-            &Account::new("alice", "CORP").expect("valid"),
+            &Account::new("alice", "CORP", &VECTOR_SID).expect("valid"),
             "Winter-Tulip-42",
             NOW + 60,
         )
         .expect("redeems");
     let ledger_plain = ledger.export(None).expect("export").to_vec();
     let ledger_wrapped = ledger.export(Some(&key)).expect("export").to_vec();
-    for (name, bytes, key) in [
-        ("plain, one entry", ledger_plain.clone(), None),
-        ("wrapped", ledger_wrapped.clone(), k),
-        ("wrapped, another key", ledger_wrapped.clone(), other),
-        ("one byte flipped", flip(&ledger_plain, 20), None),
-        ("a machine state", m1_plain.clone(), None),
+    let generation = ledger.generation();
+    for (name, bytes, key, machine, minimum) in [
+        ("plain, one account", ledger_plain.clone(), None, m1, 0),
+        ("wrapped", ledger_wrapped.clone(), k, m1, generation),
+        ("wrapped, another key", ledger_wrapped.clone(), other, m1, 0),
+        ("one byte flipped", flip(&ledger_plain, 20), None, m1, 0),
+        ("a machine state", m1_plain.clone(), None, m1, 0),
+        ("another machine's", ledger_plain.clone(), None, "machine_epoch_2", 0),
+        ("older than the minimum generation", ledger_plain.clone(), None, m1, generation + 1),
     ] {
+        let mut inputs = import(&bytes, key);
+        inputs["machine"] = json!(machine);
+        inputs["minimum_generation"] = json!(minimum);
         add(
             &format!("replay ledger import: {name}"),
             "replay_ledger_import",
-            import(&bytes, key),
+            inputs,
+        );
+    }
+    // SIDs.
+    let sid_cases: [(&str, Vec<u8>); 6] = [
+        ("one sub-authority (valid)", { let mut v = VECTOR_SID[..12].to_vec(); v[1] = 1; v }),
+        ("empty", vec![]),
+        ("revision 2", { let mut v = VECTOR_SID.to_vec(); v[0] = 2; v }),
+        ("count says 4, five present", { let mut v = VECTOR_SID.to_vec(); v[1] = 4; v }),
+        ("16 sub-authorities", { let mut v = vec![1u8, 16, 0, 0, 0, 0, 0, 5]; v.extend([0u8; 64]); v }),
+        ("cut short", VECTOR_SID[..27].to_vec()),
+    ];
+    for (name, sid) in sid_cases {
+        add(
+            &format!("account check: SID {name}"),
+            "account_check",
+            json!({ "username": "alice", "domain": "CORP", "sid": hex(&sid) }),
         );
     }
 
@@ -1964,13 +2070,13 @@ fn bindings_vectors() -> Value {
         add(
             &format!("account check: {name}"),
             "account_check",
-            json!({ "username": username, "domain": domain }),
+            json!({ "username": username, "domain": domain, "sid": hex(&VECTOR_SID) }),
         );
     }
     add(
         "account check: username of 257 bytes",
         "account_check",
-        json!({ "username": "a".repeat(257), "domain": "CORP" }),
+        json!({ "username": "a".repeat(257), "domain": "CORP", "sid": hex(&VECTOR_SID) }),
     );
     for (username, domain) in [
         ("alice", "corp"),
@@ -2018,6 +2124,39 @@ fn bindings_vectors() -> Value {
         "name_problem",
         json!({ "text": "a".repeat(257) }),
     );
+
+    // Redeployment (docs/PROTOCOL.md §8) and package fingerprints.
+    let foreign_package = ServerKeyRing::from_secrets(
+        policy,
+        1,
+        fixed_scalar("server key, epoch 1"),
+        fixed_scalar("another deployment signing key"),
+    )
+    .deployment_package()
+    .expect("package")
+    .to_text();
+    for (name, machine, package) in [
+        ("the same package again", m1, package_1.as_str()),
+        ("the next epoch", m1, package_2.as_str()),
+        ("an older epoch", "machine_epoch_2", package_1.as_str()),
+        ("signed by another key", m1, foreign_package.as_str()),
+    ] {
+        add(
+            &format!("redeploy: {name}"),
+            "redeploy",
+            json!({ "machine": machine, "package": package }),
+        );
+    }
+    for (name, package) in [
+        ("epoch 1", package_1.clone()),
+        ("lower case with a trailing newline", format!("{}\n", package_1.to_lowercase())),
+    ] {
+        add(
+            &format!("package fingerprint: {name}"),
+            "deployment_package_fingerprint",
+            json!({ "package": package }),
+        );
+    }
 
     // Deployment packages.
     let utf16: Vec<u8> = package_1
@@ -2070,7 +2209,7 @@ fn bindings_vectors() -> Value {
             number, the olr_error_details fields (all zero on success), and on success the value. \
             key_ring_generate and rotate_then_seal use fresh random keys: only the listed parts \
             are compared. redeem_sequence runs its steps on one new replay ledger.",
-        "abi_version": (1 << 16) | 1,
+        "abi_version": offline_reset::ffi::olr_abi_version(),
         "password_cost": cost_value(cost),
         "now": NOW,
         "objects": objects,
@@ -2090,7 +2229,7 @@ Zacharias\n";
 /// localized one, both kinds of code, typed loosely, and errors.
 fn spelling_vectors(f: &Fixture) -> Value {
     let id = f.machine_a.identification_code().to_string();
-    let account = Account::new("alice", "CORP").expect("account");
+    let account = Account::new("alice", "CORP", &VECTOR_SID).expect("account");
     let reset = f
         .ring
         .seal_reset_code(
@@ -2200,7 +2339,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("account.json", account_vectors()),
         ("deployment_package.json", deployment_package_vectors(&f)),
         ("stored_objects.json", stored_object_vectors(&f)),
-        ("replay_ledger.json", replay_ledger_vectors()),
+        ("replay_ledger.json", replay_ledger_vectors(&f)),
         ("pasted.json", pasted_vectors(&f)),
         ("bindings.json", bindings_vectors()),
         ("spelling.json", spelling_vectors(&f)),
