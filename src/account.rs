@@ -354,12 +354,46 @@ mod tests {
     use super::*;
     use crate::windows_upcase::FORMAT_CHARACTERS_UNICODE_VERSION;
 
+    /// S-1-5-21-1004336348-1177238915-682003330-1104 in binary.
+    const VECTOR_SID: [u8; 28] = [
+        1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xDC, 0x2E, 0xDD, 0x3B, 0x83, 0x71, 0x2B, 0x46, 0x82,
+        0xD5, 0xA6, 0x28, 0x50, 0x04, 0, 0,
+    ];
+
+    #[test]
+    fn sids_are_checked_by_structure() {
+        assert!(check_sid(&VECTOR_SID).is_ok());
+        assert!(check_sid(&VECTOR_SID[..12]).is_err()); // count 5, one sub-authority present
+        let mut one = VECTOR_SID[..12].to_vec();
+        one[1] = 1;
+        assert!(check_sid(&one).is_ok());
+        let mut revision = VECTOR_SID;
+        revision[0] = 2;
+        assert_eq!(check_sid(&revision), Err(Error::InvalidSid));
+        let mut none = VECTOR_SID[..8].to_vec();
+        none[1] = 0;
+        assert_eq!(check_sid(&none), Err(Error::InvalidSid));
+        assert_eq!(check_sid(&[]), Err(Error::InvalidSid));
+        let mut sixteen = vec![1u8, 16, 0, 0, 0, 0, 0, 5];
+        sixteen.extend([0u8; 64]);
+        assert_eq!(check_sid(&sixteen), Err(Error::InvalidSid));
+        let mut fifteen = vec![1u8, 15, 0, 0, 0, 0, 0, 5];
+        fifteen.extend([0u8; 60]);
+        assert!(check_sid(&fifteen).is_ok());
+        assert_eq!(
+            Account::new("alice", "CORP", &VECTOR_SID[..27]),
+            Err(Error::InvalidSid)
+        );
+        // Names are checked before the SID.
+        assert_eq!(Account::new("", "CORP", &[]), Err(Error::InvalidUsername));
+    }
+
     fn same(a: (&str, &str), b: (&str, &str)) -> bool {
-        Account::new(a.0, a.1).unwrap() == Account::new(b.0, b.1).unwrap()
+        Account::new(a.0, a.1, &VECTOR_SID).unwrap() == Account::new(b.0, b.1, &VECTOR_SID).unwrap()
     }
 
     fn user(name: &str) -> String {
-        Account::new(name, "d").unwrap().username().to_owned()
+        Account::new(name, "d", &VECTOR_SID).unwrap().username().to_owned()
     }
 
     #[test]
@@ -423,9 +457,9 @@ mod tests {
                 None => Ok(()),
                 Some(_) => Err(Error::InvalidUsername),
             };
-            assert_eq!(Account::new(text, "d").map(|_| ()), expected, "{text:?}");
+            assert_eq!(Account::new(text, "d", &VECTOR_SID).map(|_| ()), expected, "{text:?}");
             let expected = expected.map_err(|_| Error::InvalidDomain);
-            assert_eq!(Account::new("u", text).map(|_| ()), expected, "{text:?}");
+            assert_eq!(Account::new("u", text, &VECTOR_SID).map(|_| ()), expected, "{text:?}");
         }
         for c in FORBIDDEN_NAME_CHARACTERS {
             let expected = if c == '\\' {
@@ -570,7 +604,7 @@ mod tests {
 
     #[test]
     fn display_name_is_domain_backslash_username() {
-        let account = Account::new("alice", "Corp").unwrap();
+        let account = Account::new("alice", "Corp", &VECTOR_SID).unwrap();
         assert_eq!(account.display_name(), "CORP\\ALICE");
         assert_eq!(format!("{account:?}"), "Account(CORP\\ALICE)");
     }

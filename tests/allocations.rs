@@ -12,6 +12,10 @@ use offline_reset::{
     Account, Error, IdentificationCode, Machine, PasswordCost, Policy, ResetCode, ServerKeyRing,
 };
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
+
 struct Counting;
 
 thread_local! {
@@ -161,7 +165,7 @@ fn seal_and_open_allocate_only_the_argon2_memory() {
         IdentificationCode::parse(&id_text).expect("parse")
     });
     let account = assert_no_allocation("Account::new", || {
-        Account::new("Jürgen", "österreich").expect("account")
+        Account::new("Jürgen", "österreich", &VECTOR_SID).expect("account")
     });
     // Sealing also derives the machine key into its own heap box (64 bytes, wiped when dropped).
     let code = assert_argon2_memory_and("ServerKeyRing::seal_reset_code", cost, (1, 64), || {
@@ -174,7 +178,7 @@ fn seal_and_open_allocate_only_the_argon2_memory() {
         ResetCode::parse(&lower).expect("parse")
     });
     assert_eq!(typed, code);
-    let typed_account = Account::new("JÜRGEN", "ÖSTERREICH").expect("account");
+    let typed_account = Account::new("JÜRGEN", "ÖSTERREICH", &VECTOR_SID).expect("account");
     assert_only_argon2_memory("Machine::open_reset_code", cost, || {
         machine
             .open_reset_code(&typed, &typed_account, PASSWORD, NOW + 60)
@@ -229,7 +233,7 @@ fn seal_and_open_allocate_only_the_argon2_memory() {
         )
     });
     assert_no_allocation("Account::new, invalid", || {
-        assert_eq!(Account::new("a\u{0}b", "corp"), Err(Error::InvalidUsername))
+        assert_eq!(Account::new("a\u{0}b", "corp", &VECTOR_SID), Err(Error::InvalidUsername))
     });
 
     let mut rotated = ring.clone();

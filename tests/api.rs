@@ -4,6 +4,10 @@
 use offline_reset::primitives::{OsRng, SecretScalar};
 use offline_reset::*;
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
+
 const NOW: i64 = 1_795_000_000;
 
 /// A deterministic RNG for tests: SHA-256 in counter mode over a seed.
@@ -109,7 +113,7 @@ fn rotation_with_grace_then_redeploy() {
     let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     ring.set_retired_grace_seconds(3600);
     let old_machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     assert_eq!(ring.rotate(NOW, &mut rng(3)), Ok(2));
     assert_eq!(ring.epochs(), vec![1, 2]);
     // In grace: the old machine still gets codes it can open.
@@ -174,7 +178,7 @@ fn a_retired_key_never_comes_back() {
     let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     let machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let id = machine.identification_code();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let rotated = Err(Error::KeyRotated {
         code_epoch: 1,
         current_epoch: 2,
@@ -252,7 +256,7 @@ fn each_generation_keeps_its_password_cost() {
     let machine = Machine::enroll(&package, &mut rng(4)).unwrap();
     assert_eq!(machine.policy().password_cost(), other);
     // The retired generation still seals at its own cost, which its machines open.
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let code = ring
         .seal_reset_code(&old_machine.identification_code(), &alice, "pw", NOW + 60)
         .unwrap();
@@ -286,7 +290,7 @@ fn the_default_password_cost_deploys_by_default() {
         DeploymentPackage::from_text(&ring.deployment_package().unwrap().to_text()).unwrap();
     assert_eq!(package.policy().password_cost(), default);
     let machine = Machine::enroll(&package, &mut rng(2)).unwrap();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let code = ring
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
         .unwrap();
@@ -354,7 +358,7 @@ fn persistence_round_trips_and_keeps_working() {
         );
     }
     let machine = Machine::import(&wrapped, Some(&key)).unwrap();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let code = ring
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
         .unwrap();
@@ -369,7 +373,7 @@ fn machine_enforces_the_smaller_lifetime() {
     let long = ServerKeyRing::from_secret(quick_new(600, 0), 1, secret());
     let short = ServerKeyRing::from_secret(quick_new(10, 0), 1, secret());
     let machine = Machine::enroll(&short.deployment_package().unwrap(), &mut rng(2)).unwrap();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let issued = NOW - (NOW - TIME_ORIGIN_UNIX) % 60;
     let code = long
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
@@ -388,7 +392,7 @@ fn bad_arguments_are_clear_errors() {
     let ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     let machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let id = machine.identification_code();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     assert_eq!(
         ring.seal_reset_code(&id, &alice, "", NOW),
         Err(Error::InvalidPassword)
@@ -463,7 +467,7 @@ fn debug_output_holds_no_secret() {
     let ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
     let machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let key = WrappingKey::generate(&mut rng(3)).unwrap();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let code = ring
         .seal_reset_code(&machine.identification_code(), &alice, "hunter2", NOW)
         .unwrap();

@@ -7,6 +7,10 @@ use std::ptr::{null, null_mut};
 use offline_reset::ffi::*;
 use offline_reset::{name_problem, Account};
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
+
 fn c(text: &str) -> *const c_char {
     text.as_ptr().cast()
 }
@@ -59,7 +63,7 @@ fn normalize_writes_both_forms_as_the_rust_api() {
         ("straße", "ıvan"),
         ("ﬁnn", "ς"),
     ] {
-        let account = Account::new(u, d).unwrap();
+        let account = Account::new(u, d, &VECTOR_SID).unwrap();
         let (status, user, domain, _, _) = normalize(u, d, 256, 256);
         assert_eq!(status, olr_status::OLR_OK);
         assert_eq!(user, account.username());

@@ -8,6 +8,10 @@ use offline_reset::ffi::*;
 use offline_reset::primitives::SecretScalar;
 use offline_reset::{Account, Machine, Policy, ServerKeyRing};
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
+
 const NOW: i64 = 1_795_000_000;
 const PASSWORD: &str = "Winter-Tulip-42";
 
@@ -27,7 +31,7 @@ fn setup() -> (*mut olr_machine, String) {
         &SecretScalar::from_bytes(&[2; 32]).unwrap(),
     )
     .unwrap();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let code = ring
         .seal_reset_code(&machine.identification_code(), &alice, PASSWORD, NOW)
         .unwrap();

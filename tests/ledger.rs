@@ -5,6 +5,10 @@
 use offline_reset::primitives::SecretScalar;
 use offline_reset::*;
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
+
 const NOW: i64 = 1_795_000_000;
 const LIFE: i64 = 3600;
 
@@ -259,10 +263,10 @@ fn bad_imports_are_refused_with_their_errors() {
 
 #[test]
 fn fingerprint_depends_on_normalized_names_only() {
-    let a = Account::new("alice", "CORP").unwrap();
-    let b = Account::new("ALICE", "corp").unwrap();
-    let c = Account::new("bob", "CORP").unwrap();
-    let d = Account::new("alice", "OTHER").unwrap();
+    let a = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
+    let b = Account::new("ALICE", "corp", &VECTOR_SID).unwrap();
+    let c = Account::new("bob", "CORP", &VECTOR_SID).unwrap();
+    let d = Account::new("alice", "OTHER", &VECTOR_SID).unwrap();
     let fa = ReplayLedger::account_fingerprint(&a);
     assert_eq!(fa, ReplayLedger::account_fingerprint(&b));
     assert_ne!(fa, ReplayLedger::account_fingerprint(&c));
@@ -277,7 +281,7 @@ fn redeem_opens_then_records() {
     let machine =
         Machine::enroll_with_secret(&package, &SecretScalar::from_bytes(&[2; 32]).unwrap())
             .unwrap();
-    let alice = Account::new("alice", "CORP").unwrap();
+    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let id = machine.identification_code();
     let old = ring
         .seal_reset_code(&id, &alice, "old-Passw0rd", NOW)
@@ -310,7 +314,7 @@ fn redeem_opens_then_records() {
         machine.redeem_reset_code(
             &mut ledger,
             &old,
-            &Account::new("ALICE", "corp").unwrap(),
+            &Account::new("ALICE", "corp", &VECTOR_SID).unwrap(),
             "old-Passw0rd",
             NOW + 90
         ),

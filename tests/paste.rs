@@ -8,6 +8,10 @@ use offline_reset::code_text::{
     self, is_ignored, Layout, ALPHABET, DASH_PUNCTUATION, IDENTIFICATION_CODE_LAYOUT,
     OTHER_SEPARATORS, RESET_CODE_LAYOUT, WHITE_SPACE,
 };
+
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
 use offline_reset::primitives::SecretScalar;
 use offline_reset::*;
 use proptest::prelude::*;
@@ -300,7 +304,7 @@ fn fixture_codes() -> (String, String) {
     let machine =
         Machine::enroll_with_secret(&ring.deployment_package().unwrap(), &scalar(2)).unwrap();
     let id = machine.identification_code();
-    let account = Account::new("alice", "CORP").unwrap();
+    let account = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let reset = ring
         .seal_reset_code(&id, &account, "Winter-Tulip-42", 1_795_000_000)
         .unwrap();

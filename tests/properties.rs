@@ -8,6 +8,10 @@ use offline_reset::primitives::SecretScalar;
 use offline_reset::*;
 use proptest::prelude::*;
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
+
 const NOW: i64 = 1_795_000_000;
 
 struct World {
@@ -27,7 +31,7 @@ fn world() -> &'static World {
         let ring = ServerKeyRing::from_secret(policy, 1, scalar(1));
         let package = ring.deployment_package().unwrap();
         let machine = Machine::enroll_with_secret(&package, &scalar(2)).unwrap();
-        let alice = Account::new("alice", "CORP").unwrap();
+        let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
         let alice_code = ring
             .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
             .unwrap();
@@ -109,7 +113,7 @@ proptest! {
     ) {
         let w = world();
         let now = TIME_ORIGIN_UNIX + minutes * 60 + seconds;
-        let account = Account::new(&username, &domain).unwrap();
+        let account = Account::new(&username, &domain, &VECTOR_SID).unwrap();
         let id = IdentificationCode::parse(w.machine.identification_code().as_str()).unwrap();
         let code = w.ring.seal_reset_code(&id, &account, &password, now).unwrap();
         prop_assert_eq!(code.as_str().len(), RESET_CODE_TEXT_LEN);
@@ -117,7 +121,7 @@ proptest! {
         let accepted = w.machine.open_reset_code(&typed, &account, &password, now).unwrap();
         prop_assert_eq!(accepted.issued_at, now - seconds);
         // The account as typed in another case is the same account.
-        let shouted = Account::new(&username.to_uppercase(), &domain.to_lowercase());
+        let shouted = Account::new(&username.to_uppercase(), &domain.to_lowercase(), &VECTOR_SID);
         if let Ok(shouted) = shouted {
             if shouted == account {
                 prop_assert!(w.machine.open_reset_code(&typed, &shouted, &password, now).is_ok());
@@ -133,14 +137,14 @@ proptest! {
         other in "[a-z]{1,8}",
     ) {
         let w = world();
-        let account = Account::new(&username, &domain).unwrap();
+        let account = Account::new(&username, &domain, &VECTOR_SID).unwrap();
         let code = w.ring.seal_reset_code(&w.machine.identification_code(), &account, &password, NOW).unwrap();
         let open = |m: &Machine, a: &Account, p: &str, t: i64| m.open_reset_code(&code, a, p, t);
         let wrong_password = format!("{password}{other}");
         prop_assert_eq!(open(&w.machine, &account, &wrong_password, NOW), Err(Error::Rejected));
-        let wrong_user = Account::new(&format!("{username}{other}"), &domain).unwrap();
+        let wrong_user = Account::new(&format!("{username}{other}"), &domain, &VECTOR_SID).unwrap();
         prop_assert_eq!(open(&w.machine, &wrong_user, &password, NOW), Err(Error::Rejected));
-        let wrong_domain = Account::new(&username, &format!("{domain}{other}")).unwrap();
+        let wrong_domain = Account::new(&username, &format!("{domain}{other}"), &VECTOR_SID).unwrap();
         prop_assert_eq!(open(&w.machine, &wrong_domain, &password, NOW), Err(Error::Rejected));
         prop_assert_eq!(open(&w.other_machine, &account, &password, NOW), Err(Error::Rejected));
         let day = 24 * 3600;
@@ -164,7 +168,7 @@ proptest! {
         let machine = Machine::enroll_with_secret(&package, &SecretScalar::from_bytes(&[machine_seed; 32]).unwrap()).unwrap();
         let id = machine.identification_code();
         assert_typing_mistakes_located(id.as_str(), IdentificationCode::parse);
-        let account = Account::new(&username, "CORP").unwrap();
+        let account = Account::new(&username, "CORP", &VECTOR_SID).unwrap();
         let code = w.ring.seal_reset_code(&id, &account, &password, NOW).unwrap();
         assert_typing_mistakes_located(code.as_str(), ResetCode::parse);
     }
@@ -175,7 +179,7 @@ proptest! {
         flip in 1u8..=255,
     ) {
         let w = world();
-        let account = Account::new("alice", "CORP").unwrap();
+        let account = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
         let code = &w.alice_code;
         // Recover the payload, change one byte, and re-encode it with valid typing checks: only
         // the cryptography (or the version/epoch header) can catch this.
@@ -208,7 +212,7 @@ proptest! {
         let _ = ResetCode::parse(&text);
         let _ = DeploymentPackage::from_text(&text);
         let _ = default_offline_domain(&text);
-        let _ = Account::new(&text, &text);
+        let _ = Account::new(&text, &text, &VECTOR_SID);
     }
 
     #[test]

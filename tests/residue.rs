@@ -22,6 +22,10 @@ use offline_reset::{
     Account, Machine, PasswordCost, Policy, ReplayLedger, ResetCode, ServerKeyRing, WrappingKey,
 };
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::*;
+
 /// The cheapest password cost: seal and open each scan one Argon2id memory block as it is freed.
 fn quick() -> Policy {
     Policy::default().with_password_cost(PasswordCost::minimum())
@@ -203,7 +207,7 @@ fn no_secret_is_left_in_freed_memory() {
     register("wrapping key half 1", &mut names, &wrapping_bytes[..32]);
     register("wrapping key half 2", &mut names, &wrapping_bytes[32..]);
     register("password", &mut names, PASSWORD.as_bytes());
-    let account = Account::new("residue-user", "CONTOSO").unwrap();
+    let account = Account::new("residue-user", "CONTOSO", &VECTOR_SID).unwrap();
     // The binding of PASSWORD for this machine, epoch 1 and account, at the policy's cost.
     let binding = password_binding(
         quick().password_cost(),

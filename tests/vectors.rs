@@ -164,7 +164,7 @@ fn reset_code_vectors() {
     for case in v["cases"].as_array().unwrap() {
         let id = IdentificationCode::parse(s(&case["identification_code"])).unwrap();
         assert_eq!(id, machine_a.identification_code());
-        let account = Account::new(s(&case["username"]), s(&case["domain"])).unwrap();
+        let account = Account::new(s(&case["username"]), s(&case["domain"]), &VECTOR_SID).unwrap();
         assert_eq!(account.username(), s(&case["normalized_username"]));
         assert_eq!(account.offline_domain(), s(&case["normalized_domain"]));
         let password = s(&case["password"]);
@@ -186,7 +186,7 @@ fn reset_code_vectors() {
         assert_eq!(code.as_str(), s(&case["reset_code"]), "{}", case["name"]);
         let typed = ResetCode::parse(s(&case["reset_code"])).unwrap();
         for open in case["opens_on_machine_a"].as_array().unwrap() {
-            let got = Account::new(s(&open["username"]), s(&open["domain"])).and_then(|a| {
+            let got = Account::new(s(&open["username"]), s(&open["domain"]), &VECTOR_SID).and_then(|a| {
                 machine_a.open_reset_code(
                     &typed,
                     &a,
@@ -216,7 +216,7 @@ fn reset_code_vectors() {
     }
 
     for case in v["seal_edge_cases"].as_array().unwrap() {
-        let account = Account::new(s(&case["username"]), s(&case["domain"])).unwrap();
+        let account = Account::new(s(&case["username"]), s(&case["domain"]), &VECTOR_SID).unwrap();
         let got = IdentificationCode::parse(s(&case["identification_code"])).and_then(|id| {
             ring.seal_reset_code(
                 &id,
@@ -235,7 +235,7 @@ fn reset_code_vectors() {
 
     // Key rotation: each operation gives its time and its expected result.
     let r = &v["rotation"];
-    let account = Account::new(s(&r["account"]["username"]), s(&r["account"]["domain"])).unwrap();
+    let account = Account::new(s(&r["account"]["username"]), s(&r["account"]["domain"]), &VECTOR_SID).unwrap();
     let password = s(&r["password"]);
     let now = |op: &str| r[op]["now"].as_i64().unwrap();
     let id = machine_a.identification_code();
@@ -302,7 +302,7 @@ fn account_vectors() {
     for case in v["accounts"].as_array().unwrap() {
         check(
             s(&case["what"]),
-            Account::new(s(&case["username"]), s(&case["domain"])),
+            Account::new(s(&case["username"]), s(&case["domain"]), &VECTOR_SID),
             &case["result"],
             |a| json!({"username": a.username(), "domain": a.offline_domain()}),
         );
@@ -408,7 +408,7 @@ fn replay_ledger_vectors() {
     let fingerprints = v["fingerprints"].as_array().unwrap();
     assert!(fingerprints.len() >= 4);
     for case in fingerprints {
-        let account = Account::new(s(&case["username"]), s(&case["domain"])).unwrap();
+        let account = Account::new(s(&case["username"]), s(&case["domain"]), &VECTOR_SID).unwrap();
         assert_eq!(
             ReplayLedger::account_fingerprint(&account).to_vec(),
             unhex(&case["fingerprint"]),
@@ -531,7 +531,7 @@ fn windows_upcase_table_is_the_library_rule_over_the_bmp() {
         let text = c.to_string();
         let problem = expected_problem(c);
         assert_eq!(name_problem(&text), problem, "U+{:04X}", u32::from(c));
-        match Account::new(&text, "d") {
+        match Account::new(&text, "d", &VECTOR_SID) {
             Ok(account) => {
                 assert_eq!(problem, None);
                 let unit = u32::from(c) as u16;
@@ -566,7 +566,7 @@ fn supplementary_characters_map_to_themselves() {
         let text = format!("{c}x");
         match expected_problem(c) {
             None => assert_eq!(
-                Account::new(&text, "d").unwrap().username(),
+                Account::new(&text, "d", &VECTOR_SID).unwrap().username(),
                 format!("{c}X"),
                 "U+{cp:04X}"
             ),
