@@ -7,13 +7,20 @@
 //! state, plain and wrapped, enroll, seal, open, redeem into a replay ledger and the ledger's
 //! export and import, plain and wrapped, drop)
 //! and the test prints the count of copies found per secret per operation. It must be zero,
-//! except the entries of `ALLOWED`, each with its justification.
+//! except the entries of `ALLOWED`, each with its justification. The same runs through the C
+//! ABI (`olr_*` exports: key ring import, export, seal; machine enroll, import, export, redeem;
+//! ledger export and import; the `_free` of every handle), all in the module `c_abi`.
+//!
+//! No scan is ever skipped: the scan path takes no lock. Secrets are registered between
+//! operations into fixed atomic storage published by an atomic count, so the allocator reads
+//! them without waiting on anything (an earlier version used `try_lock` and silently skipped
+//! the scan of a block whenever the lock was busy).
 //!
 //! Not covered: dead stack. Reading stack memory that no live variable owns cannot be done
 //! without undefined behaviour from safe Rust; stack copies are checked by reasoning in §12.4.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use offline_reset::key_schedule::{derive_machine_key, labeled_extract, password_binding};
@@ -31,23 +38,29 @@ fn quick() -> Policy {
     Policy::default().with_password_cost(PasswordCost::minimum())
 }
 
-const MAX_PATTERNS: usize = 16;
+const MAX_PATTERNS: usize = 24;
 const PATTERN_LEN: usize = 64;
-const MAX_OPS: usize = 32;
+const MAX_OPS: usize = 64;
 const NO_OP: usize = usize::MAX;
 
-/// Registered secrets (fixed storage: the allocator must not allocate).
-struct Patterns {
-    bytes: [[u8; PATTERN_LEN]; MAX_PATTERNS],
-    lens: [usize; MAX_PATTERNS],
-    count: usize,
+/// One registered secret. Atomics (not a lock): the allocator reads them on every free and must
+/// neither block nor skip; registration writes them only between operations.
+struct Pattern {
+    bytes: [AtomicU8; PATTERN_LEN],
+    len: AtomicUsize,
 }
 
-static PATTERNS: Mutex<Patterns> = Mutex::new(Patterns {
-    bytes: [[0; PATTERN_LEN]; MAX_PATTERNS],
-    lens: [0; MAX_PATTERNS],
-    count: 0,
-});
+/// Registered secrets (fixed storage: the allocator must not allocate). Slots below
+/// `PATTERN_COUNT` are complete: a slot is written first, then published by the count.
+static PATTERNS: [Pattern; MAX_PATTERNS] = [const {
+    Pattern {
+        bytes: [const { AtomicU8::new(0) }; PATTERN_LEN],
+        len: AtomicUsize::new(0),
+    }
+}; MAX_PATTERNS];
+static PATTERN_COUNT: AtomicUsize = AtomicUsize::new(0);
+/// Serializes registration only (never taken on the scan path).
+static REGISTERING: Mutex<()> = Mutex::new(());
 static CURRENT_OP: AtomicUsize = AtomicUsize::new(NO_OP);
 static HITS: [[AtomicUsize; MAX_PATTERNS]; MAX_OPS] =
     [const { [const { AtomicUsize::new(0) }; MAX_PATTERNS] }; MAX_OPS];
@@ -59,17 +72,15 @@ fn scan(block: &[u8]) {
     if op == NO_OP {
         return;
     }
-    // `try_lock`: never block or panic inside the allocator.
-    let Ok(patterns) = PATTERNS.try_lock() else {
-        return;
-    };
-    let registered = patterns
-        .bytes
-        .iter()
-        .zip(&patterns.lens)
-        .take(patterns.count);
-    for ((bytes, &len), hits) in registered.zip(&HITS[op]) {
-        let needle = &bytes[..len];
+    // No lock: every block freed during an operation is scanned for every published secret.
+    let count = PATTERN_COUNT.load(Ordering::Acquire);
+    for (pattern, hits) in PATTERNS.iter().take(count).zip(&HITS[op]) {
+        let len = pattern.len.load(Ordering::Relaxed);
+        let mut needle = [0u8; PATTERN_LEN];
+        for (b, a) in needle.iter_mut().zip(&pattern.bytes[..len]) {
+            *b = a.load(Ordering::Relaxed);
+        }
+        let needle = &needle[..len];
         let copies = block.windows(len).filter(|w| *w == needle).count();
         hits.fetch_add(copies, Ordering::SeqCst);
     }
@@ -98,20 +109,32 @@ unsafe impl GlobalAlloc for Scanning {
 #[global_allocator]
 static ALLOCATOR: Scanning = Scanning;
 
-/// Registers a secret to search for; returns its index.
+/// Registers a secret to search for from the next operation on (only between operations).
 fn register(name: &'static str, names: &mut Vec<&'static str>, bytes: &[u8]) {
     assert!(bytes.len() <= PATTERN_LEN && bytes.len() >= 8);
-    let mut p = PATTERNS.lock().unwrap();
-    let i = p.count;
-    p.bytes[i][..bytes.len()].copy_from_slice(bytes);
-    p.lens[i] = bytes.len();
-    p.count += 1;
+    assert_eq!(
+        CURRENT_OP.load(Ordering::SeqCst),
+        NO_OP,
+        "register between operations"
+    );
+    let _one_at_a_time = REGISTERING.lock().unwrap_or_else(|e| e.into_inner());
+    let i = PATTERN_COUNT.load(Ordering::SeqCst);
+    assert!(i < MAX_PATTERNS, "raise MAX_PATTERNS");
+    let slot = &PATTERNS[i];
+    for (a, &b) in slot.bytes.iter().zip(bytes) {
+        a.store(b, Ordering::Relaxed);
+    }
+    slot.len.store(bytes.len(), Ordering::Relaxed);
+    // Publish: a scan that sees the new count sees the whole slot.
+    PATTERN_COUNT.store(i + 1, Ordering::Release);
+    assert_eq!(names.len(), i, "one name per registered secret");
     names.push(name);
 }
 
 /// Runs `f` as operation number `op` (its freed blocks are scanned).
 fn measured<T>(ops: &mut Vec<&'static str>, name: &'static str, f: impl FnOnce() -> T) -> T {
     let op = ops.len();
+    assert!(op < MAX_OPS, "raise MAX_OPS");
     ops.push(name);
     CURRENT_OP.store(op, Ordering::SeqCst);
     let out = f();
@@ -165,9 +188,8 @@ fn the_scanner_finds_a_secret_left_in_freed_memory() {
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn reset() {
-    let mut p = PATTERNS.lock().unwrap();
-    p.count = 0;
-    drop(p);
+    assert_eq!(CURRENT_OP.load(Ordering::SeqCst), NO_OP);
+    PATTERN_COUNT.store(0, Ordering::SeqCst);
     for op in &HITS {
         for h in op {
             h.store(0, Ordering::SeqCst);
@@ -325,6 +347,14 @@ fn no_secret_is_left_in_freed_memory() {
         drop((ledger, ledger_i, ledger_iw, machine, code, wrapping))
     });
 
+    // The same through the C ABI, with the same secrets registered.
+    c_abi::operations(
+        &mut ops,
+        &mut names,
+        &[&ring_plain, &ring_wrapped, &machine_plain, &machine_wrapped],
+        &wrapping_bytes,
+    );
+
     // The exported bytes are the caller's; zeroize them (not measured).
     for mut bytes in [
         ring_plain,
@@ -348,7 +378,7 @@ fn no_secret_is_left_in_freed_memory() {
             .filter(|&(_, n)| n > 0)
             .collect();
         if row.is_empty() {
-            println!("  {op_name:<32} none");
+            println!("  {op_name:<36} none");
         }
         for (p, n) in row {
             found += n;
@@ -356,7 +386,7 @@ fn no_secret_is_left_in_freed_memory() {
                 .iter()
                 .find(|(o, s, _)| o == op_name && *s == names[p]);
             let note = allowed.map_or("NOT ALLOWED", |(_, _, why)| why);
-            println!("  {op_name:<32} {:<width$} {n:>3}  {note}", names[p]);
+            println!("  {op_name:<36} {:<width$} {n:>3}  {note}", names[p]);
             if allowed.is_none() {
                 unexpected.push(format!("{op_name}: {} x{n}", names[p]));
             }
@@ -372,4 +402,234 @@ fn no_secret_is_left_in_freed_memory() {
         unexpected.is_empty(),
         "secrets left in freed memory: {unexpected:?}"
     );
+}
+
+/// Every `olr_*` call of this test: the C ABI path, as the Windows login integration and a
+/// server written in C drive it. A change of the C signatures touches only this module.
+mod c_abi {
+    use core::ffi::c_char;
+
+    use offline_reset::ffi::*;
+
+    use super::{measured, register, NOW, PASSWORD};
+
+    const USERNAME: &str = "residue-user";
+    const DOMAIN: &str = "CONTOSO";
+
+    fn ok(status: olr_status) {
+        assert_eq!(status, olr_status::OLR_OK, "C ABI call failed");
+    }
+
+    /// Calls an export function into a fresh buffer of `cap` bytes and returns what it wrote.
+    fn written(cap: usize, f: impl FnOnce(*mut u8, usize, &mut usize) -> olr_status) -> Vec<u8> {
+        let mut out = vec![0u8; cap];
+        let mut len = 0usize;
+        ok(f(out.as_mut_ptr(), out.len(), &mut len));
+        out.truncate(len);
+        out
+    }
+
+    /// What a C caller does with exported bytes once stored: wipe its buffer, then free it.
+    fn wipe(mut bytes: Vec<u8>) {
+        zeroize::Zeroize::zeroize(&mut bytes);
+    }
+
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8(bytes.to_vec()).expect("text")
+    }
+
+    /// `exports`: the Rust-made key ring (plain, wrapped) and machine state (plain, wrapped) of
+    /// the main test, so that the C handles hold the secrets already registered.
+    pub fn operations(
+        ops: &mut Vec<&'static str>,
+        names: &mut Vec<&'static str>,
+        exports: &[&[u8]; 4],
+        wrapping: &[u8; 64],
+    ) {
+        let [ring_plain, ring_wrapped, machine_plain, machine_wrapped] = *exports;
+        let key = (wrapping.as_ptr(), wrapping.len());
+        let plain = (core::ptr::null(), 0);
+        let (username, domain) = (USERNAME.as_bytes(), DOMAIN.as_bytes());
+        let password = PASSWORD.as_bytes();
+
+        let ring_import = |bytes: &[u8], (k, kl): (*const u8, usize)| {
+            let mut ring = core::ptr::null_mut();
+            let details = core::ptr::null_mut();
+            ok(olr_server_key_ring_import(
+                bytes.as_ptr(),
+                bytes.len(),
+                k,
+                kl,
+                &mut ring,
+                details,
+            ));
+            ring
+        };
+        let ring = measured(ops, "C ring import plain", || {
+            ring_import(ring_plain, plain)
+        });
+        let ring_w = measured(ops, "C ring import wrapped", || {
+            ring_import(ring_wrapped, key)
+        });
+        for (name, (k, kl)) in [
+            ("C ring export plain (+ wipe)", plain),
+            ("C ring export wrapped (+ wipe)", key),
+        ] {
+            measured(ops, name, || {
+                wipe(written(olr_server_key_ring_max_len(), |o, c, l| {
+                    olr_server_key_ring_export(ring, k, kl, o, c, l)
+                }))
+            });
+        }
+
+        let package = written(olr_deployment_package_text_size(), |o, c, l| {
+            olr_server_key_ring_deployment_package(ring, o.cast::<c_char>(), c, l)
+        });
+        // Enroll draws a fresh machine secret from the OS: unknown beforehand, so this operation
+        // is searched for the secrets already registered only; its machine key is registered
+        // right after, for the operations that follow (export, free).
+        let enrolled = measured(ops, "C enroll", || {
+            let mut machine = core::ptr::null_mut();
+            ok(olr_machine_enroll(
+                package.as_ptr().cast::<c_char>(),
+                package.len(),
+                &mut machine,
+                core::ptr::null_mut(),
+            ));
+            machine
+        });
+        let enrolled_state = written(olr_machine_state_max_len(), |o, c, l| {
+            olr_machine_export(enrolled, core::ptr::null(), 0, o, c, l)
+        });
+        let end = enrolled_state.len() - 4;
+        register(
+            "C-enrolled machine key K1",
+            names,
+            &enrolled_state[end - 64..end - 32],
+        );
+        register(
+            "C-enrolled machine key K2",
+            names,
+            &enrolled_state[end - 32..end],
+        );
+        wipe(enrolled_state);
+
+        let machine_import = |bytes: &[u8], (k, kl): (*const u8, usize)| {
+            let mut machine = core::ptr::null_mut();
+            ok(olr_machine_import(
+                bytes.as_ptr(),
+                bytes.len(),
+                k,
+                kl,
+                &mut machine,
+                core::ptr::null_mut(),
+            ));
+            machine
+        };
+        let machine = measured(ops, "C machine import plain", || {
+            machine_import(machine_plain, plain)
+        });
+        let machine_w = measured(ops, "C machine import wrapped", || {
+            machine_import(machine_wrapped, key)
+        });
+        for (name, m, (k, kl)) in [
+            ("C machine export plain (+ wipe)", machine, plain),
+            ("C machine export wrapped (+ wipe)", machine, key),
+            ("C enrolled export wrapped (+ wipe)", enrolled, key),
+        ] {
+            measured(ops, name, || {
+                wipe(written(olr_machine_state_max_len(), |o, c, l| {
+                    olr_machine_export(m, k, kl, o, c, l)
+                }))
+            });
+        }
+
+        let id = written(olr_identification_code_text_size(), |o, c, l| {
+            olr_machine_identification_code(machine, o.cast::<c_char>(), c, l)
+        });
+        let code = measured(ops, "C seal", || {
+            text(&written(olr_reset_code_text_size(), |o, c, l| {
+                olr_server_key_ring_seal_reset_code(
+                    ring,
+                    id.as_ptr().cast::<c_char>(),
+                    id.len(),
+                    username.as_ptr().cast::<c_char>(),
+                    username.len(),
+                    domain.as_ptr().cast::<c_char>(),
+                    domain.len(),
+                    password.as_ptr().cast::<c_char>(),
+                    password.len(),
+                    NOW,
+                    o.cast::<c_char>(),
+                    c,
+                    l,
+                    core::ptr::null_mut(),
+                )
+            }))
+        });
+        let mut ledger = core::ptr::null_mut();
+        ok(olr_replay_ledger_new(&mut ledger));
+        measured(ops, "C redeem", || {
+            let mut accepted = olr_accepted_reset::default();
+            ok(olr_machine_redeem_reset_code(
+                machine,
+                ledger,
+                code.as_ptr().cast::<c_char>(),
+                code.len(),
+                username.as_ptr().cast::<c_char>(),
+                username.len(),
+                domain.as_ptr().cast::<c_char>(),
+                domain.len(),
+                password.as_ptr().cast::<c_char>(),
+                password.len(),
+                NOW + 60,
+                &mut accepted,
+                core::ptr::null_mut(),
+            ));
+        });
+
+        let ledger_export = |(k, kl): (*const u8, usize)| {
+            written(olr_replay_ledger_max_len(), |o, c, l| {
+                olr_replay_ledger_export(ledger, k, kl, o, c, l)
+            })
+        };
+        measured(ops, "C ledger export plain (+ wipe)", || {
+            wipe(ledger_export(plain))
+        });
+        measured(ops, "C ledger export wrapped (+ wipe)", || {
+            wipe(ledger_export(key))
+        });
+        let (ledger_plain, ledger_wrapped) = (ledger_export(plain), ledger_export(key));
+        let ledger_import = |bytes: &[u8], (k, kl): (*const u8, usize)| {
+            let mut out = core::ptr::null_mut();
+            ok(olr_replay_ledger_import(
+                bytes.as_ptr(),
+                bytes.len(),
+                k,
+                kl,
+                &mut out,
+                core::ptr::null_mut(),
+            ));
+            out
+        };
+        let ledger_i = measured(ops, "C ledger import plain", || {
+            ledger_import(&ledger_plain, plain)
+        });
+        let ledger_iw = measured(ops, "C ledger import wrapped", || {
+            ledger_import(&ledger_wrapped, key)
+        });
+        wipe(ledger_plain);
+        wipe(ledger_wrapped);
+
+        measured(ops, "C free handles", || {
+            olr_server_key_ring_free(ring);
+            olr_server_key_ring_free(ring_w);
+            olr_machine_free(machine);
+            olr_machine_free(machine_w);
+            olr_machine_free(enrolled);
+            olr_replay_ledger_free(ledger);
+            olr_replay_ledger_free(ledger_i);
+            olr_replay_ledger_free(ledger_iw);
+        });
+    }
 }

@@ -27,11 +27,13 @@ if ! cargo build --release --quiet --target-dir "$ct/target"; then
 fi
 bin=$ct/target/release/offline-reset-ct
 mkdir -p "$ct/logs"
-rm -f "$ct"/logs/*.log
+rm -f "$ct"/logs/*.log "$ct/logs/crashed"
 mapfile -t cases < <("$bin" list)
 ran=()
 for case in "${cases[@]}"; do
-    out=$(valgrind --tool=memcheck --track-origins=yes --num-callers=40 --error-limit=no \
+    # --fullpath-after= (empty): full source paths, so classify.py knows each frame's crate and
+    # version (a registry path names both) and can tell Rust's std/core/alloc from library code.
+    out=$(valgrind --tool=memcheck --track-origins=yes --num-callers=40 --error-limit=no --fullpath-after= \
         --log-file="$ct/logs/$case.log" "$bin" "$case" 2>&1)
     status=$?
     if [ $status -ne 0 ] || [ "$out" != "case $case ran (under valgrind: true)" ]; then
