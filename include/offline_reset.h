@@ -57,7 +57,7 @@
 
 /**
  * C ABI major version: changes only when a release breaks the ABI (see `docs/ABI.md`); it is
- * also the shared library's soname suffix (`liboffline_reset.so.1`).
+ * also the shared library's soname suffix (`liboffline_reset.so.2`).
  */
 #define OLR_ABI_VERSION_MAJOR 2
 
@@ -359,11 +359,15 @@ enum olr_status
      */
     OLR_WRAPPING_MISMATCH = 14,
     /**
-     * The username is empty, too long, or contains control characters.
+     * The username is refused by the name rule of docs/PROTOCOL.md §5: empty, white space at
+     * either end, a control, format or forbidden character (`\` included: type it without
+     * the domain), or longer than `OLR_MAX_NAME_LEN` bytes normalized; `olr_name_problem` says
+     * which.
      */
     OLR_INVALID_USERNAME = 15,
     /**
-     * The offline user domain (or FQDN) is empty, too long, or contains control characters.
+     * The offline user domain (or FQDN) is refused by the name rule of docs/PROTOCOL.md §5, as
+     * for `OLR_INVALID_USERNAME`; `olr_name_problem` says which.
      */
     OLR_INVALID_DOMAIN = 16,
     /**
@@ -571,10 +575,12 @@ typedef uint32_t olr_name_problem_code;
 typedef struct olr_machine olr_machine;
 
 /**
- * The reset codes a machine has accepted that could still open (account fingerprints and code
- * identifiers, never names or passwords), so that each code works once. Keep one per machine,
- * persist it with `olr_replay_ledger_export` after every successful
- * `olr_machine_redeem_reset_code`, and only then update the cached credentials.
+ * The replay ledger of one enrollment (docs/PROTOCOL.md §9.7): each account's newest accepted
+ * code, failed attempts per code and per account, the latest time seen and a generation
+ * (account fingerprints and code identifiers, never names, SIDs or passwords). Keep one per
+ * enrollment; under an exclusive lock on the ledger file held from import to export, persist
+ * it with `olr_replay_ledger_export` after **every** `olr_machine_redeem_reset_code` (failures
+ * change it too), before showing the answer, and update cached credentials only on `OLR_OK`.
  *
  * Thread safety: functions taking `const olr_replay_ledger *` may share a handle between
  * threads; `olr_machine_redeem_reset_code` and `olr_replay_ledger_free` need exclusive use.
@@ -597,11 +603,13 @@ typedef struct olr_server_key_ring olr_server_key_ring;
  */
 typedef struct olr_error_details {
     /**
-     * `OLR_KEY_ROTATED`: the epoch the code was made for.
+     * `OLR_KEY_ROTATED`, `OLR_CODE_BEFORE_ROTATION`, `OLR_REDEPLOY_NEEDED`: the epoch the code
+     * was made for.
      */
     uint16_t code_epoch;
     /**
-     * `OLR_KEY_ROTATED`: the server's current epoch, or the machine's enrolled epoch.
+     * `OLR_KEY_ROTATED`: the server's current epoch; `OLR_CODE_BEFORE_ROTATION`,
+     * `OLR_REDEPLOY_NEEDED`: the machine's enrolled epoch.
      */
     uint16_t current_epoch;
     /**
@@ -840,7 +848,7 @@ olr_status olr_identification_code_check(const char *text,
 /**
  * Parses a typed reset code with the same rules as `olr_identification_code_check` and writes
  * its canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes). Nothing cryptographic is checked: that
- * is `olr_machine_open_reset_code`, which also runs this check first.
+ * is `olr_machine_redeem_reset_code`, which also runs this check first.
  */
 olr_status olr_reset_code_check(const char *text,
                                 size_t text_len,
@@ -944,7 +952,7 @@ olr_status olr_deployment_package_fingerprint(const char *package,
  * (docs/PROTOCOL.md §6.1): `base_url`, then `?` when it has no `?` (otherwise `&`, or nothing
  * when its query, after the first `?`, is empty or ends with `&`), `olr-id=` and the canonical
  * code. At most
- * `OLR_IDENTIFICATION_URI_MAX_LEN` bytes, not NUL-terminated. `code` is parsed as by
+ * `OLR_IDENTIFICATION_URI_MAX_LEN` bytes, NUL-terminated when `out_cap` > `*out_len` (ABI 1.1). `code` is parsed as by
  * `olr_identification_code_check` (its errors); `base_url` comes from the integration's
  * configuration: `OLR_MALFORMED_INPUT` unless it starts with `https://` (any case) and a host,
  * has only RFC 3986 unreserved/reserved characters and `%`, no fragment (`#`), no `olr-id`
@@ -995,7 +1003,8 @@ olr_status olr_identification_code_parse_uri_or_code(const char *text,
 /**
  * Spells a typed reset code (44 symbols) or identification code for reading aloud: each
  * symbol's word, separated by a space, groups separated by ` / `, e.g. `one zero zero X-ray`.
- * At most `OLR_SPELLING_MAX_LEN` bytes of UTF-8, not NUL-terminated. `table` is NULL with
+ * At most `OLR_SPELLING_MAX_LEN` bytes of UTF-8, NUL-terminated when `out_cap` > `*out_len` (ABI
+ * 1.1). `table` is NULL with
  * `table_len` 0 for English (digits as words, letters by the NATO alphabet), or a localized
  * table: UTF-8 text of exactly 32 lines (LF or CRLF, a final line break allowed), the words
  * for `0123456789ABCDEFGHJKMNPQRSTVWXYZ` in that order, each non-empty, at most
@@ -1133,13 +1142,14 @@ olr_status olr_server_key_ring_deployment_package(const struct olr_server_key_ri
 
 /**
  * Seals a reset code for the machine named by the typed `identification_code`, for the
- * account (`username`, `offline_domain`: pass `olr_default_offline_domain` of the user's FQDN
- * when none was typed) and `new_password`, issued at `now` (unix seconds) with the policy's
- * lifetime. Writes the code's canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, and a
- * NUL when out_cap > len).
+ * account as the directory stores it (`username`: its `sAMAccountName`; `offline_domain`: the
+ * NetBIOS domain name; `sid`: its `objectSid`, binary; docs/PROTOCOL.md §12.3 rule 1) and
+ * `new_password`, issued at `now` (unix seconds) with the policy's lifetime. Writes the code's
+ * canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, and a NUL when out_cap > len).
  *
  * Fails with the statuses of `olr_identification_code_check` (checked first, with details),
- * `OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_PASSWORD`, `OLR_KEY_ROTATED`
+ * `OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_SID`, `OLR_INVALID_PASSWORD`,
+ * `OLR_OUT_OF_MEMORY` (the Argon2id memory), `OLR_KEY_ROTATED`
  * (`details->code_epoch`, `details->current_epoch`: the machine must be redeployed and show a
  * new code), `OLR_INVALID_KEY_MATERIAL` (the code names no valid machine key),
  * `OLR_TIME_OUT_OF_RANGE` (before 2025 or after 2152).
@@ -1277,7 +1287,6 @@ olr_status olr_machine_enroll(const char *package,
                               struct olr_error_details *details);
 
 /**
- * Frees a machine and wipes its machine key. NULL is a no-op.
  * Takes a later deployment package for an enrolled machine (docs/PROTOCOL.md §8) and writes the
  * redeployed machine to `*out` (a new handle; `machine` is unchanged and still owned by the
  * caller). The package must be signed by the key this machine pinned
@@ -1293,6 +1302,9 @@ olr_status olr_machine_redeploy(const struct olr_machine *machine,
                                 struct olr_machine **out,
                                 struct olr_error_details *details);
 
+/**
+ * Frees a machine and wipes its machine key. NULL is a no-op.
+ */
 void olr_machine_free(struct olr_machine *machine);
 
 /**
@@ -1329,19 +1341,20 @@ olr_status olr_machine_is_enrolled_with(const struct olr_machine *machine,
                                         struct olr_error_details *details);
 
 /**
- * Checks a typed reset code offline for the account typed on the login screen and the new
- * password, at time `now` (unix seconds). `OLR_OK` is the only success: then, and only then,
- * the login integration may update the cached credentials of that account (and only of an
- * account already cached on this machine). `accepted` may be NULL; otherwise it receives the
- * code's issue and expiry times on success.
+ * **Diagnostics only.** Checks a typed reset code offline for an account (names and binary
+ * SID) and a new password at time `now` (unix seconds) without a replay ledger: it counts no
+ * attempt, refuses no replay and no clock set back, so the same code opens again. A login
+ * integration MUST NOT accept a reset from it: use `olr_machine_redeem_reset_code`.
+ * `accepted` may be NULL; otherwise it receives the code's issue and expiry times on success.
  *
  * Checks run in this order: the code's typing (`OLR_MISTYPED` with
- * `details->mistyped_group`, `OLR_MALFORMED_INPUT`, `OLR_UNSUPPORTED_VERSION`), the names
- * (`OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`), the password's limits
- * (`OLR_INVALID_PASSWORD`), the code's epoch (`OLR_KEY_ROTATED` with `details->code_epoch` and
- * `details->current_epoch`), authentication (`OLR_REJECTED`, which does not say whether the
- * machine, username, domain or password is wrong), then time (`OLR_NOT_YET_VALID`,
- * `OLR_EXPIRED`).
+ * `details->mistyped_group`, `OLR_MALFORMED_INPUT`, `OLR_UNSUPPORTED_VERSION`), the account
+ * (`OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_SID`), the password's limits
+ * (`OLR_INVALID_PASSWORD`), the code's epoch (`OLR_CODE_BEFORE_ROTATION` or
+ * `OLR_REDEPLOY_NEEDED`, with `details->code_epoch` and `details->current_epoch`),
+ * authentication (`OLR_OUT_OF_MEMORY` when the Argon2id memory cannot be reserved;
+ * `OLR_REJECTED`, which does not say whether the machine, username, domain, SID or password is
+ * wrong), then time (`OLR_NOT_YET_VALID`, `OLR_EXPIRED`).
  */
 OLR_MUST_USE
 olr_status olr_machine_open_reset_code_for_diagnostics(const struct olr_machine *machine,
@@ -1404,7 +1417,8 @@ olr_status olr_replay_ledger_new(const struct olr_machine *machine, struct olr_r
 void olr_replay_ledger_free(struct olr_replay_ledger *ledger);
 
 /**
- * Writes the number of entries the ledger holds (at most `OLR_MAX_LEDGER_ENTRIES`).
+ * Writes the number of account records (at most `OLR_MAX_LEDGER_ACCOUNTS`) and of code records
+ * (at most `OLR_MAX_LEDGER_CODES`) the ledger holds.
  */
 olr_status olr_replay_ledger_counts(const struct olr_replay_ledger *ledger,
                                     size_t *out_accounts,
@@ -1433,9 +1447,12 @@ olr_status olr_replay_ledger_export(const struct olr_replay_ledger *ledger,
 
 /**
  * Reads a ledger written by `olr_replay_ledger_export` (with the same wrapping key, or NULL and
- * 0 for a plain one) and writes a new handle to `*out`. Fails as `olr_machine_import`
- * (`OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`, `OLR_WRAPPING_MISMATCH`,
- * `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION`, `OLR_MALFORMED_INPUT`).
+ * 0 for a plain one) for `machine` and writes a new handle to `*out`. Fails as
+ * `olr_machine_import` (`OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`,
+ * `OLR_WRAPPING_MISMATCH`, `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION`,
+ * `OLR_MALFORMED_INPUT` also for impossible values), then `OLR_LEDGER_OF_ANOTHER_MACHINE`
+ * (another machine's or enrollment's ledger) and `OLR_LEDGER_ROLLED_BACK` (its generation is
+ * below `minimum_generation`, the value kept from the last persist; 0 checks nothing).
  */
 olr_status olr_replay_ledger_import(const uint8_t *bytes,
                                     size_t bytes_len,
@@ -1447,15 +1464,22 @@ olr_status olr_replay_ledger_import(const uint8_t *bytes,
                                     struct olr_error_details *details);
 
 /**
- * Opens a typed reset code as `olr_machine_open_reset_code` and records it in `ledger`: the
- * call the login integration must use (docs/PROTOCOL.md §12.3). On `OLR_OK`, persist the
- * ledger (`olr_replay_ledger_export`) and only then update the cached credentials; if
- * persisting fails, do not update them. `accepted` may be NULL.
+ * Redeems a typed reset code for an account (names and the cached account's binary SID) and a
+ * new password at `now`: the one call the login integration makes (docs/PROTOCOL.md §9.7,
+ * §12.3). Whatever the status, persist the ledger (`olr_replay_ledger_export`) before showing
+ * the answer; only on `OLR_OK` update the cached credentials, and not if persisting failed.
+ * `accepted` may be NULL.
  *
- * Fails as `olr_machine_open_reset_code` (same checks, same order, same details; the ledger is
- * then unchanged), then `OLR_ALREADY_USED` (this code was accepted before), `OLR_SUPERSEDED`
- * (a code for this account issued at the same minute or later was accepted), `OLR_LEDGER_FULL`
- * (`OLR_MAX_LEDGER_ENTRIES` entries still matter: the code is refused).
+ * In this order: the code's typing and the account as
+ * `olr_machine_open_reset_code_for_diagnostics` (nothing changes);
+ * `OLR_LEDGER_OF_ANOTHER_MACHINE`; the password's limits and the code's epoch (nothing
+ * changes); `OLR_CLOCK_SET_BACK` (`now` more than the clock skew before the latest time the
+ * ledger saw; nothing changes); from here on the ledger's latest time and generation move;
+ * `OLR_TOO_MANY_ATTEMPTS` (the policy's limit of failed opens for this code or this account);
+ * `OLR_LEDGER_FULL`; the attempt is counted; `OLR_OUT_OF_MEMORY` (the ledger is left as it
+ * was before the call); `OLR_REJECTED`, `OLR_NOT_YET_VALID`, `OLR_EXPIRED`; then
+ * `OLR_ALREADY_USED` (this code was accepted before) and `OLR_SUPERSEDED` (a code for this
+ * account issued at the same minute or later was accepted).
  */
 OLR_MUST_USE
 olr_status olr_machine_redeem_reset_code(const struct olr_machine *machine,

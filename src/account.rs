@@ -393,7 +393,10 @@ mod tests {
     }
 
     fn user(name: &str) -> String {
-        Account::new(name, "d", &VECTOR_SID).unwrap().username().to_owned()
+        Account::new(name, "d", &VECTOR_SID)
+            .unwrap()
+            .username()
+            .to_owned()
     }
 
     #[test]
@@ -457,9 +460,17 @@ mod tests {
                 None => Ok(()),
                 Some(_) => Err(Error::InvalidUsername),
             };
-            assert_eq!(Account::new(text, "d", &VECTOR_SID).map(|_| ()), expected, "{text:?}");
+            assert_eq!(
+                Account::new(text, "d", &VECTOR_SID).map(|_| ()),
+                expected,
+                "{text:?}"
+            );
             let expected = expected.map_err(|_| Error::InvalidDomain);
-            assert_eq!(Account::new("u", text, &VECTOR_SID).map(|_| ()), expected, "{text:?}");
+            assert_eq!(
+                Account::new("u", text, &VECTOR_SID).map(|_| ()),
+                expected,
+                "{text:?}"
+            );
         }
         for c in FORBIDDEN_NAME_CHARACTERS {
             let expected = if c == '\\' {

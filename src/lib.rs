@@ -12,16 +12,21 @@
 //! let now = 1_767_225_600; // 2026-01-01T00:00:00Z, unix seconds: time always comes from the caller
 //! let ring = ServerKeyRing::generate_with_os_rng(Policy::default())?;
 //! let package = DeploymentPackage::from_text(&ring.deployment_package()?.to_text())?;
-//! let machine = Machine::enroll_with_os_rng(&package)?;
+//! let machine = Machine::enroll_with_os_rng(&package)?; // pins the package's signing key
+//! let mut ledger = ReplayLedger::new(&machine);
 //!
-//! // Server side: the help-desk types the identification code shown on the machine.
+//! // Server side: the help-desk types the identification code shown on the machine; the account
+//! // is the directory's (sAMAccountName, NetBIOS domain, objectSid).
+//! let sid = [1, 1, 0, 0, 0, 0, 0, 5, 0x50, 0x04, 0, 0]; // S-1-5-1104, binary
 //! let id = IdentificationCode::parse(machine.identification_code().as_str())?;
-//! let account = Account::new("alice", &default_offline_domain("corp.example.com")?)?;
+//! let account = Account::new("alice", &default_offline_domain("corp.example.com")?, &sid)?;
 //! let code = ring.seal_reset_code(&id, &account, "n3w Passw0rd!", now)?;
 //!
-//! // Machine side: the user types the reset code, username and new password.
+//! // Machine side: the user types the reset code, username and new password; the integration
+//! // redeems with the cached account's SID and persists the ledger after every redeem.
 //! let typed = ResetCode::parse(code.as_str())?;
-//! machine.open_reset_code(&typed, &Account::new("ALICE", "corp")?, "n3w Passw0rd!", now + 60)?;
+//! let cached = Account::new("ALICE", "corp", &sid)?;
+//! machine.redeem_reset_code(&mut ledger, &typed, &cached, "n3w Passw0rd!", now + 60)?;
 //! # Ok(()) }
 //! ```
 //!

@@ -115,6 +115,11 @@ impl Machine {
     }
 
     fn check_redeployment(&self, package: &DeploymentPackage) -> Result<()> {
+        // A package that would change nothing is taken whoever signed it: the rotation package
+        // redeployed again after it moved the pin (signed by the old key, naming the pinned one).
+        if self.is_enrolled_with(package) {
+            return Ok(());
+        }
         if package.signer() != self.pinned_signer {
             return Err(Error::PackageSignatureInvalid);
         }
@@ -157,14 +162,13 @@ impl Machine {
         self.policy
     }
 
-    /// True when `package` is the one this machine is enrolled with (same epoch, key, policy and
-    /// pinned signer), so the integration can skip a redeployment. It says nothing about whether
-    /// a package is genuine: [`Machine::redeploy`] decides that.
+    /// True when redeploying `package` would change nothing (same epoch, server key and policy,
+    /// and its next signer is the pinned key), so the integration can skip it. It says nothing
+    /// about whether a package is genuine: [`Machine::redeploy`] decides that.
     pub fn is_enrolled_with(&self, package: &DeploymentPackage) -> bool {
         self.epoch == package.epoch()
             && self.server_public == package.server_public_key()
             && self.policy == package.policy()
-            && self.pinned_signer == package.signer()
             && self.pinned_signer == package.next_signer()
     }
 

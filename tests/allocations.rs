@@ -155,7 +155,12 @@ fn the_counter_sees_a_block_freed_unwiped() {
 fn seal_and_open_allocate_only_the_argon2_memory() {
     let cost = PasswordCost::minimum();
     let policy = Policy::default().with_password_cost(cost);
-    let ring = ServerKeyRing::from_secret(policy, 1, secret(1));
+    let ring = ServerKeyRing::from_secrets(
+        policy,
+        1,
+        secret(1),
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
+    );
     let package = ring.deployment_package().expect("package");
     let machine = Machine::enroll_with_secret(&package, &secret(2)).expect("enroll");
     let other_machine = Machine::enroll_with_secret(&package, &secret(3)).expect("enroll");
@@ -181,7 +186,7 @@ fn seal_and_open_allocate_only_the_argon2_memory() {
     let typed_account = Account::new("JÜRGEN", "ÖSTERREICH", &VECTOR_SID).expect("account");
     assert_only_argon2_memory("Machine::open_reset_code", cost, || {
         machine
-            .open_reset_code(&typed, &typed_account, PASSWORD, NOW + 60)
+            .open_reset_code_for_diagnostics(&typed, &typed_account, PASSWORD, NOW + 60)
             .expect("open")
     });
     assert_no_allocation("ResetCode::as_str", || code.as_str().len());
@@ -189,25 +194,30 @@ fn seal_and_open_allocate_only_the_argon2_memory() {
     // Refusals after the password binding allocate only its memory; those before it, nothing.
     assert_only_argon2_memory("open, wrong password", cost, || {
         assert_eq!(
-            machine.open_reset_code(&typed, &typed_account, "wrong", NOW),
+            machine.open_reset_code_for_diagnostics(&typed, &typed_account, "wrong", NOW),
             Err(Error::Rejected)
         )
     });
     assert_only_argon2_memory("open, other machine", cost, || {
         assert_eq!(
-            other_machine.open_reset_code(&typed, &typed_account, PASSWORD, NOW),
+            other_machine.open_reset_code_for_diagnostics(&typed, &typed_account, PASSWORD, NOW),
             Err(Error::Rejected)
         )
     });
     assert_only_argon2_memory("open, expired", cost, || {
         assert_eq!(
-            machine.open_reset_code(&typed, &typed_account, PASSWORD, NOW + 30 * 24 * 3600),
+            machine.open_reset_code_for_diagnostics(
+                &typed,
+                &typed_account,
+                PASSWORD,
+                NOW + 30 * 24 * 3600
+            ),
             Err(Error::Expired)
         )
     });
     assert_no_allocation("open, empty password", || {
         assert_eq!(
-            machine.open_reset_code(&typed, &typed_account, "", NOW),
+            machine.open_reset_code_for_diagnostics(&typed, &typed_account, "", NOW),
             Err(Error::InvalidPassword)
         )
     });
@@ -233,7 +243,10 @@ fn seal_and_open_allocate_only_the_argon2_memory() {
         )
     });
     assert_no_allocation("Account::new, invalid", || {
-        assert_eq!(Account::new("a\u{0}b", "corp", &VECTOR_SID), Err(Error::InvalidUsername))
+        assert_eq!(
+            Account::new("a\u{0}b", "corp", &VECTOR_SID),
+            Err(Error::InvalidUsername)
+        )
     });
 
     let mut rotated = ring.clone();
@@ -249,7 +262,7 @@ fn seal_and_open_allocate_only_the_argon2_memory() {
             .expect("enroll");
     assert_no_allocation("open, code before rotation", || {
         assert!(matches!(
-            rotated_machine.open_reset_code(&typed, &typed_account, PASSWORD, NOW),
+            rotated_machine.open_reset_code_for_diagnostics(&typed, &typed_account, PASSWORD, NOW),
             Err(Error::CodeBeforeRotation { .. })
         ))
     });

@@ -121,7 +121,7 @@ fn rotation_with_grace_then_redeploy() {
         .seal_reset_code(&old_machine.identification_code(), &alice, "pw", NOW + 60)
         .unwrap();
     assert!(old_machine
-        .open_reset_code(&code, &alice, "pw", NOW + 60)
+        .open_reset_code_for_diagnostics(&code, &alice, "pw", NOW + 60)
         .is_ok());
     // After grace: refused with the redeploy error.
     assert_eq!(
@@ -149,14 +149,14 @@ fn rotation_with_grace_then_redeploy() {
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW + 7200)
         .unwrap();
     assert_eq!(
-        old_machine.open_reset_code(&new_code, &alice, "pw", NOW + 7200),
+        old_machine.open_reset_code_for_diagnostics(&new_code, &alice, "pw", NOW + 7200),
         Err(Error::RedeployNeeded {
             code_epoch: 3,
             machine_epoch: 1
         })
     );
     assert_eq!(
-        machine.open_reset_code(&code, &alice, "pw", NOW + 60),
+        machine.open_reset_code_for_diagnostics(&code, &alice, "pw", NOW + 60),
         Err(Error::CodeBeforeRotation {
             code_epoch: 1,
             machine_epoch: 3
@@ -261,7 +261,7 @@ fn each_generation_keeps_its_password_cost() {
         .seal_reset_code(&old_machine.identification_code(), &alice, "pw", NOW + 60)
         .unwrap();
     assert!(old_machine
-        .open_reset_code(&code, &alice, "pw", NOW + 60)
+        .open_reset_code_for_diagnostics(&code, &alice, "pw", NOW + 60)
         .is_ok());
     let imported = ServerKeyRing::import(&ring.export(None).unwrap(), None).unwrap();
     assert_eq!(imported.password_cost(1), Some(cheap));
@@ -284,7 +284,12 @@ fn the_default_password_cost_deploys_by_default() {
     assert_eq!(Policy::new(60, 5).unwrap().password_cost(), default);
     assert_eq!(Policy::default().password_cost(), default);
     let secret = || SecretScalar::from_bytes(&[1; 32]).unwrap();
-    let ring = ServerKeyRing::from_secret(Policy::default(), 1, secret());
+    let ring = ServerKeyRing::from_secrets(
+        Policy::default(),
+        1,
+        secret(),
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
+    );
     assert_eq!(ring.password_cost(1), Some(default));
     let package =
         DeploymentPackage::from_text(&ring.deployment_package().unwrap().to_text()).unwrap();
@@ -294,24 +299,32 @@ fn the_default_password_cost_deploys_by_default() {
     let code = ring
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
         .unwrap();
-    assert!(machine.open_reset_code(&code, &alice, "pw", NOW).is_ok());
+    assert!(machine
+        .open_reset_code_for_diagnostics(&code, &alice, "pw", NOW)
+        .is_ok());
     // The same key at another cost seals a code this machine refuses: the cost is bound.
-    let cheap = ServerKeyRing::from_secret(quick(), 1, secret());
+    let cheap = ServerKeyRing::from_secrets(
+        quick(),
+        1,
+        secret(),
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
+    );
     let code = cheap
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
         .unwrap();
     assert_eq!(
-        machine.open_reset_code(&code, &alice, "pw", NOW),
+        machine.open_reset_code_for_diagnostics(&code, &alice, "pw", NOW),
         Err(Error::Rejected)
     );
 }
 
 #[test]
 fn epochs_run_out_cleanly() {
-    let mut ring = ServerKeyRing::from_secret(
+    let mut ring = ServerKeyRing::from_secrets(
         quick(),
         MAX_EPOCH,
         SecretScalar::from_bytes(&[1; 32]).unwrap(),
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
     );
     assert_eq!(ring.rotate(NOW, &mut rng(1)), Err(Error::EpochsExhausted));
     assert_eq!(ring.current_epoch(), MAX_EPOCH);
@@ -362,7 +375,9 @@ fn persistence_round_trips_and_keeps_working() {
     let code = ring
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
         .unwrap();
-    let accepted = machine.open_reset_code(&code, &alice, "pw", NOW).unwrap();
+    let accepted = machine
+        .open_reset_code_for_diagnostics(&code, &alice, "pw", NOW)
+        .unwrap();
     assert_eq!(accepted.expires_at - accepted.issued_at, 3600);
 }
 
@@ -370,8 +385,18 @@ fn persistence_round_trips_and_keeps_working() {
 fn machine_enforces_the_smaller_lifetime() {
     // A server with a long lifetime, a machine deployed with a short one.
     let secret = || SecretScalar::from_bytes(&[1; 32]).unwrap();
-    let long = ServerKeyRing::from_secret(quick_new(600, 0), 1, secret());
-    let short = ServerKeyRing::from_secret(quick_new(10, 0), 1, secret());
+    let long = ServerKeyRing::from_secrets(
+        quick_new(600, 0),
+        1,
+        secret(),
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
+    );
+    let short = ServerKeyRing::from_secrets(
+        quick_new(10, 0),
+        1,
+        secret(),
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
+    );
     let machine = Machine::enroll(&short.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     let issued = NOW - (NOW - TIME_ORIGIN_UNIX) % 60;
@@ -379,10 +404,10 @@ fn machine_enforces_the_smaller_lifetime() {
         .seal_reset_code(&machine.identification_code(), &alice, "pw", NOW)
         .unwrap();
     assert!(machine
-        .open_reset_code(&code, &alice, "pw", issued + 599)
+        .open_reset_code_for_diagnostics(&code, &alice, "pw", issued + 599)
         .is_ok());
     assert_eq!(
-        machine.open_reset_code(&code, &alice, "pw", issued + 600),
+        machine.open_reset_code_for_diagnostics(&code, &alice, "pw", issued + 600),
         Err(Error::Expired)
     );
 }
@@ -416,11 +441,11 @@ fn bad_arguments_are_clear_errors() {
     );
     let code = ring.seal_reset_code(&id, &alice, "pw", NOW).unwrap();
     assert_eq!(
-        machine.open_reset_code(&code, &alice, "pw", i64::MAX),
+        machine.open_reset_code_for_diagnostics(&code, &alice, "pw", i64::MAX),
         Err(Error::Expired)
     );
     assert_eq!(
-        machine.open_reset_code(&code, &alice, "pw", i64::MIN),
+        machine.open_reset_code_for_diagnostics(&code, &alice, "pw", i64::MIN),
         Err(Error::NotYetValid)
     );
     assert_eq!(Policy::new(0, 0), Err(Error::InvalidPolicy));
@@ -540,6 +565,14 @@ fn error_codes_are_stable_and_messages_static() {
         ),
         (Error::LedgerFull, 25),
         (Error::Utf16Text, 26),
+        (Error::ClockSetBack, 27),
+        (Error::TooManyAttempts, 28),
+        (Error::LedgerOfAnotherMachine, 29),
+        (Error::LedgerRolledBack, 30),
+        (Error::PackageEpochTooOld, 31),
+        (Error::PackageSignatureInvalid, 32),
+        (Error::InvalidSid, 33),
+        (Error::OutOfMemory, 34),
     ];
     let mut messages = std::collections::HashSet::new();
     for (error, code) in all {
@@ -552,7 +585,7 @@ fn error_codes_are_stable_and_messages_static() {
         assert!(!error.to_string().is_empty());
     }
     assert_eq!(message_for_code(0), "success");
-    assert_eq!(message_for_code(27), "unknown status code");
+    assert_eq!(message_for_code(35), "unknown status code");
     assert_eq!(message_for_code(u32::MAX), "unknown status code");
     assert_eq!(
         Error::Mistyped { group: Some(4) }.to_string(),

@@ -6,6 +6,10 @@ use std::ptr::{null, null_mut};
 
 use offline_reset::ffi::*;
 
+#[path = "support/sid.rs"]
+mod sid;
+use sid::VECTOR_SID;
+
 const NOW: i64 = 1_795_000_000;
 const PASSWORD: &str = "Winter-Tulip-42";
 
@@ -107,6 +111,8 @@ fn seal(
             user.len(),
             c(domain),
             domain.len(),
+            VECTOR_SID.as_ptr(),
+            VECTOR_SID.len(),
             c(PASSWORD),
             PASSWORD.len(),
             now,
@@ -128,7 +134,7 @@ fn open(
     details: *mut olr_error_details,
 ) -> olr_status {
     let domain = "corp";
-    olr_machine_open_reset_code(
+    olr_machine_open_reset_code_for_diagnostics(
         machine,
         c(code),
         code.len(),
@@ -136,6 +142,8 @@ fn open(
         user.len(),
         c(domain),
         domain.len(),
+        VECTOR_SID.as_ptr(),
+        VECTOR_SID.len(),
         c(password),
         password.len(),
         now,

@@ -1,5 +1,6 @@
-//! The replay ledger's C exports called from Rust: redeem works once, the ledger survives an
-//! export/import through C, NULL pointers, bad lengths and a too-small buffer are clear statuses.
+//! The replay ledger's C exports called from Rust: redeem works once and counts failed attempts,
+//! the ledger survives an export/import through C bound to its machine, NULL pointers, bad
+//! lengths, bad SIDs and a too-small buffer are clear statuses.
 
 use core::ffi::c_char;
 use std::ptr::{null, null_mut};
@@ -21,10 +22,11 @@ fn c(text: &str) -> *const c_char {
 
 /// A machine handle (imported through C) and a reset code for alice@CORP sealed for it.
 fn setup() -> (*mut olr_machine, String) {
-    let ring = ServerKeyRing::from_secret(
+    let ring = ServerKeyRing::from_secrets(
         Policy::new(60, 5).unwrap(),
         1,
         SecretScalar::from_bytes(&[1; 32]).unwrap(),
+        SecretScalar::from_bytes(&[7; 32]).unwrap(),
     );
     let machine = Machine::enroll_with_secret(
         &ring.deployment_package().unwrap(),
@@ -70,6 +72,8 @@ fn redeem(
         user.len(),
         c(domain),
         domain.len(),
+        VECTOR_SID.as_ptr(),
+        VECTOR_SID.len(),
         c(password),
         password.len(),
         NOW + 60,
@@ -78,10 +82,23 @@ fn redeem(
     )
 }
 
-fn len(ledger: *const olr_replay_ledger) -> usize {
-    let mut n = usize::MAX;
-    assert_eq!(olr_replay_ledger_len(ledger, &mut n), olr_status::OLR_OK);
-    n
+/// (account records, code records).
+fn counts(ledger: *const olr_replay_ledger) -> (usize, usize) {
+    let (mut accounts, mut codes) = (usize::MAX, usize::MAX);
+    assert_eq!(
+        olr_replay_ledger_counts(ledger, &mut accounts, &mut codes),
+        olr_status::OLR_OK
+    );
+    (accounts, codes)
+}
+
+fn generation(ledger: *const olr_replay_ledger) -> u64 {
+    let mut g = u64::MAX;
+    assert_eq!(
+        olr_replay_ledger_generation(ledger, &mut g),
+        olr_status::OLR_OK
+    );
+    g
 }
 
 fn export(ledger: *const olr_replay_ledger, key: Option<&[u8]>) -> Vec<u8> {
@@ -112,12 +129,15 @@ fn export(ledger: *const olr_replay_ledger, key: Option<&[u8]>) -> Vec<u8> {
 fn redeem_through_c_works_once_and_survives_a_reload() {
     let (machine, code) = setup();
     let mut ledger = null_mut();
-    assert_eq!(olr_replay_ledger_new(&mut ledger), olr_status::OLR_OK);
-    assert_eq!(len(ledger), 0);
+    assert_eq!(
+        olr_replay_ledger_new(machine, &mut ledger),
+        olr_status::OLR_OK
+    );
+    assert_eq!(counts(ledger), (0, 0));
     let mut details = olr_error_details::default();
     let mut accepted = olr_accepted_reset::default();
 
-    // Wrong password: rejected, nothing recorded.
+    // Wrong password: rejected, and the attempt is counted before the answer.
     assert_eq!(
         redeem(
             machine,
@@ -130,8 +150,10 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
         ),
         olr_status::OLR_REJECTED
     );
-    assert_eq!(len(ledger), 0);
-    // A mistyped code gives the same details as olr_machine_open_reset_code.
+    assert_eq!(counts(ledger), (1, 1));
+    assert_eq!(generation(ledger), 1);
+    // A mistyped code gives the same details as olr_machine_open_reset_code_for_diagnostics,
+    // and changes nothing.
     let mistyped: String = code
         .char_indices()
         .map(|(i, ch)| {
@@ -159,6 +181,7 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
         olr_status::OLR_MISTYPED
     );
     assert_eq!(details.mistyped_group, 2);
+    assert_eq!(generation(ledger), 1);
 
     assert_eq!(
         redeem(
@@ -174,7 +197,8 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
     );
     assert_eq!(details, olr_error_details::default());
     assert!(accepted.issued_at <= NOW && accepted.expires_at == accepted.issued_at + 3600);
-    assert_eq!(len(ledger), 1);
+    // Accepted: the code's failure record is gone, the account holds the code.
+    assert_eq!(counts(ledger), (1, 0));
     assert_eq!(
         redeem(
             machine,
@@ -191,17 +215,44 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
     let key = [9u8; OLR_WRAPPING_KEY_LEN];
     for wrapping in [None, Some(&key[..])] {
         let bytes = export(ledger, wrapping);
+        // One account record (the ALICE attempt above was counted on a code record again).
         assert_eq!(
             bytes.len(),
-            16 + 48 + if wrapping.is_some() { 20 } else { 0 }
+            68 + 51 + 26 + if wrapping.is_some() { 20 } else { 0 }
         );
         let (k, kl) = wrapping.map_or((null(), 0), |k| (k.as_ptr(), k.len()));
         let mut back = null_mut();
+        let g = generation(ledger);
         assert_eq!(
-            olr_replay_ledger_import(bytes.as_ptr(), bytes.len(), k, kl, &mut back, &mut details),
+            olr_replay_ledger_import(
+                bytes.as_ptr(),
+                bytes.len(),
+                k,
+                kl,
+                machine,
+                g,
+                &mut back,
+                &mut details
+            ),
             olr_status::OLR_OK
         );
-        assert_eq!(len(back), 1);
+        assert_eq!(counts(back), (1, 1));
+        // An older copy than the generation the caller kept.
+        let mut older = null_mut();
+        assert_eq!(
+            olr_replay_ledger_import(
+                bytes.as_ptr(),
+                bytes.len(),
+                k,
+                kl,
+                machine,
+                g + 1,
+                &mut older,
+                &mut details
+            ),
+            olr_status::OLR_LEDGER_ROLLED_BACK
+        );
+        assert!(older.is_null());
         assert_eq!(
             redeem(
                 machine,
@@ -223,6 +274,8 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
                 bytes.len() - 1,
                 k,
                 kl,
+                machine,
+                0,
                 &mut out,
                 &mut details
             ),
@@ -246,7 +299,16 @@ fn redeem_through_c_works_once_and_survives_a_reload() {
     );
     let mut out = null_mut();
     assert_eq!(
-        olr_replay_ledger_import(state.as_ptr(), state_len, null(), 0, &mut out, &mut details),
+        olr_replay_ledger_import(
+            state.as_ptr(),
+            state_len,
+            null(),
+            0,
+            machine,
+            0,
+            &mut out,
+            &mut details
+        ),
         olr_status::OLR_WRONG_KIND
     );
     olr_replay_ledger_free(ledger);
@@ -258,17 +320,37 @@ fn null_pointers_and_bad_lengths_are_statuses() {
     let (machine, code) = setup();
     let mut ledger = null_mut();
     assert_eq!(
-        olr_replay_ledger_new(null_mut()),
-        olr_status::OLR_NULL_POINTER
-    );
-    assert_eq!(olr_replay_ledger_new(&mut ledger), olr_status::OLR_OK);
-    let mut n = 0;
-    assert_eq!(
-        olr_replay_ledger_len(null(), &mut n),
+        olr_replay_ledger_new(machine, null_mut()),
         olr_status::OLR_NULL_POINTER
     );
     assert_eq!(
-        olr_replay_ledger_len(ledger, null_mut()),
+        olr_replay_ledger_new(null(), &mut ledger),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert!(ledger.is_null());
+    assert_eq!(
+        olr_replay_ledger_new(machine, &mut ledger),
+        olr_status::OLR_OK
+    );
+    let (mut n, mut g) = (0, 0);
+    assert_eq!(
+        olr_replay_ledger_counts(null(), &mut n, &mut n.clone()),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_counts(ledger, null_mut(), &mut n),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_counts(ledger, &mut n, null_mut()),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_generation(null(), &mut g),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_generation(ledger, null_mut()),
         olr_status::OLR_NULL_POINTER
     );
     let mut details = olr_error_details::default();
@@ -306,6 +388,8 @@ fn null_pointers_and_bad_lengths_are_statuses() {
             5,
             c("corp"),
             4,
+            VECTOR_SID.as_ptr(),
+            VECTOR_SID.len(),
             c(PASSWORD),
             PASSWORD.len(),
             NOW,
@@ -314,7 +398,36 @@ fn null_pointers_and_bad_lengths_are_statuses() {
         ),
         olr_status::OLR_NULL_POINTER
     );
-    assert_eq!(len(ledger), 0);
+    // The SID is required: NULL is a NULL pointer even with length 0; a malformed one is
+    // OLR_INVALID_SID, after the names.
+    for (sid, sid_len, expected) in [
+        (null(), 0, olr_status::OLR_NULL_POINTER),
+        (VECTOR_SID.as_ptr(), 0, olr_status::OLR_INVALID_SID),
+        (VECTOR_SID.as_ptr(), 27, olr_status::OLR_INVALID_SID),
+    ] {
+        assert_eq!(
+            olr_machine_redeem_reset_code(
+                machine,
+                ledger,
+                c(&code),
+                code.len(),
+                c("alice"),
+                5,
+                c("corp"),
+                4,
+                sid,
+                sid_len,
+                c(PASSWORD),
+                PASSWORD.len(),
+                NOW,
+                null_mut(),
+                &mut details
+            ),
+            expected
+        );
+    }
+    assert_eq!(counts(ledger), (0, 0));
+    assert_eq!(generation(ledger), 0);
 
     let mut out_len = 0;
     let mut buf = [0u8; 64];
@@ -339,11 +452,11 @@ fn null_pointers_and_bad_lengths_are_statuses() {
         olr_status::OLR_INVALID_KEY_MATERIAL
     );
     let empty = export(ledger, None);
-    assert_eq!(empty.len(), 16);
+    assert_eq!(empty.len(), 68);
 
     let mut out = null_mut();
     assert_eq!(
-        olr_replay_ledger_import(null(), 0, null(), 0, &mut out, &mut details),
+        olr_replay_ledger_import(null(), 0, null(), 0, machine, 0, &mut out, &mut details),
         olr_status::OLR_NULL_POINTER
     );
     assert_eq!(
@@ -351,6 +464,21 @@ fn null_pointers_and_bad_lengths_are_statuses() {
             empty.as_ptr(),
             empty.len(),
             null(),
+            0,
+            null(),
+            0,
+            &mut out,
+            &mut details
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_replay_ledger_import(
+            empty.as_ptr(),
+            empty.len(),
+            null(),
+            0,
+            machine,
             0,
             null_mut(),
             null_mut()
@@ -363,13 +491,16 @@ fn null_pointers_and_bad_lengths_are_statuses() {
             OLR_MAX_INPUT_LEN + 1,
             null(),
             0,
+            machine,
+            0,
             &mut out,
             null_mut()
         ),
         olr_status::OLR_INVALID_LENGTH
     );
     assert!(out.is_null());
-    assert_eq!(olr_max_ledger_entries(), 1024);
+    assert_eq!(olr_max_ledger_accounts(), 1024);
+    assert_eq!(olr_max_ledger_codes(), 256);
     assert_eq!(olr_replay_ledger_max_len(), OLR_REPLAY_LEDGER_MAX_LEN);
     olr_replay_ledger_free(null_mut());
     olr_replay_ledger_free(ledger);

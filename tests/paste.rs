@@ -11,10 +11,10 @@ use offline_reset::code_text::{
 
 #[path = "support/sid.rs"]
 mod sid;
-use sid::*;
 use offline_reset::primitives::SecretScalar;
 use offline_reset::*;
 use proptest::prelude::*;
+use sid::*;
 
 // ---------------------------------------------------------------------------------------------
 // A counting allocator, to prove that parsing pasted text allocates nothing.
@@ -300,7 +300,12 @@ fn full_width_letters_and_digits_read_as_ascii() {
 
 fn fixture_codes() -> (String, String) {
     let scalar = |b: u8| SecretScalar::from_bytes(&[b; 32]).unwrap();
-    let ring = ServerKeyRing::from_secret(Policy::default(), 1, scalar(1));
+    let ring = ServerKeyRing::from_secrets(
+        Policy::default(),
+        1,
+        scalar(1),
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
+    );
     let machine =
         Machine::enroll_with_secret(&ring.deployment_package().unwrap(), &scalar(2)).unwrap();
     let id = machine.identification_code();
@@ -372,7 +377,12 @@ fn mistakes_in_groups_2_and_3_name_group_2() {
 
 fn package_text() -> String {
     let scalar = SecretScalar::from_bytes(&[1; 32]).unwrap();
-    let ring = ServerKeyRing::from_secret(Policy::default(), 1, scalar);
+    let ring = ServerKeyRing::from_secrets(
+        Policy::default(),
+        1,
+        scalar,
+        offline_reset::primitives::SecretScalar::from_bytes(&[7u8; 32]).expect("valid scalar"),
+    );
     ring.deployment_package().unwrap().to_text()
 }
 
@@ -397,18 +407,18 @@ fn package_length_counts_characters_and_comes_first() {
     let p = package_text();
     let n = p.len();
     // Lengths a byte string can encode to end in 0, 2, 4, 5 or 7 (mod 8); the rules below need
-    // n possible and n + 1 impossible.
+    // n possible and n + 2 impossible (the signed package: 319 characters, 7 mod 8).
     assert!(matches!(n % 8, 0 | 2 | 4 | 5 | 7), "{n}");
-    assert!(matches!((n + 1) % 8, 1 | 3 | 6), "{n}");
+    assert!(matches!((n + 2) % 8, 1 | 3 | 6), "{n}");
     // n characters (n + 1 bytes): a possible length, so the foreign character is what is wrong.
     let accented = format!("{}é", &p[..n - 1]);
     assert_eq!(
         DeploymentPackage::from_text(&accented),
         Err(Error::MalformedInput)
     );
-    // n + 1 characters: impossible length, reported before the foreign character.
+    // n + 2 characters: impossible length, reported before the foreign characters.
     assert_eq!(
-        DeploymentPackage::from_text(&format!("U{p}")),
+        DeploymentPackage::from_text(&format!("UU{p}")),
         Err(Error::Truncated)
     );
     // A four-byte character also counts once.
@@ -417,7 +427,7 @@ fn package_length_counts_characters_and_comes_first() {
         Err(Error::MalformedInput)
     );
     assert_eq!(
-        DeploymentPackage::from_text(&format!("{}😀😀", &p[..n - 1])),
+        DeploymentPackage::from_text(&format!("{}😀😀😀", &p[..n - 1])),
         Err(Error::Truncated)
     );
 }
@@ -551,7 +561,7 @@ fn c_abi_package_check_reads_bytes() {
         olr_status::OLR_MALFORMED_INPUT
     );
     assert_eq!(
-        call(format!("U{p}").as_bytes()).0,
+        call(format!("UU{p}").as_bytes()).0,
         olr_status::OLR_TRUNCATED
     );
 }

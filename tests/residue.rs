@@ -221,6 +221,8 @@ fn no_secret_is_left_in_freed_memory() {
     register("server scalar 2", &mut names, &[0x22; 32]);
     register("server scalar (rotate)", &mut names, &[0x5A; 32]);
     register("server scalar (generate)", &mut names, &[0x6B; 32]);
+    register("signing scalar", &mut names, &[0x7C; 32]);
+    register("next signing scalar", &mut names, &[0x7D; 32]);
     register("machine secret", &mut names, &[0x33; 32]);
     register("ECDH shared secret", &mut names, shared.as_ref());
     register("HKDF PRK", &mut names, prk.as_ref());
@@ -247,19 +249,29 @@ fn no_secret_is_left_in_freed_memory() {
     });
     measured(&mut ops, "drop generated ring", || drop(generated));
 
-    let mut ring = ServerKeyRing::from_secret(quick(), 1, scalar(0x11));
+    let mut ring = ServerKeyRing::from_secrets(quick(), 1, scalar(0x11), scalar(0x7C));
     ring.set_retired_grace_seconds(3600);
     measured(&mut ops, "rotate with grace", || {
         ring.rotate_to_secret(NOW, scalar(0x22)).unwrap()
     });
-    let mut no_grace = ServerKeyRing::from_secret(quick(), 1, scalar(0x11));
+    let mut no_grace = ServerKeyRing::from_secrets(quick(), 1, scalar(0x11), scalar(0x7C));
     measured(&mut ops, "rotate without grace", || {
         no_grace.rotate(NOW, &mut Fixed(0x5A)).unwrap();
         no_grace.rotate_to_secret(NOW + 1, scalar(0x22)).unwrap()
     });
+    measured(
+        &mut ops,
+        "signing-key rotation (begin, sign, finish)",
+        || {
+            no_grace.begin_signing_key_rotation_to_secret(scalar(0x7D));
+            drop(no_grace.deployment_package().unwrap());
+            no_grace.finish_signing_key_rotation();
+            drop(no_grace.deployment_package().unwrap());
+        },
+    );
     measured(&mut ops, "drop rotated rings", || drop((ring, no_grace)));
 
-    let ring = ServerKeyRing::from_secret(quick(), 1, scalar(0x11));
+    let ring = ServerKeyRing::from_secrets(quick(), 1, scalar(0x11), scalar(0x7C));
     let package = ring.deployment_package().unwrap();
     let machine = measured(&mut ops, "enroll", || {
         Machine::enroll_with_secret(&package, &machine_secret).unwrap()
@@ -271,7 +283,7 @@ fn no_secret_is_left_in_freed_memory() {
     let code = ResetCode::parse(code.as_str()).unwrap();
     measured(&mut ops, "open", || {
         machine
-            .open_reset_code(&code, &account, PASSWORD, NOW + 60)
+            .open_reset_code_for_diagnostics(&code, &account, PASSWORD, NOW + 60)
             .unwrap()
     });
 
@@ -312,7 +324,7 @@ fn no_secret_is_left_in_freed_memory() {
     // The replay ledger: its entries hold no secret, but redeem opens a code (password, binding,
     // machine key) and the wrapped export/import use the wrapping key.
     let (machine, code) = {
-        let ring = ServerKeyRing::from_secret(quick(), 1, scalar(0x11));
+        let ring = ServerKeyRing::from_secrets(quick(), 1, scalar(0x11), scalar(0x7C));
         let machine =
             Machine::enroll_with_secret(&ring.deployment_package().unwrap(), &scalar(0x33))
                 .unwrap();
@@ -322,7 +334,7 @@ fn no_secret_is_left_in_freed_memory() {
         (machine, ResetCode::parse(code.as_str()).unwrap())
     };
     let wrapping = WrappingKey::from_bytes(&wrapping_bytes).unwrap();
-    let mut ledger = ReplayLedger::new();
+    let mut ledger = ReplayLedger::new(&machine);
     measured(&mut ops, "redeem (open + ledger record)", || {
         machine
             .redeem_reset_code(&mut ledger, &code, &account, PASSWORD, NOW + 60)
@@ -337,12 +349,15 @@ fn no_secret_is_left_in_freed_memory() {
     let ledger_plain = ledger.export(None).unwrap();
     let ledger_wrapped = ledger.export(Some(&wrapping)).unwrap();
     let ledger_i = measured(&mut ops, "ledger import plain", || {
-        ReplayLedger::import(&ledger_plain, None).unwrap()
+        ReplayLedger::import(&ledger_plain, None, &machine, 0).unwrap()
     });
     let ledger_iw = measured(&mut ops, "ledger import wrapped", || {
-        ReplayLedger::import(&ledger_wrapped, Some(&wrapping)).unwrap()
+        ReplayLedger::import(&ledger_wrapped, Some(&wrapping), &machine, 0).unwrap()
     });
-    assert_eq!((ledger_i.len(), ledger_iw.len()), (1, 1));
+    assert_eq!(
+        (ledger_i.account_count(), ledger_iw.account_count()),
+        (1, 1)
+    );
     measured(&mut ops, "drop ledger, machine, key", || {
         drop((ledger, ledger_i, ledger_iw, machine, code, wrapping))
     });
@@ -407,6 +422,7 @@ fn no_secret_is_left_in_freed_memory() {
 /// Every `olr_*` call of this test: the C ABI path, as the Windows login integration and a
 /// server written in C drive it. A change of the C signatures touches only this module.
 mod c_abi {
+    use crate::sid::VECTOR_SID;
     use core::ffi::c_char;
 
     use offline_reset::ffi::*;
@@ -557,6 +573,8 @@ mod c_abi {
                     username.len(),
                     domain.as_ptr().cast::<c_char>(),
                     domain.len(),
+                    VECTOR_SID.as_ptr(),
+                    VECTOR_SID.len(),
                     password.as_ptr().cast::<c_char>(),
                     password.len(),
                     NOW,
@@ -568,7 +586,7 @@ mod c_abi {
             }))
         });
         let mut ledger = core::ptr::null_mut();
-        ok(olr_replay_ledger_new(&mut ledger));
+        ok(olr_replay_ledger_new(machine, &mut ledger));
         measured(ops, "C redeem", || {
             let mut accepted = olr_accepted_reset::default();
             ok(olr_machine_redeem_reset_code(
@@ -580,6 +598,8 @@ mod c_abi {
                 username.len(),
                 domain.as_ptr().cast::<c_char>(),
                 domain.len(),
+                VECTOR_SID.as_ptr(),
+                VECTOR_SID.len(),
                 password.as_ptr().cast::<c_char>(),
                 password.len(),
                 NOW + 60,
@@ -607,6 +627,8 @@ mod c_abi {
                 bytes.len(),
                 k,
                 kl,
+                machine,
+                0,
                 &mut out,
                 core::ptr::null_mut(),
             ));

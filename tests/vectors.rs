@@ -10,6 +10,7 @@ use offline_reset::key_schedule;
 use offline_reset::primitives::{ecdh, PublicPoint, SecretScalar};
 use offline_reset::*;
 use serde_json::{json, Value};
+use support::VECTOR_SID;
 
 fn load(name: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -119,9 +120,10 @@ fn identification_code_vectors() {
     let policy = Policy::default();
     for case in v["valid"].as_array().unwrap() {
         let epoch = case["epoch"].as_u64().unwrap() as u16;
-        let ring = ServerKeyRing::from_secret(
+        let ring = ServerKeyRing::from_secrets(
             policy,
             epoch,
+            SecretScalar::generate(&mut offline_reset::primitives::OsRng).unwrap(),
             SecretScalar::generate(&mut offline_reset::primitives::OsRng).unwrap(),
         );
         let machine = Machine::enroll_with_secret(
@@ -157,14 +159,24 @@ fn reset_code_vectors() {
         PasswordCost::minimum(),
         "the vectors use the cheapest cost, so every implementation checks them quickly"
     );
-    let ring = ServerKeyRing::from_secret(policy, 1, scalar(&v["server_secret"]));
+    let ring = ServerKeyRing::from_secrets(
+        policy,
+        1,
+        scalar(&v["server_secret"]),
+        scalar(&v["signing_secret"]),
+    );
     let package = ring.deployment_package().unwrap();
     let machine_a = Machine::enroll_with_secret(&package, &scalar(&v["machine_a_secret"])).unwrap();
     let machine_b = Machine::enroll_with_secret(&package, &scalar(&v["machine_b_secret"])).unwrap();
     for case in v["cases"].as_array().unwrap() {
         let id = IdentificationCode::parse(s(&case["identification_code"])).unwrap();
         assert_eq!(id, machine_a.identification_code());
-        let account = Account::new(s(&case["username"]), s(&case["domain"]), &VECTOR_SID).unwrap();
+        let account = Account::new(
+            s(&case["username"]),
+            s(&case["domain"]),
+            &unhex(&case["sid"]),
+        )
+        .unwrap();
         assert_eq!(account.username(), s(&case["normalized_username"]));
         assert_eq!(account.offline_domain(), s(&case["normalized_domain"]));
         let password = s(&case["password"]);
@@ -186,8 +198,13 @@ fn reset_code_vectors() {
         assert_eq!(code.as_str(), s(&case["reset_code"]), "{}", case["name"]);
         let typed = ResetCode::parse(s(&case["reset_code"])).unwrap();
         for open in case["opens_on_machine_a"].as_array().unwrap() {
-            let got = Account::new(s(&open["username"]), s(&open["domain"]), &VECTOR_SID).and_then(|a| {
-                machine_a.open_reset_code(
+            let got = Account::new(
+                s(&open["username"]),
+                s(&open["domain"]),
+                &unhex(&open["sid"]),
+            )
+            .and_then(|a| {
+                machine_a.open_reset_code_for_diagnostics(
                     &typed,
                     &a,
                     s(&open["password"]),
@@ -203,7 +220,7 @@ fn reset_code_vectors() {
         }
         check(
             "machine B",
-            machine_b.open_reset_code(&typed, &account, password, now),
+            machine_b.open_reset_code_for_diagnostics(&typed, &account, password, now),
             &case["opens_on_machine_b"],
             |_| json!(null),
         );
@@ -216,7 +233,12 @@ fn reset_code_vectors() {
     }
 
     for case in v["seal_edge_cases"].as_array().unwrap() {
-        let account = Account::new(s(&case["username"]), s(&case["domain"]), &VECTOR_SID).unwrap();
+        let account = Account::new(
+            s(&case["username"]),
+            s(&case["domain"]),
+            &unhex(&case["sid"]),
+        )
+        .unwrap();
         let got = IdentificationCode::parse(s(&case["identification_code"])).and_then(|id| {
             ring.seal_reset_code(
                 &id,
@@ -235,7 +257,12 @@ fn reset_code_vectors() {
 
     // Key rotation: each operation gives its time and its expected result.
     let r = &v["rotation"];
-    let account = Account::new(s(&r["account"]["username"]), s(&r["account"]["domain"]), &VECTOR_SID).unwrap();
+    let account = Account::new(
+        s(&r["account"]["username"]),
+        s(&r["account"]["domain"]),
+        &unhex(&r["account"]["sid"]),
+    )
+    .unwrap();
     let password = s(&r["password"]);
     let now = |op: &str| r[op]["now"].as_i64().unwrap();
     let id = machine_a.identification_code();
@@ -288,11 +315,11 @@ fn reset_code_vectors() {
         .unwrap();
     assert_eq!(code2.as_str(), s(&r[op]["result"]));
     let op = "open_epoch_2_code_on_epoch_1_machine";
-    let got = machine_a.open_reset_code(&code2, &account, password, now(op));
+    let got = machine_a.open_reset_code_for_diagnostics(&code2, &account, password, now(op));
     check(op, got, &r[op]["result"], |_| json!(null));
     let op = "open_epoch_1_code_on_epoch_2_machine";
     let old_code = ResetCode::parse(s(&r["epoch_1_reset_code"])).unwrap();
-    let got = machine_a2.open_reset_code(&old_code, &account, password, now(op));
+    let got = machine_a2.open_reset_code_for_diagnostics(&old_code, &account, password, now(op));
     check(op, got, &r[op]["result"], |_| json!(null));
 }
 
@@ -335,6 +362,29 @@ fn deployment_package_vectors() {
         unhex(&v["server_public"])
     );
     assert_eq!(package.to_text(), s(&v["text"]));
+    // The signature: by the signing secret's key, over the label and the signed part.
+    let signing = scalar(&v["signing_secret"]);
+    assert_eq!(package.signer(), signing.public_compressed());
+    assert_eq!(package.signer().to_vec(), unhex(&v["signer"]));
+    assert_eq!(package.next_signer().to_vec(), unhex(&v["next_signer"]));
+    let envelope = unhex(&v["envelope"]);
+    assert_eq!(package.to_bytes(), envelope);
+    let message = unhex(&v["signed_message"]);
+    assert_eq!(&message[..35], b"offline-reset-v1 deployment package");
+    assert_eq!(&message[35..], &envelope[10..10 + 121]);
+    let signature: [u8; 64] = unhex(&v["signature"]).try_into().unwrap();
+    let signer = PublicPoint::from_compressed(&package.signer()).unwrap();
+    assert!(offline_reset::primitives::ecdsa_verify(
+        &signer,
+        &[&message],
+        &signature
+    ));
+    assert_eq!(
+        offline_reset::primitives::ecdsa_sign(&signing, &[&message]).unwrap(),
+        signature,
+        "RFC 6979: the same key and message give the same signature"
+    );
+    assert_eq!(package.fingerprint(), s(&v["fingerprint"]));
     for case in v["parse"].as_array().unwrap() {
         check(
             s(&case["what"]),
@@ -392,71 +442,108 @@ fn stored_object_vectors() {
     }
 }
 
-fn entry(v: &Value) -> AcceptedReset {
-    AcceptedReset::from_parts(
-        v["issued_at"].as_i64().unwrap(),
-        v["issued_at"].as_i64().unwrap() + 3600,
-        unhex(&v["code_id"]).try_into().unwrap(),
-        unhex(&v["account_fingerprint"]).try_into().unwrap(),
-        v["forget_after"].as_i64().unwrap(),
-    )
-}
-
 #[test]
 fn replay_ledger_vectors() {
     let v = load("replay_ledger.json");
     let fingerprints = v["fingerprints"].as_array().unwrap();
-    assert!(fingerprints.len() >= 4);
+    assert!(fingerprints.len() >= 5);
     for case in fingerprints {
-        let account = Account::new(s(&case["username"]), s(&case["domain"]), &VECTOR_SID).unwrap();
+        let account = Account::new(
+            s(&case["username"]),
+            s(&case["domain"]),
+            &unhex(&case["sid"]),
+        )
+        .unwrap();
         assert_eq!(
             ReplayLedger::account_fingerprint(&account).to_vec(),
             unhex(&case["fingerprint"]),
             "{case}"
         );
     }
-    // Same normalized account, same fingerprint.
+    // Same normalized names and SID, same fingerprint; another SID, another one.
     assert_eq!(
         fingerprints[0]["fingerprint"],
         fingerprints[1]["fingerprint"]
     );
+    assert_ne!(
+        fingerprints[0]["fingerprint"],
+        fingerprints[2]["fingerprint"]
+    );
 
+    let machine_a = Machine::import(&unhex(&v["machine_a_state"]), None).unwrap();
+    let machine_b = Machine::import(&unhex(&v["machine_b_state"]), None).unwrap();
     let key = WrappingKey::from_bytes(&unhex(&v["wrapping_key"])).unwrap();
-    let stored = &v["stored"];
-    let mut ledger = ReplayLedger::new();
-    let now = stored["now"].as_i64().unwrap();
-    for e in stored["entries"].as_array().unwrap() {
-        ledger.record(&entry(e), now).unwrap();
-    }
-    let plain = unhex(&stored["plain"]);
-    let wrapped = unhex(&stored["wrapped"]);
-    assert_eq!(*ledger.export(None).unwrap(), plain);
-    assert_eq!(*ledger.export(Some(&key)).unwrap(), wrapped);
-    assert_eq!(ReplayLedger::import(&plain, None).unwrap(), ledger);
-    assert_eq!(ReplayLedger::import(&wrapped, Some(&key)).unwrap(), ledger);
-    // The plain body, byte by byte: count, then the entries ascending by code id.
-    let mut entries: Vec<&Value> = stored["entries"].as_array().unwrap().iter().collect();
-    entries.sort_by_key(|e| unhex(&e["code_id"]));
-    let mut body = (entries.len() as u16).to_be_bytes().to_vec();
-    for e in entries {
-        body.extend(unhex(&e["account_fingerprint"]));
-        body.extend(unhex(&e["code_id"]));
-        body.extend(e["issued_at"].as_i64().unwrap().to_be_bytes());
-        body.extend(e["forget_after"].as_i64().unwrap().to_be_bytes());
-    }
-    assert_eq!(&plain[10..plain.len() - 4], &body[..]);
-
-    let mut ledger = ReplayLedger::new();
+    let mut ledger = ReplayLedger::new(&machine_a);
     let steps = v["sequence"].as_array().unwrap();
     for step in steps {
-        let got = ledger.record(&entry(&step["record"]), step["now"].as_i64().unwrap());
-        check(&format!("{step}"), got, &step["result"], |_| Value::Null);
-        assert_eq!(ledger.len() as u64, step["len_after"].as_u64().unwrap());
+        let code = ResetCode::parse(s(&step["reset_code"])).unwrap();
+        let got = Account::new(
+            s(&step["username"]),
+            s(&step["domain"]),
+            &unhex(&step["sid"]),
+        )
+        .and_then(|account| {
+            machine_a.redeem_reset_code(
+                &mut ledger,
+                &code,
+                &account,
+                s(&step["password"]),
+                step["now"].as_i64().unwrap(),
+            )
+        });
+        check(
+            &format!("{step}"),
+            got,
+            &step["result"],
+            |a| json!({"issued_at": a.issued_at, "expires_at": a.expires_at}),
+        );
+        assert_eq!(
+            ledger.generation(),
+            step["generation_after"].as_u64().unwrap()
+        );
+        assert_eq!(
+            ledger.account_count() as u64,
+            step["accounts_after"].as_u64().unwrap()
+        );
+        assert_eq!(
+            ledger.code_count() as u64,
+            step["codes_after"].as_u64().unwrap()
+        );
         assert_eq!(*ledger.export(None).unwrap(), unhex(&step["export_after"]));
     }
-    // The script covers every outcome.
-    for name in ["AlreadyUsed", "Superseded"] {
-        assert!(steps.iter().any(|st| st["result"]["error"]["name"] == name));
+    // The script covers every outcome a redeem can have on a ledger.
+    for name in [
+        "AlreadyUsed",
+        "Superseded",
+        "Rejected",
+        "TooManyAttempts",
+        "ClockSetBack",
+        "Expired",
+    ] {
+        assert!(
+            steps.iter().any(|st| st["result"]["error"]["name"] == name),
+            "{name}"
+        );
+    }
+    for case in v["imports"].as_array().unwrap() {
+        let machine = if s(&case["machine"]) == "A" {
+            &machine_a
+        } else {
+            &machine_b
+        };
+        let wrapping = case["wrapped"].as_bool().unwrap().then_some(&key);
+        let got = ReplayLedger::import(
+            &unhex(&case["bytes"]),
+            wrapping,
+            machine,
+            case["minimum_generation"].as_u64().unwrap(),
+        );
+        check(
+            s(&case["name"]),
+            got,
+            &case["result"],
+            |l| json!({"generation": l.generation(), "accounts": l.account_count(), "codes": l.code_count()}),
+        );
     }
 }
 

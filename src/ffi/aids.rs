@@ -43,7 +43,7 @@ const _: () = {
 /// (docs/PROTOCOL.md §6.1): `base_url`, then `?` when it has no `?` (otherwise `&`, or nothing
 /// when its query, after the first `?`, is empty or ends with `&`), `olr-id=` and the canonical
 /// code. At most
-/// `OLR_IDENTIFICATION_URI_MAX_LEN` bytes, not NUL-terminated. `code` is parsed as by
+/// `OLR_IDENTIFICATION_URI_MAX_LEN` bytes, NUL-terminated when `out_cap` > `*out_len` (ABI 1.1). `code` is parsed as by
 /// `olr_identification_code_check` (its errors); `base_url` comes from the integration's
 /// configuration: `OLR_MALFORMED_INPUT` unless it starts with `https://` (any case) and a host,
 /// has only RFC 3986 unreserved/reserved characters and `%`, no fragment (`#`), no `olr-id`
@@ -131,7 +131,8 @@ pub extern "C" fn olr_identification_code_parse_uri_or_code(
 
 /// Spells a typed reset code (44 symbols) or identification code for reading aloud: each
 /// symbol's word, separated by a space, groups separated by ` / `, e.g. `one zero zero X-ray`.
-/// At most `OLR_SPELLING_MAX_LEN` bytes of UTF-8, not NUL-terminated. `table` is NULL with
+/// At most `OLR_SPELLING_MAX_LEN` bytes of UTF-8, NUL-terminated when `out_cap` > `*out_len` (ABI
+/// 1.1). `table` is NULL with
 /// `table_len` 0 for English (digits as words, letters by the NATO alphabet), or a localized
 /// table: UTF-8 text of exactly 32 lines (LF or CRLF, a final line break allowed), the words
 /// for `0123456789ABCDEFGHJKMNPQRSTVWXYZ` in that order, each non-empty, at most

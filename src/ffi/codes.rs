@@ -42,7 +42,7 @@ pub extern "C" fn olr_identification_code_check(
 
 /// Parses a typed reset code with the same rules as `olr_identification_code_check` and writes
 /// its canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes). Nothing cryptographic is checked: that
-/// is `olr_machine_open_reset_code`, which also runs this check first.
+/// is `olr_machine_redeem_reset_code`, which also runs this check first.
 #[no_mangle]
 pub extern "C" fn olr_reset_code_check(
     text: *const c_char,

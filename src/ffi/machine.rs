@@ -58,7 +58,6 @@ pub extern "C" fn olr_machine_enroll(
     }
 }
 
-/// Frees a machine and wipes its machine key. NULL is a no-op.
 /// Takes a later deployment package for an enrolled machine (docs/PROTOCOL.md §8) and writes the
 /// redeployed machine to `*out` (a new handle; `machine` is unchanged and still owned by the
 /// caller). The package must be signed by the key this machine pinned
@@ -88,6 +87,7 @@ pub extern "C" fn olr_machine_redeploy(
     }
 }
 
+/// Frees a machine and wipes its machine key. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn olr_machine_free(machine: *mut olr_machine) {
     ffi_boundary! {
@@ -167,19 +167,20 @@ pub extern "C" fn olr_machine_is_enrolled_with(
     }
 }
 
-/// Checks a typed reset code offline for the account typed on the login screen and the new
-/// password, at time `now` (unix seconds). `OLR_OK` is the only success: then, and only then,
-/// the login integration may update the cached credentials of that account (and only of an
-/// account already cached on this machine). `accepted` may be NULL; otherwise it receives the
-/// code's issue and expiry times on success.
+/// **Diagnostics only.** Checks a typed reset code offline for an account (names and binary
+/// SID) and a new password at time `now` (unix seconds) without a replay ledger: it counts no
+/// attempt, refuses no replay and no clock set back, so the same code opens again. A login
+/// integration MUST NOT accept a reset from it: use `olr_machine_redeem_reset_code`.
+/// `accepted` may be NULL; otherwise it receives the code's issue and expiry times on success.
 ///
 /// Checks run in this order: the code's typing (`OLR_MISTYPED` with
-/// `details->mistyped_group`, `OLR_MALFORMED_INPUT`, `OLR_UNSUPPORTED_VERSION`), the names
-/// (`OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`), the password's limits
-/// (`OLR_INVALID_PASSWORD`), the code's epoch (`OLR_KEY_ROTATED` with `details->code_epoch` and
-/// `details->current_epoch`), authentication (`OLR_REJECTED`, which does not say whether the
-/// machine, username, domain or password is wrong), then time (`OLR_NOT_YET_VALID`,
-/// `OLR_EXPIRED`).
+/// `details->mistyped_group`, `OLR_MALFORMED_INPUT`, `OLR_UNSUPPORTED_VERSION`), the account
+/// (`OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_SID`), the password's limits
+/// (`OLR_INVALID_PASSWORD`), the code's epoch (`OLR_CODE_BEFORE_ROTATION` or
+/// `OLR_REDEPLOY_NEEDED`, with `details->code_epoch` and `details->current_epoch`),
+/// authentication (`OLR_OUT_OF_MEMORY` when the Argon2id memory cannot be reserved;
+/// `OLR_REJECTED`, which does not say whether the machine, username, domain, SID or password is
+/// wrong), then time (`OLR_NOT_YET_VALID`, `OLR_EXPIRED`).
 #[must_use]
 #[allow(clippy::too_many_arguments)]
 #[no_mangle]

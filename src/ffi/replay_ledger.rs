@@ -8,10 +8,12 @@ use super::ptr::{self, Details, OptionalOut, Out, OutBuf};
 use super::status::{olr_error_details, olr_status};
 use crate::{Account, ReplayLedger, ResetCode};
 
-/// The reset codes a machine has accepted that could still open (account fingerprints and code
-/// identifiers, never names or passwords), so that each code works once. Keep one per machine,
-/// persist it with `olr_replay_ledger_export` after every successful
-/// `olr_machine_redeem_reset_code`, and only then update the cached credentials.
+/// The replay ledger of one enrollment (docs/PROTOCOL.md §9.7): each account's newest accepted
+/// code, failed attempts per code and per account, the latest time seen and a generation
+/// (account fingerprints and code identifiers, never names, SIDs or passwords). Keep one per
+/// enrollment; under an exclusive lock on the ledger file held from import to export, persist
+/// it with `olr_replay_ledger_export` after **every** `olr_machine_redeem_reset_code` (failures
+/// change it too), before showing the answer, and update cached credentials only on `OLR_OK`.
 ///
 /// Thread safety: functions taking `const olr_replay_ledger *` may share a handle between
 /// threads; `olr_machine_redeem_reset_code` and `olr_replay_ledger_free` need exclusive use.
@@ -43,7 +45,8 @@ pub extern "C" fn olr_replay_ledger_free(ledger: *mut olr_replay_ledger) {
     }
 }
 
-/// Writes the number of entries the ledger holds (at most `OLR_MAX_LEDGER_ENTRIES`).
+/// Writes the number of account records (at most `OLR_MAX_LEDGER_ACCOUNTS`) and of code records
+/// (at most `OLR_MAX_LEDGER_CODES`) the ledger holds.
 #[no_mangle]
 pub extern "C" fn olr_replay_ledger_counts(
     ledger: *const olr_replay_ledger,
@@ -98,9 +101,12 @@ pub extern "C" fn olr_replay_ledger_export(
 }
 
 /// Reads a ledger written by `olr_replay_ledger_export` (with the same wrapping key, or NULL and
-/// 0 for a plain one) and writes a new handle to `*out`. Fails as `olr_machine_import`
-/// (`OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`, `OLR_WRAPPING_MISMATCH`,
-/// `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION`, `OLR_MALFORMED_INPUT`).
+/// 0 for a plain one) for `machine` and writes a new handle to `*out`. Fails as
+/// `olr_machine_import` (`OLR_TRUNCATED`, `OLR_CORRUPTED`, `OLR_WRONG_KIND`,
+/// `OLR_WRAPPING_MISMATCH`, `OLR_WRONG_WRAPPING_KEY`, `OLR_UNSUPPORTED_VERSION`,
+/// `OLR_MALFORMED_INPUT` also for impossible values), then `OLR_LEDGER_OF_ANOTHER_MACHINE`
+/// (another machine's or enrollment's ledger) and `OLR_LEDGER_ROLLED_BACK` (its generation is
+/// below `minimum_generation`, the value kept from the last persist; 0 checks nothing).
 #[no_mangle]
 pub extern "C" fn olr_replay_ledger_import(
     bytes: *const u8,
@@ -130,15 +136,22 @@ pub extern "C" fn olr_replay_ledger_import(
     }
 }
 
-/// Opens a typed reset code as `olr_machine_open_reset_code` and records it in `ledger`: the
-/// call the login integration must use (docs/PROTOCOL.md §12.3). On `OLR_OK`, persist the
-/// ledger (`olr_replay_ledger_export`) and only then update the cached credentials; if
-/// persisting fails, do not update them. `accepted` may be NULL.
+/// Redeems a typed reset code for an account (names and the cached account's binary SID) and a
+/// new password at `now`: the one call the login integration makes (docs/PROTOCOL.md §9.7,
+/// §12.3). Whatever the status, persist the ledger (`olr_replay_ledger_export`) before showing
+/// the answer; only on `OLR_OK` update the cached credentials, and not if persisting failed.
+/// `accepted` may be NULL.
 ///
-/// Fails as `olr_machine_open_reset_code` (same checks, same order, same details; the ledger is
-/// then unchanged), then `OLR_ALREADY_USED` (this code was accepted before), `OLR_SUPERSEDED`
-/// (a code for this account issued at the same minute or later was accepted), `OLR_LEDGER_FULL`
-/// (`OLR_MAX_LEDGER_ENTRIES` entries still matter: the code is refused).
+/// In this order: the code's typing and the account as
+/// `olr_machine_open_reset_code_for_diagnostics` (nothing changes);
+/// `OLR_LEDGER_OF_ANOTHER_MACHINE`; the password's limits and the code's epoch (nothing
+/// changes); `OLR_CLOCK_SET_BACK` (`now` more than the clock skew before the latest time the
+/// ledger saw; nothing changes); from here on the ledger's latest time and generation move;
+/// `OLR_TOO_MANY_ATTEMPTS` (the policy's limit of failed opens for this code or this account);
+/// `OLR_LEDGER_FULL`; the attempt is counted; `OLR_OUT_OF_MEMORY` (the ledger is left as it
+/// was before the call); `OLR_REJECTED`, `OLR_NOT_YET_VALID`, `OLR_EXPIRED`; then
+/// `OLR_ALREADY_USED` (this code was accepted before) and `OLR_SUPERSEDED` (a code for this
+/// account issued at the same minute or later was accepted).
 #[must_use]
 #[allow(clippy::too_many_arguments)]
 #[no_mangle]

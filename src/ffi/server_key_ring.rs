@@ -175,13 +175,14 @@ pub extern "C" fn olr_server_key_ring_deployment_package(
 }
 
 /// Seals a reset code for the machine named by the typed `identification_code`, for the
-/// account (`username`, `offline_domain`: pass `olr_default_offline_domain` of the user's FQDN
-/// when none was typed) and `new_password`, issued at `now` (unix seconds) with the policy's
-/// lifetime. Writes the code's canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, and a
-/// NUL when out_cap > len).
+/// account as the directory stores it (`username`: its `sAMAccountName`; `offline_domain`: the
+/// NetBIOS domain name; `sid`: its `objectSid`, binary; docs/PROTOCOL.md §12.3 rule 1) and
+/// `new_password`, issued at `now` (unix seconds) with the policy's lifetime. Writes the code's
+/// canonical text (`OLR_RESET_CODE_TEXT_LEN` bytes, and a NUL when out_cap > len).
 ///
 /// Fails with the statuses of `olr_identification_code_check` (checked first, with details),
-/// `OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_PASSWORD`, `OLR_KEY_ROTATED`
+/// `OLR_INVALID_USERNAME`, `OLR_INVALID_DOMAIN`, `OLR_INVALID_SID`, `OLR_INVALID_PASSWORD`,
+/// `OLR_OUT_OF_MEMORY` (the Argon2id memory), `OLR_KEY_ROTATED`
 /// (`details->code_epoch`, `details->current_epoch`: the machine must be redeployed and show a
 /// new code), `OLR_INVALID_KEY_MATERIAL` (the code names no valid machine key),
 /// `OLR_TIME_OUT_OF_RANGE` (before 2025 or after 2152).

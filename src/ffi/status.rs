@@ -49,9 +49,13 @@ pub enum olr_status {
     /// A wrapped object was given without a wrapping key, or a wrapping key was given for an
     /// object that is not wrapped.
     OLR_WRAPPING_MISMATCH = 14,
-    /// The username is empty, too long, or contains control characters.
+    /// The username is refused by the name rule of docs/PROTOCOL.md §5: empty, white space at
+    /// either end, a control, format or forbidden character (`\` included: type it without
+    /// the domain), or longer than `OLR_MAX_NAME_LEN` bytes normalized; `olr_name_problem` says
+    /// which.
     OLR_INVALID_USERNAME = 15,
-    /// The offline user domain (or FQDN) is empty, too long, or contains control characters.
+    /// The offline user domain (or FQDN) is refused by the name rule of docs/PROTOCOL.md §5, as
+    /// for `OLR_INVALID_USERNAME`; `olr_name_problem` says which.
     OLR_INVALID_DOMAIN = 16,
     /// The new password is empty or longer than `OLR_MAX_PASSWORD_LEN` bytes.
     OLR_INVALID_PASSWORD = 17,
@@ -230,9 +234,11 @@ impl From<Fail> for olr_status {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct olr_error_details {
-    /// `OLR_KEY_ROTATED`: the epoch the code was made for.
+    /// `OLR_KEY_ROTATED`, `OLR_CODE_BEFORE_ROTATION`, `OLR_REDEPLOY_NEEDED`: the epoch the code
+    /// was made for.
     pub code_epoch: u16,
-    /// `OLR_KEY_ROTATED`: the server's current epoch, or the machine's enrolled epoch.
+    /// `OLR_KEY_ROTATED`: the server's current epoch; `OLR_CODE_BEFORE_ROTATION`,
+    /// `OLR_REDEPLOY_NEEDED`: the machine's enrolled epoch.
     pub current_epoch: u16,
     /// `OLR_MISTYPED`: the 1-based number of the first group, in reading order, that fails its
     /// own check (later groups may fail too); 0 only when every group passes its own check and
@@ -283,7 +289,7 @@ impl olr_error_details {
 /// Longest message plus its NUL; checked at compile time by `nul_terminated`.
 const MESSAGE_CAP: usize = 128;
 /// The last library code; the exhaustive `From<Error>` and the tests keep it current.
-const LAST_LIBRARY_CODE: usize = 26;
+const LAST_LIBRARY_CODE: usize = 34;
 
 const fn nul_terminated(text: &str) -> [u8; MESSAGE_CAP] {
     let bytes = text.as_bytes();
@@ -368,6 +374,14 @@ fn status_name(status: u32) -> &'static core::ffi::CStr {
         24 => c"OLR_REDEPLOY_NEEDED",
         25 => c"OLR_LEDGER_FULL",
         26 => c"OLR_UTF16_TEXT",
+        27 => c"OLR_CLOCK_SET_BACK",
+        28 => c"OLR_TOO_MANY_ATTEMPTS",
+        29 => c"OLR_LEDGER_OF_ANOTHER_MACHINE",
+        30 => c"OLR_LEDGER_ROLLED_BACK",
+        31 => c"OLR_PACKAGE_EPOCH_TOO_OLD",
+        32 => c"OLR_PACKAGE_SIGNATURE_INVALID",
+        33 => c"OLR_INVALID_SID",
+        34 => c"OLR_OUT_OF_MEMORY",
         100 => c"OLR_NULL_POINTER",
         101 => c"OLR_INVALID_UTF8",
         102 => c"OLR_BUFFER_TOO_SMALL",
@@ -437,6 +451,14 @@ mod tests {
             },
             Error::LedgerFull,
             Error::Utf16Text,
+            Error::ClockSetBack,
+            Error::TooManyAttempts,
+            Error::LedgerOfAnotherMachine,
+            Error::LedgerRolledBack,
+            Error::PackageEpochTooOld,
+            Error::PackageSignatureInvalid,
+            Error::InvalidSid,
+            Error::OutOfMemory,
         ]
     }
 
@@ -485,7 +507,7 @@ mod tests {
         for status in olr_status::ALL {
             assert_eq!(name(status as u32), format!("{status:?}"));
         }
-        for unknown in [27, 99, 105, 1000, u32::MAX] {
+        for unknown in [35, 99, 105, 1000, u32::MAX] {
             assert_eq!(name(unknown), "OLR_UNKNOWN_STATUS");
         }
     }
@@ -500,7 +522,7 @@ mod tests {
             assert_ne!(text, "unknown status code", "{status:?}");
             assert!(!text.is_empty());
         }
-        for unknown in [27, 99, 105, 1000, u32::MAX] {
+        for unknown in [35, 99, 105, 1000, u32::MAX] {
             assert_eq!(message(unknown), "unknown status code");
         }
     }

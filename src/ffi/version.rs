@@ -23,7 +23,7 @@ pub const OLR_VERSION_NUMBER: u32 =
     (OLR_VERSION_MAJOR << 16) | (OLR_VERSION_MINOR << 8) | OLR_VERSION_PATCH;
 
 /// C ABI major version: changes only when a release breaks the ABI (see `docs/ABI.md`); it is
-/// also the shared library's soname suffix (`liboffline_reset.so.1`).
+/// also the shared library's soname suffix (`liboffline_reset.so.2`).
 pub const OLR_ABI_VERSION_MAJOR: u32 = 2;
 /// C ABI minor version: grows when a release appends functions, statuses or constants.
 pub const OLR_ABI_VERSION_MINOR: u32 = 0;

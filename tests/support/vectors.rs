@@ -176,6 +176,8 @@ pub fn policy_json(policy: &Policy) -> Value {
     json!({
         "reset_code_lifetime_minutes": policy.reset_code_lifetime_minutes(),
         "clock_skew_minutes": policy.clock_skew_minutes(),
+        "failed_opens_per_code": policy.failed_opens_per_code(),
+        "failed_opens_per_account": policy.failed_opens_per_account(),
         "password_cost": {
             "memory_kib": cost.memory_kib(),
             "iterations": cost.iterations(),
@@ -437,13 +439,25 @@ fn reset_code_vectors(f: &Fixture) -> Value {
         if password.to_uppercase() == password {
             opens.retain(|o| o.0 != "password case");
         }
+        let mut opens: Vec<(&str, String, String, String, i64, [u8; 28])> = opens
+            .into_iter()
+            .map(|(what, u, d, p, t)| (what, u, d, p, t, VECTOR_SID))
+            .collect();
+        opens.push((
+            "same names, another account's SID",
+            username.into(),
+            domain.into(),
+            password.into(),
+            now,
+            OTHER_SID,
+        ));
         let opens: Vec<Value> = opens
             .into_iter()
-            .map(|(what, u, d, p, t)| {
-                let result = Account::new(&u, &d, &VECTOR_SID)
+            .map(|(what, u, d, p, t, sid)| {
+                let result = Account::new(&u, &d, &sid)
                     .and_then(|a| f.machine_a.open_reset_code_for_diagnostics(&parsed, &a, &p, t));
                 json!({
-                    "what": what, "username": u, "domain": d, "password": p, "now": t,
+                    "what": what, "username": u, "domain": d, "sid": hex(&sid), "password": p, "now": t,
                     "result": result_json(&result, |r| json!({"issued_at": r.issued_at, "expires_at": r.expires_at})),
                 })
             })
@@ -461,6 +475,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
             "identification_code": id.to_string(),
             "username": username,
             "domain": domain,
+            "sid": hex(&VECTOR_SID),
             "normalized_username": account.username(),
             "normalized_domain": account.offline_domain(),
             "password": password,
@@ -537,6 +552,7 @@ fn reset_code_vectors(f: &Fixture) -> Value {
     json!({
         "description": "PROTOCOL.md §7: reset codes sealed by the server key ring and opened on machine A (and B)",
         "server_secret": hex(fixed_scalar("server key, epoch 1").to_bytes().as_ref()),
+        "signing_secret": hex(fixed_scalar("deployment signing key").to_bytes().as_ref()),
         "epoch": 1,
         "policy": policy_json(&f.policy),
         "machine_a_secret": hex(fixed_scalar("machine A").to_bytes().as_ref()),
@@ -622,7 +638,7 @@ fn seal_edge_cases(f: &Fixture) -> Value {
                 .and_then(|id| f.ring.seal_reset_code(&id, &account, password, *now));
             json!({
                 "what": what, "identification_code": code, "username": "alice", "domain": "CORP",
-                "password": password, "now": now,
+                "sid": hex(&VECTOR_SID), "password": password, "now": now,
                 "result": result_json(&result, |r| json!(r.to_string())),
             })
         })
@@ -934,6 +950,7 @@ fn stored_object_vectors(f: &Fixture) -> Value {
             "retired_grace_seconds": 7 * 86_400,
             "epoch_1_secret": hex(fixed_scalar("server key, epoch 1").to_bytes().as_ref()),
             "epoch_2_secret": hex(fixed_scalar("server key, epoch 2").to_bytes().as_ref()),
+            "signing_secret": hex(fixed_scalar("deployment signing key").to_bytes().as_ref()),
             "rotated_at": NOW,
             "plain": hex(&ring_plain),
             "wrapped": hex(&ring_wrapped),
@@ -962,9 +979,9 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         spec.encoding().unwrap().encode(&bytes)
     };
     let u_in_front_label = format!(
-        "U in front: {} characters ({} modulo 8), length checked first",
-        text.len() + 1,
-        (text.len() + 1) % 8
+        "UU in front: {} characters ({} modulo 8), length checked first",
+        text.len() + 2,
+        (text.len() + 2) % 8
     );
     let extra_u_label = format!(
         "an extra U: {} characters, {} modulo 8",
@@ -999,7 +1016,7 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
             "first 84 characters and é: 85 characters (86 bytes), é not a symbol",
             format!("{}é", &text[..84]),
         ),
-        (&*u_in_front_label, format!("U{text}")),
+        (&*u_in_front_label, format!("UU{text}")),
         ("UTF-8 byte order mark in front", format!("\u{FEFF}{text}")),
         (
             "CRLF line breaks every 16 characters",
@@ -1049,6 +1066,25 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         ("ill-formed UTF-8 (a lone C3 byte)", ill_formed),
         ("one NUL byte: not UTF-16 (k = 0)", vec![0]),
     ];
+    // Signature checks (§8 step 4): bytes changed after signing, the CRC made right again.
+    let resigned = |edit: &dyn Fn(&mut [u8])| -> String {
+        let mut bytes = package.to_bytes();
+        let end = bytes.len() - 4;
+        edit(&mut bytes[10..end]);
+        let crc = crc32_iso_hdlc(&bytes[..end]);
+        bytes[end..].copy_from_slice(&crc.to_be_bytes());
+        crockford_text(&bytes)
+    };
+    let signature_cases: Vec<(&str, String)> = vec![
+        ("signature's last byte changed", resigned(&|b| b[184] ^= 1)),
+        ("lifetime changed after signing", resigned(&|b| b[36] ^= 1)),
+        ("signature all zero", resigned(&|b| b[121..].fill(0))),
+        (
+            "signature with s = n (out of range)",
+            resigned(&|b| b[153..].copy_from_slice(&P256_ORDER)),
+        ),
+    ];
+    let inputs: Vec<(&str, String)> = inputs.into_iter().chain(signature_cases).collect();
     let read_bytes: Vec<Value> = byte_inputs
         .into_iter()
         .map(|(what, input)| {
@@ -1063,15 +1099,54 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
             json!({"what": what, "input": input, "result": result_json(&r, |p| json!({"epoch": p.epoch(), "server_public": hex(&p.server_public_key())}))})
         })
         .collect();
+    let bytes = package.to_bytes();
     json!({
-        "description": "PROTOCOL.md §8: the deployment package",
+        "description": "PROTOCOL.md §8: the deployment package, signed by the key ring's \
+            signing key (signing_secret); signed_message is the label and the signed part, \
+            signature its ECDSA P-256/SHA-256 signature (RFC 6979), fingerprint the SHA-256 of \
+            the envelope bytes",
         "epoch": package.epoch(),
         "server_public": hex(&package.server_public_key()),
         "policy": policy_json(&package.policy()),
+        "signing_secret": hex(fixed_scalar("deployment signing key").to_bytes().as_ref()),
+        "signer": hex(&package.signer()),
+        "next_signer": hex(&package.next_signer()),
+        "signed_message": hex(&[b"offline-reset-v1 deployment package".as_slice(), &bytes[10..10 + 121]].concat()),
+        "signature": hex(&bytes[10 + 121..10 + 185]),
+        "envelope": hex(&bytes),
+        "fingerprint": package.fingerprint(),
         "text": text,
         "parse": parse,
         "read_bytes": read_bytes,
     })
+}
+
+/// The P-256 group order n, big-endian.
+const P256_ORDER: [u8; 32] = [
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+];
+
+/// CRC-32/ISO-HDLC, bitwise.
+fn crc32_iso_hdlc(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn crockford_text(bytes: &[u8]) -> String {
+    let mut spec = data_encoding::Specification::new();
+    spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+    spec.encoding().unwrap().encode(bytes)
 }
 
 fn full_width(c: char) -> char {
@@ -1276,7 +1351,11 @@ fn replay_ledger_vectors(f: &Fixture) -> Value {
     let plain = ledger.export(None).expect("export");
     let wrapped = ledger.export(Some(&wrapping)).expect("export");
     let import_case = |name: &str, bytes: &[u8], machine_name: &str, minimum: u64| {
-        let target = if machine_name == "A" { &f.machine_a } else { &f.machine_b };
+        let target = if machine_name == "A" {
+            &f.machine_a
+        } else {
+            &f.machine_b
+        };
         let wrapped_input = bytes == wrapped.as_slice();
         let key = wrapped_input.then_some(&wrapping);
         let result = ReplayLedger::import(bytes, key, target, minimum);
@@ -1304,9 +1383,19 @@ fn replay_ledger_vectors(f: &Fixture) -> Value {
     let imports = vec![
         import_case("plain, no minimum", &plain, "A", 0),
         import_case("wrapped, minimum = generation", &wrapped, "A", generation),
-        import_case("older copy: minimum above generation", &plain, "A", generation + 1),
+        import_case(
+            "older copy: minimum above generation",
+            &plain,
+            "A",
+            generation + 1,
+        ),
         import_case("another machine's ledger", &plain, "B", 0),
-        import_case("accepted code issued after the latest time seen", &impossible, "A", 0),
+        import_case(
+            "accepted code issued after the latest time seen",
+            &impossible,
+            "A",
+            0,
+        ),
         import_case(
             "new ledger",
             &ReplayLedger::new(machine).export(None).expect("export"),
@@ -2027,8 +2116,20 @@ fn bindings_vectors() -> Value {
         ("wrapped, another key", ledger_wrapped.clone(), other, m1, 0),
         ("one byte flipped", flip(&ledger_plain, 20), None, m1, 0),
         ("a machine state", m1_plain.clone(), None, m1, 0),
-        ("another machine's", ledger_plain.clone(), None, "machine_epoch_2", 0),
-        ("older than the minimum generation", ledger_plain.clone(), None, m1, generation + 1),
+        (
+            "another machine's",
+            ledger_plain.clone(),
+            None,
+            "machine_epoch_2",
+            0,
+        ),
+        (
+            "older than the minimum generation",
+            ledger_plain.clone(),
+            None,
+            m1,
+            generation + 1,
+        ),
     ] {
         let mut inputs = import(&bytes, key);
         inputs["machine"] = json!(machine);
@@ -2041,11 +2142,27 @@ fn bindings_vectors() -> Value {
     }
     // SIDs.
     let sid_cases: [(&str, Vec<u8>); 6] = [
-        ("one sub-authority (valid)", { let mut v = VECTOR_SID[..12].to_vec(); v[1] = 1; v }),
+        ("one sub-authority (valid)", {
+            let mut v = VECTOR_SID[..12].to_vec();
+            v[1] = 1;
+            v
+        }),
         ("empty", vec![]),
-        ("revision 2", { let mut v = VECTOR_SID.to_vec(); v[0] = 2; v }),
-        ("count says 4, five present", { let mut v = VECTOR_SID.to_vec(); v[1] = 4; v }),
-        ("16 sub-authorities", { let mut v = vec![1u8, 16, 0, 0, 0, 0, 0, 5]; v.extend([0u8; 64]); v }),
+        ("revision 2", {
+            let mut v = VECTOR_SID.to_vec();
+            v[0] = 2;
+            v
+        }),
+        ("count says 4, five present", {
+            let mut v = VECTOR_SID.to_vec();
+            v[1] = 4;
+            v
+        }),
+        ("16 sub-authorities", {
+            let mut v = vec![1u8, 16, 0, 0, 0, 0, 0, 5];
+            v.extend([0u8; 64]);
+            v
+        }),
         ("cut short", VECTOR_SID[..27].to_vec()),
     ];
     for (name, sid) in sid_cases {
@@ -2149,7 +2266,10 @@ fn bindings_vectors() -> Value {
     }
     for (name, package) in [
         ("epoch 1", package_1.clone()),
-        ("lower case with a trailing newline", format!("{}\n", package_1.to_lowercase())),
+        (
+            "lower case with a trailing newline",
+            format!("{}\n", package_1.to_lowercase()),
+        ),
     ] {
         add(
             &format!("package fingerprint: {name}"),
@@ -2191,7 +2311,7 @@ fn bindings_vectors() -> Value {
     );
 
     // The message of every status, and of unknown numbers.
-    let statuses = (0..=27).chain(99..=105).chain([65_535, u32::MAX]);
+    let statuses = (0..=35).chain(99..=105).chain([65_535, u32::MAX]);
     for status in statuses {
         add(
             &format!("message: {status}"),
