@@ -2,6 +2,7 @@ package offlinereset
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strings"
 	"sync"
@@ -26,6 +27,17 @@ func fixture(t testing.TB) (*ServerKeyRing, *Machine) {
 	return fxRing, fxMachine
 }
 
+// testSID is the binary form of S-1-5-21-1004336348-1177238915-682003330-rid (a domain account).
+func testSID(rid uint32) []byte {
+	b := []byte{1, 5, 0, 0, 0, 0, 0, 5}
+	for _, sub := range []uint32{21, 1004336348, 1177238915, 682003330, rid} {
+		b = binary.LittleEndian.AppendUint32(b, sub)
+	}
+	return b
+}
+
+func acct(user, domain string) Account { return Account{user, domain, testSID(1001)} }
+
 func expectIs(t *testing.T, err, target error) *Error {
 	t.Helper()
 	if !errors.Is(err, target) {
@@ -38,6 +50,10 @@ func expectIs(t *testing.T, err, target error) *Error {
 	return e
 }
 
+func sameAccount(a, b Account) bool {
+	return a.Username == b.Username && a.OfflineDomain == b.OfflineDomain && bytes.Equal(a.SID, b.SID)
+}
+
 func TestRoundTripNonASCII(t *testing.T) {
 	ring, machine := fixture(t)
 	id := must(machine.IdentificationCode())
@@ -45,7 +61,7 @@ func TestRoundTripNonASCII(t *testing.T) {
 		{"alice", "CORP", "Winter-Tulip-42"}, {"Jürgen", "ÖSTERREICH", "Grüße aus Wien 🏔"},
 		{"İstanbul", "ist", "pässwörd"}, {"山田", "東京", "パスワード"},
 	} {
-		code, err := ring.SealResetCode(id, Account{c.user, c.domain}, c.pw, now)
+		code, err := ring.SealResetCode(id, acct(c.user, c.domain), c.pw, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,17 +69,20 @@ func TestRoundTripNonASCII(t *testing.T) {
 			t.Fatalf("code %q", code)
 		}
 		typed := must(ParseResetCode(strings.ToLower(code.String())))
-		a, err := machine.OpenResetCodeBytes(typed, Account{strings.ToUpper(c.user), strings.ToLower(c.domain)}, []byte(c.pw), now+60)
+		a, err := machine.OpenResetCodeForDiagnosticsBytes(typed, acct(strings.ToUpper(c.user), strings.ToLower(c.domain)), []byte(c.pw), now+60)
 		if err != nil {
 			t.Fatalf("%s: %v", c.user, err)
 		}
 		if !(a.IssuedAt <= now && now < a.ExpiresAt) || a.Issued().Unix() != a.IssuedAt {
 			t.Fatalf("accepted %+v", a)
 		}
-		_, err = machine.OpenResetCode(code, Account{c.user, c.domain}, c.pw+"x", now+60)
+		_, err = machine.OpenResetCodeForDiagnostics(code, acct(c.user, c.domain), c.pw+"x", now+60)
 		expectIs(t, err, ErrRejected)
-		norm := must(Account{c.user, c.domain}.Normalize())
-		if norm != must(Account{strings.ToUpper(c.user), strings.ToLower(c.domain)}.Normalize()) {
+		// The SID is bound: the same names with another account's SID are refused.
+		_, err = machine.OpenResetCodeForDiagnostics(code, Account{c.user, c.domain, testSID(1002)}, c.pw, now+60)
+		expectIs(t, err, ErrRejected)
+		norm := must(acct(c.user, c.domain).Normalize())
+		if !sameAccount(norm, must(acct(strings.ToUpper(c.user), strings.ToLower(c.domain)).Normalize())) || !bytes.Equal(norm.SID, testSID(1001)) {
 			t.Fatalf("normalized forms differ for %s", c.user)
 		}
 	}
@@ -72,20 +91,54 @@ func TestRoundTripNonASCII(t *testing.T) {
 func TestPasswordBytesAreTheCallers(t *testing.T) {
 	ring, machine := fixture(t)
 	pw := []byte("Grüße")
-	code := must(ring.SealResetCodeBytes(must(machine.IdentificationCode()), Account{"bob", "CORP"}, pw, now))
+	code := must(ring.SealResetCodeBytes(must(machine.IdentificationCode()), acct("bob", "CORP"), pw, now))
 	if !bytes.Equal(pw, []byte("Grüße")) {
 		t.Fatal("the binding changed the caller's buffer")
 	}
-	if _, err := machine.OpenResetCodeBytes(code, Account{"bob", "CORP"}, pw, now); err != nil {
+	if _, err := machine.OpenResetCodeForDiagnosticsBytes(code, acct("bob", "CORP"), pw, now); err != nil {
 		t.Fatal(err)
 	}
 	for i := range pw {
 		pw[i] = 0 // the caller wipes it
 	}
-	_, err := machine.OpenResetCodeBytes(code, Account{"bob", "CORP"}, pw, now)
+	_, err := machine.OpenResetCodeForDiagnosticsBytes(code, acct("bob", "CORP"), pw, now)
 	expectIs(t, err, ErrRejected)
-	_, err = ring.SealResetCodeBytes(must(machine.IdentificationCode()), Account{"bob", "CORP"}, nil, now)
+	_, err = ring.SealResetCodeBytes(must(machine.IdentificationCode()), acct("bob", "CORP"), nil, now)
 	expectIs(t, err, ErrInvalidPassword)
+}
+
+func TestSIDIsRequiredAndChecked(t *testing.T) {
+	ring, machine := fixture(t)
+	id := must(machine.IdentificationCode())
+	if err := acct("alice", "CORP").Check(); err != nil {
+		t.Fatal(err)
+	}
+	long := []byte{1, 15, 0, 0, 0, 0, 0, 5}
+	long = append(long, make([]byte, 60)...)
+	if len(long) != MaxSIDLen || (Account{"alice", "CORP", long}).Check() != nil {
+		t.Fatal("a SID of 15 sub-authorities is refused")
+	}
+	bad := map[string][]byte{
+		"nil": nil, "empty": {}, "revision 2": append([]byte{2}, testSID(1)[1:]...),
+		"count mismatch": testSID(1)[:len(testSID(1))-4], "no sub-authority": {1, 0, 0, 0, 0, 0, 0, 5},
+		"too long": append(long, 0, 0, 0, 0),
+	}
+	for name, s := range bad {
+		a := Account{"alice", "CORP", s}
+		expectIs(t, a.Check(), ErrInvalidSid)
+		_, err := ring.SealResetCode(id, a, "p", now)
+		expectIs(t, err, ErrInvalidSid)
+		if name == "nil" { // the names are checked first
+			expectIs(t, Account{"", "CORP", s}.Check(), ErrInvalidUsername)
+		}
+	}
+	code := must(ring.SealResetCode(id, acct("alice", "CORP"), "p", now))
+	_, err := machine.OpenResetCodeForDiagnostics(code, Account{"alice", "CORP", nil}, "p", now)
+	expectIs(t, err, ErrInvalidSid)
+	ledger := must(NewReplayLedger(machine))
+	defer ledger.Close()
+	_, err = machine.RedeemResetCode(ledger, code, Account{"alice", "CORP", []byte{1}}, "p", now)
+	expectIs(t, err, ErrInvalidSid)
 }
 
 func TestEveryStatusAsItsSentinel(t *testing.T) {
@@ -104,19 +157,19 @@ func TestEveryStatusAsItsSentinel(t *testing.T) {
 	expectIs(t, err, ErrMalformedInput)
 	_, err = ParseIdentificationCode(strings.Repeat("0", 44)) // a reset code's length
 	expectIs(t, err, ErrUnsupportedVersion)
-	expectIs(t, Account{"", "CORP"}.Check(), ErrInvalidUsername)
-	_, err = Account{"a", "X/Y"}.Normalize()
+	expectIs(t, acct("", "CORP").Check(), ErrInvalidUsername)
+	_, err = acct("a", "X/Y").Normalize()
 	expectIs(t, err, ErrInvalidDomain)
-	_, err = ring.SealResetCode(id, Account{"a", "B"}, "", now)
+	_, err = ring.SealResetCode(id, acct("a", "B"), "", now)
 	expectIs(t, err, ErrInvalidPassword)
-	_, err = ring.SealResetCode(id, Account{"a", "B"}, "p", 0)
+	_, err = ring.SealResetCode(id, acct("a", "B"), "p", 0)
 	expectIs(t, err, ErrTimeOutOfRange)
 	_, err = GenerateServerKeyRing(Policy{0, 0}, MinimumPasswordCost())
 	expectIs(t, err, ErrInvalidPolicy)
-	code := must(ring.SealResetCode(id, Account{"a", "B"}, "p", now))
-	_, err = machine.OpenResetCode(code, Account{"a", "B"}, "p", now+10*86400)
+	code := must(ring.SealResetCode(id, acct("a", "B"), "p", now))
+	_, err = machine.OpenResetCodeForDiagnostics(code, acct("a", "B"), "p", now+10*86400)
 	expectIs(t, err, ErrExpired)
-	_, err = machine.OpenResetCode(code, Account{"a", "B"}, "p", now-3600)
+	_, err = machine.OpenResetCodeForDiagnostics(code, acct("a", "B"), "p", now-3600)
 	expectIs(t, err, ErrNotYetValid)
 	_, err = ImportMachine(must(ring.Export(nil)), nil)
 	expectIs(t, err, ErrWrongKind)
@@ -127,9 +180,9 @@ func TestEveryStatusAsItsSentinel(t *testing.T) {
 	expectIs(t, err, ErrWrongWrappingKey)
 	_, err = machine.Export([]byte("short"))
 	expectIs(t, err, ErrInvalidKeyMaterial)
-	empty := must(NewReplayLedger())
+	empty := must(NewReplayLedger(machine))
 	blob := must(empty.Export(nil))
-	_, err = ImportReplayLedger(blob[:len(blob)-1], nil)
+	_, err = ImportReplayLedger(blob[:len(blob)-1], nil, machine, 0)
 	expectIs(t, err, ErrTruncated)
 	state := must(machine.Export(nil))
 	state[30] ^= 1
@@ -142,64 +195,246 @@ func TestEveryStatusAsItsSentinel(t *testing.T) {
 	}
 	_, err = CheckDeploymentPackage(string(u16))
 	expectIs(t, err, ErrUtf16Text)
-	expectIs(t, Account{"\xff", "CORP"}.Check(), ErrInvalidUtf8)
+	expectIs(t, acct("\xff", "CORP").Check(), ErrInvalidUtf8)
 	_, err = CheckName(strings.Repeat("a", 70000))
 	expectIs(t, err, ErrInvalidLength)
+}
+
+func expectIsNil(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRotationRedeploymentAndLedgerStatuses(t *testing.T) {
+	ring, machine := fixture(t)
+	id := must(machine.IdentificationCode())
+	code := must(ring.SealResetCode(id, acct("a", "B"), "p", now))
 	// Rotation: on the server, and on the machine in both directions.
 	rotated := must(ImportServerKeyRing(must(ring.Export(nil)), nil))
 	defer rotated.Close()
 	if e := must(rotated.Rotate(now)); e != must(ring.CurrentEpoch())+1 {
 		t.Fatalf("rotated to %d", e)
 	}
-	_, err = rotated.SealResetCode(id, Account{"a", "B"}, "p", now+1)
+	_, err := rotated.SealResetCode(id, acct("a", "B"), "p", now+1)
 	if e := expectIs(t, err, ErrKeyRotated); e.CodeEpoch != 1 || e.CurrentEpoch != 2 {
 		t.Fatalf("epochs %d %d", e.CodeEpoch, e.CurrentEpoch)
 	}
-	newer := must(EnrollMachine(must(rotated.DeploymentPackage())))
+	// Redeploying to epoch 2 enrolls afresh: a new identification code, and the old ledger is
+	// another enrollment's.
+	oldLedger := must(NewReplayLedger(machine))
+	defer oldLedger.Close()
+	newer := must(machine.Redeploy(must(rotated.DeploymentPackage())))
 	defer newer.Close()
-	_, err = newer.OpenResetCode(code, Account{"a", "B"}, "p", now)
+	if must(newer.Epoch()) != 2 || must(newer.IdentificationCode()) == id || must(machine.Epoch()) != 1 {
+		t.Fatal("redeployment to epoch 2")
+	}
+	_, err = newer.OpenResetCodeForDiagnostics(code, acct("a", "B"), "p", now)
 	if e := expectIs(t, err, ErrCodeBeforeRotation); e.CodeEpoch != 1 || e.CurrentEpoch != 2 {
 		t.Fatalf("epochs %d %d", e.CodeEpoch, e.CurrentEpoch)
 	}
-	newerCode := must(rotated.SealResetCode(must(newer.IdentificationCode()), Account{"a", "B"}, "p", now))
-	_, err = machine.OpenResetCode(newerCode, Account{"a", "B"}, "p", now)
+	newerCode := must(rotated.SealResetCode(must(newer.IdentificationCode()), acct("a", "B"), "p", now))
+	_, err = machine.OpenResetCodeForDiagnostics(newerCode, acct("a", "B"), "p", now)
 	expectIs(t, err, ErrRedeployNeeded)
-	ledger := must(NewReplayLedger())
+	_, err = newer.RedeemResetCode(oldLedger, newerCode, acct("a", "B"), "p", now)
+	expectIs(t, err, ErrLedgerOfAnotherMachine)
+	_, err = ImportReplayLedger(must(oldLedger.Export(nil)), nil, newer, 0)
+	expectIs(t, err, ErrLedgerOfAnotherMachine)
+	// The older package for the redeployed machine; a package of another server.
+	_, err = newer.Redeploy(must(ring.DeploymentPackage()))
+	expectIs(t, err, ErrPackageEpochTooOld)
+	other := must(GenerateServerKeyRing(DefaultPolicy(), MinimumPasswordCost()))
+	defer other.Close()
+	_, err = machine.Redeploy(must(other.DeploymentPackage()))
+	expectIs(t, err, ErrPackageSignatureInvalid)
+
+	// The ledger: used, superseded, clock set back, rolled back, too many attempts.
+	ledger := must(NewReplayLedger(machine))
 	defer ledger.Close()
-	later := must(ring.SealResetCode(id, Account{"a", "B"}, "p", now+120))
-	if _, err := machine.RedeemResetCode(ledger, later, Account{"a", "B"}, "p", now+120); err != nil {
-		t.Fatal(err)
-	}
-	_, err = machine.RedeemResetCode(ledger, later, Account{"a", "B"}, "p", now+120)
+	later := must(ring.SealResetCode(id, acct("a", "B"), "p", now+120))
+	expectIsNil(t, second(machine.RedeemResetCode(ledger, later, acct("a", "B"), "p", now+120)))
+	_, err = machine.RedeemResetCode(ledger, later, acct("a", "B"), "p", now+120)
 	expectIs(t, err, ErrAlreadyUsed)
-	_, err = machine.RedeemResetCode(ledger, code, Account{"a", "B"}, "p", now+120)
+	_, err = machine.RedeemResetCode(ledger, code, acct("a", "B"), "p", now+120)
 	expectIs(t, err, ErrSuperseded)
-	if must(ledger.Len()) != 1 || must(must(ImportReplayLedger(must(ledger.Export(nil)), nil)).Len()) != 1 {
-		t.Fatal("ledger length")
+	gen := must(ledger.Generation())
+	if gen != 3 {
+		t.Fatalf("generation %d after 3 redeems", gen)
 	}
-	// Statuses the API cannot provoke (RNG failure, epochs exhausted, ledger full in reasonable
-	// time, NULL pointer, buffer too small, panic) map to their sentinel and message.
+	_, err = machine.RedeemResetCode(ledger, later, acct("a", "B"), "p", now-3600)
+	expectIs(t, err, ErrClockSetBack)
+	if must(ledger.Generation()) != gen {
+		t.Fatal("a clock set back changed the ledger")
+	}
+	saved := must(ledger.Export(nil))
+	if got := must(ImportReplayLedger(saved, nil, machine, gen)); must(got.Generation()) != gen {
+		t.Fatal("re-import")
+	}
+	_, err = ImportReplayLedger(saved, nil, machine, gen+1)
+	expectIs(t, err, ErrLedgerRolledBack)
+	// Five failed opens of one code (the default limit per code), then the right password is
+	// refused too.
+	third := must(ring.SealResetCode(id, acct("c", "B"), "right", now+180))
+	for i := 0; i < 5; i++ {
+		_, err = machine.RedeemResetCode(ledger, third, acct("c", "B"), "wrong", now+180)
+		expectIs(t, err, ErrRejected)
+	}
+	_, err = machine.RedeemResetCode(ledger, third, acct("c", "B"), "right", now+180)
+	expectIs(t, err, ErrTooManyAttempts)
+	// Statuses the API cannot provoke (RNG failure, epochs exhausted, ledger full or out of
+	// memory in reasonable time, NULL pointer, buffer too small, panic) map to their sentinel and
+	// message.
 	for s, sent := range sentinels {
 		expectIs(t, makeError(cStatus(uint32(s)), nil), sent)
 	}
+}
+
+// Redeem counts attempts before it answers: a failed redeem changes the ledger, which the
+// integration must persist; a success resets the account's count and keeps the code.
+func TestLedgerChangesOnFailures(t *testing.T) {
+	ring, machine := fixture(t)
+	ledger := must(NewReplayLedger(machine))
+	defer ledger.Close()
+	if a, c, err := ledger.Counts(); a != 0 || c != 0 || err != nil || must(ledger.Generation()) != 0 {
+		t.Fatalf("new ledger: %d %d %v", a, c, err)
+	}
+	code := must(ring.SealResetCode(must(machine.IdentificationCode()), acct("dave", "CORP"), "pw", now))
+	_, err := machine.RedeemResetCode(ledger, code, acct("dave", "CORP"), "not the pw", now+60)
+	expectIs(t, err, ErrRejected)
+	if a, c, _ := ledger.Counts(); a != 1 || c != 1 || must(ledger.Generation()) != 1 {
+		t.Fatalf("after a failure: %d accounts, %d codes, generation %d", a, c, must(ledger.Generation()))
+	}
+	key := must(GenerateWrappingKey())
+	wrapped := must(ledger.Export(key))
+	restored := must(ImportReplayLedger(wrapped, key, machine, 1))
+	defer restored.Close()
+	if _, err := machine.RedeemResetCode(restored, code, acct("dave", "CORP"), "pw", now+60); err != nil {
+		t.Fatal(err)
+	}
+	if a, c, _ := restored.Counts(); a != 1 || c != 0 || must(restored.Generation()) != 2 {
+		t.Fatalf("after the success: %d accounts, %d codes", a, c)
+	}
+	_, err = ImportReplayLedger(wrapped, nil, machine, 0)
+	expectIs(t, err, ErrWrappingMismatch)
+}
+
+// Same-epoch redeployment keeps the identification code (and the ledger) and takes the
+// package's attempt limits; a signing-key rotation reaches only machines redeployed during it.
+func TestRedeployAndSigningKeyRotation(t *testing.T) {
+	base, _ := fixture(t)
+	ring := must(ImportServerKeyRing(must(base.Export(nil)), nil))
+	defer ring.Close()
+	machine := must(EnrollMachine(must(ring.DeploymentPackage())))
+	defer machine.Close()
+	stale := must(EnrollMachine(must(ring.DeploymentPackage()))) // never redeployed
+	defer stale.Close()
+	id := must(machine.IdentificationCode())
+
+	if must(ring.AttemptLimits()) != (AttemptLimits{5, 20}) {
+		t.Fatalf("default limits %+v", must(ring.AttemptLimits()))
+	}
+	expectIs(t, ring.SetAttemptLimits(AttemptLimits{0, 20}), ErrInvalidPolicy)
+	expectIs(t, ring.SetAttemptLimits(AttemptLimits{5, 1001}), ErrInvalidPolicy)
+	before := must(DeploymentPackageFingerprint(must(ring.DeploymentPackage())))
+	expectIsNil(t, ring.SetAttemptLimits(AttemptLimits{1, 20}))
+	if must(ring.AttemptLimits()) != (AttemptLimits{1, 20}) {
+		t.Fatal("limits not kept")
+	}
+	if got := must(ImportServerKeyRing(must(ring.Export(nil)), nil)); must(got.AttemptLimits()) != (AttemptLimits{1, 20}) {
+		t.Fatal("limits not exported")
+	}
+	pkg := must(ring.DeploymentPackage())
+	fp := must(DeploymentPackageFingerprint(pkg))
+	if len(fp) != PackageFingerprintLen || fp == before || strings.ToLower(fp) != fp {
+		t.Fatalf("fingerprint %q (before %q)", fp, before)
+	}
+	if must(DeploymentPackageFingerprint(strings.ToLower(pkg)+"\n")) != fp {
+		t.Fatal("the fingerprint depends on the text's form")
+	}
+	_, err := DeploymentPackageFingerprint(pkg[:len(pkg)-1])
+	if err == nil {
+		t.Fatal("a truncated package has a fingerprint")
+	}
+
+	ledger := must(NewReplayLedger(machine))
+	defer ledger.Close()
+	redeployed := must(machine.Redeploy(pkg))
+	defer redeployed.Close()
+	if must(redeployed.IdentificationCode()) != id || !must(redeployed.IsEnrolledWith(pkg)) {
+		t.Fatal("same-epoch redeployment changed the identification code")
+	}
+	code := must(ring.SealResetCode(id, acct("erin", "CORP"), "pw", now))
+	_, err = redeployed.RedeemResetCode(ledger, code, acct("erin", "CORP"), "wrong", now)
+	expectIs(t, err, ErrRejected)
+	_, err = redeployed.RedeemResetCode(ledger, code, acct("erin", "CORP"), "pw", now)
+	expectIs(t, err, ErrTooManyAttempts) // limit 1 per code, from the new package
+
+	// Signing-key rotation: packages made during it name the next key; the machine redeployed
+	// with one accepts packages signed by the next key, the stale machine does not.
+	expectIsNil(t, ring.BeginSigningKeyRotation())
+	during := must(ring.DeploymentPackage())
+	if during == pkg {
+		t.Fatal("the package does not name the next signer")
+	}
+	expectIsNil(t, ring.BeginSigningKeyRotation()) // nothing changes
+	if must(ring.DeploymentPackage()) != during {
+		t.Fatal("a second begin drew another key")
+	}
+	pinned := must(redeployed.Redeploy(during))
+	defer pinned.Close()
+	expectIsNil(t, ring.FinishSigningKeyRotation())
+	after := must(ring.DeploymentPackage())
+	expectIsNil(t, second(pinned.Redeploy(after)))
+	_, err = stale.Redeploy(after)
+	expectIs(t, err, ErrPackageSignatureInvalid)
+	expectIsNil(t, ring.FinishSigningKeyRotation()) // nothing changes
+	if must(ring.DeploymentPackage()) != after {
+		t.Fatal("a second finish changed the package")
+	}
+}
+
+// A nil handle is a clear error, never a crash, and a redeem without a ledger never opens the
+// code without recording it.
+func TestNilHandles(t *testing.T) {
+	ring, machine := fixture(t)
+	code := must(ring.SealResetCode(must(machine.IdentificationCode()), acct("nil", "CORP"), "p", now))
+	_, err := machine.RedeemResetCode(nil, code, acct("nil", "CORP"), "p", now)
+	expectIs(t, err, ErrNullPointer)
+	_, err = machine.RedeemResetCodeBytes(nil, code, acct("nil", "CORP"), []byte("p"), now)
+	expectIs(t, err, ErrNullPointer)
+	_, err = NewReplayLedger(nil)
+	expectIs(t, err, ErrNullPointer)
+	_, err = ImportReplayLedger(must(must(NewReplayLedger(machine)).Export(nil)), nil, nil, 0)
+	expectIs(t, err, ErrNullPointer)
+	var m *Machine
+	_, err = m.Redeploy(must(ring.DeploymentPackage()))
+	expectIs(t, err, ErrNullPointer)
+	var r *ServerKeyRing
+	expectIs(t, r.BeginSigningKeyRotation(), ErrNullPointer)
+	var l *ReplayLedger
+	_, err = l.Generation()
+	expectIs(t, err, ErrNullPointer)
 }
 
 func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	ring, machine := fixture(t)
 	r := must(ImportServerKeyRing(must(ring.Export(nil)), nil))
 	m := must(ImportMachine(must(machine.Export(nil)), nil))
-	l := must(NewReplayLedger())
+	l := must(NewReplayLedger(machine))
 	for _, c := range []interface{ Close() error }{r, m, l} {
 		if c.Close() != nil || c.Close() != nil {
 			t.Fatal("Close failed")
 		}
 	}
 	id := must(machine.IdentificationCode())
-	code := must(ring.SealResetCode(id, Account{"a", "B"}, "p", now))
+	code := must(ring.SealResetCode(id, acct("a", "B"), "p", now))
+	ledgerBlob := must(must(NewReplayLedger(machine)).Export(nil))
+	pkg := must(ring.DeploymentPackage())
 	errs := []error{}
 	add := func(_ interface{}, err error) { errs = append(errs, err) }
-	add(r.SealResetCode(id, Account{"a", "B"}, "p", now))
-	add(r.SealResetCodeBytes(id, Account{"a", "B"}, []byte("p"), now))
+	add(r.SealResetCode(id, acct("a", "B"), "p", now))
+	add(r.SealResetCodeBytes(id, acct("a", "B"), []byte("p"), now))
 	add(r.Export(nil))
 	add(r.Rotate(now))
 	add(nil, r.Prune(now))
@@ -210,6 +445,10 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	add(r.PasswordCost(1))
 	add(r.CurrentPasswordCost())
 	add(nil, r.SetPasswordCost(MinimumPasswordCost()))
+	add(r.AttemptLimits())
+	add(nil, r.SetAttemptLimits(AttemptLimits{5, 20}))
+	add(nil, r.BeginSigningKeyRotation())
+	add(nil, r.FinishSigningKeyRotation())
 	add(r.CurrentEpoch())
 	add(r.Epochs())
 	add(r.DeploymentPackage())
@@ -219,11 +458,16 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	add(m.Policy())
 	add(m.PasswordCost())
 	add(m.IsEnrolledWith("x"))
-	add(m.OpenResetCode(code, Account{"a", "B"}, "p", now))
-	add(m.OpenResetCodeBytes(code, Account{"a", "B"}, []byte("p"), now))
-	add(m.RedeemResetCode(l, code, Account{"a", "B"}, "p", now))
-	add(machine.RedeemResetCode(l, code, Account{"a", "B"}, "p", now)) // open machine, closed ledger
-	add(l.Len())
+	add(m.Redeploy(pkg))
+	add(m.OpenResetCodeForDiagnostics(code, acct("a", "B"), "p", now))
+	add(m.OpenResetCodeForDiagnosticsBytes(code, acct("a", "B"), []byte("p"), now))
+	add(m.RedeemResetCode(l, code, acct("a", "B"), "p", now))
+	add(machine.RedeemResetCode(l, code, acct("a", "B"), "p", now)) // open machine, closed ledger
+	add(NewReplayLedger(m))
+	add(ImportReplayLedger(ledgerBlob, nil, m, 0))
+	_, _, err := l.Counts()
+	add(nil, err)
+	add(l.Generation())
 	add(l.Export(nil))
 	for i, err := range errs {
 		if !errors.Is(err, ErrClosed) {
@@ -255,6 +499,9 @@ func TestRingSettingsAndExports(t *testing.T) {
 	_, err := r.PasswordCost(1)
 	expectIs(t, err, ErrKeyRotated)
 	pkg := must(r.DeploymentPackage())
+	if len(pkg) != DeploymentPackageTextLen {
+		t.Fatalf("package of %d characters", len(pkg))
+	}
 	if info := must(CheckDeploymentPackage(pkg)); info != (DeploymentPackageInfo{2, Policy{60, 5}}) {
 		t.Fatalf("info %+v", info)
 	}
@@ -269,8 +516,8 @@ func TestNames(t *testing.T) {
 	if must(DefaultOfflineDomain("corp.example.com")) != "CORP" {
 		t.Fatal("domain")
 	}
-	a := must(must(AccountWithFQDN("alice", "corp.example.com")).Normalize())
-	if a != must(Account{"ALICE", "corp"}.Normalize()) {
+	a := must(must(AccountWithFQDN("alice", "corp.example.com", testSID(7))).Normalize())
+	if !sameAccount(a, must(Account{"ALICE", "corp", testSID(7)}.Normalize())) || !bytes.Equal(a.SID, testSID(7)) {
 		t.Fatalf("%+v", a)
 	}
 	if must(CheckName(`CORP\alice`)) != NameProblemQualifiedName || NameProblemQualifiedName.Hint() == "" {

@@ -22,7 +22,7 @@ func BenchmarkSeal(b *testing.B) {
 	id := must(machine.IdentificationCode())
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := ring.SealResetCode(id, Account{"alice", "CORP"}, "Winter-Tulip-42", now); err != nil {
+		if _, err := ring.SealResetCode(id, acct("alice", "CORP"), "Winter-Tulip-42", now); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -30,10 +30,10 @@ func BenchmarkSeal(b *testing.B) {
 
 func BenchmarkOpen(b *testing.B) {
 	ring, machine := fixture(b)
-	code := must(ring.SealResetCode(must(machine.IdentificationCode()), Account{"alice", "CORP"}, "Winter-Tulip-42", now))
+	code := must(ring.SealResetCode(must(machine.IdentificationCode()), acct("alice", "CORP"), "Winter-Tulip-42", now))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := machine.OpenResetCode(code, Account{"alice", "CORP"}, "Winter-Tulip-42", now); err != nil {
+		if _, err := machine.OpenResetCodeForDiagnostics(code, acct("alice", "CORP"), "Winter-Tulip-42", now); err != nil {
 			b.Fatal(err)
 		}
 	}

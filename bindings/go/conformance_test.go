@@ -76,32 +76,61 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-func account(i obj) Account { return Account{i["username"].(string), i["domain"].(string)} }
+// account: the case's names and SID (hex; absent in account_normalize, which takes no SID).
+func account(t *testing.T, i obj) Account {
+	var sid []byte
+	if v, ok := i["sid"]; ok {
+		if sid = unhex(t, v); sid == nil {
+			t.Fatal("sid is null")
+		}
+	}
+	return Account{i["username"].(string), i["domain"].(string), sid}
+}
 
-func sealCase(r *ServerKeyRing, i obj) (interface{}, error) {
+func sealCase(t *testing.T, r *ServerKeyRing, i obj) (interface{}, error) {
 	id, err := ParseIdentificationCode(i["identification_code"].(string))
 	if err != nil {
 		return nil, err
 	}
-	code, err := r.SealResetCode(id, account(i), i["password"].(string), int64(num(i["now"])))
+	code, err := r.SealResetCode(id, account(t, i), i["password"].(string), int64(num(i["now"])))
 	return code.String(), err
 }
 
-func openCase(m *Machine, l *ReplayLedger, i obj) (interface{}, error) {
+func openCase(t *testing.T, m *Machine, l *ReplayLedger, i obj) (interface{}, error) {
 	code, err := ParseResetCode(i["reset_code"].(string))
 	if err != nil {
 		return nil, err
 	}
 	var a AcceptedReset
 	if l == nil {
-		a, err = m.OpenResetCode(code, account(i), i["password"].(string), int64(num(i["now"])))
+		a, err = m.OpenResetCodeForDiagnostics(code, account(t, i), i["password"].(string), int64(num(i["now"])))
 	} else {
-		a, err = m.RedeemResetCode(l, code, account(i), i["password"].(string), int64(num(i["now"])))
+		a, err = m.RedeemResetCode(l, code, account(t, i), i["password"].(string), int64(num(i["now"])))
 	}
 	if err != nil {
 		return nil, err
 	}
 	return obj{"issued_at": a.IssuedAt, "expires_at": a.ExpiresAt}, nil
+}
+
+// packageInput: a case's package, as text or as the file's bytes in hex.
+func packageInput(t *testing.T, i obj) string {
+	if h, isHex := i["package_hex"]; isHex {
+		return string(unhex(t, h))
+	}
+	pkg, ok := i["package"].(string)
+	if !ok {
+		t.Fatal("no package")
+	}
+	return pkg
+}
+
+func ledgerValue(l *ReplayLedger) obj {
+	a, c, err := l.Counts()
+	if err != nil {
+		panic(err)
+	}
+	return obj{"accounts": a, "codes": c, "generation": must(l.Generation())}
 }
 
 func runCase(t *testing.T, objects obj, op string, i obj) obj {
@@ -119,10 +148,10 @@ func runCase(t *testing.T, objects obj, op string, i obj) obj {
 			return c.String(), err
 		})
 	case "account_check":
-		return outcome(t, func() (interface{}, error) { return nil, account(i).Check() })
+		return outcome(t, func() (interface{}, error) { return nil, account(t, i).Check() })
 	case "account_normalize":
 		return outcome(t, func() (interface{}, error) {
-			a, err := account(i).Normalize()
+			a, err := account(t, i).Normalize()
 			return obj{"username": a.Username, "domain": a.OfflineDomain}, err
 		})
 	case "default_offline_domain":
@@ -134,14 +163,7 @@ func runCase(t *testing.T, objects obj, op string, i obj) obj {
 		})
 	case "deployment_package_check":
 		return outcome(t, func() (interface{}, error) {
-			pkg, ok := i["package"].(string)
-			if h, isHex := i["package_hex"]; isHex {
-				pkg, ok = string(unhex(t, h)), true
-			}
-			if !ok {
-				t.Fatal("no package")
-			}
-			info, err := CheckDeploymentPackage(pkg)
+			info, err := CheckDeploymentPackage(packageInput(t, i))
 			return obj{"epoch": info.Epoch, "policy": policyValue(info.Policy)}, err
 		})
 	case "key_ring_generate":
@@ -181,33 +203,60 @@ func runCase(t *testing.T, objects obj, op string, i obj) obj {
 				"policy": policyValue(must(m.Policy())), "password_cost": costValue(must(m.PasswordCost())),
 			}, nil
 		})
+	case "deployment_package_fingerprint":
+		return outcome(t, func() (interface{}, error) { return DeploymentPackageFingerprint(packageInput(t, i)) })
 	case "replay_ledger_import":
+		m := machine()
+		defer m.Close()
 		return outcome(t, func() (interface{}, error) {
-			l, err := ImportReplayLedger(unhex(t, i["bytes"]), unhex(t, i["wrapping_key"]))
+			l, err := ImportReplayLedger(unhex(t, i["bytes"]), unhex(t, i["wrapping_key"]), m, uint64(num(i["minimum_generation"])))
 			if err != nil {
 				return nil, err
 			}
 			defer l.Close()
-			return obj{"len": must(l.Len())}, nil
+			return ledgerValue(l), nil
 		})
 	case "seal":
 		r := ring()
 		defer r.Close()
-		return outcome(t, func() (interface{}, error) { return sealCase(r, i) })
+		return outcome(t, func() (interface{}, error) { return sealCase(t, r, i) })
 	case "open":
 		m := machine()
 		defer m.Close()
-		return outcome(t, func() (interface{}, error) { return openCase(m, nil, i) })
+		return outcome(t, func() (interface{}, error) { return openCase(t, m, nil, i) })
 	case "redeem_sequence":
 		m := machine()
 		defer m.Close()
-		l := must(NewReplayLedger())
+		l := must(NewReplayLedger(m))
 		defer l.Close()
-		var steps []interface{}
+		steps := []interface{}{}
 		for _, s := range i["steps"].([]interface{}) {
-			steps = append(steps, outcome(t, func() (interface{}, error) { return openCase(m, l, s.(obj)) }))
+			steps = append(steps, outcome(t, func() (interface{}, error) { return openCase(t, m, l, s.(obj)) }))
 		}
-		return outcome(t, func() (interface{}, error) { return obj{"steps": steps, "ledger_len": must(l.Len())}, nil })
+		value := ledgerValue(l)
+		// The counts survive a plain export and an import for the same machine at the generation.
+		back, err := ImportReplayLedger(must(l.Export(nil)), nil, m, uint64(value["generation"].(uint64)))
+		if err != nil {
+			t.Errorf("%v: re-import: %v", i["steps"], err)
+		} else {
+			if got := ledgerValue(back); !reflect.DeepEqual(got, value) {
+				t.Errorf("re-imported ledger %v, was %v", got, value)
+			}
+			back.Close()
+		}
+		value["steps"] = steps
+		return outcome(t, func() (interface{}, error) { return value, nil })
+	case "redeploy":
+		m := machine()
+		defer m.Close()
+		return outcome(t, func() (interface{}, error) {
+			r, err := m.Redeploy(packageInput(t, i))
+			if err != nil {
+				return nil, err
+			}
+			defer r.Close()
+			return obj{"epoch": must(r.Epoch()), "same_identification_code": must(r.IdentificationCode()) == must(m.IdentificationCode())}, nil
+		})
 	case "rotate_then_seal":
 		r := ring()
 		defer r.Close()
@@ -219,7 +268,7 @@ func runCase(t *testing.T, objects obj, op string, i obj) obj {
 			if err != nil {
 				return nil, err
 			}
-			s := outcome(t, func() (interface{}, error) { return sealCase(r, i["seal"].(obj)) })
+			s := outcome(t, func() (interface{}, error) { return sealCase(t, r, i["seal"].(obj)) })
 			return obj{"epoch": epoch, "epochs": must(r.Epochs()), "seal": s}, nil
 		})
 	case "status_message":

@@ -49,6 +49,16 @@ const (
 	StatusBufferTooSmall     Status = C.OLR_BUFFER_TOO_SMALL
 	StatusInvalidLength      Status = C.OLR_INVALID_LENGTH
 	StatusPanic              Status = C.OLR_PANIC
+
+	// ABI 2.0 (machine-side trust).
+	StatusClockSetBack            Status = C.OLR_CLOCK_SET_BACK
+	StatusTooManyAttempts         Status = C.OLR_TOO_MANY_ATTEMPTS
+	StatusLedgerOfAnotherMachine  Status = C.OLR_LEDGER_OF_ANOTHER_MACHINE
+	StatusLedgerRolledBack        Status = C.OLR_LEDGER_ROLLED_BACK
+	StatusPackageEpochTooOld      Status = C.OLR_PACKAGE_EPOCH_TOO_OLD
+	StatusPackageSignatureInvalid Status = C.OLR_PACKAGE_SIGNATURE_INVALID
+	StatusInvalidSid              Status = C.OLR_INVALID_SID
+	StatusOutOfMemory             Status = C.OLR_OUT_OF_MEMORY
 )
 
 // Error is every failure of the library: the status, the library's message (olr_status_message)
@@ -128,6 +138,16 @@ var (
 	ErrBufferTooSmall     = sentinel(StatusBufferTooSmall)
 	ErrInvalidLength      = sentinel(StatusInvalidLength)
 	ErrPanic              = sentinel(StatusPanic)
+
+	// ABI 2.0 (machine-side trust).
+	ErrClockSetBack            = sentinel(StatusClockSetBack)
+	ErrTooManyAttempts         = sentinel(StatusTooManyAttempts)
+	ErrLedgerOfAnotherMachine  = sentinel(StatusLedgerOfAnotherMachine)
+	ErrLedgerRolledBack        = sentinel(StatusLedgerRolledBack)
+	ErrPackageEpochTooOld      = sentinel(StatusPackageEpochTooOld)
+	ErrPackageSignatureInvalid = sentinel(StatusPackageSignatureInvalid)
+	ErrInvalidSid              = sentinel(StatusInvalidSid)
+	ErrOutOfMemory             = sentinel(StatusOutOfMemory)
 )
 
 // ErrClosed is returned by every method of a ServerKeyRing, Machine or ReplayLedger after Close.
@@ -146,7 +166,11 @@ var statusNames = map[Status]string{
 	StatusTimeOutOfRange: "TIME_OUT_OF_RANGE", StatusEpochsExhausted: "EPOCHS_EXHAUSTED",
 	StatusAlreadyUsed: "ALREADY_USED", StatusSuperseded: "SUPERSEDED",
 	StatusCodeBeforeRotation: "CODE_BEFORE_ROTATION", StatusRedeployNeeded: "REDEPLOY_NEEDED",
-	StatusLedgerFull: "LEDGER_FULL", StatusUtf16Text: "UTF16_TEXT", StatusNullPointer: "NULL_POINTER",
+	StatusLedgerFull: "LEDGER_FULL", StatusUtf16Text: "UTF16_TEXT",
+	StatusClockSetBack: "CLOCK_SET_BACK", StatusTooManyAttempts: "TOO_MANY_ATTEMPTS",
+	StatusLedgerOfAnotherMachine: "LEDGER_OF_ANOTHER_MACHINE", StatusLedgerRolledBack: "LEDGER_ROLLED_BACK",
+	StatusPackageEpochTooOld: "PACKAGE_EPOCH_TOO_OLD", StatusPackageSignatureInvalid: "PACKAGE_SIGNATURE_INVALID",
+	StatusInvalidSid: "INVALID_SID", StatusOutOfMemory: "OUT_OF_MEMORY", StatusNullPointer: "NULL_POINTER",
 	StatusInvalidUtf8: "INVALID_UTF8", StatusBufferTooSmall: "BUFFER_TOO_SMALL",
 	StatusInvalidLength: "INVALID_LENGTH", StatusPanic: "PANIC",
 }
@@ -163,7 +187,11 @@ var sentinels = map[Status]*Error{
 	StatusTimeOutOfRange: ErrTimeOutOfRange, StatusEpochsExhausted: ErrEpochsExhausted,
 	StatusAlreadyUsed: ErrAlreadyUsed, StatusSuperseded: ErrSuperseded,
 	StatusCodeBeforeRotation: ErrCodeBeforeRotation, StatusRedeployNeeded: ErrRedeployNeeded,
-	StatusLedgerFull: ErrLedgerFull, StatusUtf16Text: ErrUtf16Text, StatusNullPointer: ErrNullPointer,
+	StatusLedgerFull: ErrLedgerFull, StatusUtf16Text: ErrUtf16Text,
+	StatusClockSetBack: ErrClockSetBack, StatusTooManyAttempts: ErrTooManyAttempts,
+	StatusLedgerOfAnotherMachine: ErrLedgerOfAnotherMachine, StatusLedgerRolledBack: ErrLedgerRolledBack,
+	StatusPackageEpochTooOld: ErrPackageEpochTooOld, StatusPackageSignatureInvalid: ErrPackageSignatureInvalid,
+	StatusInvalidSid: ErrInvalidSid, StatusOutOfMemory: ErrOutOfMemory, StatusNullPointer: ErrNullPointer,
 	StatusInvalidUtf8: ErrInvalidUtf8, StatusBufferTooSmall: ErrBufferTooSmall,
 	StatusInvalidLength: ErrInvalidLength, StatusPanic: ErrPanic,
 }
@@ -190,6 +218,16 @@ func makeError(status C.olr_status, d *C.olr_error_details) error {
 		e.FoundVersion = uint8(d.found_version)
 	}
 	return e
+}
+
+// linkedStatusName is the library's olr_status_name (NULL for an unknown number: ""), for the
+// test that compares it with Status.String.
+func linkedStatusName(s Status) string {
+	p := C.olr_status_name(C.uint32_t(s))
+	if p == nil {
+		return ""
+	}
+	return C.GoString(p)
 }
 
 // cStatus converts a number to olr_status (for the tests: cgo cannot be used in _test.go files).

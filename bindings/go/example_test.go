@@ -1,6 +1,7 @@
 package offlinereset_test
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log"
@@ -20,13 +21,21 @@ func Example_helpDeskSeal() {
 	}
 	defer ring.Close()
 	pkg, _ := ring.DeploymentPackage()
+	fingerprint, _ := offlinereset.DeploymentPackageFingerprint(pkg)
+	fmt.Println("deployment package characters:", len(pkg), "fingerprint characters:", len(fingerprint))
 
-	// The machine, enrolled with the deployment package; its login screen shows this code.
+	// The machine, enrolled with the deployment package (after comparing its fingerprint with
+	// the server's); its login screen shows this code. Its replay ledger starts empty.
 	machine, err := offlinereset.EnrollMachine(pkg)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer machine.Close()
+	ledger, err := offlinereset.NewReplayLedger(machine)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ledger.Close()
 	shown, _ := machine.IdentificationCode()
 	const now = 1_795_000_000 // unix seconds, from the server's clock
 
@@ -38,24 +47,43 @@ func Example_helpDeskSeal() {
 		fmt.Println("ask the user to read group", e.Group, "again")
 		return
 	}
-	account := offlinereset.Account{Username: "jürgen", OfflineDomain: "CORP"}
+	// The account as the directory has it: sAMAccountName, NetBIOS domain and objectSid
+	// (S-1-5-21-1004336348-1177238915-682003330-1104, binary).
+	sid, _ := hex.DecodeString("010500000000000515000000dcf4dc3b833d2b46828ba62850040000")
+	account := offlinereset.Account{Username: "jürgen", OfflineDomain: "CORP", SID: sid}
 	code, err := ring.SealResetCode(id, account, "Grüße-aus-Wien-7", now)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("reset code characters:", len(code.String()))
 
-	// At the login screen, offline: redeem (so the code works once), persist the ledger, and only
-	// then update the cached credentials.
-	ledger, _ := offlinereset.NewReplayLedger()
-	defer ledger.Close()
-	typedCode, _ := offlinereset.ParseResetCode(strings.ToLower(code.String()))
-	accepted, err := machine.RedeemResetCode(ledger, typedCode, account, "Grüße-aus-Wien-7", now+300)
-	fmt.Println("accepted:", err == nil, "valid for", (accepted.ExpiresAt-accepted.IssuedAt)/3600, "hours")
-	_, err = machine.RedeemResetCode(ledger, typedCode, account, "Grüße-aus-Wien-7", now+360)
-	fmt.Println("second use refused:", errors.Is(err, offlinereset.ErrAlreadyUsed))
+	// At the login screen, offline, with the cached account's names and SID: redeem (so the
+	// code works once and attempts are limited), persist the ledger whatever the answer, and
+	// only on success update the cached credentials.
+	redeem := func(password string, at int64) error {
+		typedCode, err := offlinereset.ParseResetCode(strings.ToLower(code.String()))
+		if err != nil {
+			return err
+		}
+		_, err = machine.RedeemResetCode(ledger, typedCode, account, password, at)
+		saved, perr := ledger.Export(nil) // production: wrapped, written to a file, then renamed
+		if perr != nil {
+			return perr // refuse the reset
+		}
+		generation, _ := ledger.Generation() // production: raise the monotonic store to it
+		fmt.Println("ledger saved:", len(saved) > 0, "generation", generation)
+		return err
+	}
+	fmt.Println("wrong password refused:", errors.Is(redeem("Gruesse", now+240), offlinereset.ErrRejected))
+	fmt.Println("accepted:", redeem("Grüße-aus-Wien-7", now+300) == nil)
+	fmt.Println("second use refused:", errors.Is(redeem("Grüße-aus-Wien-7", now+360), offlinereset.ErrAlreadyUsed))
 	// Output:
+	// deployment package characters: 319 fingerprint characters: 64
 	// reset code characters: 49
-	// accepted: true valid for 24 hours
+	// ledger saved: true generation 1
+	// wrong password refused: true
+	// ledger saved: true generation 2
+	// accepted: true
+	// ledger saved: true generation 3
 	// second use refused: true
 }

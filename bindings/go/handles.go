@@ -74,6 +74,9 @@ func (r *ServerKeyRing) Close() error {
 }
 
 func (r *ServerKeyRing) read() (*C.olr_server_key_ring, error) {
+	if r == nil {
+		return nil, ErrNullPointer
+	}
 	r.mu.RLock()
 	if r.h == nil {
 		r.mu.RUnlock()
@@ -83,6 +86,9 @@ func (r *ServerKeyRing) read() (*C.olr_server_key_ring, error) {
 }
 
 func (r *ServerKeyRing) write() (*C.olr_server_key_ring, error) {
+	if r == nil {
+		return nil, ErrNullPointer
+	}
 	r.mu.Lock()
 	if r.h == nil {
 		r.mu.Unlock()
@@ -104,8 +110,9 @@ func (r *ServerKeyRing) Export(wrappingKey []byte) ([]byte, error) {
 	}, wrappingKey)
 }
 
-// SealResetCode seals a reset code for the machine, account and new password, issued at now
-// (unix seconds). The password string is passed to the library without a copy.
+// SealResetCode seals a reset code for the machine, the account (canonical names and objectSid
+// from the directory) and the new password, issued at now (unix seconds). The password string is
+// passed to the library without a copy.
 func (r *ServerKeyRing) SealResetCode(id IdentificationCode, account Account, newPassword string, now int64) (ResetCode, error) {
 	pw, pwn := str(newPassword)
 	return r.seal(id, account, pw, pwn, now)
@@ -127,6 +134,7 @@ func (r *ServerKeyRing) seal(id IdentificationCode, account Account, pw *C.char,
 	ip, in := str(id.text)
 	u, un := str(account.Username)
 	dm, dn := str(account.OfflineDomain)
+	sp, sn := sid(account.SID)
 	var buf [ResetCodeTextLen]byte
 	var n C.size_t
 	var d C.olr_error_details
@@ -134,9 +142,10 @@ func (r *ServerKeyRing) seal(id IdentificationCode, account Account, pw *C.char,
 	if err != nil {
 		return ResetCode{}, err
 	}
-	status := C.olr_server_key_ring_seal_reset_code(h, ip, in, u, un, dm, dn, pw, pwn, C.int64_t(now),
+	status := C.olr_server_key_ring_seal_reset_code(h, ip, in, u, un, dm, dn, sp, sn, pw, pwn, C.int64_t(now),
 		(*C.char)(unsafe.Pointer(&buf[0])), ResetCodeTextLen, &n, &d)
 	r.mu.RUnlock()
+	runtime.KeepAlive(account.SID)
 	if err := makeError(status, &d); err != nil {
 		return ResetCode{}, err
 	}
@@ -250,6 +259,55 @@ func (r *ServerKeyRing) SetPasswordCost(c PasswordCost) error {
 	return makeError(C.olr_server_key_ring_set_password_cost(h, C.uint32_t(c.MemoryKiB), C.uint32_t(c.Iterations), C.uint32_t(c.Parallelism)), nil)
 }
 
+// AttemptLimits are the attempt limits the ring's deployment packages carry.
+func (r *ServerKeyRing) AttemptLimits() (AttemptLimits, error) {
+	h, err := r.read()
+	if err != nil {
+		return AttemptLimits{}, err
+	}
+	defer r.mu.RUnlock()
+	var c, a C.uint16_t
+	err = makeError(C.olr_server_key_ring_attempt_limits(h, &c, &a), nil)
+	return AttemptLimits{uint16(c), uint16(a)}, err
+}
+
+// SetAttemptLimits sets the attempt limits the next deployment package carries (each 1 to 1000,
+// else ErrInvalidPolicy). Machines learn them only from a new package (Machine.Redeploy).
+func (r *ServerKeyRing) SetAttemptLimits(l AttemptLimits) error {
+	h, err := r.write()
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	return makeError(C.olr_server_key_ring_set_attempt_limits(h, C.uint16_t(l.FailedOpensPerCode), C.uint16_t(l.FailedOpensPerAccount)), nil)
+}
+
+// BeginSigningKeyRotation draws the next deployment signing key from the OS RNG (docs/PROTOCOL.md
+// §9.4): packages made from now on are signed with the current key and name the next one, and
+// machines redeployed with them pin it. Nothing changes when a rotation is under way. Export
+// the ring afterwards: the next signing key is in it.
+func (r *ServerKeyRing) BeginSigningKeyRotation() error {
+	h, err := r.write()
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	return makeError(C.olr_server_key_ring_begin_signing_key_rotation(h), nil)
+}
+
+// FinishSigningKeyRotation makes the next key sign from now on and erases the old one. Call it
+// only after every machine took a package made since BeginSigningKeyRotation: a machine that did
+// not refuses later packages (ErrPackageSignatureInvalid) and must be enrolled afresh. Nothing
+// changes when no rotation is under way.
+func (r *ServerKeyRing) FinishSigningKeyRotation() error {
+	h, err := r.write()
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	return makeError(C.olr_server_key_ring_finish_signing_key_rotation(h), nil)
+}
+
 // CurrentEpoch is the current generation's epoch.
 func (r *ServerKeyRing) CurrentEpoch() (uint16, error) {
 	h, err := r.read()
@@ -354,6 +412,28 @@ func ImportMachine(data, wrappingKey []byte) (*Machine, error) {
 	return newMachine(h), nil
 }
 
+// Redeploy takes a later deployment package for this machine (docs/PROTOCOL.md §8) and returns
+// the redeployed machine as a new handle; m is unchanged (close it when the new one is
+// persisted). The package must be signed by the key this machine pinned
+// (ErrPackageSignatureInvalid) and its epoch must not be older (ErrPackageEpochTooOld). The same
+// epoch keeps the identification code and takes the package's policy, attempt limits and next
+// signer; a newer epoch enrolls a fresh key pair (a new identification code: start a new replay
+// ledger with NewReplayLedger).
+func (m *Machine) Redeploy(pkg string) (*Machine, error) {
+	p, n := str(pkg)
+	h, err := m.read()
+	if err != nil {
+		return nil, err
+	}
+	defer m.mu.RUnlock()
+	var out *C.olr_machine
+	var d C.olr_error_details
+	if err := makeError(C.olr_machine_redeploy(h, p, n, &out, &d), &d); err != nil {
+		return nil, err
+	}
+	return newMachine(out), nil
+}
+
 // Close frees the machine and wipes its key. Closing twice is fine.
 func (m *Machine) Close() error {
 	m.mu.Lock()
@@ -368,6 +448,9 @@ func (m *Machine) Close() error {
 }
 
 func (m *Machine) read() (*C.olr_machine, error) {
+	if m == nil {
+		return nil, ErrNullPointer
+	}
 	m.mu.RLock()
 	if m.h == nil {
 		m.mu.RUnlock()
@@ -453,29 +536,38 @@ func (m *Machine) IsEnrolledWith(pkg string) (bool, error) {
 	return bool(out), err
 }
 
-// OpenResetCode checks a reset code offline without recording it. A login integration must use
-// RedeemResetCode instead, so that a code works once.
-func (m *Machine) OpenResetCode(code ResetCode, account Account, newPassword string, now int64) (AcceptedReset, error) {
+// OpenResetCodeForDiagnostics checks a reset code offline and records nothing: it counts no
+// attempt, so it is not limited, and it does not make the code work once. For diagnostics and
+// tests only; a login integration MUST use RedeemResetCode (docs/PROTOCOL.md §12.3 rule 7) and
+// never update credentials on this function's answer.
+func (m *Machine) OpenResetCodeForDiagnostics(code ResetCode, account Account, newPassword string, now int64) (AcceptedReset, error) {
 	pw, pwn := str(newPassword)
-	return m.open(nil, code, account, pw, pwn, now)
+	return m.open(false, nil, code, account, pw, pwn, now)
 }
 
-// OpenResetCodeBytes is OpenResetCode with the password as bytes (passed without a copy).
-func (m *Machine) OpenResetCodeBytes(code ResetCode, account Account, newPassword []byte, now int64) (AcceptedReset, error) {
+// OpenResetCodeForDiagnosticsBytes is OpenResetCodeForDiagnostics with the password as bytes
+// (passed without a copy).
+func (m *Machine) OpenResetCodeForDiagnosticsBytes(code ResetCode, account Account, newPassword []byte, now int64) (AcceptedReset, error) {
 	pw, pwn := byt(newPassword)
 	if pw == nil {
 		pw = emptyInput
 	}
-	a, err := m.open(nil, code, account, pw, pwn, now)
+	a, err := m.open(false, nil, code, account, pw, pwn, now)
 	runtime.KeepAlive(newPassword)
 	return a, err
 }
 
-// RedeemResetCode opens the code and records it in ledger. A nil error is the only outcome that
-// allows updating the cached credentials: persist the ledger (Export) first.
+// RedeemResetCode opens the code for the cached account (its names and SID) and records the
+// attempt in ledger (docs/PROTOCOL.md §9.7): the call a login integration uses. The ledger changes
+// on failures too (attempts are counted before the answer), so whatever the answer, persist the
+// ledger (Export, then raise the monotonic store to Generation) before showing the answer or
+// acting on it, and refuse the reset if persisting fails. A nil error is the only outcome that
+// allows updating the cached credentials of that account, after the ledger is persisted.
+// (Answers before the clock check, such as ErrLedgerOfAnotherMachine or ErrClockSetBack, leave
+// the ledger unchanged; persisting after them is harmless, so persist after every call.)
 func (m *Machine) RedeemResetCode(ledger *ReplayLedger, code ResetCode, account Account, newPassword string, now int64) (AcceptedReset, error) {
 	pw, pwn := str(newPassword)
-	return m.open(ledger, code, account, pw, pwn, now)
+	return m.open(true, ledger, code, account, pw, pwn, now)
 }
 
 // RedeemResetCodeBytes is RedeemResetCode with the password as bytes (passed without a copy).
@@ -484,15 +576,18 @@ func (m *Machine) RedeemResetCodeBytes(ledger *ReplayLedger, code ResetCode, acc
 	if pw == nil {
 		pw = emptyInput
 	}
-	a, err := m.open(ledger, code, account, pw, pwn, now)
+	a, err := m.open(true, ledger, code, account, pw, pwn, now)
 	runtime.KeepAlive(newPassword)
 	return a, err
 }
 
-func (m *Machine) open(ledger *ReplayLedger, code ResetCode, account Account, pw *C.char, pwn C.size_t, now int64) (AcceptedReset, error) {
+// open redeems when redeem is set (a nil ledger is then ErrNullPointer, never an open without
+// the ledger), else opens for diagnostics.
+func (m *Machine) open(redeem bool, ledger *ReplayLedger, code ResetCode, account Account, pw *C.char, pwn C.size_t, now int64) (AcceptedReset, error) {
 	cp, cn := str(code.text)
 	u, un := str(account.Username)
 	dm, dn := str(account.OfflineDomain)
+	sp, sn := sid(account.SID)
 	var a C.olr_accepted_reset
 	var d C.olr_error_details
 	h, err := m.read()
@@ -500,29 +595,32 @@ func (m *Machine) open(ledger *ReplayLedger, code ResetCode, account Account, pw
 		return AcceptedReset{}, err
 	}
 	var status C.olr_status
-	if ledger == nil {
-		status = C.olr_machine_open_reset_code(h, cp, cn, u, un, dm, dn, pw, pwn, C.int64_t(now), &a, &d)
+	if !redeem {
+		status = C.olr_machine_open_reset_code_for_diagnostics(h, cp, cn, u, un, dm, dn, sp, sn, pw, pwn, C.int64_t(now), &a, &d)
 	} else {
 		// Lock order: machine (shared), then ledger (exclusive); ledger methods never take a
-		// machine lock, so this cannot deadlock.
+		// machine lock while holding the ledger's, so this cannot deadlock.
 		lh, lerr := ledger.write()
 		if lerr != nil {
 			m.mu.RUnlock()
 			return AcceptedReset{}, lerr
 		}
-		status = C.olr_machine_redeem_reset_code(h, lh, cp, cn, u, un, dm, dn, pw, pwn, C.int64_t(now), &a, &d)
+		status = C.olr_machine_redeem_reset_code(h, lh, cp, cn, u, un, dm, dn, sp, sn, pw, pwn, C.int64_t(now), &a, &d)
 		ledger.mu.Unlock()
 	}
 	m.mu.RUnlock()
+	runtime.KeepAlive(account.SID)
 	if err := makeError(status, &d); err != nil {
 		return AcceptedReset{}, err
 	}
 	return AcceptedReset{int64(a.issued_at), int64(a.expires_at)}, nil
 }
 
-// ReplayLedger holds the reset codes a machine accepted that could still open, so each code
-// works once. Persist it (Export) after every successful Machine.RedeemResetCode. Safe for
-// concurrent use: redeems on one ledger run one at a time.
+// ReplayLedger is a machine's replay ledger (docs/PROTOCOL.md §9.7), bound to one enrollment: it
+// makes each reset code work once, lets a newer reset retire older codes of the account, limits
+// failed attempts per code and per account, and refuses a clock set back. Persist it (Export)
+// after every Machine.RedeemResetCode, whatever the answer. Safe for concurrent use: redeems on
+// one ledger run one at a time.
 type ReplayLedger struct {
 	mu sync.RWMutex
 	h  *C.olr_replay_ledger
@@ -535,22 +633,40 @@ func newLedger(h *C.olr_replay_ledger) *ReplayLedger {
 	return l
 }
 
-// NewReplayLedger is a new, empty ledger.
-func NewReplayLedger() (*ReplayLedger, error) {
+// NewReplayLedger is a new, empty ledger for the machine's current enrollment (generation 0).
+// Use it only for a first enrollment or after a redeployment to a new epoch: a ledger that cannot
+// be read back must not be replaced by an empty one silently (docs/PROTOCOL.md §12.3 rule 7).
+func NewReplayLedger(machine *Machine) (*ReplayLedger, error) {
+	mh, err := machine.read()
+	if err != nil {
+		return nil, err
+	}
+	defer machine.mu.RUnlock()
 	var h *C.olr_replay_ledger
-	if err := makeError(C.olr_replay_ledger_new(&h), nil); err != nil {
+	if err := makeError(C.olr_replay_ledger_new(mh, &h), nil); err != nil {
 		return nil, err
 	}
 	return newLedger(h), nil
 }
 
-// ImportReplayLedger reads a ReplayLedger.Export (wrappingKey nil for a plain export).
-func ImportReplayLedger(data, wrappingKey []byte) (*ReplayLedger, error) {
+// ImportReplayLedger reads a ReplayLedger.Export for machine (wrappingKey nil for a plain export).
+// A ledger of another machine or enrollment is ErrLedgerOfAnotherMachine; one whose generation is
+// below minimumGeneration (the value kept in a monotonic store; 0 when there is none) is
+// ErrLedgerRolledBack.
+func ImportReplayLedger(data, wrappingKey []byte, machine *Machine, minimumGeneration uint64) (*ReplayLedger, error) {
 	p, n := ubyt(data)
 	k, kn := ubyt(wrappingKey)
+	mh, err := machine.read()
+	if err != nil {
+		return nil, err
+	}
+	defer machine.mu.RUnlock()
 	var h *C.olr_replay_ledger
 	var d C.olr_error_details
-	if err := makeError(C.olr_replay_ledger_import(p, n, k, kn, &h, &d), &d); err != nil {
+	status := C.olr_replay_ledger_import(p, n, k, kn, mh, C.uint64_t(minimumGeneration), &h, &d)
+	runtime.KeepAlive(data)
+	runtime.KeepAlive(wrappingKey)
+	if err := makeError(status, &d); err != nil {
 		return nil, err
 	}
 	return newLedger(h), nil
@@ -570,6 +686,9 @@ func (l *ReplayLedger) Close() error {
 }
 
 func (l *ReplayLedger) read() (*C.olr_replay_ledger, error) {
+	if l == nil {
+		return nil, ErrNullPointer
+	}
 	l.mu.RLock()
 	if l.h == nil {
 		l.mu.RUnlock()
@@ -579,6 +698,9 @@ func (l *ReplayLedger) read() (*C.olr_replay_ledger, error) {
 }
 
 func (l *ReplayLedger) write() (*C.olr_replay_ledger, error) {
+	if l == nil {
+		return nil, ErrNullPointer
+	}
 	l.mu.Lock()
 	if l.h == nil {
 		l.mu.Unlock()
@@ -587,16 +709,31 @@ func (l *ReplayLedger) write() (*C.olr_replay_ledger, error) {
 	return l.h, nil
 }
 
-// Len is the number of entries the ledger holds.
-func (l *ReplayLedger) Len() (int, error) {
+// Counts are the ledger's account records (at most MaxLedgerAccounts) and code records (codes
+// with failed opens, at most MaxLedgerCodes).
+func (l *ReplayLedger) Counts() (accounts, codes int, err error) {
+	h, err := l.read()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer l.mu.RUnlock()
+	var a, c C.size_t
+	err = makeError(C.olr_replay_ledger_counts(h, &a, &c), nil)
+	return int(a), int(c), err
+}
+
+// Generation is increased by one at every redeem that passed the clock check. After persisting
+// the ledger, keep it where it cannot be rolled back with the file (a TPM NV counter, a registry
+// value only SYSTEM writes) and pass it to ImportReplayLedger as minimumGeneration.
+func (l *ReplayLedger) Generation() (uint64, error) {
 	h, err := l.read()
 	if err != nil {
 		return 0, err
 	}
 	defer l.mu.RUnlock()
-	var n C.size_t
-	err = makeError(C.olr_replay_ledger_len(h, &n), nil)
-	return int(n), err
+	var g C.uint64_t
+	err = makeError(C.olr_replay_ledger_generation(h, &g), nil)
+	return uint64(g), err
 }
 
 // Export writes the ledger, wrapped or plain.

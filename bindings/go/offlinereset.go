@@ -8,12 +8,13 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"time"
 	"unsafe"
 )
 
-// ABIVersion is the C ABI this binding was written for: (major << 16) | minor, ABI 1.1.
-const ABIVersion uint32 = 1<<16 | 1
+// ABIVersion is the C ABI this binding was written for: (major << 16) | minor, ABI 2.0.
+const ABIVersion uint32 = 2<<16 | 0
 
 // Lengths of the C ABI (include/offline_reset.h).
 const (
@@ -24,7 +25,19 @@ const (
 	MaxNameLen                = C.OLR_MAX_NAME_LEN
 	MaxPasswordLen            = C.OLR_MAX_PASSWORD_LEN
 	MaxGenerations            = C.OLR_MAX_GENERATIONS
-	MaxLedgerEntries          = C.OLR_MAX_LEDGER_ENTRIES
+	// MaxLedgerAccounts, MaxLedgerCodes: the account and code records a replay ledger holds;
+	// a redeem needing one more fails with ErrLedgerFull.
+	MaxLedgerAccounts = C.OLR_MAX_LEDGER_ACCOUNTS
+	MaxLedgerCodes    = C.OLR_MAX_LEDGER_CODES
+	// MinSIDLen, MaxSIDLen: a binary SID (revision 1, 1 to 15 sub-authorities) is 12 to 68 bytes.
+	MinSIDLen = C.OLR_MIN_SID_LEN
+	MaxSIDLen = C.OLR_MAX_SID_LEN
+	// PackageFingerprintLen: the characters of DeploymentPackageFingerprint (hex SHA-256).
+	PackageFingerprintLen = C.OLR_PACKAGE_FINGERPRINT_LEN
+	// Largest exports (wrapped): machine state, server key ring, replay ledger.
+	MachineStateMaxLen  = C.OLR_MACHINE_STATE_MAX_LEN
+	ServerKeyRingMaxLen = C.OLR_SERVER_KEY_RING_MAX_LEN
+	ReplayLedgerMaxLen  = C.OLR_REPLAY_LEDGER_MAX_LEN
 )
 
 func init() {
@@ -73,6 +86,26 @@ func ubyt(b []byte) (*C.uint8_t, C.size_t) {
 	return (*C.uint8_t)(unsafe.Pointer(p)), n
 }
 
+// linkedLimits are the linked library's sizes and limits (its _len and max functions), for the
+// test that compares them with the header this package was compiled against.
+func linkedLimits() map[string]int {
+	return map[string]int{
+		"IDENTIFICATION_CODE_TEXT_LEN": int(C.olr_identification_code_text_len()),
+		"RESET_CODE_TEXT_LEN":          int(C.olr_reset_code_text_len()),
+		"DEPLOYMENT_PACKAGE_TEXT_LEN":  int(C.olr_deployment_package_text_len()),
+		"WRAPPING_KEY_LEN":             int(C.olr_wrapping_key_len()),
+		"MACHINE_STATE_MAX_LEN":        int(C.olr_machine_state_max_len()),
+		"SERVER_KEY_RING_MAX_LEN":      int(C.olr_server_key_ring_max_len()),
+		"MAX_LEDGER_ACCOUNTS":          int(C.olr_max_ledger_accounts()),
+		"MAX_LEDGER_CODES":             int(C.olr_max_ledger_codes()),
+		"REPLAY_LEDGER_MAX_LEN":        int(C.olr_replay_ledger_max_len()),
+		"MAX_GENERATIONS":              int(C.olr_max_generations()),
+		"MAX_NAME_LEN":                 int(C.olr_max_name_len()),
+		"MAX_PASSWORD_LEN":             int(C.olr_max_password_len()),
+		"MAX_INPUT_LEN":                int(C.olr_max_input_len()),
+	}
+}
+
 // StatusMessage is the library's static English message for any status number.
 func StatusMessage(status uint32) string {
 	return C.GoString(C.olr_status_message(C.uint32_t(status)))
@@ -115,6 +148,14 @@ func MinimumPasswordCost() PasswordCost {
 	return PasswordCost{C.OLR_MIN_PASSWORD_MEMORY_KIB, C.OLR_MIN_PASSWORD_ITERATIONS, 1}
 }
 
+// AttemptLimits are the failed opens a machine allows per reset code and per account within one
+// code lifetime (docs/PROTOCOL.md §9.7; each 1 to 1000, defaults 5 and 20), after which redeem
+// answers ErrTooManyAttempts. The key ring sets them; machines learn them from a new package.
+type AttemptLimits struct {
+	FailedOpensPerCode    uint16
+	FailedOpensPerAccount uint16
+}
+
 // AcceptedReset is what a machine learns from a reset code that opened (unix seconds).
 type AcceptedReset struct {
 	IssuedAt  int64
@@ -143,6 +184,22 @@ func CheckDeploymentPackage(pkg string) (DeploymentPackageInfo, error) {
 		return DeploymentPackageInfo{}, err
 	}
 	return DeploymentPackageInfo{uint16(epoch), Policy{uint16(lifetime), uint16(skew)}}, nil
+}
+
+// DeploymentPackageFingerprint is the package's fingerprint (docs/PROTOCOL.md §8): the lowercase
+// hexadecimal SHA-256 of its envelope, PackageFingerprintLen characters, the same for every text
+// of one package. Compare it with the server's before the first deployment. Package errors as
+// CheckDeploymentPackage.
+func DeploymentPackageFingerprint(pkg string) (string, error) {
+	p, n := str(pkg)
+	var buf [PackageFingerprintLen + 1]byte
+	var outLen C.size_t
+	var d C.olr_error_details
+	status := C.olr_deployment_package_fingerprint(p, n, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &outLen, &d)
+	if err := makeError(status, &d); err != nil {
+		return "", err
+	}
+	return string(buf[:outLen]), nil
 }
 
 // GenerateWrappingKey is a fresh random wrapping key (64 bytes) from the OS RNG. Wipe it after use.
@@ -240,22 +297,41 @@ func checkCode(text string, size int, identification bool) (string, error) {
 	return string(buf[:outLen]), nil
 }
 
-// Account is a Windows account as typed: username and offline user domain. Seal and open pass
-// these to the library, which normalizes them; NormalizeAccount gives the normalized forms (two
-// accounts are the same exactly when both normalized forms are equal).
+// Account is a Windows account: username, offline user domain and the account's binary SID
+// (objectSid, revision 1, MinSIDLen to MaxSIDLen bytes; docs/PROTOCOL.md §5). The server seals
+// with the directory's canonical names and objectSid; the login integration redeems with the
+// names and SID of the one cached account the typed names resolve to (§12.3 rule 1). Seal and
+// redeem pass the names to the library, which normalizes them; Normalize gives the normalized
+// forms. The SID is passed as is (without a copy) and is compared byte for byte.
 type Account struct {
 	Username      string
 	OfflineDomain string
+	SID           []byte
 }
 
-// Check checks both names as seal and open will (ErrInvalidUsername, ErrInvalidDomain).
+// sid passes an account's SID without a copy. It is never NULL: an empty or missing SID is a
+// zero-length input, which the library refuses as ErrInvalidSid (not ErrNullPointer).
+func sid(b []byte) (*C.uint8_t, C.size_t) {
+	if len(b) == 0 {
+		return (*C.uint8_t)(unsafe.Pointer(emptyInput)), 0
+	}
+	return ubyt(b)
+}
+
+// Check checks the names and the SID as seal and redeem will (ErrInvalidUsername,
+// ErrInvalidDomain, then ErrInvalidSid).
 func (a Account) Check() error {
 	u, un := str(a.Username)
 	d, dn := str(a.OfflineDomain)
-	return makeError(C.olr_account_check(u, un, d, dn), nil)
+	s, sn := sid(a.SID)
+	err := makeError(C.olr_account_check(u, un, d, dn, s, sn), nil)
+	runtime.KeepAlive(a.SID)
+	return err
 }
 
-// Normalize returns the account with both names in normalized form.
+// Normalize returns the account with both names in normalized form (the SID is kept as it is:
+// it is not checked here, Check does). Two accounts are the same exactly when both normalized
+// names and the SID are equal.
 func (a Account) Normalize() (Account, error) {
 	u, un := str(a.Username)
 	d, dn := str(a.OfflineDomain)
@@ -268,14 +344,14 @@ func (a Account) Normalize() (Account, error) {
 	if err := makeError(status, &det); err != nil {
 		return Account{}, err
 	}
-	return Account{string(ub[:ul]), string(db[:dl])}, nil
+	return Account{string(ub[:ul]), string(db[:dl]), a.SID}, nil
 }
 
 // AccountWithFQDN is the account with the default offline domain of the user's FQDN.
-func AccountWithFQDN(username, fqdn string) (Account, error) {
+func AccountWithFQDN(username, fqdn string, sid []byte) (Account, error) {
 	d, err := DefaultOfflineDomain(fqdn)
 	if err != nil {
 		return Account{}, err
 	}
-	return Account{username, d}, nil
+	return Account{username, d, sid}, nil
 }

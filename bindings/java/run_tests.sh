@@ -54,10 +54,10 @@ state=$(mktemp -d)
 if javac --release 17 -encoding UTF-8 -d "$build/example" -cp "$build/offline-reset.jar:$jna" "$here/examples/ResetServer.java" &&
     (cd "$state" && java -cp "$build/example:$build/offline-reset.jar:$jna" ResetServer "$state/state") | tee "$build/ex1" &&
     grep -q "native library: " "$build/ex1" && ! grep -q "native library: $lib" "$build/ex1" &&
-    grep -q "second use: ALREADY_USED" "$build/ex1" &&
+    grep -q "second use: ALREADY_USED" "$build/ex1" && grep -q "ledger: generation 2, 1 account(s)" "$build/ex1" &&
     (cd "$state" && java -Djna.library.path="$(dirname "$lib")" -cp "$build/example:$build/offline-reset.jar:$jna" ResetServer "$state/state") | tee "$build/ex2" &&
     grep -q "native library: $lib" "$build/ex2" && grep -q "mistyped: MISTYPED, group 1" "$build/ex2"; then
-    passed=$((passed + 1)); echo "example ResetServer: ok (packaged library, then jna.library.path, wrapped ring reloaded)"
+    passed=$((passed + 1)); echo "example ResetServer: ok (packaged library, then jna.library.path, wrapped ring reloaded, ledger persisted after each redeem)"
 else
     failed=$((failed + 1)); echo "example ResetServer: FAILED"
 fi

@@ -20,13 +20,13 @@ static class Bench
             Console.WriteLine("check {0:F3} us", t.Elapsed.TotalMilliseconds * 1000 / checks);
             const int seals = 30;
             var idc = new IdentificationCode(id);
-            var account = new Account("alice", "CORP");
+            var account = new Account("alice", "CORP", new byte[] { 1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 81, 4, 0, 0 });
             ResetCode code = null;
             t = Stopwatch.StartNew();
             for (int i = 0; i < seals; i++) code = ring.SealResetCode(idc, account, "Winter-Tulip-42", now);
             Console.WriteLine("seal {0:F3} ms", t.Elapsed.TotalMilliseconds / seals);
             t = Stopwatch.StartNew();
-            for (int i = 0; i < seals; i++) m.OpenResetCode(code, account, "Winter-Tulip-42", now);
+            for (int i = 0; i < seals; i++) m.OpenResetCodeForDiagnostics(code, account, "Winter-Tulip-42", now);
             Console.WriteLine("open {0:F3} ms", t.Elapsed.TotalMilliseconds / seals);
         }
         return 0;

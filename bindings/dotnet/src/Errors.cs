@@ -34,6 +34,14 @@ namespace OfflineReset
         RedeployNeeded = 24,
         LedgerFull = 25,
         Utf16Text = 26,
+        ClockSetBack = 27,
+        TooManyAttempts = 28,
+        LedgerOfAnotherMachine = 29,
+        LedgerRolledBack = 30,
+        PackageEpochTooOld = 31,
+        PackageSignatureInvalid = 32,
+        InvalidSid = 33,
+        OutOfMemory = 34,
         NullPointer = 100,
         InvalidUtf8 = 101,
         BufferTooSmall = 102,
@@ -65,6 +73,13 @@ namespace OfflineReset
         public int CurrentEpoch { get; private set; }
         /// <summary>UnsupportedVersion: the version found.</summary>
         public int FoundVersion { get; private set; }
+
+        /// <summary>The name of the exception class a status is thrown as: Status + "Exception",
+        /// except OutOfMemory (OfflineResetOutOfMemoryException).</summary>
+        internal static string ClassNameOf(Status status)
+        {
+            return status == Status.OutOfMemory ? "OfflineResetOutOfMemoryException" : status + "Exception";
+        }
 
         internal static OfflineResetException Create(uint status, ErrorDetails d)
         {
@@ -99,6 +114,14 @@ namespace OfflineReset
                 case Status.RedeployNeeded: return new RedeployNeededException(m, g, ce, cu, fv);
                 case Status.LedgerFull: return new LedgerFullException(m, g, ce, cu, fv);
                 case Status.Utf16Text: return new Utf16TextException(m, g, ce, cu, fv);
+                case Status.ClockSetBack: return new ClockSetBackException(m, g, ce, cu, fv);
+                case Status.TooManyAttempts: return new TooManyAttemptsException(m, g, ce, cu, fv);
+                case Status.LedgerOfAnotherMachine: return new LedgerOfAnotherMachineException(m, g, ce, cu, fv);
+                case Status.LedgerRolledBack: return new LedgerRolledBackException(m, g, ce, cu, fv);
+                case Status.PackageEpochTooOld: return new PackageEpochTooOldException(m, g, ce, cu, fv);
+                case Status.PackageSignatureInvalid: return new PackageSignatureInvalidException(m, g, ce, cu, fv);
+                case Status.InvalidSid: return new InvalidSidException(m, g, ce, cu, fv);
+                case Status.OutOfMemory: return new OfflineResetOutOfMemoryException(m, g, ce, cu, fv);
                 case Status.NullPointer: return new NullPointerException(m, g, ce, cu, fv);
                 case Status.InvalidUtf8: return new InvalidUtf8Exception(m, g, ce, cu, fv);
                 case Status.BufferTooSmall: return new BufferTooSmallException(m, g, ce, cu, fv);
@@ -265,6 +288,63 @@ namespace OfflineReset
     public sealed class Utf16TextException : OfflineResetException
     {
         internal Utf16TextException(string m, int g, int ce, int cu, int fv) : base(Status.Utf16Text, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status ClockSetBack (27): now is earlier than a time the replay ledger already
+    /// saw, by more than the clock skew.</summary>
+    public sealed class ClockSetBackException : OfflineResetException
+    {
+        internal ClockSetBackException(string m, int g, int ce, int cu, int fv) : base(Status.ClockSetBack, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status TooManyAttempts (28): the failed-attempt limit of this reset code or this
+    /// account is reached (the ledger counted the attempt: persist it).</summary>
+    public sealed class TooManyAttemptsException : OfflineResetException
+    {
+        internal TooManyAttemptsException(string m, int g, int ce, int cu, int fv) : base(Status.TooManyAttempts, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status LedgerOfAnotherMachine (29): the replay ledger belongs to another machine
+    /// or enrollment.</summary>
+    public sealed class LedgerOfAnotherMachineException : OfflineResetException
+    {
+        internal LedgerOfAnotherMachineException(string m, int g, int ce, int cu, int fv) : base(Status.LedgerOfAnotherMachine, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status LedgerRolledBack (30): the ledger's generation is below the minimum given
+    /// (an older copy).</summary>
+    public sealed class LedgerRolledBackException : OfflineResetException
+    {
+        internal LedgerRolledBackException(string m, int g, int ce, int cu, int fv) : base(Status.LedgerRolledBack, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status PackageEpochTooOld (31): the deployment package's epoch is older than the
+    /// machine's, or conflicts with it.</summary>
+    public sealed class PackageEpochTooOldException : OfflineResetException
+    {
+        internal PackageEpochTooOldException(string m, int g, int ce, int cu, int fv) : base(Status.PackageEpochTooOld, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status PackageSignatureInvalid (32): the package's signature does not verify, or
+    /// its signer is not the key the machine pinned.</summary>
+    public sealed class PackageSignatureInvalidException : OfflineResetException
+    {
+        internal PackageSignatureInvalidException(string m, int g, int ce, int cu, int fv) : base(Status.PackageSignatureInvalid, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status InvalidSid (33): the account SID is not a well-formed binary SID.</summary>
+    public sealed class InvalidSidException : OfflineResetException
+    {
+        internal InvalidSidException(string m, int g, int ce, int cu, int fv) : base(Status.InvalidSid, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status OutOfMemory (34): the memory for the password binding (Argon2id) could not
+    /// be reserved (a redeem then leaves the ledger unchanged). The one class not named
+    /// Status + "Exception": <c>OutOfMemoryException</c> would clash with
+    /// <c>System.OutOfMemoryException</c> wherever both namespaces are imported.</summary>
+    public sealed class OfflineResetOutOfMemoryException : OfflineResetException
+    {
+        internal OfflineResetOutOfMemoryException(string m, int g, int ce, int cu, int fv) : base(Status.OutOfMemory, m, g, ce, cu, fv) { }
     }
 
     /// <summary>Status NullPointer (100).</summary>

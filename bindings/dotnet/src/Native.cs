@@ -64,8 +64,8 @@ namespace OfflineReset
     internal static class Native
     {
         internal const string Lib = "offline_reset";
-        /// <summary>The C ABI this binding is written against: (major &lt;&lt; 16) | minor = 1.1.</summary>
-        internal const uint AbiVersion = (1u << 16) | 1u;
+        /// <summary>The C ABI this binding is written against: (major &lt;&lt; 16) | minor = 2.0.</summary>
+        internal const uint AbiVersion = (2u << 16) | 0u;
 
         static Native()
         {
@@ -96,19 +96,25 @@ namespace OfflineReset
         [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_max_generations();
         [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_max_name_len();
         [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_max_password_len();
+        [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_machine_state_max_len();
+        [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_server_key_ring_max_len();
+        [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_replay_ledger_max_len();
+        [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_max_ledger_accounts();
+        [DllImport(Lib, CallingConvention = C)] internal static extern UIntPtr olr_max_ledger_codes();
 
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_identification_code_check(byte[] text, UIntPtr textLen, byte[] @out, UIntPtr outCap, out UIntPtr outLen, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_reset_code_check(byte[] text, UIntPtr textLen, byte[] @out, UIntPtr outCap, out UIntPtr outLen, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_default_offline_domain(byte[] fqdn, UIntPtr fqdnLen, byte[] @out, UIntPtr outCap, out UIntPtr outLen);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_account_check(byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_account_check(byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] sid, UIntPtr sidLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_deployment_package_check(byte[] package, UIntPtr packageLen, out ushort epoch, out ushort lifetimeMinutes, out ushort skewMinutes, ref ErrorDetails details);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_deployment_package_fingerprint(byte[] package, UIntPtr packageLen, byte[] @out, UIntPtr outCap, out UIntPtr outLen, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_wrapping_key_generate(byte[] @out, UIntPtr outCap, out UIntPtr outLen);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_account_normalize(byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] outUsername, UIntPtr outUsernameCap, out UIntPtr outUsernameLen, byte[] outDomain, UIntPtr outDomainCap, out UIntPtr outDomainLen, ref ErrorDetails details);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_account_normalize(byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] outUsername, UIntPtr usernameCap, out UIntPtr outUsernameLen, byte[] outDomain, UIntPtr domainCap, out UIntPtr outDomainLen, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_name_problem(byte[] text, UIntPtr textLen, out uint problem);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr olr_name_problem_hint(uint problem);
 
         [DllImport(Lib, CallingConvention = C)] internal static extern void olr_server_key_ring_free(IntPtr ring);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_rotate(KeyRingHandle ring, long now, out ushort newEpoch);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_rotate(KeyRingHandle ring, long now, out ushort epoch);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_set_retired_grace_seconds(KeyRingHandle ring, uint seconds);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_retired_grace_seconds(KeyRingHandle ring, out uint seconds);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_set_policy(KeyRingHandle ring, ushort lifetimeMinutes, ushort skewMinutes);
@@ -116,30 +122,36 @@ namespace OfflineReset
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_current_epoch(KeyRingHandle ring, out ushort epoch);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_epochs(KeyRingHandle ring, [Out] ushort[] @out, UIntPtr outCap, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_deployment_package(KeyRingHandle ring, byte[] @out, UIntPtr outCap, out UIntPtr outLen);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_seal_reset_code(KeyRingHandle ring, byte[] identificationCode, UIntPtr identificationCodeLen, byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] newPassword, UIntPtr newPasswordLen, long now, byte[] @out, UIntPtr outCap, out UIntPtr outLen, ref ErrorDetails details);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_seal_reset_code(KeyRingHandle ring, byte[] identificationCode, UIntPtr identificationCodeLen, byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] sid, UIntPtr sidLen, byte[] newPassword, UIntPtr newPasswordLen, long now, byte[] @out, UIntPtr outCap, out UIntPtr outLen, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_export(KeyRingHandle ring, byte[] wrappingKey, UIntPtr wrappingKeyLen, byte[] @out, UIntPtr outCap, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_import(byte[] bytes, UIntPtr bytesLen, byte[] wrappingKey, UIntPtr wrappingKeyLen, out KeyRingHandle @out, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_generate_with_password_cost(ushort lifetimeMinutes, ushort skewMinutes, uint memoryKib, uint iterations, uint parallelism, out KeyRingHandle @out);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_set_password_cost(KeyRingHandle ring, uint memoryKib, uint iterations, uint parallelism);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_password_cost(KeyRingHandle ring, ushort epoch, out uint memoryKib, out uint iterations, out uint parallelism);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_prune(KeyRingHandle ring, long now);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_set_attempt_limits(KeyRingHandle ring, ushort failedOpensPerCode, ushort failedOpensPerAccount);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_attempt_limits(KeyRingHandle ring, out ushort failedOpensPerCode, out ushort failedOpensPerAccount);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_begin_signing_key_rotation(KeyRingHandle ring);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_finish_signing_key_rotation(KeyRingHandle ring);
 
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_enroll(byte[] package, UIntPtr packageLen, out MachineHandle @out, ref ErrorDetails details);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_redeploy(MachineHandle machine, byte[] package, UIntPtr packageLen, out MachineHandle @out, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern void olr_machine_free(IntPtr machine);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_identification_code(MachineHandle machine, byte[] @out, UIntPtr outCap, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_epoch(MachineHandle machine, out ushort epoch);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_policy(MachineHandle machine, out ushort lifetimeMinutes, out ushort skewMinutes);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_is_enrolled_with(MachineHandle machine, byte[] package, UIntPtr packageLen, out byte enrolled, ref ErrorDetails details);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_open_reset_code(MachineHandle machine, byte[] resetCode, UIntPtr resetCodeLen, byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] newPassword, UIntPtr newPasswordLen, long now, out AcceptedResetNative accepted, ref ErrorDetails details);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_open_reset_code_for_diagnostics(MachineHandle machine, byte[] resetCode, UIntPtr resetCodeLen, byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] sid, UIntPtr sidLen, byte[] newPassword, UIntPtr newPasswordLen, long now, out AcceptedResetNative accepted, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_export(MachineHandle machine, byte[] wrappingKey, UIntPtr wrappingKeyLen, byte[] @out, UIntPtr outCap, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_import(byte[] bytes, UIntPtr bytesLen, byte[] wrappingKey, UIntPtr wrappingKeyLen, out MachineHandle @out, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_password_cost(MachineHandle machine, out uint memoryKib, out uint iterations, out uint parallelism);
 
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_new(out LedgerHandle @out);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_new(MachineHandle machine, out LedgerHandle @out);
         [DllImport(Lib, CallingConvention = C)] internal static extern void olr_replay_ledger_free(IntPtr ledger);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_len(LedgerHandle ledger, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_counts(LedgerHandle ledger, out UIntPtr accounts, out UIntPtr codes);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_generation(LedgerHandle ledger, out ulong generation);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_export(LedgerHandle ledger, byte[] wrappingKey, UIntPtr wrappingKeyLen, byte[] @out, UIntPtr outCap, out UIntPtr outLen);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_import(byte[] bytes, UIntPtr bytesLen, byte[] wrappingKey, UIntPtr wrappingKeyLen, out LedgerHandle @out, ref ErrorDetails details);
-        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_redeem_reset_code(MachineHandle machine, LedgerHandle ledger, byte[] resetCode, UIntPtr resetCodeLen, byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] newPassword, UIntPtr newPasswordLen, long now, out AcceptedResetNative accepted, ref ErrorDetails details);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_replay_ledger_import(byte[] bytes, UIntPtr bytesLen, byte[] wrappingKey, UIntPtr wrappingKeyLen, MachineHandle machine, ulong minimumGeneration, out LedgerHandle @out, ref ErrorDetails details);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_redeem_reset_code(MachineHandle machine, LedgerHandle ledger, byte[] resetCode, UIntPtr resetCodeLen, byte[] username, UIntPtr usernameLen, byte[] domain, UIntPtr domainLen, byte[] sid, UIntPtr sidLen, byte[] newPassword, UIntPtr newPasswordLen, long now, out AcceptedResetNative accepted, ref ErrorDetails details);
     }
 }

@@ -99,6 +99,23 @@ namespace OfflineReset
         public static readonly int MaxNameLength = (int)Native.olr_max_name_len().ToUInt32();
         public static readonly int MaxPasswordLength = (int)Native.olr_max_password_len().ToUInt32();
         public static readonly int MaxGenerations = (int)Native.olr_max_generations().ToUInt32();
+        /// <summary>Largest machine state export (wrapped), in bytes.</summary>
+        public static readonly int MachineStateMaxLength = (int)Native.olr_machine_state_max_len().ToUInt32();
+        /// <summary>Largest server key ring export (wrapped, MaxGenerations generations), in bytes.</summary>
+        public static readonly int ServerKeyRingMaxLength = (int)Native.olr_server_key_ring_max_len().ToUInt32();
+        /// <summary>Largest replay ledger export (wrapped, full), in bytes.</summary>
+        public static readonly int ReplayLedgerMaxLength = (int)Native.olr_replay_ledger_max_len().ToUInt32();
+        /// <summary>Most account records a replay ledger holds (then LedgerFullException).</summary>
+        public static readonly int MaxLedgerAccounts = (int)Native.olr_max_ledger_accounts().ToUInt32();
+        /// <summary>Most code records (codes with failed attempts) a replay ledger holds.</summary>
+        public static readonly int MaxLedgerCodes = (int)Native.olr_max_ledger_codes().ToUInt32();
+        /// <summary>Shortest binary SID (one sub-authority), in bytes (OLR_MIN_SID_LEN).</summary>
+        public const int MinSidLength = 12;
+        /// <summary>Longest binary SID (15 sub-authorities), in bytes (OLR_MAX_SID_LEN).</summary>
+        public const int MaxSidLength = 68;
+        /// <summary>Characters of a deployment package fingerprint (lowercase hexadecimal SHA-256;
+        /// OLR_PACKAGE_FINGERPRINT_LEN).</summary>
+        public const int PackageFingerprintLength = 64;
 
         /// <summary>The library's static English message for any status number.</summary>
         public static string StatusMessage(uint status) { return Interop.CString(Native.olr_status_message(status)); }
@@ -155,6 +172,30 @@ namespace OfflineReset
             return CheckPackage(Interop.Bytes(package, "package"), package.Length);
         }
 
+        /// <summary>The deployment package's fingerprint (64 lowercase hexadecimal characters, the
+        /// same for every text of one package): compare it with the server's before deploying.
+        /// Throws as CheckDeploymentPackage.</summary>
+        public static string DeploymentPackageFingerprint(string package)
+        {
+            int len;
+            return Fingerprint(Interop.Utf8(package, "package", out len), len);
+        }
+
+        /// <summary>The fingerprint of a deployment package given as the raw bytes of its file.</summary>
+        public static string DeploymentPackageFingerprint(byte[] package)
+        {
+            return Fingerprint(Interop.Bytes(package, "package"), package.Length);
+        }
+
+        static string Fingerprint(byte[] raw, int len)
+        {
+            byte[] buf = new byte[PackageFingerprintLength];
+            UIntPtr n;
+            ErrorDetails d = default(ErrorDetails);
+            Interop.Check(Native.olr_deployment_package_fingerprint(raw, Interop.Len(len), buf, Interop.Len(buf.Length), out n, ref d), d);
+            return Interop.Text(buf, n);
+        }
+
         static DeploymentPackageInfo CheckPackage(byte[] raw, int len)
         {
             ushort epoch, lifetime, skew;
@@ -206,6 +247,24 @@ namespace OfflineReset
         public bool Equals(PasswordCost o) { return o.MemoryKib == MemoryKib && o.Iterations == Iterations && o.Parallelism == Parallelism; }
         public override bool Equals(object o) { return o is PasswordCost && Equals((PasswordCost)o); }
         public override int GetHashCode() { return MemoryKib * 31 + Iterations * 7 + Parallelism; }
+    }
+
+    /// <summary>Failed opens allowed per reset code and per account within one code lifetime
+    /// (docs/PROTOCOL.md section 9.7; defaults 5 and 20, each 1 to 1000).</summary>
+    public struct AttemptLimits : IEquatable<AttemptLimits>
+    {
+        public AttemptLimits(int failedOpensPerCode, int failedOpensPerAccount) : this()
+        {
+            FailedOpensPerCode = failedOpensPerCode; FailedOpensPerAccount = failedOpensPerAccount;
+        }
+        /// <summary>5 per code, 20 per account.</summary>
+        public static AttemptLimits Default { get { return new AttemptLimits(5, 20); } }
+        public int FailedOpensPerCode { get; private set; }
+        public int FailedOpensPerAccount { get; private set; }
+        public bool Equals(AttemptLimits o) { return o.FailedOpensPerCode == FailedOpensPerCode && o.FailedOpensPerAccount == FailedOpensPerAccount; }
+        public override bool Equals(object o) { return o is AttemptLimits && Equals((AttemptLimits)o); }
+        public override int GetHashCode() { return FailedOpensPerCode * 65537 + FailedOpensPerAccount; }
+        public override string ToString() { return string.Format("AttemptLimits({0} per code, {1} per account)", FailedOpensPerCode, FailedOpensPerAccount); }
     }
 
     /// <summary>What a machine learns from a reset code that opened (unix seconds).</summary>
@@ -267,18 +326,27 @@ namespace OfflineReset
         public override int GetHashCode() { return Text.GetHashCode(); }
     }
 
-    /// <summary>A Windows account as typed: username and offline user domain. Username and
-    /// OfflineDomain are the normalized forms; seal and open pass the typed forms to the library.
-    /// Throws InvalidUsernameException, InvalidDomainException.</summary>
+    /// <summary>A Windows account: username, offline user domain and the account's binary SID
+    /// (docs/PROTOCOL.md section 5: revision 1, 1 to 15 sub-authorities, 8 + 4 x count bytes; on
+    /// the server the directory's objectSid, on the machine the cached account's SID, for example
+    /// <c>SecurityIdentifier.GetBinaryForm</c>). Username and OfflineDomain are the normalized
+    /// forms; seal and open pass the typed forms to the library. The SID is copied. Throws, in
+    /// this order, InvalidUsernameException, InvalidDomainException, InvalidSidException.</summary>
     public sealed class Account : IEquatable<Account>
     {
         internal readonly byte[] TypedUsername, TypedDomain;
         internal readonly int TypedUsernameLength, TypedDomainLength;
+        readonly byte[] sid;
 
-        public Account(string username, string offlineDomain)
+        public Account(string username, string offlineDomain, byte[] sid)
         {
             TypedUsername = Interop.Utf8(username, "username", out TypedUsernameLength);
             TypedDomain = Interop.Utf8(offlineDomain, "offlineDomain", out TypedDomainLength);
+            if (sid == null) throw new ArgumentNullException("sid");
+            this.sid = (byte[])sid.Clone();
+            // Names and SID as seal and open check them (their errors, in their order).
+            Interop.Check(Native.olr_account_check(TypedUsername, Interop.Len(TypedUsernameLength), TypedDomain, Interop.Len(TypedDomainLength),
+                SidArg, Interop.Len(this.sid.Length)));
             int cap = OfflineResetLibrary.MaxNameLength;
             byte[] ub = new byte[cap], db = new byte[cap];
             UIntPtr un, dn;
@@ -290,22 +358,51 @@ namespace OfflineReset
         }
 
         /// <summary>The account with the default offline domain of the user's FQDN.</summary>
-        public static Account WithFqdn(string username, string fqdn) { return new Account(username, OfflineResetLibrary.DefaultOfflineDomain(fqdn)); }
+        public static Account WithFqdn(string username, string fqdn, byte[] sid) { return new Account(username, OfflineResetLibrary.DefaultOfflineDomain(fqdn), sid); }
 
-        /// <summary>Checks both names as seal and open will; throws the exception they would.</summary>
-        public static void Check(string username, string offlineDomain)
+        /// <summary>Checks the names and the SID as seal and open will; throws the exception they would.</summary>
+        public static void Check(string username, string offlineDomain, byte[] sid)
         {
             int ul, dl;
             byte[] u = Interop.Utf8(username, "username", out ul), d = Interop.Utf8(offlineDomain, "offlineDomain", out dl);
-            Interop.Check(Native.olr_account_check(u, Interop.Len(ul), d, Interop.Len(dl)));
+            if (sid == null) throw new ArgumentNullException("sid");
+            Interop.Check(Native.olr_account_check(u, Interop.Len(ul), d, Interop.Len(dl), Interop.Bytes(sid, "sid"), Interop.Len(sid.Length)));
         }
+
+        /// <summary>The SID as passed to the library: a non-empty array even for an empty SID (a
+        /// marshaller may pass an empty array as NULL, which is NullPointer, while length 0 with a
+        /// real pointer is the library's InvalidSid).</summary>
+        internal byte[] SidArg { get { return Interop.Bytes(sid, "sid"); } }
+        internal int SidLength { get { return sid.Length; } }
 
         public string Username { get; private set; }
         public string OfflineDomain { get; private set; }
-        public bool Equals(Account o) { return o != null && o.Username == Username && o.OfflineDomain == OfflineDomain; }
+        /// <summary>A copy of the binary SID.</summary>
+        public byte[] Sid { get { return (byte[])sid.Clone(); } }
+        /// <summary>Same account: normalized names byte-equal and SIDs byte-equal.</summary>
+        public bool Equals(Account o)
+        {
+            if (o == null || o.Username != Username || o.OfflineDomain != OfflineDomain || o.sid.Length != sid.Length) return false;
+            for (int i = 0; i < sid.Length; i++) if (o.sid[i] != sid[i]) return false;
+            return true;
+        }
         public override bool Equals(object o) { return Equals(o as Account); }
-        public override int GetHashCode() { return Username.GetHashCode() ^ OfflineDomain.GetHashCode(); }
-        public override string ToString() { return OfflineDomain + "\\" + Username; }
+        public override int GetHashCode() { return Username.GetHashCode() ^ OfflineDomain.GetHashCode() ^ sid.Length; }
+        /// <summary>DOMAIN\username and the SID in its S-1-… form.</summary>
+        public override string ToString() { return OfflineDomain + "\\" + Username + " (" + SidText(sid) + ")"; }
+
+        /// <summary>The S-1-… text of a well-formed binary SID (the constructor checked it).</summary>
+        static string SidText(byte[] b)
+        {
+            ulong authority = 0;
+            for (int i = 2; i < 8; i++) authority = (authority << 8) | b[i];
+            // The authority is big-endian, shown in hexadecimal from 2^32 on (as Windows does).
+            var t = new StringBuilder("S-").Append(b[0]).Append('-')
+                .Append(authority < (1UL << 32) ? authority.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0x" + authority.ToString("X12"));
+            for (int k = 0; k < b[1]; k++)
+                t.Append('-').Append((uint)b[8 + 4 * k] | (uint)b[9 + 4 * k] << 8 | (uint)b[10 + 4 * k] << 16 | (uint)b[11 + 4 * k] << 24); // little-endian
+            return t.ToString();
+        }
     }
 
     /// <summary>A password as UTF-8: from a string the binding makes a copy and wipes it after the
@@ -447,7 +544,7 @@ namespace OfflineReset
                 ErrorDetails d = default(ErrorDetails);
                 uint s = Shared(() => Native.olr_server_key_ring_seal_reset_code(h, idRaw, Interop.Len(il),
                     account.TypedUsername, Interop.Len(account.TypedUsernameLength), account.TypedDomain, Interop.Len(account.TypedDomainLength),
-                    pw.Bytes, Interop.Len(pw.Length), now, buf, Interop.Len(buf.Length), out n, ref d));
+                    account.SidArg, Interop.Len(account.SidLength), pw.Bytes, Interop.Len(pw.Length), now, buf, Interop.Len(buf.Length), out n, ref d));
                 Interop.Check(s, d);
                 return new ResetCode(Interop.Text(buf, n));
             }
@@ -477,6 +574,37 @@ namespace OfflineReset
         {
             get { return Shared(() => { ushort l, s; Interop.Check(Native.olr_server_key_ring_policy(h, out l, out s)); return new Policy(l, s); }); }
             set { Exclusive(() => { Interop.Check(Native.olr_server_key_ring_set_policy(h, (ushort)value.ResetCodeLifetimeMinutes, (ushort)value.ClockSkewMinutes)); return 0; }); }
+        }
+
+        /// <summary>The failed-attempt limits the next deployment package carries (machines learn
+        /// them only from a new package); each 1 to 1000, else InvalidPolicyException.</summary>
+        public AttemptLimits AttemptLimits
+        {
+            get { return Shared(() => { ushort c, a; Interop.Check(Native.olr_server_key_ring_attempt_limits(h, out c, out a)); return new AttemptLimits(c, a); }); }
+            set
+            {
+                // Out of the u16 range is out of the library's range: its own status, not a cast.
+                ushort c = value.FailedOpensPerCode < 0 || value.FailedOpensPerCode > ushort.MaxValue ? (ushort)0 : (ushort)value.FailedOpensPerCode;
+                ushort a = value.FailedOpensPerAccount < 0 || value.FailedOpensPerAccount > ushort.MaxValue ? (ushort)0 : (ushort)value.FailedOpensPerAccount;
+                Exclusive(() => { Interop.Check(Native.olr_server_key_ring_set_attempt_limits(h, c, a)); return 0; });
+            }
+        }
+
+        /// <summary>Begins a rotation of the deployment signing key: draws the next key. Packages
+        /// made from now on are signed with the current key and name the next one; machines
+        /// redeployed with such a package pin it. Does nothing when a rotation is under way.</summary>
+        public void BeginSigningKeyRotation()
+        {
+            Exclusive(() => { Interop.Check(Native.olr_server_key_ring_begin_signing_key_rotation(h)); return 0; });
+        }
+
+        /// <summary>Finishes a signing-key rotation: the next key signs from now on and the old one
+        /// is erased. Only after every machine took a package made since the rotation began: a
+        /// machine that did not refuses later packages (PackageSignatureInvalidException) and must
+        /// be enrolled afresh. Does nothing when no rotation is under way.</summary>
+        public void FinishSigningKeyRotation()
+        {
+            Exclusive(() => { Interop.Check(Native.olr_server_key_ring_finish_signing_key_rotation(h)); return 0; });
         }
 
         /// <summary>The password cost of the generation for epoch (default: the current one).</summary>
@@ -537,42 +665,75 @@ namespace OfflineReset
         }
     }
 
-    /// <summary>The reset codes a machine accepted that could still open, so each works once.
-    /// Persist it (Export) after every successful Machine.RedeemResetCode.</summary>
+    /// <summary>The replay ledger of one enrollment (docs/PROTOCOL.md section 9.7): makes a
+    /// reset code work once, limits failed attempts, refuses a clock set back. It is bound to the
+    /// machine's enrollment. Machine.RedeemResetCode changes it on failures too: persist it
+    /// (Export) after EVERY redeem, whatever the outcome, before showing the answer; then keep
+    /// Generation where it cannot be rolled back with the file and pass it to FromBytes.</summary>
     public sealed class ReplayLedger : NativeObject
     {
         internal readonly LedgerHandle h;
         ReplayLedger(LedgerHandle h) : base(h) { this.h = h; }
 
-        static LedgerHandle New()
+        static LedgerHandle New(Machine machine)
         {
-            LedgerHandle h;
-            uint s = Native.olr_replay_ledger_new(out h);
+            if (machine == null) throw new ArgumentNullException("machine");
+            LedgerHandle h = null;
+            uint s = machine.Shared(() => Native.olr_replay_ledger_new(machine.h, out h));
             if (s != 0) { if (h != null) h.Dispose(); Interop.Check(s); }
             return h;
         }
 
-        /// <summary>A new, empty ledger.</summary>
-        public ReplayLedger() : this(New()) { }
+        /// <summary>A new, empty ledger for this machine's enrollment (the first one, or after a
+        /// redeployment to a new epoch). Never a silent replacement for a ledger that does not
+        /// read: refuse resets until an administrator acts.</summary>
+        public ReplayLedger(Machine machine) : this(New(machine)) { }
 
-        public static ReplayLedger FromBytes(byte[] data, byte[] wrappingKey = null)
+        /// <summary>Reads a ledger written by Export (wrappingKey: its key, or null for a plain
+        /// one) for machine. minimumGeneration: the generation kept where it cannot be rolled back
+        /// with the file (0 when there is none); an older copy is LedgerRolledBackException, a
+        /// ledger of another machine or enrollment LedgerOfAnotherMachineException.</summary>
+        public static ReplayLedger FromBytes(byte[] data, byte[] wrappingKey, Machine machine, ulong minimumGeneration)
         {
-            LedgerHandle h;
+            if (data == null) throw new ArgumentNullException("data");
+            if (machine == null) throw new ArgumentNullException("machine");
+            LedgerHandle h = null;
             ErrorDetails d = default(ErrorDetails);
-            uint s = Native.olr_replay_ledger_import(Interop.Bytes(data, "data"), Interop.Len(data.Length), Interop.Key(wrappingKey), Interop.Len(Interop.KeyLen(wrappingKey)), out h, ref d);
+            uint s = machine.Shared(() => Native.olr_replay_ledger_import(Interop.Bytes(data, "data"), Interop.Len(data.Length), Interop.Key(wrappingKey), Interop.Len(Interop.KeyLen(wrappingKey)),
+                machine.h, minimumGeneration, out h, ref d));
             if (s != 0) { if (h != null) h.Dispose(); Interop.Check(s, d); }
             return new ReplayLedger(h);
         }
 
+        /// <summary>The ledger as bytes, wrapped under wrappingKey or plain (null).</summary>
         public byte[] Export(byte[] wrappingKey = null)
         {
             return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_replay_ledger_export(h, k, kl, o, c, out n)));
         }
 
-        /// <summary>How many codes the ledger holds.</summary>
-        public int Count
+        /// <summary>Account records held (accounts with an accepted code or failed opens; at most
+        /// OfflineResetLibrary.MaxLedgerAccounts).</summary>
+        public int AccountCount { get { return Counts().Item1; } }
+
+        /// <summary>Code records held (codes with failed opens; at most MaxLedgerCodes).</summary>
+        public int CodeCount { get { return Counts().Item2; } }
+
+        Tuple<int, int> Counts()
         {
-            get { return Shared(() => { UIntPtr n; Interop.Check(Native.olr_replay_ledger_len(h, out n)); return (int)n.ToUInt32(); }); }
+            return Shared(() =>
+            {
+                UIntPtr a, c;
+                Interop.Check(Native.olr_replay_ledger_counts(h, out a, out c));
+                return Tuple.Create((int)a.ToUInt32(), (int)c.ToUInt32());
+            });
+        }
+
+        /// <summary>Increased by one at every redeem that passed the clock check. After persisting
+        /// the ledger, keep it where it cannot be rolled back with the file (a TPM NV counter, a
+        /// registry value only SYSTEM writes) and pass it to FromBytes as minimumGeneration.</summary>
+        public ulong Generation
+        {
+            get { return Shared(() => { ulong g; Interop.Check(Native.olr_replay_ledger_generation(h, out g)); return g; }); }
         }
     }
 
@@ -604,6 +765,30 @@ namespace OfflineReset
             ErrorDetails d = default(ErrorDetails);
             uint s = Native.olr_machine_enroll(raw, Interop.Len(len), out h, ref d);
             return Own(s, h, d);
+        }
+
+        /// <summary>Takes a later deployment package (its text) and returns the redeployed machine
+        /// (a new object; this one is unchanged and still the caller's to dispose). The package
+        /// must be signed by the key this machine pinned (PackageSignatureInvalidException) and
+        /// its epoch must not be older (PackageEpochTooOldException, also for the same epoch with
+        /// another server key or password cost). The same epoch keeps the identification code; a
+        /// newer epoch enrolls a fresh key pair (a new identification code: start a new
+        /// ReplayLedger). Package errors as Enroll.</summary>
+        public Machine Redeploy(string package)
+        {
+            int len;
+            return RedeployRaw(Interop.Utf8(package, "package", out len), len);
+        }
+
+        /// <summary>Redeploy from the raw bytes of a deployment package file.</summary>
+        public Machine Redeploy(byte[] package) { return RedeployRaw(Interop.Bytes(package, "package"), package.Length); }
+
+        Machine RedeployRaw(byte[] raw, int len)
+        {
+            MachineHandle m = null;
+            ErrorDetails d = default(ErrorDetails);
+            uint s = Shared(() => Native.olr_machine_redeploy(h, raw, Interop.Len(len), out m, ref d));
+            return Own(s, m, d);
         }
 
         public static Machine FromBytes(byte[] data, byte[] wrappingKey = null)
@@ -663,20 +848,26 @@ namespace OfflineReset
             });
         }
 
-        /// <summary>Checks a typed reset code offline without recording it. A login integration
-        /// must use RedeemResetCode instead, so a code works once.</summary>
-        public AcceptedReset OpenResetCode(ResetCode code, Account account, string newPassword, long now)
+        /// <summary>FOR DIAGNOSTICS ONLY: checks a typed reset code offline and counts nothing,
+        /// records nothing (no replay protection, no attempt limits, no clock check). A login
+        /// integration MUST NOT accept a reset with it: use RedeemResetCode.</summary>
+        public AcceptedReset OpenResetCodeForDiagnostics(ResetCode code, Account account, string newPassword, long now)
         {
             return Open(null, code, account, PasswordArg.From(newPassword), now);
         }
 
-        public AcceptedReset OpenResetCode(ResetCode code, Account account, byte[] newPassword, long now)
+        /// <summary>FOR DIAGNOSTICS ONLY, with a UTF-8 password the caller owns (and wipes).</summary>
+        public AcceptedReset OpenResetCodeForDiagnostics(ResetCode code, Account account, byte[] newPassword, long now)
         {
             return Open(null, code, account, PasswordArg.From(newPassword), now);
         }
 
-        /// <summary>Opens the code and records it in ledger. Returning (no exception) is the only
-        /// outcome that allows updating the cached credentials: persist the ledger first.</summary>
+        /// <summary>Redeems the code against ledger (docs/PROTOCOL.md section 9.7): the call a
+        /// login integration must use, with the cached account's username, domain and SID.
+        /// Returning (no exception) is the only outcome that allows updating the cached
+        /// credentials. The ledger counts the attempt before answering, so it changes on failures
+        /// too: whatever the outcome, persist it (ReplayLedger.Export) before showing the answer
+        /// or acting on it, and refuse the reset if persisting fails.</summary>
         public AcceptedReset RedeemResetCode(ReplayLedger ledger, ResetCode code, Account account, string newPassword, long now)
         {
             if (ledger == null) throw new ArgumentNullException("ledger");
@@ -702,12 +893,12 @@ namespace OfflineReset
                 uint s = Shared(() =>
                 {
                     if (ledger == null)
-                        return Native.olr_machine_open_reset_code(h, raw, Interop.Len(cl),
+                        return Native.olr_machine_open_reset_code_for_diagnostics(h, raw, Interop.Len(cl),
                             account.TypedUsername, Interop.Len(account.TypedUsernameLength), account.TypedDomain, Interop.Len(account.TypedDomainLength),
-                            pw.Bytes, Interop.Len(pw.Length), now, out a, ref d);
+                            account.SidArg, Interop.Len(account.SidLength), pw.Bytes, Interop.Len(pw.Length), now, out a, ref d);
                     return ledger.Exclusive(() => Native.olr_machine_redeem_reset_code(h, ledger.h, raw, Interop.Len(cl),
                         account.TypedUsername, Interop.Len(account.TypedUsernameLength), account.TypedDomain, Interop.Len(account.TypedDomainLength),
-                        pw.Bytes, Interop.Len(pw.Length), now, out a, ref d));
+                        account.SidArg, Interop.Len(account.SidLength), pw.Bytes, Interop.Len(pw.Length), now, out a, ref d));
                 });
                 Interop.Check(s, d);
                 return new AcceptedReset(a.IssuedAt, a.ExpiresAt);

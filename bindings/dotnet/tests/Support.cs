@@ -22,10 +22,33 @@ namespace OfflineReset.Tests
             get { lock (Gate) { return ring ?? (ring = ServerKeyRing.Generate(Policy.Default, PasswordCost.Minimum)); } }
         }
 
+        static ServerKeyRing otherRing;
+
+        /// <summary>A second, unrelated key ring (another deployment signing key).</summary>
+        public static ServerKeyRing OtherRing
+        {
+            get { lock (Gate) { return otherRing ?? (otherRing = ServerKeyRing.Generate(Policy.Default, PasswordCost.Minimum)); } }
+        }
+
         public static Machine Machine
         {
             get { lock (Gate) { return machine ?? (machine = Machine.Enroll(Ring.DeploymentPackage)); } }
         }
+
+        /// <summary>A domain account's binary SID, S-1-5-21-1004336348-1177238915-682003330-rid
+        /// (revision 1, authority 5, five sub-authorities little-endian: 28 bytes).</summary>
+        public static byte[] Sid(uint rid)
+        {
+            uint[] subs = { 21, 1004336348, 1177238915, 682003330, rid };
+            byte[] b = new byte[8 + 4 * subs.Length];
+            b[0] = 1; b[1] = (byte)subs.Length; b[7] = 5;
+            for (int k = 0; k < subs.Length; k++)
+                for (int j = 0; j < 4; j++) b[8 + 4 * k + j] = (byte)(subs[k] >> (8 * j));
+            return b;
+        }
+
+        /// <summary>The SID the tests use unless they test SIDs (RID 1105).</summary>
+        public static byte[] Sid1105 { get { return Sid(1105); } }
 
         /// <summary>$OFFLINE_RESET_REPO, else the first parent of the current directory holding
         /// tests/vectors/bindings.json.</summary>

@@ -25,7 +25,7 @@ namespace OfflineReset.Tests
             {
                 try
                 {
-                    ResetCode c = ring.SealResetCode(new IdentificationCode(id), new Account("user" + n, "CORP"), "pw" + n, Now);
+                    ResetCode c = ring.SealResetCode(new IdentificationCode(id), new Account("user" + n, "CORP", Shared.Sid((uint)(2000 + n))), "pw" + n, Now);
                     lock (codes) codes[n] = c;
                     for (int k = 0; k < 500; k++)
                     {
@@ -42,7 +42,7 @@ namespace OfflineReset.Tests
             Assert.IsEmpty(errors, string.Join("\n", errors));
             Assert.AreEqual(2, codes.Count);
             foreach (var kv in codes)
-                machine.OpenResetCode(kv.Value, new Account("user" + kv.Key, "CORP"), "pw" + kv.Key, Now);
+                machine.OpenResetCodeForDiagnostics(kv.Value, new Account("user" + kv.Key, "CORP", Shared.Sid((uint)(2000 + kv.Key))), "pw" + kv.Key, Now);
         }
 
         [Test]
@@ -108,25 +108,25 @@ namespace OfflineReset.Tests
             string package = Shared.Ring.DeploymentPackage;
             byte[] blob = Shared.Machine.Export();
             string bad = id.Substring(0, id.Length - 1) + "X";
+            byte[] sid = Shared.Sid1105;
             Action<int> round = n =>
             {
                 for (int k = 0; k < n; k++)
                 {
                     new IdentificationCode(id);
                     try { new IdentificationCode(bad); } catch (OfflineResetException) { }
-                    new Account("Jürgen", "CORP");
+                    new Account("Jürgen", "CORP", sid);
                 }
                 for (int k = 0; k < n / 2; k++)
                 {
-                    using (var m = Machine.FromBytes(blob)) { var c = m.IdentificationCode; }
-                    new ReplayLedger().Dispose();
+                    using (var m = Machine.FromBytes(blob)) { var c = m.IdentificationCode; new ReplayLedger(m).Dispose(); }
                     OfflineResetLibrary.CheckDeploymentPackage(package);
                 }
             };
             round(4000);
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             long before = RssKib();
-            round(20000); // 100,000 calls into the library (20,000 handles made and freed)
+            round(20000); // more than 100,000 calls into the library (20,000 handles made and freed)
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             long grown = RssKib() - before;
             Console.WriteLine("RSS grew {0} KiB over 100,000 calls", grown);

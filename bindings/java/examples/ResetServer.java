@@ -35,13 +35,22 @@ public class ResetServer {
                 Files.write(keyFile, key);
                 Files.write(ringFile, ring.export(key));
                 Files.writeString(dir.resolve("deployment-package.txt"), ring.deploymentPackage());
+                // Whoever deploys compares this with the package's before the first enrollment.
+                System.out.println("deployment package fingerprint: " + ring.deploymentPackageFingerprint());
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
         }
 
+        // The account's objectSid, as the directory returns it (bytes): S-1-5-21-1004336348-1177238915-682003330-1001.
+        byte[] sid = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, (byte) 0xdc, (byte) 0xf4, (byte) 0xdc, 0x3b, (byte) 0x83, 0x3d, 0x2b,
+            0x46, (byte) 0x82, (byte) 0x8b, (byte) 0xa6, 0x28, (byte) 0xe9, 0x03, 0, 0};
+
         // A machine enrolled with the deployment package shows its identification code.
-        try (Machine machine = Machine.enroll(Files.readString(dir.resolve("deployment-package.txt")))) {
+        String packageText = Files.readString(dir.resolve("deployment-package.txt"));
+        System.out.println("package received, fingerprint: " + OfflineReset.deploymentPackageFingerprint(packageText));
+        byte[] machineKey = OfflineReset.generateWrappingKey(); // the machine's own (DPAPI-protected on Windows)
+        try (Machine machine = Machine.enroll(packageText)) {
             String typedId = machine.identificationCode().text().toLowerCase().replace('0', 'o'); // as a person types it
 
             // The help desk: load the wrapped ring, check what was typed, seal.
@@ -55,10 +64,10 @@ public class ResetServer {
                     if (e.status() == Status.MISTYPED) System.out.println("retype group " + e.group());
                     throw e;
                 }
-                Account account = new Account("alice", "CORP");
+                Account account = new Account("alice", "CORP", sid); // canonical names and objectSid from the directory
                 ResetCode code = ring.sealResetCode(id, account, newPassword, now);
                 System.out.println("epoch " + ring.currentEpoch() + ", reset code for " + account.username() + "@"
-                        + account.offlineDomain() + ": " + code);
+                        + account.offlineDomain() + " (" + account.sidString() + "): " + code);
 
                 // A mistyped identification code is caught before sealing, naming the group.
                 char[] t = id.text().toCharArray();
@@ -69,23 +78,46 @@ public class ResetServer {
                     System.out.println("mistyped: " + e.status() + ", group " + e.group());
                 }
 
-                // The machine opens it offline and records it in its replay ledger.
-                try (ReplayLedger ledger = new ReplayLedger()) {
-                    AcceptedReset ok = machine.redeemResetCode(ledger, ResetCode.parse(code.text()), new Account("ALICE", "corp"),
-                            "Winter-Tulip-42".getBytes(StandardCharsets.UTF_8), now + 60);
-                    System.out.println("machine accepted: issued " + ok.issuedAt() + ", expires " + ok.expiresAt());
+                // The machine redeems it offline for the cached account (its names and SID) with its replay
+                // ledger, and persists the ledger after every redeem, whatever the answer, before acting on it.
+                Path ledgerFile = dir.resolve("ledger.olr");
+                Account cached = new Account("ALICE", "corp", sid);
+                try (ReplayLedger ledger = new ReplayLedger(machine)) {
+                    AcceptedReset ok;
                     try {
-                        machine.redeemResetCode(ledger, code, account, "Winter-Tulip-42", now + 120);
-                    } catch (OfflineResetException e) {
-                        System.out.println("second use: " + e.status());
+                        ok = machine.redeemResetCode(ledger, ResetCode.parse(code.text()), cached,
+                                "Winter-Tulip-42".getBytes(StandardCharsets.UTF_8), now + 60);
+                    } finally {
+                        persist(ledger, ledgerFile, machineKey);
+                    }
+                    System.out.println("machine accepted: issued " + ok.issuedAt() + ", expires " + ok.expiresAt());
+                    long generation = ledger.generation(); // a real integration keeps it where it cannot be rolled back
+                    // Next time: read the ledger back for this machine, refusing an older copy.
+                    try (ReplayLedger again = ReplayLedger.fromBytes(Files.readAllBytes(ledgerFile), machineKey, machine, generation)) {
+                        try {
+                            machine.redeemResetCode(again, code, cached, "Winter-Tulip-42", now + 120);
+                        } catch (OfflineResetException e) {
+                            System.out.println("second use: " + e.status());
+                        } finally {
+                            persist(again, ledgerFile, machineKey);
+                        }
+                        System.out.println("ledger: generation " + again.generation() + ", " + again.accountCount() + " account(s)");
                     }
                 }
                 Files.write(ringFile, ring.export(key)); // stored wrapped again (after any rotation)
             } finally {
                 Arrays.fill(key, (byte) 0);
                 Arrays.fill(newPassword, '\0');
+                Arrays.fill(machineKey, (byte) 0);
             }
         }
         System.out.println("native library: " + OfflineReset.libraryPath());
+    }
+
+    /** Writes the ledger wrapped: a temporary file, then replaced (a crash leaves the old or the new one). */
+    static void persist(ReplayLedger ledger, Path file, byte[] key) throws java.io.IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, ledger.export(key));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -12,7 +12,8 @@ t = time.perf_counter()
 for _ in range(n):
     olr.IdentificationCode(id_text)
 print(f"check {(time.perf_counter() - t) / n * 1e6:.3f} us")
-account = olr.Account("alice", "CORP")
+SID = bytes.fromhex("010500000000000515000000dcf4dc3b833d2b46828ba62850040000")  # S-1-5-21-…-1104
+account = olr.Account("alice", "CORP", SID)
 seals = 30
 t = time.perf_counter()
 for _ in range(seals):
@@ -20,5 +21,5 @@ for _ in range(seals):
 print(f"seal {(time.perf_counter() - t) / seals * 1e3:.3f} ms")
 t = time.perf_counter()
 for _ in range(seals):
-    m.open_reset_code(code, account, "Winter-Tulip-42", NOW)
+    m.open_reset_code_for_diagnostics(code, account, "Winter-Tulip-42", NOW)
 print(f"open {(time.perf_counter() - t) / seals * 1e3:.3f} ms")

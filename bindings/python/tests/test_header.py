@@ -27,7 +27,7 @@ def test_status_enum_is_the_headers(repo):
 
 
 C_TYPES = {
-    "uint32_t": ctypes.c_uint32, "uint16_t": ctypes.c_uint16, "uint8_t": ctypes.c_uint8,
+    "uint64_t": ctypes.c_uint64, "uint32_t": ctypes.c_uint32, "uint16_t": ctypes.c_uint16, "uint8_t": ctypes.c_uint8,
     "int64_t": ctypes.c_int64, "size_t": ctypes.c_size_t, "bool": ctypes.c_bool, "olr_status": ctypes.c_uint32,
 }
 
@@ -82,14 +82,31 @@ def test_prototypes_are_the_headers(repo):
         assert [expected_ctype(t) for t in types] == argtypes, name
 
 
+def defines(repo):
+    return {m[0]: int(m[1]) for m in re.findall(r"^#define OLR_(\w+) (\d+)$", header(repo), re.M)}
+
+
+def test_constants_are_the_headers(repo):
+    d = defines(repo)
+    assert olr.ABI_VERSION == (d["ABI_VERSION_MAJOR"] << 16) | d["ABI_VERSION_MINOR"] == (2 << 16)
+    for name in ("IDENTIFICATION_CODE_TEXT_LEN", "RESET_CODE_TEXT_LEN", "DEPLOYMENT_PACKAGE_TEXT_LEN",
+                 "WRAPPING_KEY_LEN", "MAX_NAME_LEN", "MAX_PASSWORD_LEN", "MAX_GENERATIONS",
+                 "MAX_LEDGER_ACCOUNTS", "MAX_LEDGER_CODES", "MIN_SID_LEN", "MAX_SID_LEN",
+                 "PACKAGE_FINGERPRINT_LEN"):
+        assert getattr(olr, name) == d[name], name
+    assert "MAX_LEDGER_ENTRIES" not in d and not hasattr(olr, "MAX_LEDGER_ENTRIES")
+
+
 def test_abi_is_checked_at_load(monkeypatch, tmp_path):
-    assert olr.ABI_VERSION == (1 << 16) | 1
-    monkeypatch.setattr(_native, "ABI_VERSION", (2 << 16))
-    try:
-        _native.load(olr.library_path())
-    except ImportError as e:
-        assert "C ABI" in str(e)
-    else:
-        raise AssertionError("an incompatible ABI loads")
+    assert olr.ABI_VERSION == (2 << 16) | 0 == olr.abi_version()
+    # Another major version (older or newer), or a newer minor version than the library's.
+    for wanted in ((1 << 16) | 1, (3 << 16), (2 << 16) | 1):
+        monkeypatch.setattr(_native, "ABI_VERSION", wanted)
+        try:
+            _native.load(olr.library_path())
+        except ImportError as e:
+            assert "C ABI 2.0" in str(e) and f"needs {wanted >> 16}.{wanted & 0xFFFF}" in str(e)
+        else:
+            raise AssertionError(f"ABI {wanted:#x} loads")
     monkeypatch.setenv(_native.LIBRARY_ENV, str(tmp_path / "missing.so"))
     assert _native.library_path() == str(tmp_path / "missing.so")

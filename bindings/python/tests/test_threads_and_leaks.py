@@ -8,7 +8,7 @@ import threading
 import pytest
 
 import offline_reset as olr
-from conftest import NOW
+from conftest import NOW, SID
 
 
 def test_threads_share_a_ring(ring, machine):
@@ -17,7 +17,7 @@ def test_threads_share_a_ring(ring, machine):
 
     def work(n):
         try:
-            codes[n] = ring.seal_reset_code(id_text, (f"user{n}", "CORP"), f"pw{n}", NOW)
+            codes[n] = ring.seal_reset_code(id_text, (f"user{n}", "CORP", SID), f"pw{n}", NOW)
             for _ in range(200):
                 olr.IdentificationCode(id_text)
                 ring.epochs
@@ -31,8 +31,10 @@ def test_threads_share_a_ring(ring, machine):
     for t in threads + [rotator]:
         t.join()
     assert not errors
-    for n, code in codes.items():
-        machine.open_reset_code(code, (f"user{n}", "CORP"), f"pw{n}", NOW)
+    with olr.ReplayLedger(machine) as ledger:
+        for n, code in codes.items():
+            machine.redeem_reset_code(ledger, code, (f"user{n}", "CORP", SID), f"pw{n}", NOW)
+        assert ledger.account_count == len(codes) == 8
 
 
 def rss_kib():
@@ -55,17 +57,17 @@ def test_no_leak_in_100000_calls(ring, machine):
                 olr.IdentificationCode(id_text[:-1] + "X")
             except olr.MistypedError:
                 pass
-            olr.Account("Jürgen", "CORP")
+            olr.Account("Jürgen", "CORP", SID)
         for _ in range(n // 10):
             with olr.Machine.from_bytes(blob) as m:
                 m.identification_code
-            olr.ReplayLedger().close()
+                olr.ReplayLedger(m).close()
             olr.check_deployment_package(package)
 
     round_(5_000)
     gc.collect()
     before = rss_kib()
-    round_(28_000)  # 100,800 calls into the library (5,600 handles made and freed)
+    round_(28_000)  # 128,800 calls into the library (5,600 handles made and freed)
     gc.collect()
     grown = rss_kib() - before
     print(f"RSS grew {grown} KiB over 100,000 calls")

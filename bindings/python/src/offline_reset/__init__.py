@@ -2,7 +2,8 @@
 
 A reset server seals a :class:`ResetCode` for a machine's :class:`IdentificationCode`, an
 :class:`Account` and a new password with its :class:`ServerKeyRing`; the :class:`Machine` opens
-it offline and records it in its :class:`ReplayLedger`. Every failure raises an
+it offline with :meth:`Machine.redeem_reset_code`, which counts the attempt and records the
+code in the machine's :class:`ReplayLedger` (persist the ledger after every redeem). Every failure raises an
 :class:`OfflineResetError` subclass (see :mod:`offline_reset.errors`).
 """
 
@@ -10,13 +11,18 @@ from ._core import (
     DEPLOYMENT_PACKAGE_TEXT_LEN,
     IDENTIFICATION_CODE_TEXT_LEN,
     MAX_GENERATIONS,
-    MAX_LEDGER_ENTRIES,
+    MAX_LEDGER_ACCOUNTS,
+    MAX_LEDGER_CODES,
     MAX_NAME_LEN,
     MAX_PASSWORD_LEN,
+    MAX_SID_LEN,
+    MIN_SID_LEN,
+    PACKAGE_FINGERPRINT_LEN,
     RESET_CODE_TEXT_LEN,
     WRAPPING_KEY_LEN,
     AcceptedReset,
     Account,
+    AttemptLimits,
     DeploymentPackageInfo,
     IdentificationCode,
     Machine,
@@ -29,8 +35,10 @@ from ._core import (
     abi_version,
     check_deployment_package,
     default_offline_domain,
+    deployment_package_fingerprint,
     generate_wrapping_key,
     name_problem,
+    normalize_names,
     protocol_version,
     status_message,
     version,
@@ -43,10 +51,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ABI_VERSION", "DEPLOYMENT_PACKAGE_TEXT_LEN", "ERROR_CLASSES", "IDENTIFICATION_CODE_TEXT_LEN",
-    "MAX_GENERATIONS", "MAX_LEDGER_ENTRIES", "MAX_NAME_LEN", "MAX_PASSWORD_LEN", "RESET_CODE_TEXT_LEN",
-    "WRAPPING_KEY_LEN", "AcceptedReset", "Account", "DeploymentPackageInfo", "IdentificationCode",
+    "MAX_GENERATIONS", "MAX_LEDGER_ACCOUNTS", "MAX_LEDGER_CODES", "MAX_NAME_LEN", "MAX_PASSWORD_LEN",
+    "MAX_SID_LEN", "MIN_SID_LEN", "PACKAGE_FINGERPRINT_LEN", "RESET_CODE_TEXT_LEN",
+    "WRAPPING_KEY_LEN", "AcceptedReset", "Account", "AttemptLimits", "DeploymentPackageInfo",
+    "IdentificationCode",
     "Machine", "NameProblem", "OfflineResetError", "PasswordCost", "Policy", "ReplayLedger",
     "ResetCode", "ServerKeyRing", "Status", "abi_version", "check_deployment_package",
-    "default_offline_domain", "error_class", "generate_wrapping_key", "library_path", "name_problem",
-    "protocol_version", "status_message", "version",
+    "default_offline_domain", "deployment_package_fingerprint", "error_class", "generate_wrapping_key", "library_path", "name_problem",
+    "normalize_names", "protocol_version", "status_message", "version",
 ] + [cls.__name__ for cls in ERROR_CLASSES.values()]

@@ -6,7 +6,7 @@ import ctypes
 import enum
 import threading
 from contextlib import contextmanager
-from ctypes import byref, c_bool, c_size_t, c_uint16, c_uint32, c_void_p, create_string_buffer
+from ctypes import byref, c_bool, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p, create_string_buffer
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Tuple, Union
 
@@ -18,6 +18,9 @@ Text = Union[str, bytes]
 Secret = Union[str, bytes, bytearray, memoryview]
 """A password: ``bytearray``/``memoryview`` are passed without a copy, so the caller can wipe them."""
 Bytes = Union[bytes, bytearray, memoryview]
+Sid = Union[bytes, bytearray, memoryview]
+"""A binary SID (the ``objectSid`` attribute's bytes, ``GetTokenInformation``'s ``PSID`` contents):
+revision 1, 1 to 15 sub-authorities, ``8 + 4 * count`` bytes (12 … 68). Not the ``S-1-5-…`` text."""
 
 IDENTIFICATION_CODE_TEXT_LEN: int = LIB.olr_identification_code_text_len()
 RESET_CODE_TEXT_LEN: int = LIB.olr_reset_code_text_len()
@@ -26,7 +29,12 @@ WRAPPING_KEY_LEN: int = LIB.olr_wrapping_key_len()
 MAX_NAME_LEN: int = LIB.olr_max_name_len()
 MAX_PASSWORD_LEN: int = LIB.olr_max_password_len()
 MAX_GENERATIONS: int = LIB.olr_max_generations()
-MAX_LEDGER_ENTRIES: int = LIB.olr_max_ledger_entries()
+MAX_LEDGER_ACCOUNTS: int = LIB.olr_max_ledger_accounts()
+MAX_LEDGER_CODES: int = LIB.olr_max_ledger_codes()
+# The C ABI has these only as #defines (no function): checked against the header by tests/test_header.py.
+MIN_SID_LEN: int = 12
+MAX_SID_LEN: int = 68
+PACKAGE_FINGERPRINT_LEN: int = 64
 
 
 def status_message(status: int) -> str:
@@ -52,6 +60,32 @@ def protocol_version() -> int:
 def _fail(status: int, details: Optional[ErrorDetails] = None) -> None:
     if status != 0:
         raise make_error(status, status_message(status), details)
+
+
+def _int(value: int, what: str, bits: int, signed: bool = False) -> int:
+    """An integer argument in the C type's range (ctypes would silently truncate it)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+    if not low <= value <= high:
+        raise ValueError(f"{what} must be in {low} … {high}, not {value}")
+    return value
+
+
+def _now(now: int) -> int:
+    return _int(now, "now", 64, signed=True)
+
+
+def _sid(sid: Sid) -> bytes:
+    """A binary SID as bytes; the library checks its form (``InvalidSidError``)."""
+    if isinstance(sid, str):
+        raise TypeError(
+            "sid must be the binary SID (bytes, such as the objectSid attribute's value), not a str; "
+            "convert the S-1-5-... text form with ConvertStringSidToSid"
+        )
+    if isinstance(sid, (bytes, bytearray, memoryview)):
+        return bytes(sid)
+    raise TypeError(f"sid must be bytes-like, not {type(sid).__name__}")
 
 
 def _utf8(text: Text, what: str) -> bytes:
@@ -195,6 +229,15 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class AttemptLimits:
+    """Failed opens a machine allows per reset code and per account within one code lifetime
+    (each 1 … 1000); carried by the deployment package (PROTOCOL.md §9.5, §9.7)."""
+
+    failed_opens_per_code: int = 5
+    failed_opens_per_account: int = 20
+
+
+@dataclass(frozen=True)
 class AcceptedReset:
     """What a machine learns from a reset code that opened (unix seconds)."""
 
@@ -208,6 +251,18 @@ class DeploymentPackageInfo:
 
     epoch: int
     policy: Policy
+
+
+def deployment_package_fingerprint(package: Text) -> str:
+    """The package's fingerprint: lowercase hexadecimal SHA-256 of its envelope bytes (64
+    characters), the same for every text of one package. Compare it with the server's before
+    the first deployment (PROTOCOL.md §8).
+
+    Raises:
+        the package errors of :func:`check_deployment_package`.
+    """
+    raw = _utf8(package, "package")
+    return _out_text(LIB.olr_deployment_package_fingerprint, PACKAGE_FINGERPRINT_LEN + 1, raw, len(raw), details=True)
 
 
 def check_deployment_package(package: Text) -> DeploymentPackageInfo:
@@ -268,60 +323,89 @@ class ResetCode(_Code):
     _len = RESET_CODE_TEXT_LEN
 
 
-class Account:
-    """A Windows account: username and offline user domain, as typed.
+def _normalize(u: bytes, d: bytes) -> Tuple[str, str]:
+    ub, db = create_string_buffer(MAX_NAME_LEN), create_string_buffer(MAX_NAME_LEN)
+    un, dn = c_size_t(), c_size_t()
+    details = ErrorDetails()
+    _fail(
+        LIB.olr_account_normalize(
+            u, len(u), d, len(d), ub, MAX_NAME_LEN, byref(un), db, MAX_NAME_LEN, byref(dn), byref(details)
+        ),
+        details,
+    )
+    return ub.raw[: un.value].decode("utf-8"), db.raw[: dn.value].decode("utf-8")
 
-    ``username`` and ``offline_domain`` are the normalized forms (two accounts are the same
-    exactly when both are equal); seal and open pass the typed forms to the library.
+
+def normalize_names(username: Text, offline_domain: Text) -> Tuple[str, str]:
+    """The normalized username and offline domain (PROTOCOL.md §5): what a login integration
+    compares to resolve typed names to exactly one cached account (whose SID it then redeems
+    with). Two accounts with equal normalized names may still differ by SID.
 
     Raises:
         InvalidUsernameError, InvalidDomainError: :func:`name_problem` says why.
     """
+    return _normalize(_utf8(username, "username"), _utf8(offline_domain, "offline_domain"))
 
-    def __init__(self, username: Text, offline_domain: Text) -> None:
+
+class Account:
+    """A Windows account: username and offline user domain as typed, and its binary SID.
+
+    ``username`` and ``offline_domain`` are the normalized forms, ``sid`` the SID's bytes (two
+    accounts are the same exactly when all three are equal); seal and redeem pass the typed forms
+    and the SID to the library. The server seals with the account's ``objectSid``; the machine
+    redeems with the SID of the cached account the typed names resolve to (PROTOCOL.md §12.3).
+
+    Raises:
+        InvalidUsernameError, InvalidDomainError: :func:`name_problem` says why.
+        InvalidSidError: ``sid`` is not a binary SID (revision 1, 1 to 15 sub-authorities).
+        TypeError: ``sid`` is not bytes-like (the ``S-1-5-…`` text is not accepted).
+    """
+
+    def __init__(self, username: Text, offline_domain: Text, sid: Sid) -> None:
         self._typed = (_utf8(username, "username"), _utf8(offline_domain, "offline_domain"))
+        self.sid: bytes = _sid(sid)
         u, d = self._typed
-        ub, db = create_string_buffer(MAX_NAME_LEN), create_string_buffer(MAX_NAME_LEN)
-        un, dn = c_size_t(), c_size_t()
-        details = ErrorDetails()
-        _fail(
-            LIB.olr_account_normalize(
-                u, len(u), d, len(d), ub, MAX_NAME_LEN, byref(un), db, MAX_NAME_LEN, byref(dn), byref(details)
-            ),
-            details,
-        )
-        self.username: str = ub.raw[: un.value].decode("utf-8")
-        self.offline_domain: str = db.raw[: dn.value].decode("utf-8")
+        self.username, self.offline_domain = _normalize(u, d)
+        _fail(LIB.olr_account_check(u, len(u), d, len(d), self.sid, len(self.sid)))
 
     @classmethod
-    def with_fqdn(cls, username: Text, fqdn: Text) -> "Account":
+    def with_fqdn(cls, username: Text, fqdn: Text, sid: Sid) -> "Account":
         """The account with the default offline domain of the user's FQDN."""
-        return cls(username, default_offline_domain(fqdn))
+        return cls(username, default_offline_domain(fqdn), sid)
 
     @staticmethod
-    def check(username: Text, offline_domain: Text) -> None:
-        """Checks both names as seal and open will; raises the error they would."""
-        u, d = _utf8(username, "username"), _utf8(offline_domain, "offline_domain")
-        _fail(LIB.olr_account_check(u, len(u), d, len(d)))
+    def check(username: Text, offline_domain: Text, sid: Sid) -> None:
+        """Checks both names and the SID as seal and redeem will; raises the error they would."""
+        u, d, s = _utf8(username, "username"), _utf8(offline_domain, "offline_domain"), _sid(sid)
+        _fail(LIB.olr_account_check(u, len(u), d, len(d), s, len(s)))
+
+    def _key(self) -> Tuple[str, str, bytes]:
+        return (self.username, self.offline_domain, self.sid)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Account) and (other.username, other.offline_domain) == (
-            self.username,
-            self.offline_domain,
-        )
+        return isinstance(other, Account) and other._key() == self._key()
 
     def __hash__(self) -> int:
-        return hash((self.username, self.offline_domain))
+        return hash(self._key())
 
     def __repr__(self) -> str:
-        return f"Account({self.username!r}, {self.offline_domain!r})"
+        return f"Account({self.username!r}, {self.offline_domain!r}, bytes.fromhex({self.sid.hex()!r}))"
 
 
-def _account(account: Union[Account, Tuple[Text, Text]]) -> Tuple[bytes, bytes]:
+AccountLike = Union[Account, Tuple[Text, Text, Sid]]
+"""An :class:`Account`, or a ``(username, offline_domain, sid)`` tuple."""
+
+
+def _account(account: AccountLike) -> Tuple[bytes, bytes, bytes]:
     if isinstance(account, Account):
-        return account._typed
-    username, domain = account
-    return _utf8(username, "username"), _utf8(domain, "offline_domain")
+        return account._typed + (account.sid,)
+    if not isinstance(account, tuple) or len(account) != 3:
+        raise TypeError(
+            "account must be an Account or a (username, offline_domain, sid) tuple: the binary SID is "
+            "required (C ABI 2.0)"
+        )
+    username, domain, sid = account
+    return _utf8(username, "username"), _utf8(domain, "offline_domain"), _sid(sid)
 
 
 class _RWLock:
@@ -410,6 +494,21 @@ class _Handle:
             pass
 
 
+def _policy_args(policy: Policy) -> Tuple[int, int]:
+    return (
+        _int(policy.reset_code_lifetime_minutes, "reset_code_lifetime_minutes", 16),
+        _int(policy.clock_skew_minutes, "clock_skew_minutes", 16),
+    )
+
+
+def _cost_args(cost: PasswordCost) -> Tuple[int, int, int]:
+    return (
+        _int(cost.memory_kib, "memory_kib", 32),
+        _int(cost.iterations, "iterations", 32),
+        _int(cost.parallelism, "parallelism", 32),
+    )
+
+
 def _import(function, data: Bytes, wrapping_key: Optional[Bytes]) -> c_void_p:
     raw, n = _blob(data, "data")
     key, key_len = _blob(wrapping_key, "wrapping_key")
@@ -435,11 +534,8 @@ class ServerKeyRing(_Handle):
         cost = password_cost or PasswordCost()
         _fail(
             LIB.olr_server_key_ring_generate_with_password_cost(
-                policy.reset_code_lifetime_minutes,
-                policy.clock_skew_minutes,
-                cost.memory_kib,
-                cost.iterations,
-                cost.parallelism,
+                *_policy_args(policy),
+                *_cost_args(cost),
                 byref(out),
             )
         )
@@ -458,13 +554,18 @@ class ServerKeyRing(_Handle):
     def seal_reset_code(
         self,
         identification_code: Union[IdentificationCode, Text],
-        account: Union[Account, Tuple[Text, Text]],
+        account: AccountLike,
         new_password: Secret,
         now: int,
     ) -> ResetCode:
-        """Seals a reset code for the machine, account and new password, issued at ``now``."""
+        """Seals a reset code for the machine, account and new password, issued at ``now``.
+
+        ``account`` carries the user's canonical ``sAMAccountName``, NetBIOS domain name and
+        ``objectSid`` bytes as read from the directory (PROTOCOL.md §12.3).
+        """
         id_raw = _utf8(str(identification_code) if isinstance(identification_code, IdentificationCode) else identification_code, "identification_code")
-        u, d = _account(account)
+        u, d, sid = _account(account)
+        now = _now(now)
         pw = _Password(new_password)
         buf = create_string_buffer(RESET_CODE_TEXT_LEN)
         n = c_size_t()
@@ -472,7 +573,7 @@ class ServerKeyRing(_Handle):
         try:
             with self._shared() as h:
                 status = LIB.olr_server_key_ring_seal_reset_code(
-                    h, id_raw, len(id_raw), u, len(u), d, len(d), pw.arg, pw.len, now,
+                    h, id_raw, len(id_raw), u, len(u), d, len(d), sid, len(sid), pw.arg, pw.len, now,
                     buf, RESET_CODE_TEXT_LEN, byref(n), byref(details),
                 )
         finally:
@@ -485,12 +586,14 @@ class ServerKeyRing(_Handle):
     def rotate(self, now: int) -> int:
         """Makes a new generation current, retiring the previous one at ``now``; returns the new epoch."""
         epoch = c_uint16()
+        now = _now(now)
         with self._exclusive() as h:
             _fail(LIB.olr_server_key_ring_rotate(h, now, byref(epoch)))
         return epoch.value
 
     def prune(self, now: int) -> None:
         """Erases retired generations whose grace period has ended at ``now``."""
+        now = _now(now)
         with self._exclusive() as h:
             _fail(LIB.olr_server_key_ring_prune(h, now))
 
@@ -504,6 +607,7 @@ class ServerKeyRing(_Handle):
 
     @retired_grace_seconds.setter
     def retired_grace_seconds(self, seconds: int) -> None:
+        seconds = _int(seconds, "retired_grace_seconds", 32)
         with self._exclusive() as h:
             _fail(LIB.olr_server_key_ring_set_retired_grace_seconds(h, seconds))
 
@@ -516,12 +620,46 @@ class ServerKeyRing(_Handle):
 
     @policy.setter
     def policy(self, policy: Policy) -> None:
+        args = _policy_args(policy)
         with self._exclusive() as h:
-            _fail(LIB.olr_server_key_ring_set_policy(h, policy.reset_code_lifetime_minutes, policy.clock_skew_minutes))
+            _fail(LIB.olr_server_key_ring_set_policy(h, *args))
+
+    @property
+    def attempt_limits(self) -> AttemptLimits:
+        """The failed-attempt limits the next deployment package carries (machines learn new
+        limits only from a new package: redeploy them)."""
+        per_code, per_account = c_uint16(), c_uint16()
+        with self._shared() as h:
+            _fail(LIB.olr_server_key_ring_attempt_limits(h, byref(per_code), byref(per_account)))
+        return AttemptLimits(per_code.value, per_account.value)
+
+    @attempt_limits.setter
+    def attempt_limits(self, limits: AttemptLimits) -> None:
+        per_code = _int(limits.failed_opens_per_code, "failed_opens_per_code", 16)
+        per_account = _int(limits.failed_opens_per_account, "failed_opens_per_account", 16)
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_set_attempt_limits(h, per_code, per_account))
+
+    def begin_signing_key_rotation(self) -> None:
+        """Draws the next deployment signing key (OS RNG): packages made from now on are signed
+        with the current key and name the next one, which redeployed machines pin. Nothing
+        changes when a rotation is already under way."""
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_begin_signing_key_rotation(h))
+
+    def finish_signing_key_rotation(self) -> None:
+        """The next signing key signs from now on and the old one is erased. Only after every
+        machine took a package made since the rotation began: a machine that did not refuses
+        later packages (:class:`PackageSignatureInvalidError`) and must be enrolled afresh.
+        Nothing changes when no rotation is under way."""
+        with self._exclusive() as h:
+            _fail(LIB.olr_server_key_ring_finish_signing_key_rotation(h))
 
     def password_cost(self, epoch: Optional[int] = None) -> PasswordCost:
         """The password cost of the generation for ``epoch`` (default: the current one)."""
         m, i, p = c_uint32(), c_uint32(), c_uint32()
+        if epoch is not None:
+            epoch = _int(epoch, "epoch", 16)
         with self._shared() as h:
             if epoch is None:
                 e = c_uint16()
@@ -532,8 +670,9 @@ class ServerKeyRing(_Handle):
 
     def set_password_cost(self, cost: PasswordCost) -> None:
         """The password cost of generations made from the next rotation on."""
+        args = _cost_args(cost)
         with self._exclusive() as h:
-            _fail(LIB.olr_server_key_ring_set_password_cost(h, cost.memory_kib, cost.iterations, cost.parallelism))
+            _fail(LIB.olr_server_key_ring_set_password_cost(h, *args))
 
     @property
     def current_epoch(self) -> int:
@@ -553,36 +692,9 @@ class ServerKeyRing(_Handle):
 
     @property
     def deployment_package(self) -> str:
-        """The deployment package text of the current generation (public)."""
+        """The deployment package text of the current generation (public, signed)."""
         with self._shared() as h:
             return _out_text(LIB.olr_server_key_ring_deployment_package, DEPLOYMENT_PACKAGE_TEXT_LEN, h)
-
-
-class ReplayLedger(_Handle):
-    """The reset codes a machine accepted that could still open, so each code works once.
-    Persist it (:meth:`export`) after every successful :meth:`Machine.redeem_reset_code`."""
-
-    _free = LIB.olr_replay_ledger_free
-
-    def __init__(self, handle: Optional[c_void_p] = None) -> None:
-        if handle is None:
-            handle = c_void_p()
-            _fail(LIB.olr_replay_ledger_new(byref(handle)))
-        super().__init__(handle)
-
-    @classmethod
-    def from_bytes(cls, data: Bytes, wrapping_key: Optional[Bytes] = None) -> "ReplayLedger":
-        return cls(_import(LIB.olr_replay_ledger_import, data, wrapping_key))
-
-    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
-        with self._shared() as h:
-            return _export(LIB.olr_replay_ledger_export, h, wrapping_key)
-
-    def __len__(self) -> int:
-        n = c_size_t()
-        with self._shared() as h:
-            _fail(LIB.olr_replay_ledger_len(h, byref(n)))
-        return n.value
 
 
 class Machine(_Handle):
@@ -592,7 +704,9 @@ class Machine(_Handle):
 
     @classmethod
     def enroll(cls, package: Text) -> "Machine":
-        """Enrolls from a deployment package (its text, or the raw bytes of the file)."""
+        """Enrolls from a deployment package (its text, or the raw bytes of the file) with a fresh
+        key pair, pinning the package's signer. Only for a machine with no state yet: later
+        packages go through :meth:`redeploy`."""
         raw = _utf8(package, "package")
         out = c_void_p()
         d = ErrorDetails()
@@ -606,6 +720,25 @@ class Machine(_Handle):
     def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
         with self._shared() as h:
             return _export(LIB.olr_machine_export, h, wrapping_key)
+
+    def redeploy(self, package: Text) -> "Machine":
+        """Takes a later deployment package and returns the redeployed machine (a new handle;
+        this one is unchanged: persist the new state, then close this one).
+
+        The package must be signed by the key this machine pinned and its epoch must not be
+        older. The same epoch keeps the identification code (and the replay ledger); a newer
+        epoch enrolls a fresh key pair: a new identification code, and a new ledger.
+
+        Raises:
+            PackageSignatureInvalidError, PackageEpochTooOldError, and the package errors of
+            :meth:`enroll`.
+        """
+        raw = _utf8(package, "package")
+        out = c_void_p()
+        d = ErrorDetails()
+        with self._shared() as h:
+            _fail(LIB.olr_machine_redeploy(h, raw, len(raw), byref(out), byref(d)), d)
+        return type(self)(out)
 
     @property
     def identification_code(self) -> IdentificationCode:
@@ -644,23 +777,27 @@ class Machine(_Handle):
             _fail(LIB.olr_machine_is_enrolled_with(h, raw, len(raw), byref(out), byref(d)), d)
         return bool(out.value)
 
-    def _open(self, ledger: Optional[ReplayLedger], code: Union[ResetCode, Text],
-              account: Union[Account, Tuple[Text, Text]], new_password: Secret, now: int) -> AcceptedReset:
+    def _open(self, ledger: Optional["ReplayLedger"], code: Union[ResetCode, Text],
+              account: AccountLike, new_password: Secret, now: int) -> AcceptedReset:
         raw = _utf8(str(code) if isinstance(code, ResetCode) else code, "reset_code")
-        u, d = _account(account)
+        u, d, sid = _account(account)
+        now = _now(now)
+        if ledger is not None and not isinstance(ledger, ReplayLedger):
+            raise TypeError(f"ledger must be a ReplayLedger, not {type(ledger).__name__}")
         pw = _Password(new_password)
         accepted = AcceptedResetC()
         details = ErrorDetails()
         try:
             with self._shared() as h:
                 if ledger is None:
-                    status = LIB.olr_machine_open_reset_code(
-                        h, raw, len(raw), u, len(u), d, len(d), pw.arg, pw.len, now, byref(accepted), byref(details)
+                    status = LIB.olr_machine_open_reset_code_for_diagnostics(
+                        h, raw, len(raw), u, len(u), d, len(d), sid, len(sid), pw.arg, pw.len, now,
+                        byref(accepted), byref(details),
                     )
                 else:
                     with ledger._exclusive() as lh:
                         status = LIB.olr_machine_redeem_reset_code(
-                            h, lh, raw, len(raw), u, len(u), d, len(d), pw.arg, pw.len, now,
+                            h, lh, raw, len(raw), u, len(u), d, len(d), sid, len(sid), pw.arg, pw.len, now,
                             byref(accepted), byref(details),
                         )
         finally:
@@ -668,15 +805,105 @@ class Machine(_Handle):
         _fail(status, details)
         return AcceptedReset(accepted.issued_at, accepted.expires_at)
 
-    def open_reset_code(self, code: Union[ResetCode, Text], account: Union[Account, Tuple[Text, Text]],
-                        new_password: Secret, now: int) -> AcceptedReset:
-        """Checks a typed reset code offline, without recording it. A login integration must use
-        :meth:`redeem_reset_code` instead, so a code works once."""
+    def open_reset_code_for_diagnostics(self, code: Union[ResetCode, Text], account: AccountLike,
+                                        new_password: Secret, now: int) -> AcceptedReset:
+        """Diagnostics only: says whether a reset code would open, counting no attempt and
+        recording nothing, so a code checked here still works and guesses are not limited.
+        A login integration MUST NOT accept codes with it: use :meth:`redeem_reset_code`."""
         return self._open(None, code, account, new_password, now)
 
-    def redeem_reset_code(self, ledger: ReplayLedger, code: Union[ResetCode, Text],
-                          account: Union[Account, Tuple[Text, Text]], new_password: Secret,
-                          now: int) -> AcceptedReset:
-        """Opens the code and records it in ``ledger``. Returning (no exception) is the only
-        outcome that allows updating the cached credentials: persist the ledger first."""
+    def redeem_reset_code(self, ledger: "ReplayLedger", code: Union[ResetCode, Text],
+                          account: AccountLike, new_password: Secret, now: int) -> AcceptedReset:
+        """Redeems a typed reset code for the cached account (its username, offline domain and
+        SID) against ``ledger`` (PROTOCOL.md §9.7): the only call a login integration may act on.
+
+        The ledger changes whatever the answer (attempts are counted before it is given), so
+        persist ``ledger`` after EVERY call, success or exception, before showing the answer or
+        acting on it; if persisting fails, refuse the reset. Only when this returns (no
+        exception) and the ledger is persisted may the cached credentials be updated.
+
+        Raises:
+            MistypedError, RejectedError, ExpiredError, NotYetValidError, AlreadyUsedError,
+            SupersededError, TooManyAttemptsError, ClockSetBackError, LedgerFullError,
+            LedgerOfAnotherMachineError, CodeBeforeRotationError, RedeployNeededError,
+            InvalidSidError, OutOfMemoryError, … (one class per status).
+        """
+        if not isinstance(ledger, ReplayLedger):
+            raise TypeError(f"ledger must be a ReplayLedger, not {type(ledger).__name__}")
         return self._open(ledger, code, account, new_password, now)
+
+
+class ReplayLedger(_Handle):
+    """A machine's replay ledger (PROTOCOL.md §9.7), bound to one enrollment: each reset code
+    works once, a newer code retires older ones of the same account, failed attempts are limited
+    per code and per account, and a clock set back is refused. Keep one per enrollment and
+    persist it (:meth:`export`) after every :meth:`Machine.redeem_reset_code`, whatever its
+    answer."""
+
+    _free = LIB.olr_replay_ledger_free
+
+    def __init__(self, machine: Machine) -> None:
+        """A new, empty ledger for ``machine`` (generation 0)."""
+        if not isinstance(machine, Machine):
+            raise TypeError(f"machine must be a Machine, not {type(machine).__name__}")
+        handle = c_void_p()
+        with machine._shared() as mh:
+            _fail(LIB.olr_replay_ledger_new(mh, byref(handle)))
+        super().__init__(handle)
+
+    @classmethod
+    def from_bytes(cls, data: Bytes, wrapping_key: Optional[Bytes] = None, *, machine: Machine,
+                   minimum_generation: int = 0) -> "ReplayLedger":
+        """Reads a ledger exported for ``machine`` (with its wrapping key, or None for a plain
+        one). Pass as ``minimum_generation`` the generation kept where it cannot be rolled back
+        with the file (0: no such store).
+
+        Raises:
+            LedgerOfAnotherMachineError: another machine's, or an earlier enrollment's.
+            LedgerRolledBackError: its generation is below ``minimum_generation``.
+            and the errors of :meth:`Machine.from_bytes`. Never replace a ledger that cannot
+            be read by a new one silently: refuse resets until an administrator acts.
+        """
+        if not isinstance(machine, Machine):
+            raise TypeError(f"machine must be a Machine, not {type(machine).__name__}")
+        minimum = _int(minimum_generation, "minimum_generation", 64)
+        raw, n = _blob(data, "data")
+        key, key_len = _blob(wrapping_key, "wrapping_key")
+        out = c_void_p()
+        d = ErrorDetails()
+        with machine._shared() as mh:
+            _fail(LIB.olr_replay_ledger_import(raw, n, key, key_len, mh, minimum, byref(out), byref(d)), d)
+        ledger = cls.__new__(cls)
+        _Handle.__init__(ledger, out)
+        return ledger
+
+    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
+        with self._shared() as h:
+            return _export(LIB.olr_replay_ledger_export, h, wrapping_key)
+
+    def _counts(self) -> Tuple[int, int]:
+        accounts, codes = c_size_t(), c_size_t()
+        with self._shared() as h:
+            _fail(LIB.olr_replay_ledger_counts(h, byref(accounts), byref(codes)))
+        return accounts.value, codes.value
+
+    @property
+    def account_count(self) -> int:
+        """Account records held (at most :data:`MAX_LEDGER_ACCOUNTS`)."""
+        return self._counts()[0]
+
+    @property
+    def code_count(self) -> int:
+        """Code records (codes with failed attempts) held (at most :data:`MAX_LEDGER_CODES`)."""
+        return self._counts()[1]
+
+    @property
+    def generation(self) -> int:
+        """Increased by one at every redeem that passed the clock check. After persisting the
+        ledger, raise a store that cannot be rolled back with the file (a TPM NV counter, a
+        registry value only SYSTEM writes) to it, and pass it to :meth:`from_bytes` as
+        ``minimum_generation``."""
+        out = c_uint64()
+        with self._shared() as h:
+            _fail(LIB.olr_replay_ledger_generation(h, byref(out)))
+        return out.value

@@ -10,11 +10,11 @@ import ctypes
 import glob
 import os
 import sys
-from ctypes import POINTER, c_bool, c_char_p, c_int64, c_size_t, c_uint8, c_uint16, c_uint32, c_void_p
+from ctypes import POINTER, c_bool, c_char_p, c_int64, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p
 from typing import Dict, List, Optional, Tuple
 
 #: The C ABI version this binding is written against (``OLR_ABI_VERSION``: major << 16 | minor).
-ABI_VERSION = (1 << 16) | 1
+ABI_VERSION = (2 << 16) | 0
 
 #: Environment variable naming an explicit native library to load instead of the packaged one.
 LIBRARY_ENV = "OFFLINE_RESET_LIBRARY"
@@ -45,6 +45,7 @@ _handle_out = POINTER(c_void_p)  # olr_x **
 _size_out = POINTER(c_size_t)
 _u16_out = POINTER(c_uint16)
 _u32_out = POINTER(c_uint32)
+_u64_out = POINTER(c_uint64)
 _text = c_char_p  # const char *, char * out, const uint8_t *, uint8_t * out
 
 #: name -> (return type, parameter types), in header order.
@@ -61,7 +62,8 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_wrapping_key_len": (c_size_t, []),
     "olr_machine_state_max_len": (c_size_t, []),
     "olr_server_key_ring_max_len": (c_size_t, []),
-    "olr_max_ledger_entries": (c_size_t, []),
+    "olr_max_ledger_accounts": (c_size_t, []),
+    "olr_max_ledger_codes": (c_size_t, []),
     "olr_replay_ledger_max_len": (c_size_t, []),
     "olr_max_generations": (c_size_t, []),
     "olr_max_name_len": (c_size_t, []),
@@ -70,9 +72,10 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_identification_code_check": (_status, [_text, c_size_t, _text, c_size_t, _size_out, _details]),
     "olr_reset_code_check": (_status, [_text, c_size_t, _text, c_size_t, _size_out, _details]),
     "olr_default_offline_domain": (_status, [_text, c_size_t, _text, c_size_t, _size_out]),
-    "olr_account_check": (_status, [_text, c_size_t, _text, c_size_t]),
+    "olr_account_check": (_status, [_text, c_size_t, _text, c_size_t, _text, c_size_t]),
     "olr_deployment_package_check": (_status, [_text, c_size_t, _u16_out, _u16_out, _u16_out, _details]),
     "olr_wrapping_key_generate": (_status, [_text, c_size_t, _size_out]),
+    "olr_deployment_package_fingerprint": (_status, [_text, c_size_t, _text, c_size_t, _size_out, _details]),
     "olr_account_normalize": (
         _status,
         [_text, c_size_t, _text, c_size_t, _text, c_size_t, _size_out, _text, c_size_t, _size_out, _details],
@@ -91,8 +94,8 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_server_key_ring_deployment_package": (_status, [_handle, _text, c_size_t, _size_out]),
     "olr_server_key_ring_seal_reset_code": (
         _status,
-        [_handle, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t, c_int64,
-         _text, c_size_t, _size_out, _details],
+        [_handle, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t,
+         c_int64, _text, c_size_t, _size_out, _details],
     ),
     "olr_server_key_ring_export": (_status, [_handle, _text, c_size_t, _text, c_size_t, _size_out]),
     "olr_server_key_ring_import": (_status, [_text, c_size_t, _text, c_size_t, _handle_out, _details]),
@@ -103,29 +106,38 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_server_key_ring_set_password_cost": (_status, [_handle, c_uint32, c_uint32, c_uint32]),
     "olr_server_key_ring_password_cost": (_status, [_handle, c_uint16, _u32_out, _u32_out, _u32_out]),
     "olr_server_key_ring_prune": (_status, [_handle, c_int64]),
+    "olr_server_key_ring_set_attempt_limits": (_status, [_handle, c_uint16, c_uint16]),
+    "olr_server_key_ring_attempt_limits": (_status, [_handle, _u16_out, _u16_out]),
+    "olr_server_key_ring_begin_signing_key_rotation": (_status, [_handle]),
+    "olr_server_key_ring_finish_signing_key_rotation": (_status, [_handle]),
     "olr_machine_enroll": (_status, [_text, c_size_t, _handle_out, _details]),
+    "olr_machine_redeploy": (_status, [_handle, _text, c_size_t, _handle_out, _details]),
     "olr_machine_free": (None, [_handle]),
     "olr_machine_identification_code": (_status, [_handle, _text, c_size_t, _size_out]),
     "olr_machine_epoch": (_status, [_handle, _u16_out]),
     "olr_machine_policy": (_status, [_handle, _u16_out, _u16_out]),
     "olr_machine_is_enrolled_with": (_status, [_handle, _text, c_size_t, POINTER(c_bool), _details]),
-    "olr_machine_open_reset_code": (
+    "olr_machine_open_reset_code_for_diagnostics": (
         _status,
-        [_handle, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t, c_int64,
-         POINTER(AcceptedResetC), _details],
+        [_handle, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t,
+         c_int64, POINTER(AcceptedResetC), _details],
     ),
     "olr_machine_export": (_status, [_handle, _text, c_size_t, _text, c_size_t, _size_out]),
     "olr_machine_import": (_status, [_text, c_size_t, _text, c_size_t, _handle_out, _details]),
     "olr_machine_password_cost": (_status, [_handle, _u32_out, _u32_out, _u32_out]),
-    "olr_replay_ledger_new": (_status, [_handle_out]),
+    "olr_replay_ledger_new": (_status, [_handle, _handle_out]),
     "olr_replay_ledger_free": (None, [_handle]),
-    "olr_replay_ledger_len": (_status, [_handle, _size_out]),
+    "olr_replay_ledger_counts": (_status, [_handle, _size_out, _size_out]),
+    "olr_replay_ledger_generation": (_status, [_handle, _u64_out]),
     "olr_replay_ledger_export": (_status, [_handle, _text, c_size_t, _text, c_size_t, _size_out]),
-    "olr_replay_ledger_import": (_status, [_text, c_size_t, _text, c_size_t, _handle_out, _details]),
+    "olr_replay_ledger_import": (
+        _status,
+        [_text, c_size_t, _text, c_size_t, _handle, c_uint64, _handle_out, _details],
+    ),
     "olr_machine_redeem_reset_code": (
         _status,
-        [_handle, _handle, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t, c_int64,
-         POINTER(AcceptedResetC), _details],
+        [_handle, _handle, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t,
+         _text, c_size_t, c_int64, POINTER(AcceptedResetC), _details],
     ),
 }
 

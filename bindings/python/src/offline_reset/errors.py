@@ -42,6 +42,14 @@ class Status(enum.IntEnum):
     REDEPLOY_NEEDED = 24
     LEDGER_FULL = 25
     UTF16_TEXT = 26
+    CLOCK_SET_BACK = 27
+    TOO_MANY_ATTEMPTS = 28
+    LEDGER_OF_ANOTHER_MACHINE = 29
+    LEDGER_ROLLED_BACK = 30
+    PACKAGE_EPOCH_TOO_OLD = 31
+    PACKAGE_SIGNATURE_INVALID = 32
+    INVALID_SID = 33
+    OUT_OF_MEMORY = 34
     NULL_POINTER = 100
     INVALID_UTF8 = 101
     BUFFER_TOO_SMALL = 102
@@ -203,11 +211,52 @@ class RedeployNeededError(OfflineResetError):
 
 
 class LedgerFullError(OfflineResetError):
-    """25: the replay ledger holds its maximum number of entries that still matter."""
+    """25: the replay ledger holds its maximum number of account records (1024) or of code
+    records (256) and this redeem needs another: the code is refused (the ledger fails closed)."""
 
 
 class Utf16TextError(OfflineResetError):
     """26: text arrived as UTF-16 where UTF-8 was expected (save the file as UTF-8)."""
+
+
+class ClockSetBackError(OfflineResetError):
+    """27: ``now`` is earlier than a time the replay ledger already saw, by more than the clock
+    skew: fix the clock (the ledger is unchanged)."""
+
+
+class TooManyAttemptsError(OfflineResetError):
+    """28: the failed-attempt limit of this reset code or of this account is reached: request a
+    new code, or wait for the window to pass."""
+
+
+class LedgerOfAnotherMachineError(OfflineResetError):
+    """29: the replay ledger belongs to another machine or to an earlier enrollment of this one
+    (after a redeployment to a new epoch, start a new ledger)."""
+
+
+class LedgerRolledBackError(OfflineResetError):
+    """30: the replay ledger's generation is below the minimum given: an older copy of the file.
+    Refuse resets until an administrator acts."""
+
+
+class PackageEpochTooOldError(OfflineResetError):
+    """31: the deployment package's epoch is older than the machine's, or the same epoch with
+    another server key or password cost."""
+
+
+class PackageSignatureInvalidError(OfflineResetError):
+    """32: the deployment package's signature does not verify, or its signer is not the key the
+    machine pinned."""
+
+
+class InvalidSidError(OfflineResetError):
+    """33: the account SID is not a binary SID (revision 1, 1 to 15 sub-authorities,
+    ``8 + 4 * count`` bytes)."""
+
+
+class OutOfMemoryError(OfflineResetError):
+    """34: the memory for the password binding (Argon2id) could not be reserved (a redeem then
+    leaves the ledger unchanged)."""
 
 
 class NullPointerError(OfflineResetError):
@@ -258,6 +307,14 @@ ERROR_CLASSES: Dict[int, Type[OfflineResetError]] = {
     Status.REDEPLOY_NEEDED: RedeployNeededError,
     Status.LEDGER_FULL: LedgerFullError,
     Status.UTF16_TEXT: Utf16TextError,
+    Status.CLOCK_SET_BACK: ClockSetBackError,
+    Status.TOO_MANY_ATTEMPTS: TooManyAttemptsError,
+    Status.LEDGER_OF_ANOTHER_MACHINE: LedgerOfAnotherMachineError,
+    Status.LEDGER_ROLLED_BACK: LedgerRolledBackError,
+    Status.PACKAGE_EPOCH_TOO_OLD: PackageEpochTooOldError,
+    Status.PACKAGE_SIGNATURE_INVALID: PackageSignatureInvalidError,
+    Status.INVALID_SID: InvalidSidError,
+    Status.OUT_OF_MEMORY: OutOfMemoryError,
     Status.NULL_POINTER: NullPointerError,
     Status.INVALID_UTF8: InvalidUtf8Error,
     Status.BUFFER_TOO_SMALL: BufferTooSmallError,

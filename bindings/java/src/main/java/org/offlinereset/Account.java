@@ -3,42 +3,78 @@ package org.offlinereset;
 import java.util.Arrays;
 
 /**
- * A Windows account: username and offline user domain, as typed. {@link #username()} and {@link
- * #offlineDomain()} are the normalized forms (two accounts are equal exactly when both are);
- * seal and open pass the typed forms to the library. Immutable.
+ * A Windows account: username, offline user domain and binary SID (docs/PROTOCOL.md §5). {@link
+ * #username()} and {@link #offlineDomain()} are the normalized forms; two accounts are equal
+ * exactly when both normalized names and the SID are. Seal, open and redeem pass the typed names
+ * and the SID to the library. Immutable (the SID is copied in and out).
+ *
+ * <p>The SID is the account's binary {@code objectSid} (revision 1, 1 to 15 sub-authorities,
+ * {@code 8 + 4 * count} bytes, {@link OfflineReset#MIN_SID_LEN} to {@link OfflineReset#MAX_SID_LEN}):
+ * on the server as read from the directory (LDAP returns it as bytes), on the machine the cached
+ * account's. It is not secret.
  */
 public final class Account {
     private final byte[] typedUsername;
     private final byte[] typedDomain;
+    private final byte[] sid;
     private final String username;
     private final String offlineDomain;
 
     /**
      * @throws OfflineResetException INVALID_USERNAME, INVALID_DOMAIN ({@link
-     *     OfflineReset#nameProblem(String)} says why)
+     *     OfflineReset#nameProblem(String)} says why), INVALID_SID, INVALID_UTF8
+     * @throws NullPointerException when an argument is null
      */
-    public Account(String username, String offlineDomain) {
+    public Account(String username, String offlineDomain, byte[] sid) {
+        if (sid == null) throw new NullPointerException("sid");
         this.typedUsername = OfflineReset.utf8(username);
         this.typedDomain = OfflineReset.utf8(offlineDomain);
+        this.sid = sid.clone();
+        Names names = normalize(typedUsername, typedDomain);
+        // The names again, then the SID: the same checks, in the same order, as seal and redeem.
+        OfflineReset.check(Native.olr_account_check(typedUsername, typedUsername.length, typedDomain, typedDomain.length,
+                this.sid, this.sid.length));
+        this.username = names.username();
+        this.offlineDomain = names.offlineDomain();
+    }
+
+    /** A username and offline domain in their normalized (comparison) forms. */
+    public record Names(String username, String offlineDomain) {}
+
+    /**
+     * The normalized forms of a typed username and offline domain, without a SID: for resolving
+     * what a user typed to one cached account (docs/PROTOCOL.md §12.3 rule 1).
+     *
+     * @throws OfflineResetException INVALID_USERNAME, INVALID_DOMAIN, INVALID_UTF8
+     */
+    public static Names normalizeNames(String username, String offlineDomain) {
+        return normalize(OfflineReset.utf8(username), OfflineReset.utf8(offlineDomain));
+    }
+
+    private static Names normalize(byte[] typedUsername, byte[] typedDomain) {
         int cap = Native.MAX_NAME_LEN;
         byte[] u = new byte[cap], d = new byte[cap];
         long[] un = new long[1], dn = new long[1];
         byte[] details = OfflineReset.details();
         OfflineReset.check(Native.olr_account_normalize(typedUsername, typedUsername.length, typedDomain, typedDomain.length,
                 u, cap, un, d, cap, dn, details), details);
-        this.username = OfflineReset.text(u, un[0]);
-        this.offlineDomain = OfflineReset.text(d, dn[0]);
+        return new Names(OfflineReset.text(u, un[0]), OfflineReset.text(d, dn[0]));
     }
 
     /** The account with the default offline domain of the user's FQDN. */
-    public static Account withFqdn(String username, String fqdn) {
-        return new Account(username, OfflineReset.defaultOfflineDomain(fqdn));
+    public static Account withFqdn(String username, String fqdn, byte[] sid) {
+        return new Account(username, OfflineReset.defaultOfflineDomain(fqdn), sid);
     }
 
-    /** Checks both names as seal and open will; throws what they would. */
-    public static void check(String username, String offlineDomain) {
+    /**
+     * Checks the names and the SID as seal and redeem will; throws what they would.
+     *
+     * @throws OfflineResetException INVALID_USERNAME, INVALID_DOMAIN, INVALID_SID, INVALID_UTF8
+     */
+    public static void check(String username, String offlineDomain, byte[] sid) {
+        if (sid == null) throw new NullPointerException("sid");
         byte[] u = OfflineReset.utf8(username), d = OfflineReset.utf8(offlineDomain);
-        OfflineReset.check(Native.olr_account_check(u, u.length, d, d.length));
+        OfflineReset.check(Native.olr_account_check(u, u.length, d, d.length, sid, sid.length));
     }
 
     /** The normalized username (the comparison form). */
@@ -51,6 +87,11 @@ public final class Account {
         return offlineDomain;
     }
 
+    /** A copy of the binary SID. */
+    public byte[] sid() {
+        return sid.clone();
+    }
+
     byte[] typedUsername() {
         return typedUsername;
     }
@@ -59,18 +100,39 @@ public final class Account {
         return typedDomain;
     }
 
+    /** The SID itself, not a copy: for the native calls only. */
+    byte[] sidBytes() {
+        return sid;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Account a && a.username.equals(username) && a.offlineDomain.equals(offlineDomain);
+        return o instanceof Account a && a.username.equals(username) && a.offlineDomain.equals(offlineDomain)
+                && Arrays.equals(a.sid, sid);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new Object[] {username, offlineDomain});
+        return Arrays.hashCode(new Object[] {username, offlineDomain, Arrays.hashCode(sid)});
+    }
+
+    /**
+     * The SID in its string form, such as {@code S-1-5-21-1004336348-1177238915-682003330-1001}
+     * (identifier authority as a decimal number, sub-authorities little-endian as Windows stores them).
+     */
+    public String sidString() {
+        long authority = 0;
+        for (int k = 2; k < 8; k++) authority = (authority << 8) | (sid[k] & 0xFF);
+        StringBuilder b = new StringBuilder("S-").append(sid[0] & 0xFF).append('-').append(authority);
+        for (int k = 8; k + 4 <= sid.length; k += 4) {
+            long sub = (sid[k] & 0xFFL) | (sid[k + 1] & 0xFFL) << 8 | (sid[k + 2] & 0xFFL) << 16 | (sid[k + 3] & 0xFFL) << 24;
+            b.append('-').append(sub);
+        }
+        return b.toString();
     }
 
     @Override
     public String toString() {
-        return "Account(" + username + ", " + offlineDomain + ")";
+        return "Account(" + username + ", " + offlineDomain + ", " + sidString() + ")";
     }
 }

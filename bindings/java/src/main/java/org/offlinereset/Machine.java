@@ -1,6 +1,9 @@
 package org.offlinereset;
 
-/** One enrolled machine (it holds the machine key, wiped on {@link #close()}). Opens may run from many threads. */
+/**
+ * One enrolled machine (it holds the machine key, wiped on {@link #close()}). Redeems with different
+ * ledgers, opens and getters may run from many threads; redeems with one ledger take turns.
+ */
 public final class Machine extends NativeHandle {
     private Machine(long handle) {
         super(handle, Native::olr_machine_free);
@@ -77,34 +80,71 @@ public final class Machine extends NativeHandle {
     }
 
     /**
-     * Checks a typed reset code offline without recording it. A login integration must use {@link
-     * #redeemResetCode} instead, so a code works once.
+     * Takes a later deployment package for this enrolled machine and returns the redeployed machine
+     * (a new handle; this one is unchanged and still yours to close). The package must be signed by
+     * the key this machine pinned and its epoch must not be older. The same epoch keeps the
+     * identification code (and the replay ledger); a newer epoch enrolls a fresh key pair: a new
+     * identification code, so start a new {@link ReplayLedger}. Take later packages only this way,
+     * never by enrolling afresh over an existing machine state.
      *
-     * @throws OfflineResetException REJECTED, EXPIRED, NOT_YET_VALID, CODE_BEFORE_ROTATION, REDEPLOY_NEEDED, ...
+     * @throws OfflineResetException PACKAGE_SIGNATURE_INVALID (not signed by the pinned key),
+     *     PACKAGE_EPOCH_TOO_OLD (an older epoch, or the same epoch with another key or password
+     *     cost), the package errors of {@link #enroll(String)}, RNG_FAILURE
      */
-    public AcceptedReset openResetCode(ResetCode code, Account account, String newPassword, long now) {
+    public Machine redeploy(String deploymentPackage) {
+        return redeploy(OfflineReset.utf8(deploymentPackage));
+    }
+
+    /** The same from the raw bytes of the deployment package file (UTF-16 files are UTF16_TEXT). */
+    public Machine redeploy(byte[] packageFile) {
+        long[] out = new long[1];
+        byte[] d = OfflineReset.details();
+        int status = shared(h -> Native.olr_machine_redeploy(h, packageFile, packageFile.length, out, d));
+        OfflineReset.check(status, d);
+        return new Machine(out[0]);
+    }
+
+    /**
+     * Opens a typed reset code for diagnostics only: it counts no attempt and records nothing, so a
+     * code it accepts still works, any number of times. A login integration must never act on it
+     * (never update cached credentials after it): use {@link #redeemResetCode} (docs/PROTOCOL.md
+     * §12.3 rule 7).
+     *
+     * @throws OfflineResetException MISTYPED, MALFORMED_INPUT, INVALID_PASSWORD,
+     *     CODE_BEFORE_ROTATION, REDEPLOY_NEEDED, REJECTED, NOT_YET_VALID, EXPIRED, OUT_OF_MEMORY, ...
+     */
+    public AcceptedReset openResetCodeForDiagnostics(ResetCode code, Account account, String newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
             return open(null, code, account, pw, now);
         }
     }
 
-    public AcceptedReset openResetCode(ResetCode code, Account account, char[] newPassword, long now) {
+    public AcceptedReset openResetCodeForDiagnostics(ResetCode code, Account account, char[] newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
             return open(null, code, account, pw, now);
         }
     }
 
-    public AcceptedReset openResetCode(ResetCode code, Account account, byte[] newPassword, long now) {
+    public AcceptedReset openResetCodeForDiagnostics(ResetCode code, Account account, byte[] newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
             return open(null, code, account, pw, now);
         }
     }
 
     /**
-     * Opens the code and records it in {@code ledger}. Returning normally is the only outcome that
-     * allows updating the cached credentials: persist the ledger first.
+     * Opens the code for the cached account (names and SID) and records the attempt in {@code
+     * ledger} (docs/PROTOCOL.md §9.7). Returning normally is the only outcome that allows updating
+     * the cached credentials of that account.
      *
-     * @throws OfflineResetException as {@link #openResetCode}, and ALREADY_USED, SUPERSEDED, LEDGER_FULL
+     * <p>The ledger changes on failures too: attempts are counted before the answer. Persist it
+     * ({@link ReplayLedger#export}, wrapped) after <em>every</em> call, whether it returned or threw,
+     * before showing the answer or acting on it; refuse the reset if persisting fails. ({@link
+     * ReplayLedger#generation()} grows exactly when the call got past the clock check.)
+     *
+     * @throws OfflineResetException LEDGER_OF_ANOTHER_MACHINE, INVALID_PASSWORD, CODE_BEFORE_ROTATION,
+     *     REDEPLOY_NEEDED, CLOCK_SET_BACK, TOO_MANY_ATTEMPTS, LEDGER_FULL, REJECTED, NOT_YET_VALID,
+     *     EXPIRED, ALREADY_USED, SUPERSEDED, OUT_OF_MEMORY (the ledger then unchanged), MISTYPED,
+     *     MALFORMED_INPUT, ...
      */
     public AcceptedReset redeemResetCode(ReplayLedger ledger, ResetCode code, Account account, String newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
@@ -126,14 +166,14 @@ public final class Machine extends NativeHandle {
 
     private AcceptedReset open(ReplayLedger ledger, ResetCode code, Account account, Secret pw, long now) {
         byte[] raw = OfflineReset.utf8(code.text());
-        byte[] u = account.typedUsername(), d = account.typedDomain();
+        byte[] u = account.typedUsername(), d = account.typedDomain(), sid = account.sidBytes();
         long[] accepted = new long[2];
         byte[] details = OfflineReset.details();
         int status = shared(h -> ledger == null
-                ? Native.olr_machine_open_reset_code(h, raw, raw.length, u, u.length, d, d.length, pw.memory, pw.length, now,
-                        accepted, details)
+                ? Native.olr_machine_open_reset_code_for_diagnostics(h, raw, raw.length, u, u.length, d, d.length, sid, sid.length,
+                        pw.memory, pw.length, now, accepted, details)
                 : ledger.exclusive(lh -> Native.olr_machine_redeem_reset_code(h, lh, raw, raw.length, u, u.length, d, d.length,
-                        pw.memory, pw.length, now, accepted, details)));
+                        sid, sid.length, pw.memory, pw.length, now, accepted, details)));
         OfflineReset.check(status, details);
         return new AcceptedReset(accepted[0], accepted[1]);
     }

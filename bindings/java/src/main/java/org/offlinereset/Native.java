@@ -15,7 +15,8 @@ import java.nio.file.Paths;
  * {@code olr_x *} is its address as a {@code long}; {@code T **out} is {@code long[1]}; {@code
  * uint16_t *}, {@code uint32_t *}, {@code size_t *} are {@code short[]}, {@code int[]}, {@code
  * long[]}; {@code bool *} is {@code byte[1]}; {@code olr_error_details *} is a {@code byte[16]} and
- * {@code olr_accepted_reset *} a {@code long[2]}; non-secret text and bytes are {@code byte[]};
+ * {@code olr_accepted_reset *} a {@code long[2]}; {@code uint64_t} is {@code long} (read as unsigned) and {@code
+ * uint64_t *} a {@code long[1]}; non-secret text and bytes are {@code byte[]};
  * secrets (passwords, wrapping keys, key ring and machine exports) are off-heap {@link Pointer}s to
  * memory the binding wipes. A {@code bool} return is read as {@code byte}.
  */
@@ -61,7 +62,8 @@ final class Native {
     static native long olr_wrapping_key_len();
     static native long olr_machine_state_max_len();
     static native long olr_server_key_ring_max_len();
-    static native long olr_max_ledger_entries();
+    static native long olr_max_ledger_accounts();
+    static native long olr_max_ledger_codes();
     static native long olr_replay_ledger_max_len();
     static native long olr_max_generations();
     static native long olr_max_name_len();
@@ -71,9 +73,12 @@ final class Native {
     static native int olr_identification_code_check(byte[] text, long textLen, byte[] out, long outCap, long[] outLen, byte[] details);
     static native int olr_reset_code_check(byte[] text, long textLen, byte[] out, long outCap, long[] outLen, byte[] details);
     static native int olr_default_offline_domain(byte[] fqdn, long fqdnLen, byte[] out, long outCap, long[] outLen);
-    static native int olr_account_check(byte[] username, long usernameLen, byte[] domain, long domainLen);
+    static native int olr_account_check(byte[] username, long usernameLen, byte[] domain, long domainLen, byte[] sid,
+            long sidLen);
     static native int olr_deployment_package_check(byte[] pkg, long pkgLen, short[] epoch, short[] lifetime, short[] skew, byte[] details);
     static native int olr_wrapping_key_generate(Pointer out, long outCap, long[] outLen);
+    static native int olr_deployment_package_fingerprint(byte[] pkg, long pkgLen, byte[] out, long outCap, long[] outLen,
+            byte[] details);
     static native int olr_account_normalize(byte[] username, long usernameLen, byte[] domain, long domainLen,
             byte[] outUsername, long outUsernameCap, long[] outUsernameLen,
             byte[] outDomain, long outDomainCap, long[] outDomainLen, byte[] details);
@@ -91,7 +96,7 @@ final class Native {
     static native int olr_server_key_ring_epochs(long ring, short[] out, long outCap, long[] outLen);
     static native int olr_server_key_ring_deployment_package(long ring, byte[] out, long outCap, long[] outLen);
     static native int olr_server_key_ring_seal_reset_code(long ring, byte[] id, long idLen, byte[] username, long usernameLen,
-            byte[] domain, long domainLen, Pointer password, long passwordLen, long now,
+            byte[] domain, long domainLen, byte[] sid, long sidLen, Pointer password, long passwordLen, long now,
             byte[] out, long outCap, long[] outLen, byte[] details);
     static native int olr_server_key_ring_export(long ring, Pointer key, long keyLen, Pointer out, long outCap, long[] outLen);
     static native int olr_server_key_ring_import(Pointer bytes, long len, Pointer key, long keyLen, long[] out, byte[] details);
@@ -100,27 +105,35 @@ final class Native {
     static native int olr_server_key_ring_set_password_cost(long ring, int memoryKib, int iterations, int parallelism);
     static native int olr_server_key_ring_password_cost(long ring, short epoch, int[] memoryKib, int[] iterations, int[] parallelism);
     static native int olr_server_key_ring_prune(long ring, long now);
+    static native int olr_server_key_ring_set_attempt_limits(long ring, short perCode, short perAccount);
+    static native int olr_server_key_ring_attempt_limits(long ring, short[] perCode, short[] perAccount);
+    static native int olr_server_key_ring_begin_signing_key_rotation(long ring);
+    static native int olr_server_key_ring_finish_signing_key_rotation(long ring);
     // machine
     static native int olr_machine_enroll(byte[] pkg, long pkgLen, long[] out, byte[] details);
+    static native int olr_machine_redeploy(long machine, byte[] pkg, long pkgLen, long[] out, byte[] details);
     static native void olr_machine_free(long machine);
     static native int olr_machine_identification_code(long machine, byte[] out, long outCap, long[] outLen);
     static native int olr_machine_epoch(long machine, short[] out);
     static native int olr_machine_policy(long machine, short[] lifetime, short[] skew);
     static native int olr_machine_is_enrolled_with(long machine, byte[] pkg, long pkgLen, byte[] out, byte[] details);
-    static native int olr_machine_open_reset_code(long machine, byte[] code, long codeLen, byte[] username, long usernameLen,
-            byte[] domain, long domainLen, Pointer password, long passwordLen, long now, long[] accepted, byte[] details);
+    static native int olr_machine_open_reset_code_for_diagnostics(long machine, byte[] code, long codeLen, byte[] username,
+            long usernameLen, byte[] domain, long domainLen, byte[] sid, long sidLen, Pointer password, long passwordLen, long now,
+            long[] accepted, byte[] details);
     static native int olr_machine_export(long machine, Pointer key, long keyLen, Pointer out, long outCap, long[] outLen);
     static native int olr_machine_import(Pointer bytes, long len, Pointer key, long keyLen, long[] out, byte[] details);
     static native int olr_machine_password_cost(long machine, int[] memoryKib, int[] iterations, int[] parallelism);
     // replay ledger
-    static native int olr_replay_ledger_new(long[] out);
+    static native int olr_replay_ledger_new(long machine, long[] out);
     static native void olr_replay_ledger_free(long ledger);
-    static native int olr_replay_ledger_len(long ledger, long[] out);
+    static native int olr_replay_ledger_counts(long ledger, long[] accounts, long[] codes);
+    static native int olr_replay_ledger_generation(long ledger, long[] out);
     static native int olr_replay_ledger_export(long ledger, Pointer key, long keyLen, Pointer out, long outCap, long[] outLen);
-    static native int olr_replay_ledger_import(Pointer bytes, long len, Pointer key, long keyLen, long[] out, byte[] details);
+    static native int olr_replay_ledger_import(Pointer bytes, long len, Pointer key, long keyLen, long machine,
+            long minimumGeneration, long[] out, byte[] details);
     static native int olr_machine_redeem_reset_code(long machine, long ledger, byte[] code, long codeLen, byte[] username,
-            long usernameLen, byte[] domain, long domainLen, Pointer password, long passwordLen, long now, long[] accepted,
-            byte[] details);
+            long usernameLen, byte[] domain, long domainLen, byte[] sid, long sidLen, Pointer password, long passwordLen, long now,
+            long[] accepted, byte[] details);
 
     static final int IDENTIFICATION_CODE_TEXT_LEN = (int) olr_identification_code_text_len();
     static final int RESET_CODE_TEXT_LEN = (int) olr_reset_code_text_len();
@@ -128,6 +141,8 @@ final class Native {
     static final int WRAPPING_KEY_LEN = (int) olr_wrapping_key_len();
     static final int MAX_NAME_LEN = (int) olr_max_name_len();
     static final int MAX_GENERATIONS = (int) olr_max_generations();
+    static final int MAX_LEDGER_ACCOUNTS = (int) olr_max_ledger_accounts();
+    static final int MAX_LEDGER_CODES = (int) olr_max_ledger_codes();
 
     static Path extract(String resource) throws IOException {
         File f = com.sun.jna.Native.extractFromResourcePath(resource, OfflineReset.class.getClassLoader());

@@ -32,7 +32,19 @@ public final class OfflineReset {
     private OfflineReset() {}
 
     /** The C ABI version this binding is written against ({@code OLR_ABI_VERSION}: major << 16 | minor). */
-    public static final int ABI_VERSION = (1 << 16) | 1;
+    public static final int ABI_VERSION = 2 << 16;
+    /** Shortest binary SID, in bytes: one sub-authority ({@code OLR_MIN_SID_LEN}). */
+    public static final int MIN_SID_LEN = 12;
+    /** Longest binary SID, in bytes: 15 sub-authorities ({@code OLR_MAX_SID_LEN}). */
+    public static final int MAX_SID_LEN = 68;
+    /** Characters of a deployment package fingerprint: lowercase hexadecimal SHA-256 ({@code OLR_PACKAGE_FINGERPRINT_LEN}). */
+    public static final int PACKAGE_FINGERPRINT_LEN = 64;
+    /** Most account records a replay ledger holds ({@code OLR_MAX_LEDGER_ACCOUNTS}); a redeem needing another is LEDGER_FULL. */
+    public static final int MAX_LEDGER_ACCOUNTS = 1024;
+    /** Most code records (codes with failed attempts) a replay ledger holds ({@code OLR_MAX_LEDGER_CODES}). */
+    public static final int MAX_LEDGER_CODES = 256;
+    /** Characters of a deployment package's text ({@code OLR_DEPLOYMENT_PACKAGE_TEXT_LEN}). */
+    public static final int DEPLOYMENT_PACKAGE_TEXT_LEN = 319;
     /** The environment variable naming an explicit native library. */
     public static final String LIBRARY_ENV = "OFFLINE_RESET_LIBRARY";
     /** The system property naming an explicit native library. */
@@ -155,6 +167,26 @@ public final class OfflineReset {
         return new DeploymentPackageInfo(u16(epoch[0]), new Policy(u16(lifetime[0]), u16(skew[0])));
     }
 
+    /**
+     * The fingerprint of a deployment package (lowercase hexadecimal SHA-256 of its binary form, {@link
+     * #PACKAGE_FINGERPRINT_LEN} characters): compare it with the one the reset server shows before a
+     * machine is first enrolled with a package that travelled over an untrusted path.
+     *
+     * @throws OfflineResetException as {@link #checkDeploymentPackage(String)}
+     */
+    public static String deploymentPackageFingerprint(String text) {
+        return deploymentPackageFingerprint(utf8(text));
+    }
+
+    /** The same from the raw bytes of the package file (UTF-16 files are UTF16_TEXT). */
+    public static String deploymentPackageFingerprint(byte[] file) {
+        byte[] out = new byte[PACKAGE_FINGERPRINT_LEN];
+        long[] n = new long[1];
+        byte[] d = details();
+        check(Native.olr_deployment_package_fingerprint(file, file.length, out, out.length, n, d), d);
+        return text(out, n[0]);
+    }
+
     /** A fresh random wrapping key (64 bytes) from the OS RNG; wipe it ({@code Arrays.fill}) after use. */
     public static byte[] generateWrappingKey() {
         int len = Native.WRAPPING_KEY_LEN;
@@ -177,6 +209,15 @@ public final class OfflineReset {
 
     static int u16(short v) {
         return v & 0xFFFF;
+    }
+
+    /**
+     * A Java int as a C uint16_t: a value that does not fit would be truncated into another, so it
+     * is refused with {@code status} (the status the library gives for an out-of-range value).
+     */
+    static short u16Arg(int v, Status status) {
+        if (v < 0 || v > 0xFFFF) throw error(status.number(), null);
+        return (short) v;
     }
 
     static void check(int status) {

@@ -24,8 +24,8 @@ public final class ServerKeyRing extends NativeHandle {
      */
     public static ServerKeyRing generate(Policy policy, PasswordCost cost) {
         long[] out = new long[1];
-        OfflineReset.check(Native.olr_server_key_ring_generate_with_password_cost((short) policy.resetCodeLifetimeMinutes(),
-                (short) policy.clockSkewMinutes(), cost.memoryKib(), cost.iterations(), cost.parallelism(), out));
+        OfflineReset.check(Native.olr_server_key_ring_generate_with_password_cost(lifetime(policy), skew(policy),
+                cost.memoryKib(), cost.iterations(), cost.parallelism(), out));
         return new ServerKeyRing(out[0]);
     }
 
@@ -43,7 +43,13 @@ public final class ServerKeyRing extends NativeHandle {
         return shared(h -> export(h, Native::olr_server_key_ring_export, wrappingKey));
     }
 
-    /** Seals a reset code for the machine, account and new password, issued at {@code now} (unix seconds). */
+    /**
+     * Seals a reset code for the machine, the account (canonical names and {@code objectSid} as read
+     * from the directory) and the new password, issued at {@code now} (unix seconds).
+     *
+     * @throws OfflineResetException INVALID_PASSWORD, TIME_OUT_OF_RANGE, KEY_ROTATED (the machine's
+     *     epoch is no longer held: redeploy it), OUT_OF_MEMORY, INVALID_UTF8
+     */
     public ResetCode sealResetCode(IdentificationCode id, Account account, String newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
             return seal(id, account, pw, now);
@@ -66,12 +72,12 @@ public final class ServerKeyRing extends NativeHandle {
 
     private ResetCode seal(IdentificationCode id, Account account, Secret pw, long now) {
         byte[] idRaw = OfflineReset.utf8(id.text());
-        byte[] u = account.typedUsername(), d = account.typedDomain();
+        byte[] u = account.typedUsername(), d = account.typedDomain(), sid = account.sidBytes();
         byte[] out = new byte[Native.RESET_CODE_TEXT_LEN];
         long[] n = new long[1];
         byte[] details = OfflineReset.details();
         int status = shared(h -> Native.olr_server_key_ring_seal_reset_code(h, idRaw, idRaw.length, u, u.length, d, d.length,
-                pw.memory, pw.length, now, out, out.length, n, details));
+                sid, sid.length, pw.memory, pw.length, now, out, out.length, n, details));
         OfflineReset.check(status, details);
         return ResetCode.trusted(OfflineReset.text(out, n[0]));
     }
@@ -123,8 +129,7 @@ public final class ServerKeyRing extends NativeHandle {
 
     public void setPolicy(Policy policy) {
         exclusive(h -> {
-            OfflineReset.check(Native.olr_server_key_ring_set_policy(h, (short) policy.resetCodeLifetimeMinutes(),
-                    (short) policy.clockSkewMinutes()));
+            OfflineReset.check(Native.olr_server_key_ring_set_policy(h, lifetime(policy), skew(policy)));
             return null;
         });
     }
@@ -151,6 +156,66 @@ public final class ServerKeyRing extends NativeHandle {
                     cost.parallelism()));
             return null;
         });
+    }
+
+    /** The attempt limits the next deployment package carries. */
+    public AttemptLimits attemptLimits() {
+        short[] perCode = new short[1], perAccount = new short[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_attempt_limits(h, perCode, perAccount));
+            return null;
+        });
+        return new AttemptLimits(OfflineReset.u16(perCode[0]), OfflineReset.u16(perAccount[0]));
+    }
+
+    /**
+     * Sets the attempt limits the deployment package carries from now on; machines learn them only
+     * from a new package ({@link Machine#redeploy}).
+     *
+     * @throws OfflineResetException INVALID_POLICY (a limit outside 1 … 1000)
+     */
+    public void setAttemptLimits(AttemptLimits limits) {
+        short perCode = OfflineReset.u16Arg(limits.failedOpensPerCode(), Status.INVALID_POLICY);
+        short perAccount = OfflineReset.u16Arg(limits.failedOpensPerAccount(), Status.INVALID_POLICY);
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_set_attempt_limits(h, perCode, perAccount));
+            return null;
+        });
+    }
+
+    /**
+     * Begins a rotation of the deployment signing key: draws the next key. Packages made from now on
+     * are signed with the current key and name the next one; machines redeployed with such a package
+     * pin it. Nothing changes when a rotation is already under way. Store the ring afterwards.
+     *
+     * @throws OfflineResetException RNG_FAILURE
+     */
+    public void beginSigningKeyRotation() {
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_begin_signing_key_rotation(h));
+            return null;
+        });
+    }
+
+    /**
+     * Finishes a signing-key rotation: the next key signs from now on and the old one is erased. Only
+     * after every machine took a package made since the rotation began: a machine that did not
+     * refuses later packages (PACKAGE_SIGNATURE_INVALID) and must be enrolled afresh. Nothing changes
+     * when no rotation is under way.
+     */
+    public void finishSigningKeyRotation() {
+        exclusive(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_finish_signing_key_rotation(h));
+            return null;
+        });
+    }
+
+    /**
+     * The fingerprint of {@link #deploymentPackage()}: show it to whoever deploys, to compare before
+     * the first enrollment ({@link OfflineReset#deploymentPackageFingerprint(String)}).
+     */
+    public String deploymentPackageFingerprint() {
+        return OfflineReset.deploymentPackageFingerprint(deploymentPackage());
     }
 
     public int currentEpoch() {
@@ -184,6 +249,14 @@ public final class ServerKeyRing extends NativeHandle {
             return null;
         });
         return OfflineReset.text(out, n[0]);
+    }
+
+    private static short lifetime(Policy policy) {
+        return OfflineReset.u16Arg(policy.resetCodeLifetimeMinutes(), Status.INVALID_POLICY);
+    }
+
+    private static short skew(Policy policy) {
+        return OfflineReset.u16Arg(policy.clockSkewMinutes(), Status.INVALID_POLICY);
     }
 
     @Override

@@ -15,6 +15,21 @@ final class Fixtures {
         return p != null ? Paths.get(p) : Paths.get("../..").toAbsolutePath().normalize();
     }
 
+    /** The binary SID S-1-5-21-1004336348-1177238915-682003330-{rid} (28 bytes). */
+    static byte[] sid(int rid) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(28).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 1).put((byte) 5).put(new byte[] {0, 0, 0, 0, 0, 5});
+        for (int sub : new int[] {21, 1004336348, 1177238915, 682003330, rid}) b.putInt(sub);
+        return b.array();
+    }
+
+    static final byte[] SID = sid(1001);
+
+    /** An account with {@link #SID}. */
+    static Account account(String username, String domain) {
+        return new Account(username, domain, SID);
+    }
+
     static byte[] unhex(String hex) {
         if (hex == null) return null;
         byte[] out = new byte[hex.length() / 2];

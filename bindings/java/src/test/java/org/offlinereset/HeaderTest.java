@@ -72,11 +72,11 @@ class HeaderTest {
             case "olr_status": case "uint32_t": return Set.of(int.class);
             case "uint16_t": return Set.of(short.class);
             case "uint8_t": case "bool": return Set.of(byte.class);
-            case "int64_t": case "size_t": return Set.of(long.class);
+            case "int64_t": case "uint64_t": case "size_t": return Set.of(long.class);
             case "void": return Set.of(void.class);
             case "uint16_t *": return Set.of(short[].class);
             case "uint32_t *": case "olr_name_problem_code *": return Set.of(int[].class);
-            case "size_t *": case "olr_accepted_reset *": return Set.of(long[].class);
+            case "size_t *": case "uint64_t *": case "olr_accepted_reset *": return Set.of(long[].class);
             case "bool *": case "olr_error_details *": return Set.of(byte[].class);
             case "olr_server_key_ring *": case "olr_machine *": case "olr_replay_ledger *": return Set.of(long.class);
             case "olr_server_key_ring **": case "olr_machine **": case "olr_replay_ledger **": return Set.of(long[].class);
@@ -127,12 +127,58 @@ class HeaderTest {
     }
 
     @Test
-    void abiIsCheckedAtLoad() {
-        assertEquals((1 << 16) | 1, OfflineReset.ABI_VERSION);
+    void abiIsCheckedAtLoad() throws Exception {
+        Map<String, Long> defines = defines();
+        assertEquals(2L, defines.get("ABI_VERSION_MAJOR"));
+        assertEquals((defines.get("ABI_VERSION_MAJOR") << 16) | defines.get("ABI_VERSION_MINOR"), (long) OfflineReset.ABI_VERSION);
+        assertEquals(2 << 16, OfflineReset.ABI_VERSION);
         NativeLibrary lib = NativeLibrary.getInstance(OfflineReset.libraryPath());
         Native.checkAbi(lib, OfflineReset.ABI_VERSION); // this one passes
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> Native.checkAbi(lib, 2 << 16));
-        assertTrue(e.getMessage().contains("C ABI 1.") && e.getMessage().contains("needs 2.0"), e.getMessage());
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> Native.checkAbi(lib, 3 << 16));
+        assertTrue(e.getMessage().contains("C ABI 2.") && e.getMessage().contains("needs 3.0"), e.getMessage());
+        // A binding written for ABI 1.1 must not load a 2.x library: the signatures changed.
+        e = assertThrows(UnsatisfiedLinkError.class, () -> Native.checkAbi(lib, (1 << 16) | 1));
+        assertTrue(e.getMessage().contains("C ABI 2.") && e.getMessage().contains("needs 1.1"), e.getMessage());
+    }
+
+    /** The header's numeric {@code #define OLR_X n}, by name without the prefix. */
+    static Map<String, Long> defines() throws Exception {
+        Map<String, Long> out = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^#define OLR_(\\w+) (\\d+)\\s*$").matcher(header());
+        while (m.find()) out.put(m.group(1), Long.parseLong(m.group(2)));
+        return out;
+    }
+
+    @Test
+    void constantsAreTheHeaders() throws Exception {
+        Map<String, Long> h = defines();
+        Map<String, Long> ours = new TreeMap<>();
+        ours.put("MIN_SID_LEN", (long) OfflineReset.MIN_SID_LEN);
+        ours.put("MAX_SID_LEN", (long) OfflineReset.MAX_SID_LEN);
+        ours.put("PACKAGE_FINGERPRINT_LEN", (long) OfflineReset.PACKAGE_FINGERPRINT_LEN);
+        ours.put("MAX_LEDGER_ACCOUNTS", (long) OfflineReset.MAX_LEDGER_ACCOUNTS);
+        ours.put("MAX_LEDGER_CODES", (long) OfflineReset.MAX_LEDGER_CODES);
+        ours.put("DEPLOYMENT_PACKAGE_TEXT_LEN", (long) OfflineReset.DEPLOYMENT_PACKAGE_TEXT_LEN);
+        ours.put("DEFAULT_PASSWORD_MEMORY_KIB", (long) PasswordCost.DEFAULT.memoryKib());
+        ours.put("DEFAULT_PASSWORD_ITERATIONS", (long) PasswordCost.DEFAULT.iterations());
+        ours.put("DEFAULT_PASSWORD_PARALLELISM", (long) PasswordCost.DEFAULT.parallelism());
+        ours.put("MIN_PASSWORD_MEMORY_KIB", (long) PasswordCost.MINIMUM.memoryKib());
+        ours.put("MIN_PASSWORD_ITERATIONS", (long) PasswordCost.MINIMUM.iterations());
+        ours.put("DEFAULT_LIFETIME_MINUTES", (long) Policy.DEFAULT.resetCodeLifetimeMinutes());
+        ours.put("DEFAULT_CLOCK_SKEW_MINUTES", (long) Policy.DEFAULT.clockSkewMinutes());
+        for (Map.Entry<String, Long> e : ours.entrySet()) assertEquals(h.get(e.getKey()), e.getValue(), "OLR_" + e.getKey());
+        // and the library's own answers, where it has a function for them
+        assertEquals(h.get("MAX_LEDGER_ACCOUNTS"), (long) Native.MAX_LEDGER_ACCOUNTS);
+        assertEquals(h.get("MAX_LEDGER_CODES"), (long) Native.MAX_LEDGER_CODES);
+        assertEquals(h.get("DEPLOYMENT_PACKAGE_TEXT_LEN"), (long) Native.DEPLOYMENT_PACKAGE_TEXT_LEN);
+        assertEquals(h.get("MACHINE_STATE_MAX_LEN"), Native.olr_machine_state_max_len());
+        assertEquals(h.get("SERVER_KEY_RING_MAX_LEN"), Native.olr_server_key_ring_max_len());
+        assertEquals(h.get("REPLAY_LEDGER_MAX_LEN"), Native.olr_replay_ledger_max_len());
+        assertEquals(h.get("WRAPPING_KEY_LEN"), (long) Native.WRAPPING_KEY_LEN);
+        assertEquals(h.get("RESET_CODE_TEXT_LEN"), (long) Native.RESET_CODE_TEXT_LEN);
+        assertEquals(h.get("IDENTIFICATION_CODE_TEXT_LEN"), (long) Native.IDENTIFICATION_CODE_TEXT_LEN);
+        assertEquals(h.get("MAX_NAME_LEN"), (long) Native.MAX_NAME_LEN);
+        assertEquals(h.get("MAX_GENERATIONS"), (long) Native.MAX_GENERATIONS);
     }
 
     @Test

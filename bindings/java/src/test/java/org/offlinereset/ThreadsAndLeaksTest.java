@@ -30,7 +30,7 @@ class ThreadsAndLeaksTest {
                 threads[n] = new Thread(() -> {
                     try {
                         start.await();
-                        codes.put(k, ring.sealResetCode(id, new Account("user" + k, "CORP"), "pw" + k, NOW));
+                        codes.put(k, ring.sealResetCode(id, new Account("user" + k, "CORP", Fixtures.sid(1000 + k)), "pw" + k, NOW));
                         for (int j = 0; j < 200; j++) {
                             IdentificationCode.parse(id.text());
                             ring.epochs();
@@ -54,7 +54,7 @@ class ThreadsAndLeaksTest {
             assertTrue(errors.isEmpty(), errors.toString());
             assertEquals(8, codes.size());
             for (Map.Entry<Integer, ResetCode> e : codes.entrySet()) {
-                Fixtures.MACHINE.openResetCode(e.getValue(), new Account("user" + e.getKey(), "CORP"), "pw" + e.getKey(), NOW);
+                Fixtures.MACHINE.openResetCodeForDiagnostics(e.getValue(), new Account("user" + e.getKey(), "CORP", Fixtures.sid(1000 + e.getKey())), "pw" + e.getKey(), NOW);
             }
         }
     }
@@ -103,14 +103,14 @@ class ThreadsAndLeaksTest {
             } catch (OfflineResetException expected) {
                 // MALFORMED_INPUT or MISTYPED: a failure path with details and a message
             }
-            new Account("Jürgen", "CORP");
-            calls += 3 + 1; // + the status message of the failure
+            new Account("Jürgen", "CORP", Fixtures.SID);
+            calls += 3 + 1 + 1; // + the status message of the failure, + the account's SID check
         }
         for (int k = 0; k < n / 2; k++) {
             try (Machine m = Machine.fromBytes(blob, null)) {
                 m.identificationCode();
             }
-            new ReplayLedger().close();
+            new ReplayLedger(Fixtures.MACHINE).close();
             OfflineReset.checkDeploymentPackage(pkg);
             calls += 6;
         }
