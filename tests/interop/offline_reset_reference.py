@@ -20,7 +20,10 @@ from typing import Optional
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as c_hmac
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import (decode_dss_signature,
+                                                              encode_dss_signature)
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
@@ -57,6 +60,14 @@ ERROR_CODES = {
     "RedeployNeeded": 24,
     "LedgerFull": 25,
     "Utf16Text": 26,
+    "ClockSetBack": 27,
+    "TooManyAttempts": 28,
+    "LedgerOfAnotherMachine": 29,
+    "LedgerRolledBack": 30,
+    "PackageEpochTooOld": 31,
+    "PackageSignatureInvalid": 32,
+    "InvalidSid": 33,
+    "OutOfMemory": 34,
 }
 
 _NO_GROUP = object()
@@ -163,6 +174,33 @@ def x_coordinate(pub: ec.EllipticCurvePublicKey) -> bytes:
 
 def ecdh(priv: ec.EllipticCurvePrivateKey, pub: ec.EllipticCurvePublicKey) -> bytes:
     return priv.exchange(ec.ECDH(), pub)
+
+
+DEPLOYMENT_SIGNATURE_LABEL = b"offline-reset-v1 deployment package"
+assert len(DEPLOYMENT_SIGNATURE_LABEL) == 35
+
+
+def ecdsa_sign(priv: ec.EllipticCurvePrivateKey, message: bytes) -> bytes:
+    """§2 ECDSA P-256/SHA-256, r || s (32 bytes each). Deterministic (RFC 6979) as the library
+    signs, so that the vectors' signatures are reproducible; s is not normalized."""
+    der = priv.sign(message, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    r, s = decode_dss_signature(der)
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def ecdsa_verify(pub: ec.EllipticCurvePublicKey, message: bytes, signature: bytes) -> bool:
+    """§2: refuses r or s outside 1 … n − 1; accepts s and n − s (no low-s rule)."""
+    if len(signature) != 64:
+        return False
+    r = int.from_bytes(signature[:32], "big")
+    s = int.from_bytes(signature[32:], "big")
+    if not (0 < r < P256_N and 0 < s < P256_N):
+        return False
+    try:
+        pub.verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
+        return True
+    except InvalidSignature:
+        return False
 
 
 def hkdf_extract(salt: bytes, ikm: bytes) -> bytes:
@@ -493,15 +531,31 @@ def normalize_domain(s: str) -> str:
     return _normalize(s, "InvalidDomain")
 
 
+MIN_SID_LEN = 12
+MAX_SID_LEN = 68
+
+
+def check_sid(sid: bytes) -> bytes:
+    """§5 SID: revision 1, 1 … 15 sub-authorities, exactly 8 + 4c bytes; else InvalidSid."""
+    sid = bytes(sid)
+    if (len(sid) < 8 or sid[0] != 1 or not 1 <= sid[1] <= 15
+            or len(sid) != 8 + 4 * sid[1]):
+        raise _err("InvalidSid")
+    return sid
+
+
 @dataclass(frozen=True)
 class Account:
     username: str  # normalized
     domain: str    # normalized
+    sid: bytes     # binary SID (§5), checked
 
     @staticmethod
-    def new(username: str, domain: str) -> "Account":
-        # §5: the username first, so its error wins when both are invalid.
-        return Account(normalize_username(username), normalize_domain(domain))
+    def new(username: str, domain: str, sid: bytes) -> "Account":
+        # §5: the username first, so its error wins when both are invalid; then the SID.
+        u = normalize_username(username)
+        d = normalize_domain(domain)
+        return Account(u, d, check_sid(sid))
 
     def domain_utf8(self) -> bytes:
         return self.domain.encode("utf-8")
@@ -512,7 +566,8 @@ class Account:
     def fingerprint(self) -> bytes:
         """§9.7: account fingerprint."""
         d, u = self.domain_utf8(), self.username_utf8()
-        return sha256(b"offline-reset-v1 account" + u16(len(d)) + d + u16(len(u)) + u)[:16]
+        return sha256(b"offline-reset-v1 account" + u16(len(d)) + d + u16(len(u)) + u
+                      + bytes([len(self.sid)]) + self.sid)[:16]
 
 
 LABEL_SEPARATORS = "\u002E\u3002\uFF0E\uFF61"  # UTS #46 label separators
@@ -540,7 +595,7 @@ assert len(PASSWORD_SALT_LABEL) == 25
 def password_salt(epoch: int, machine_x: bytes, account: Account) -> bytes:
     d, u = account.domain_utf8(), account.username_utf8()
     return sha256(PASSWORD_SALT_LABEL + u16(epoch) + machine_x + u16(len(d)) + d
-                  + u16(len(u)) + u)
+                  + u16(len(u)) + u + bytes([len(account.sid)]) + account.sid)
 
 
 def password_binding(password: bytes, epoch: int, machine_x: bytes, account: Account,
@@ -580,27 +635,43 @@ class PasswordCost:
 MIN_PASSWORD_COST = PasswordCost(19456, 2, 1)
 
 
+POLICY_LEN = 20
+
+
 @dataclass(frozen=True)
 class Policy:
+    """§9.5. Field order in the encoding: lifetime, skew, limit per code, limit per account,
+    password cost (the dataclass keeps the password cost third for positional callers)."""
     lifetime_minutes: int = 1440
     clock_skew_minutes: int = 10
     password_cost: PasswordCost = PasswordCost()
+    failed_opens_per_code: int = 5
+    failed_opens_per_account: int = 20
 
     def validate(self) -> "Policy":
         if (not 1 <= self.lifetime_minutes <= 16383 or not 0 <= self.clock_skew_minutes <= 1440
+                or not 1 <= self.failed_opens_per_code <= 1000
+                or not 1 <= self.failed_opens_per_account <= 1000
                 or not self.password_cost.in_range()):
             raise _err("InvalidPolicy")
         return self
 
     def encode(self) -> bytes:
-        return u16(self.lifetime_minutes) + u16(self.clock_skew_minutes) + self.password_cost.encode()
+        return (u16(self.lifetime_minutes) + u16(self.clock_skew_minutes)
+                + u16(self.failed_opens_per_code) + u16(self.failed_opens_per_account)
+                + self.password_cost.encode())
+
+    def with_cost(self, cost: PasswordCost) -> "Policy":
+        return Policy(self.lifetime_minutes, self.clock_skew_minutes, cost,
+                      self.failed_opens_per_code, self.failed_opens_per_account)
 
     @staticmethod
     def decode(b: bytes) -> "Policy":
-        """The whole 16-byte field, then its ranges (§9.5)."""
-        assert len(b) == 16
+        """The whole 20-byte field, then its ranges (§9.5)."""
+        assert len(b) == POLICY_LEN
         return Policy(int.from_bytes(b[0:2], "big"), int.from_bytes(b[2:4], "big"),
-                      PasswordCost.decode(b[4:16])).validate()
+                      PasswordCost.decode(b[8:20]), int.from_bytes(b[4:6], "big"),
+                      int.from_bytes(b[6:8], "big")).validate()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -718,10 +789,10 @@ assert len(AD_LABEL) == 27
 
 
 def reset_code_ad(epoch: int, machine_x: bytes, account: Account, binding: bytes) -> list:
-    """§7.1 step 6: [A1 … A6]; A6 is the password binding B (§5), not the password."""
+    """§7.1 step 6: [A1 … A7]; A6 is the SID, A7 the password binding B (§5)."""
     assert len(binding) == 32
     return [AD_LABEL, header(epoch), machine_x, account.domain_utf8(), account.username_utf8(),
-            binding]
+            account.sid, binding]
 
 
 @dataclass
@@ -733,7 +804,6 @@ class AcceptedReset:
     valid_until: int  # exclusive
     code_id: bytes  # V, 16 bytes
     account_fingerprint: bytes  # 16 bytes
-    forget_after: int
 
 
 # ---------------------------------------------------------------------------------------------
@@ -834,7 +904,7 @@ class _Reader:
         return int.from_bytes(self.take(n), "big", signed=signed)
 
     def policy(self) -> Policy:
-        return Policy.decode(self.take(16))
+        return Policy.decode(self.take(POLICY_LEN))
 
     def password_cost(self) -> PasswordCost:
         return PasswordCost.decode(self.take(12)).validate()
@@ -884,19 +954,28 @@ class Generation:
                 + u32(self.window) + self.password_cost.encode() + self.secret)
 
 
+KEY_RING_HEADER_LEN = POLICY_LEN + 4 + 32 + 32 + 2  # 90
+GENERATION_LEN = 59
+
+
 @dataclass
 class KeyRing:
     policy: Policy
     grace_seconds: int
+    signing_secret: bytes  # d, 32 bytes
+    next_signing_secret: Optional[bytes]  # None when no signing-key rotation is under way
     generations: list = field(default_factory=list)
 
     @staticmethod
-    def new(first_secret: bytes, policy: Policy = Policy(), grace_seconds: int = 0) -> "KeyRing":
-        """A new ring at epoch 1 with the policy's password cost (the secret is given here;
-        normally drawn at random)."""
+    def new(first_secret: bytes, signing_secret: bytes, policy: Policy = Policy(),
+            grace_seconds: int = 0) -> "KeyRing":
+        """§9.4: a new ring at epoch 1 with the policy's password cost. The ring draws the
+        epoch-1 secret, then the signing secret; here both are given."""
         validate_scalar(first_secret)
+        validate_scalar(signing_secret)
         policy.validate()
-        return KeyRing(policy, grace_seconds, [Generation(1, first_secret, policy.password_cost)])
+        return KeyRing(policy, grace_seconds, signing_secret, None,
+                       [Generation(1, first_secret, policy.password_cost)])
 
     @property
     def current(self) -> Generation:
@@ -933,23 +1012,51 @@ class KeyRing:
         generations made from now on (§9.4)."""
         self.policy = policy.validate()
 
+    def set_attempt_limits(self, per_code: int, per_account: int) -> None:
+        self.set_policy(Policy(self.policy.lifetime_minutes, self.policy.clock_skew_minutes,
+                               self.policy.password_cost, per_code, per_account))
+
     def prune(self, now: int) -> None:
         """§9.4 (CHANGELOG): erase expired generations without rotating."""
         self.generations = [g for g in self.generations if not g.expired(now)]
 
-    def deployment_package(self) -> str:
-        """§8: the current epoch, its public key, and the policy with the current
-        generation's password cost (which is what its machines must use; §8, §9.4)."""
-        cur = self.current
-        policy = Policy(self.policy.lifetime_minutes, self.policy.clock_skew_minutes,
-                        cur.password_cost)
-        return DeploymentPackage(cur.epoch, cur.public_compressed(), policy).text()
+    # --- signing key (§9.4)
+    def begin_signing_key_rotation(self, new_signing_secret: bytes) -> None:
+        """Draws the next signing secret when none is set (here it is given); otherwise
+        nothing changes."""
+        if self.next_signing_secret is None:
+            validate_scalar(new_signing_secret)
+            self.next_signing_secret = new_signing_secret
 
-    def seal(self, identification_code: str, username: str, domain: str, password: str,
-             now: int) -> str:
-        """§7.1 (the code is parsed and the account normalized before step 1)."""
+    def finish_signing_key_rotation(self) -> None:
+        if self.next_signing_secret is not None:
+            self.signing_secret = self.next_signing_secret
+            self.next_signing_secret = None
+
+    def signer_public(self) -> bytes:
+        return compressed(validate_scalar(self.signing_secret).public_key())
+
+    def next_signer_public(self) -> bytes:
+        secret = self.next_signing_secret or self.signing_secret
+        return compressed(validate_scalar(secret).public_key())
+
+    def deployment_package_object(self) -> "DeploymentPackage":
+        """§8: the current epoch, its public key, the ring policy's lifetime, skew and attempt
+        limits with the current generation's password cost; signed with d."""
+        cur = self.current
+        return DeploymentPackage.sign(cur.epoch, cur.public_compressed(),
+                                      self.policy.with_cost(cur.password_cost),
+                                      validate_scalar(self.signing_secret),
+                                      self.next_signer_public())
+
+    def deployment_package(self) -> str:
+        return self.deployment_package_object().text()
+
+    def seal(self, identification_code: str, username: str, domain: str, sid: bytes,
+             password: str, now: int) -> str:
+        """§7.1 (the code is parsed and the account checked before step 1)."""
         ident = IdentificationCode.parse(identification_code)
-        account = Account.new(username, domain)
+        account = Account.new(username, domain, sid)
         pw = check_password(password)                                    # 1
         e = ident.epoch                                                  # 2
         gen = self.generation(e)
@@ -971,7 +1078,8 @@ class KeyRing:
 
     # --- §9.4 storage
     def content(self) -> bytes:
-        out = self.policy.encode() + u32(self.grace_seconds) + u16(len(self.generations))
+        out = (self.policy.encode() + u32(self.grace_seconds) + self.signing_secret
+               + (self.next_signing_secret or bytes(32)) + u16(len(self.generations)))
         for g in self.generations:
             out += g.encode()
         return out
@@ -984,6 +1092,13 @@ class KeyRing:
         r = _Reader(content)
         policy = r.policy()
         grace = r.int(4)
+        signing = r.take(32)
+        validate_scalar(signing)
+        nxt = r.take(32)
+        if nxt == bytes(32):
+            nxt = None
+        else:
+            validate_scalar(nxt)
         count = r.int(2)
         if not 1 <= count <= MAX_GENERATIONS:
             raise _err("MalformedInput")
@@ -1009,7 +1124,7 @@ class KeyRing:
             validate_scalar(secret)
             gens.append(Generation(epoch, secret, cost, not last, retired_at, window))
         r.end()
-        return KeyRing(policy, grace, gens)
+        return KeyRing(policy, grace, signing, nxt, gens)
 
     @staticmethod
     def import_(data: bytes, wrapping_key: Optional[bytes] = None) -> "KeyRing":
@@ -1059,27 +1174,69 @@ class DeploymentPackage:
     epoch: int
     server_public: bytes  # compressed, 33
     policy: Policy
+    signer: bytes  # compressed, 33
+    next_signer: bytes  # compressed, 33
+    signature: bytes  # r || s, 64
 
-    BODY_LEN = 51
-    TEXT_LEN = 104
-
-    def content(self) -> bytes:
-        return u16(self.epoch) + self.server_public + self.policy.encode()
-
-    def text(self) -> str:
-        return base32_encode(make_envelope(KIND_DEPLOYMENT, self.content()))
+    SIGNED_LEN = 2 + 33 + POLICY_LEN + 33 + 33  # 121
+    BODY_LEN = SIGNED_LEN + 64  # 185
+    ENVELOPE_LEN = 14 + BODY_LEN  # 199
+    TEXT_LEN = 319
 
     @staticmethod
-    def parse(text: str) -> "DeploymentPackage":
-        """§8 steps 1–3 (text)."""
-        body = open_envelope(base32_decode(text), KIND_DEPLOYMENT, None)
+    def signed_part(epoch: int, server_public: bytes, policy: Policy, signer: bytes,
+                    next_signer: bytes) -> bytes:
+        return u16(epoch) + server_public + policy.encode() + signer + next_signer
+
+    @staticmethod
+    def sign(epoch: int, server_public: bytes, policy: Policy,
+             signing_key: ec.EllipticCurvePrivateKey, next_signer: bytes) -> "DeploymentPackage":
+        signer = compressed(signing_key.public_key())
+        signed = DeploymentPackage.signed_part(epoch, server_public, policy, signer, next_signer)
+        sig = ecdsa_sign(signing_key, DEPLOYMENT_SIGNATURE_LABEL + signed)
+        return DeploymentPackage(epoch, server_public, policy, signer, next_signer, sig)
+
+    def signed(self) -> bytes:
+        return self.signed_part(self.epoch, self.server_public, self.policy, self.signer,
+                                self.next_signer)
+
+    def content(self) -> bytes:
+        return self.signed() + self.signature
+
+    def envelope(self) -> bytes:
+        return make_envelope(KIND_DEPLOYMENT, self.content())
+
+    def text(self) -> str:
+        return base32_encode(self.envelope())
+
+    def fingerprint(self) -> str:
+        """§8: lowercase hex SHA-256 of the 199 envelope bytes."""
+        return sha256(self.envelope()).hex()
+
+    @staticmethod
+    def from_envelope(data: bytes) -> "DeploymentPackage":
+        """§8 steps 3–4."""
+        body = open_envelope(data, KIND_DEPLOYMENT, None)
         r = _Reader(body)
         epoch = r.epoch()
         s = r.take(33)
         validate_compressed_point(s)
         policy = r.policy()
+        signer = r.take(33)
+        signer_key = validate_compressed_point(signer)
+        next_signer = r.take(33)
+        validate_compressed_point(next_signer)
+        signature = r.take(64)
         r.end()
-        return DeploymentPackage(epoch, s, policy)
+        pkg = DeploymentPackage(epoch, s, policy, signer, next_signer, signature)
+        if not ecdsa_verify(signer_key, DEPLOYMENT_SIGNATURE_LABEL + pkg.signed(), signature):
+            raise _err("PackageSignatureInvalid")
+        return pkg
+
+    @staticmethod
+    def parse(text: str) -> "DeploymentPackage":
+        """§8 steps 1–4 (text)."""
+        return DeploymentPackage.from_envelope(base32_decode(text))
 
     @staticmethod
     def from_bytes(data: bytes) -> "DeploymentPackage":
@@ -1093,7 +1250,16 @@ class DeploymentPackage:
         return DeploymentPackage.parse(text)
 
 
-assert len(base32_encode(bytes(14 + DeploymentPackage.BODY_LEN))) == DeploymentPackage.TEXT_LEN
+assert DeploymentPackage.SIGNED_LEN == 121 and DeploymentPackage.BODY_LEN == 185
+assert len(base32_encode(bytes(DeploymentPackage.ENVELOPE_LEN))) == DeploymentPackage.TEXT_LEN
+
+
+def _as_package(package) -> DeploymentPackage:
+    if isinstance(package, DeploymentPackage):
+        return package
+    if isinstance(package, (bytes, bytearray)):
+        return DeploymentPackage.from_bytes(bytes(package))
+    return DeploymentPackage.parse(package)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1105,25 +1271,55 @@ class Machine:
     epoch: int
     server_public: bytes
     policy: Policy
+    pinned_signer: bytes
     machine_x: bytes
     key: bytes  # K, 64 bytes
 
-    STATE_LEN = 147
+    STATE_LEN = 2 + 33 + POLICY_LEN + 33 + 32 + 64  # 184
 
     @staticmethod
-    def enroll(package_text: str, machine_secret: bytes) -> "Machine":
-        """Enrollment with a given machine secret (normally 32 random bytes until valid)."""
-        pkg = DeploymentPackage.parse(package_text)
+    def _derive(pkg: DeploymentPackage, machine_secret: bytes):
         m = validate_scalar(machine_secret)
         s_pub = validate_compressed_point(pkg.server_public)
         mx = x_coordinate(m.public_key())
         _, k = key_schedule(ecdh(m, s_pub), pkg.epoch, pkg.server_public, mx)
-        return Machine(pkg.epoch, pkg.server_public, pkg.policy, mx, k)
+        return mx, k
 
-    def is_enrolled_with(self, package_text: str) -> bool:
-        pkg = DeploymentPackage.parse(package_text)
-        return (pkg.epoch, pkg.server_public, pkg.policy) == (self.epoch, self.server_public,
-                                                             self.policy)
+    @staticmethod
+    def enroll(package, machine_secret: bytes) -> "Machine":
+        """§8 first enrollment (trust on first use), with a given machine secret (normally 32
+        random bytes until valid): read the package, derive K, pin `next signer`."""
+        pkg = _as_package(package)
+        mx, k = Machine._derive(pkg, machine_secret)
+        return Machine(pkg.epoch, pkg.server_public, pkg.policy, pkg.next_signer, mx, k)
+
+    def redeploy(self, package, machine_secret: Optional[bytes] = None) -> None:
+        """§8 redeployment, rules 1–4 in order. `machine_secret` is the key pair drawn when the
+        epoch is above the machine's (rule 4). The machine is unchanged on error."""
+        pkg = _as_package(package)
+        if pkg.signer != self.pinned_signer:                                     # 1
+            raise _err("PackageSignatureInvalid")
+        if pkg.epoch < self.epoch:                                               # 2
+            raise _err("PackageEpochTooOld")
+        if pkg.epoch == self.epoch:                                              # 3
+            if (pkg.server_public != self.server_public
+                    or pkg.policy.password_cost != self.policy.password_cost):
+                raise _err("PackageEpochTooOld")
+            self.policy = pkg.policy
+            self.pinned_signer = pkg.next_signer
+            return
+        if machine_secret is None:                                               # 4
+            raise ValueError("a redeployment to a new epoch draws a new key pair")
+        mx, k = Machine._derive(pkg, machine_secret)
+        self.epoch, self.server_public, self.policy = pkg.epoch, pkg.server_public, pkg.policy
+        self.pinned_signer, self.machine_x, self.key = pkg.next_signer, mx, k
+
+    def is_enrolled_with(self, package) -> bool:
+        """Whether the machine already uses the package: same epoch, server key and policy, and
+        the package's next signer is the pinned key (§8 does not list the compared fields)."""
+        pkg = _as_package(package)
+        return ((pkg.epoch, pkg.server_public, pkg.policy, pkg.next_signer)
+                == (self.epoch, self.server_public, self.policy, self.pinned_signer))
 
     def identification_code(self) -> str:
         return IdentificationCode(self.epoch, self.machine_x).text()
@@ -1132,17 +1328,17 @@ class Machine:
     def password_cost(self) -> PasswordCost:
         return self.policy.password_cost
 
-    def open(self, reset_code: str, username: str, domain: str, password: str,
-             now: int) -> AcceptedReset:
-        """§7.2 (the code is parsed and the account normalized before step 1)."""
-        payload = parse_typed(reset_code, RESET)
-        account = Account.new(username, domain)
+    # --- §7.2, split so that redeem (§9.7) can run its steps in between
+    def _steps_1_2(self, payload: bytes, password: str) -> bytes:
         pw = check_password(password)                                    # 1
         code_epoch = header_epoch(payload)                               # 2
         if code_epoch < self.epoch:
             raise _err("CodeBeforeRotation", code_epoch=code_epoch, machine_epoch=self.epoch)
         if code_epoch > self.epoch:
             raise _err("RedeployNeeded", code_epoch=code_epoch, machine_epoch=self.epoch)
+        return pw
+
+    def _steps_3_5(self, payload: bytes, account: Account, pw: bytes, now: int) -> AcceptedReset:
         b = password_binding(pw, self.epoch, self.machine_x, account, self.password_cost)  # 3
         try:
             pt = aes_siv_open(self.key, reset_code_ad(self.epoch, self.machine_x, account, b),
@@ -1159,22 +1355,75 @@ class Machine:
             raise _err("NotYetValid")
         if now >= expires_at + skew:
             raise _err("Expired")
-        forget_after = issued_at + 60 * (self.policy.lifetime_minutes          # 6
-                                         + self.policy.clock_skew_minutes)
-        return AcceptedReset(issued_at, expires_at, issued_at - skew, expires_at + skew,
-                             payload[2:18], account.fingerprint(), forget_after)
+        return AcceptedReset(issued_at, expires_at, issued_at - skew, expires_at + skew,  # 6
+                             payload[2:18], account.fingerprint())
+
+    def open_for_diagnostics(self, reset_code: str, username: str, domain: str, sid: bytes,
+                             password: str, now: int) -> AcceptedReset:
+        """§7.2 alone (counts nothing, records nothing). The code is parsed and the account
+        checked before step 1."""
+        payload = parse_typed(reset_code, RESET)
+        account = Account.new(username, domain, sid)
+        pw = self._steps_1_2(payload, password)
+        return self._steps_3_5(payload, account, pw, now)
+
+    open = open_for_diagnostics
 
     def redeem(self, ledger: "ReplayLedger", reset_code: str, username: str, domain: str,
-               password: str, now: int) -> AcceptedReset:
-        """§12.3 rule 7 (a) and (b): open, then record in the ledger (the caller persists)."""
-        accepted = self.open(reset_code, username, domain, password, now)
-        ledger.record(accepted, now)
+               sid: bytes, password: str, now: int) -> AcceptedReset:
+        """§9.7 redeeming, steps 1–12 (the code parsed and the account checked first). The
+        ledger changes from step 5 on, whatever the answer; the caller persists it."""
+        payload = parse_typed(reset_code, RESET)
+        account = Account.new(username, domain, sid)
+        if (ledger.epoch, ledger.machine_x) != (self.epoch, self.machine_x):     # 1
+            raise _err("LedgerOfAnotherMachine")
+        pw = self._steps_1_2(payload, password)                                  # 2
+        code_id, fp = payload[2:18], account.fingerprint()                       # 3
+        pol = self.policy
+        lifetime, s = pol.lifetime_minutes, pol.clock_skew_minutes
+        skew = 60 * s
+        if ledger.latest is not None and now < ledger.latest - skew:             # 4
+            raise _err("ClockSetBack")
+        ledger.latest = now if ledger.latest is None else max(ledger.latest, now)  # 5
+        ledger.generation += 1
+        ledger.codes = {cid: rec for cid, rec in ledger.codes.items()            # 6
+                        if not now >= rec.first_failure + 60 * (lifetime + 2 * s)}
+        for rec in ledger.accounts.values():
+            if rec.count != 0 and now >= rec.window_start + 60 * lifetime:
+                rec.count, rec.window_start = 0, 0
+        ledger.accounts = {f: rec for f, rec in ledger.accounts.items()
+                           if rec.accepted or rec.count != 0}
+        code_rec = ledger.codes.get(code_id)                                     # 7
+        acct_rec = ledger.accounts.get(fp)
+        if ((code_rec is not None and code_rec.count >= pol.failed_opens_per_code)
+                or (acct_rec is not None and acct_rec.count >= pol.failed_opens_per_account)):
+            raise _err("TooManyAttempts")
+        if ((acct_rec is None and len(ledger.accounts) >= MAX_LEDGER_ACCOUNTS)   # 8
+                or (code_rec is None and len(ledger.codes) >= MAX_LEDGER_CODES)):
+            raise _err("LedgerFull")
+        if code_rec is None:                                                     # 9
+            code_rec = ledger.codes[code_id] = CodeRecord(0, now)
+        code_rec.count += 1
+        if acct_rec is None:
+            acct_rec = ledger.accounts[fp] = AccountRecord()
+        if acct_rec.count == 0:
+            acct_rec.window_start = now
+        acct_rec.count += 1
+        accepted = self._steps_3_5(payload, account, pw, now)                    # 10
+        if acct_rec.accepted:                                                    # 11
+            if acct_rec.code_id == code_id:
+                raise _err("AlreadyUsed")
+            if acct_rec.issued_at >= accepted.issued_at:
+                raise _err("Superseded")
+        acct_rec.accepted, acct_rec.code_id, acct_rec.issued_at = True, code_id, accepted.issued_at  # 12
+        acct_rec.count, acct_rec.window_start = 0, 0
+        del ledger.codes[code_id]
         return accepted
 
     # --- §9.6 storage
     def content(self) -> bytes:
-        return (u16(self.epoch) + self.server_public + self.policy.encode() + self.machine_x
-                + self.key)
+        return (u16(self.epoch) + self.server_public + self.policy.encode() + self.pinned_signer
+                + self.machine_x + self.key)
 
     def export(self, wrapping_key: Optional[bytes] = None) -> bytes:
         return make_envelope(KIND_MACHINE_STATE, self.content(), wrapping_key)
@@ -1186,11 +1435,13 @@ class Machine:
         s = r.take(33)
         validate_compressed_point(s)
         policy = r.policy()
+        pinned = r.take(33)
+        validate_compressed_point(pinned)
         mx = r.take(32)
         machine_point_from_x(mx)
         k = r.take(64)
         r.end()
-        return Machine(epoch, s, policy, mx, k)
+        return Machine(epoch, s, policy, pinned, mx, k)
 
     @staticmethod
     def import_(data: bytes, wrapping_key: Optional[bytes] = None) -> "Machine":
@@ -1201,75 +1452,131 @@ class Machine:
 # §9.7 Replay ledger
 # ---------------------------------------------------------------------------------------------
 
-LEDGER_CAPACITY = 1024
-ENTRY_LEN = 48
+MAX_LEDGER_ACCOUNTS = 1024
+MAX_LEDGER_CODES = 256
+I64_MIN = -(1 << 63)
+ACCOUNT_RECORD_LEN = 51
+CODE_RECORD_LEN = 26
+LEDGER_HEADER_LEN = 54
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    account_fingerprint: bytes  # 16
-    code_id: bytes  # 16
-    issued_at: int
-    forget_after: int
+@dataclass
+class AccountRecord:
+    accepted: bool = False
+    code_id: bytes = bytes(16)
+    issued_at: int = 0
+    count: int = 0
+    window_start: int = 0
 
-    def encode(self) -> bytes:
-        return self.account_fingerprint + self.code_id + i64(self.issued_at) + i64(self.forget_after)
+    def encode(self, fp: bytes) -> bytes:
+        return (fp + bytes([1 if self.accepted else 0]) + self.code_id + i64(self.issued_at)
+                + u16(self.count) + i64(self.window_start))
+
+
+@dataclass
+class CodeRecord:
+    count: int
+    first_failure: int
+
+    def encode(self, code_id: bytes) -> bytes:
+        return code_id + u16(self.count) + i64(self.first_failure)
 
 
 @dataclass
 class ReplayLedger:
-    entries: list = field(default_factory=list)
+    epoch: int
+    machine_x: bytes
+    generation: int = 0
+    latest: Optional[int] = None  # T
+    accounts: dict = field(default_factory=dict)  # fingerprint -> AccountRecord
+    codes: dict = field(default_factory=dict)  # code id -> CodeRecord
 
-    def __len__(self) -> int:
-        return len(self.entries)
+    @staticmethod
+    def new(machine: Machine) -> "ReplayLedger":
+        return ReplayLedger(machine.epoch, machine.machine_x)
 
-    def prune(self, now: int) -> None:
-        self.entries = [e for e in self.entries if not now >= e.forget_after]
-
-    def record(self, accepted, now: int) -> None:
-        """§9.7 recording, in order. `accepted` has code_id, account_fingerprint, issued_at,
-        forget_after (an AcceptedReset or a LedgerEntry)."""
-        new = LedgerEntry(bytes(accepted.account_fingerprint), bytes(accepted.code_id),
-                          accepted.issued_at, accepted.forget_after)
-        self.prune(now)                                                          # 1
-        if any(e.code_id == new.code_id for e in self.entries):                  # 2
-            raise _err("AlreadyUsed")
-        if any(e.account_fingerprint == new.account_fingerprint                  # 3
-               and e.issued_at >= new.issued_at for e in self.entries):
-            raise _err("Superseded")
-        if len(self.entries) >= LEDGER_CAPACITY:                                 # 4
-            raise _err("LedgerFull")
-        self.entries.append(new)                                                 # 5
-        self.entries = [e for e in self.entries if e is new or not (
-            e.account_fingerprint == new.account_fingerprint
-            and e.issued_at < new.issued_at and e.forget_after <= new.forget_after)]
+    def counts(self) -> tuple:
+        return len(self.accounts), len(self.codes)
 
     def content(self) -> bytes:
-        ordered = sorted(self.entries, key=lambda e: e.code_id)
-        return u16(len(ordered)) + b"".join(e.encode() for e in ordered)
+        out = (u16(self.epoch) + self.machine_x + self.generation.to_bytes(8, "big")
+               + i64(I64_MIN if self.latest is None else self.latest)
+               + u16(len(self.accounts)) + u16(len(self.codes)))
+        for fp in sorted(self.accounts):
+            out += self.accounts[fp].encode(fp)
+        for cid in sorted(self.codes):
+            out += self.codes[cid].encode(cid)
+        return out
 
     def export(self, wrapping_key: Optional[bytes] = None) -> bytes:
         return make_envelope(KIND_REPLAY_LEDGER, self.content(), wrapping_key)
 
     @staticmethod
-    def from_content(c: bytes) -> "ReplayLedger":
+    def from_content(c: bytes, machine: Machine,
+                     minimum_generation: Optional[int] = None) -> "ReplayLedger":
+        """§9.7 reading, steps 1–6 in order; MalformedInput unless said otherwise."""
         r = _Reader(c)
-        count = r.int(2)
-        if count > LEDGER_CAPACITY:
+        epoch = r.int(2)                                                         # 1
+        mx = r.take(32)
+        if (epoch, mx) != (machine.epoch, machine.machine_x):
+            raise _err("LedgerOfAnotherMachine")
+        generation = r.int(8)                                                    # 2
+        if minimum_generation is not None and generation < minimum_generation:
+            raise _err("LedgerRolledBack")
+        t = r.int(8, signed=True)                                                # 3
+        latest = None if t == I64_MIN else t
+        a = r.int(2)
+        if a > MAX_LEDGER_ACCOUNTS:
             raise _err("MalformedInput")
-        entries = []
+        n_codes = r.int(2)
+        if n_codes > MAX_LEDGER_CODES:
+            raise _err("MalformedInput")
+        if latest is None and (a or n_codes):
+            raise _err("MalformedInput")
+        skew = 60 * machine.policy.clock_skew_minutes
+        accounts = {}
         prev = None
-        for _ in range(count):
-            raw = r.take(ENTRY_LEN)
-            e = LedgerEntry(raw[0:16], raw[16:32], int.from_bytes(raw[32:40], "big", signed=True),
-                            int.from_bytes(raw[40:48], "big", signed=True))
-            if prev is not None and e.code_id <= prev:
+        for _ in range(a):                                                       # 4
+            fp = r.take(16)
+            if prev is not None and fp <= prev:
                 raise _err("MalformedInput")
-            prev = e.code_id
-            entries.append(e)
-        r.end()
-        return ReplayLedger(entries)
+            prev = fp
+            flag = r.int(1)
+            if flag not in (0, 1):
+                raise _err("MalformedInput")
+            cid = r.take(16)
+            issued_at = r.int(8, signed=True)
+            count = r.int(2)
+            window_start = r.int(8, signed=True)
+            if flag == 0:
+                if cid != bytes(16) or issued_at != 0 or count == 0:
+                    raise _err("MalformedInput")
+            else:
+                if (issued_at < TIME_ORIGIN or (issued_at - TIME_ORIGIN) % 60 != 0
+                        or issued_at > latest + skew):
+                    raise _err("MalformedInput")
+            if count == 0 and window_start != 0:
+                raise _err("MalformedInput")
+            if count != 0 and window_start > latest:
+                raise _err("MalformedInput")
+            accounts[fp] = AccountRecord(flag == 1, cid, issued_at, count, window_start)
+        codes = {}
+        prev = None
+        for _ in range(n_codes):                                                 # 5
+            cid = r.take(16)
+            if prev is not None and cid <= prev:
+                raise _err("MalformedInput")
+            prev = cid
+            count = r.int(2)
+            first = r.int(8, signed=True)
+            if count == 0 or first > latest:
+                raise _err("MalformedInput")
+            codes[cid] = CodeRecord(count, first)
+        r.end()                                                                  # 6
+        return ReplayLedger(epoch, mx, generation, latest, accounts, codes)
 
     @staticmethod
-    def import_(data: bytes, wrapping_key: Optional[bytes] = None) -> "ReplayLedger":
-        return ReplayLedger.from_content(open_envelope(data, KIND_REPLAY_LEDGER, wrapping_key))
+    def import_(data: bytes, wrapping_key: Optional[bytes], machine: Machine,
+                minimum_generation: Optional[int] = None) -> "ReplayLedger":
+        return ReplayLedger.from_content(open_envelope(data, KIND_REPLAY_LEDGER, wrapping_key),
+                                         machine, minimum_generation)

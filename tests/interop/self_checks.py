@@ -8,7 +8,12 @@ from offline_reset_reference import OfflineResetError
 
 S1 = bytes.fromhex("448fe09852d9271d3fb9fa52f3ba392195712336770cf4945a249f00a8650e6c")
 S2 = bytes.fromhex("0a1adedf47fa87b7c80fae8a925610996b27893db09c0dfbfe18b855c8749c26")
+D1 = bytes.fromhex("9d3c2a8d1f0e6b5a4c3b2a19080706050403020100ffeeddccbbaa9988776655")
+D2 = bytes.fromhex("1111111111111111111111111111111111111111111111111111111111111111")
 MIN_POLICY = ref.Policy(60, 5, ref.MIN_PASSWORD_COST)
+SID = bytes.fromhex("010500000000000515000000dcf4dc3b833d2b46828ba62850040000")
+SID2 = bytes.fromhex("010500000000000515000000dcf4dc3b833d2b46828ba62851040000")
+H = ref.KEY_RING_HEADER_LEN  # 90
 
 
 def _err(fn):
@@ -24,8 +29,8 @@ def _reenvelope(kind: int, content: bytes) -> bytes:
 
 
 def self_checks(c) -> None:
-    # §9.5 policy ranges and the 16-byte field cut short.
-    ring = ref.KeyRing.new(S1, MIN_POLICY)
+    # §9.5 policy ranges and the 20-byte field cut short.
+    ring = ref.KeyRing.new(S1, D1, MIN_POLICY)
     content = ring.content()
     c.eq("key ring: policy cut short -> MalformedInput",
          _err(lambda: ref.KeyRing.from_content(content[:10])), "MalformedInput")
@@ -35,33 +40,33 @@ def self_checks(c) -> None:
                        ("m above ceiling", ref.PasswordCost(1048577, 2, 1)),
                        ("t above ceiling", ref.PasswordCost(19456, 65, 1)),
                        ("p above ceiling", ref.PasswordCost(19456, 2, 17))]:
-        bad = ref.Policy(60, 5, cost).encode() + content[16:]
+        bad = ref.Policy(60, 5, cost).encode() + content[20:]
         c.eq(f"key ring: policy {name} -> InvalidPolicy",
              _err(lambda: ref.KeyRing.from_content(bad)), "InvalidPolicy")
-        gen_bad = content[:22 + 15] + cost.encode() + content[22 + 27:]
+        gen_bad = content[:H + 15] + cost.encode() + content[H + 27:]
         c.eq(f"key ring: generation cost {name} -> InvalidPolicy",
              _err(lambda: ref.KeyRing.from_content(gen_bad)), "InvalidPolicy")
     # §9.4 current generation: retired at and window must be 0; retired window >= 1.
     cur = bytearray(content)
-    cur[22 + 3 + 7] = 1  # retired at = 1
+    cur[H + 3 + 7] = 1  # retired at = 1
     c.eq("key ring: current retired_at != 0 -> MalformedInput",
          _err(lambda: ref.KeyRing.from_content(bytes(cur))), "MalformedInput")
     cur = bytearray(content)
-    cur[22 + 11 + 3] = 1  # window = 1
+    cur[H + 11 + 3] = 1  # window = 1
     c.eq("key ring: current window != 0 -> MalformedInput",
          _err(lambda: ref.KeyRing.from_content(bytes(cur))), "MalformedInput")
-    ring2 = ref.KeyRing.new(S1, MIN_POLICY, 10)
+    ring2 = ref.KeyRing.new(S1, D1, MIN_POLICY, 10)
     ring2.rotate(1000, S2)
     c2 = bytearray(ring2.content())
-    c2[22 + 11: 22 + 15] = bytes(4)
+    c2[H + 11: H + 15] = bytes(4)
     c.eq("key ring: retired window 0 -> MalformedInput",
          _err(lambda: ref.KeyRing.from_content(bytes(c2))), "MalformedInput")
     c2 = bytearray(ring2.content())
-    c2[22 + 3: 22 + 11] = ref.i64(-5)
+    c2[H + 3: H + 11] = ref.i64(-5)
     c.eq("key ring: negative retired_at accepted", _err(lambda: ref.KeyRing.from_content(bytes(c2))),
          None)
     c2 = bytearray(ring2.content())
-    c2[22 + 59: 22 + 61] = ref.u16(1)
+    c2[H + 59: H + 61] = ref.u16(1)
     c.eq("key ring: epochs not ascending -> MalformedInput",
          _err(lambda: ref.KeyRing.from_content(bytes(c2))), "MalformedInput")
     c.eq("key ring: trailing byte -> MalformedInput",
@@ -72,7 +77,7 @@ def self_checks(c) -> None:
          _err(lambda: ref.KeyRing.from_content(bytes(c2))), "InvalidKeyMaterial")
 
     # §9.4 grace only shrinks; prune; saturation.
-    ring3 = ref.KeyRing.new(S1, MIN_POLICY, 3600)
+    ring3 = ref.KeyRing.new(S1, D1, MIN_POLICY, 3600)
     ring3.rotate(1000, S2)
     ring3.set_grace_period(100)
     ring3.set_grace_period(3600)
@@ -81,21 +86,21 @@ def self_checks(c) -> None:
     c.eq("key ring: prune keeps a live generation", [g.epoch for g in ring3.generations], [1, 2])
     ring3.prune(1100)
     c.eq("key ring: prune erases an expired generation", [g.epoch for g in ring3.generations], [2])
-    ring4 = ref.KeyRing.new(S1, MIN_POLICY, 3600)
+    ring4 = ref.KeyRing.new(S1, D1, MIN_POLICY, 3600)
     ring4.rotate(1000, S2)
     ring4.set_grace_period(0)
     c.eq("key ring: grace 0 erases retired generations", [g.epoch for g in ring4.generations], [2])
-    ring5 = ref.KeyRing.new(S1, MIN_POLICY, 0xFFFFFFFF)
+    ring5 = ref.KeyRing.new(S1, D1, MIN_POLICY, 0xFFFFFFFF)
     ring5.rotate(ref.I64_MAX - 5, S2)
     c.eq("key ring: retired_at + window saturates", [g.epoch for g in ring5.generations], [1, 2])
     # 16 generations at most.
-    ring6 = ref.KeyRing.new(S1, MIN_POLICY, 10 ** 6)
+    ring6 = ref.KeyRing.new(S1, D1, MIN_POLICY, 10 ** 6)
     for i in range(20):
         ring6.rotate(1000 + i, S2 if i % 2 == 0 else S1)
     c.eq("key ring: at most 16 generations, the oldest erased",
          [g.epoch for g in ring6.generations], list(range(6, 22)))
     # A new generation takes the policy's cost; old ones keep theirs.
-    ring7 = ref.KeyRing.new(S1, MIN_POLICY, 3600)
+    ring7 = ref.KeyRing.new(S1, D1, MIN_POLICY, 3600)
     ring7.set_policy(ref.Policy(60, 5, ref.PasswordCost(20000, 2, 1)))
     ring7.rotate(1000, S2)
     c.eq("key ring: per-generation password cost",
@@ -103,13 +108,13 @@ def self_checks(c) -> None:
          [ref.MIN_PASSWORD_COST, ref.PasswordCost(20000, 2, 1)])
     # EpochsExhausted at 2047 leaves the ring unchanged.
     g = ref.Generation(2047, S1, ref.MIN_PASSWORD_COST)
-    ring8 = ref.KeyRing(MIN_POLICY, 0, [g])
+    ring8 = ref.KeyRing(MIN_POLICY, 0, D1, None, [g])
     before = ring8.content()
     c.eq("key ring: EpochsExhausted", _err(lambda: ring8.rotate(5, S2)), "EpochsExhausted")
     c.eq("key ring: unchanged after EpochsExhausted", ring8.content(), before)
 
     # §9.6 machine state read field by field.
-    pkg = ref.KeyRing.new(S1, MIN_POLICY).deployment_package()
+    pkg = ref.KeyRing.new(S1, D1, MIN_POLICY).deployment_package()
     m = ref.Machine.enroll(pkg, S2)
     mc = m.content()
     c.eq("machine: is_enrolled_with its package", m.is_enrolled_with(pkg), True)
@@ -119,81 +124,192 @@ def self_checks(c) -> None:
          _err(lambda: ref.Machine.from_content(mc[:40])), "MalformedInput")
     c.eq("machine: cut inside K -> MalformedInput",
          _err(lambda: ref.Machine.from_content(mc[:-1])), "MalformedInput")
-    bad_x = mc[:51] + (1).to_bytes(32, "big") + mc[83:]
+    bad_x = mc[:88] + (1).to_bytes(32, "big") + mc[120:]
     c.eq("machine: x(M) = 1 -> InvalidKeyMaterial",
          _err(lambda: ref.Machine.from_content(bad_x)), "InvalidKeyMaterial")
 
     # §8 package body read field by field.
-    body = ref.DeploymentPackage(1, m.server_public, MIN_POLICY).content()
-    for n, what in [(1, "epoch cut"), (20, "S cut"), (40, "inside the policy")]:
+    body = ref.KeyRing.new(S1, D1, MIN_POLICY).deployment_package_object().content()
+    for n, what in [(1, "epoch cut"), (20, "S cut"), (40, "inside the policy"),
+                    (60, "signer cut"), (100, "next signer cut"), (184, "signature cut")]:
         txt = ref.base32_encode(_reenvelope(ref.KIND_DEPLOYMENT, body[:n]))
         c.eq(f"package: {what} -> MalformedInput", _err(lambda: ref.DeploymentPackage.parse(txt)),
              "MalformedInput")
     txt = ref.base32_encode(_reenvelope(ref.KIND_DEPLOYMENT, body + b"\0"))
     c.eq("package: trailing byte -> MalformedInput",
          _err(lambda: ref.DeploymentPackage.parse(txt)), "MalformedInput")
-    bad = body[:35] + ref.Policy(0, 5, ref.MIN_PASSWORD_COST).encode()
+    bad = body[:35] + ref.Policy(0, 5, ref.MIN_PASSWORD_COST).encode() + body[55:]
     txt = ref.base32_encode(_reenvelope(ref.KIND_DEPLOYMENT, bad))
     c.eq("package: lifetime 0 -> InvalidPolicy", _err(lambda: ref.DeploymentPackage.parse(txt)),
          "InvalidPolicy")
 
-    # §9.7 ledger rules.
-    def entry(fp: int, cid: int, issued: int, forget: int) -> ref.LedgerEntry:
-        return ref.LedgerEntry(fp.to_bytes(16, "big"), cid.to_bytes(16, "big"), issued, forget)
 
-    lg = ref.ReplayLedger()
-    for i in range(ref.LEDGER_CAPACITY):
-        lg.record(entry(i, i, 1000 + i, 10 ** 9 if i % 2 else 10), 0)
-    c.eq("ledger: LedgerFull at 1024",
-         _err(lambda: lg.record(entry(5000, 5000, 0, 10 ** 9), 0)), "LedgerFull")
-    c.eq("ledger: refused code leaves the ledger as pruned", len(lg), 1024)
-    c.eq("ledger: full ledger prunes first",
-         _err(lambda: lg.record(entry(5000, 5000, 0, 10 ** 9), 10)), None)
-    c.eq("ledger: pruned entries are gone", len(lg), 513)
-    # Step 5: an older entry of the account is removed only when it is forgotten no later.
-    lg2 = ref.ReplayLedger()
-    lg2.record(entry(1, 1, 100, 500), 0)
-    c.eq("ledger: older code of the account -> Superseded",
-         _err(lambda: lg2.record(entry(1, 2, 50, 900), 0)), "Superseded")
-    lg2.record(entry(1, 3, 200, 400), 0)
-    c.eq("ledger: older entry forgotten later than the new one is kept", len(lg2), 2)
-    lg2.record(entry(1, 4, 300, 600), 0)
-    c.eq("ledger: older entries forgotten no later than the new one are removed",
-         [e.code_id[-1] for e in lg2.entries], [4])
-    full = ref.ReplayLedger([entry(1, i, 0, 0) for i in range(1024)])
-    c.eq("ledger: full wrapped envelope is 49188 bytes", len(full.export(bytes(64))), 49188)
-    good = ref.ReplayLedger([entry(1, 2, 3, 4), entry(1, 5, 6, 7)]).content()
-    c.eq("ledger import: count cut short",
-         _err(lambda: ref.ReplayLedger.from_content(b"\0")), "MalformedInput")
-    c.eq("ledger import: count > 1024",
-         _err(lambda: ref.ReplayLedger.from_content(ref.u16(1025))), "MalformedInput")
-    c.eq("ledger import: entry cut short",
-         _err(lambda: ref.ReplayLedger.from_content(good[:-1])), "MalformedInput")
-    c.eq("ledger import: trailing byte",
-         _err(lambda: ref.ReplayLedger.from_content(good + b"\0")), "MalformedInput")
-    swapped = good[:2] + good[50:98] + good[2:50]
-    c.eq("ledger import: code ids not ascending",
-         _err(lambda: ref.ReplayLedger.from_content(swapped)), "MalformedInput")
-    dup = good[:2] + good[2:50] + good[2:50]
-    c.eq("ledger import: equal code ids",
-         _err(lambda: ref.ReplayLedger.from_content(dup)), "MalformedInput")
-    c.eq("ledger import: empty ledger", len(ref.ReplayLedger.from_content(ref.u16(0))), 0)
-    c.eq("ledger: wrong kind", _err(lambda: ref.ReplayLedger.import_(
-        ref.Machine.enroll(pkg, S2).export())), "WrongKind")
+    # §5 SID.
+    for sid, ok in [(SID, True), (bytes.fromhex("0101000000000005" + "00000000"), True),
+                    (b"", False), (SID[:-1], False), (SID + b"\0", False),
+                    (b"\x02" + SID[1:], False), (bytes.fromhex("0100000000000005"), False),
+                    (bytes.fromhex("0110000000000005") + bytes(64), False),
+                    (bytes.fromhex("010f000000000005") + bytes(60), True)]:
+        c.eq(f"sid {sid.hex()[:20]}… ({len(sid)} bytes)", _err(lambda: ref.check_sid(sid)),
+             None if ok else "InvalidSid")
+    c.eq("account: username error before the SID",
+         _err(lambda: ref.Account.new("", "CORP", b"")), "InvalidUsername")
+    c.eq("account: domain error before the SID",
+         _err(lambda: ref.Account.new("a", "", b"")), "InvalidDomain")
 
-    # §7.2 + §9.7: redeem opens then records; a second redeem is AlreadyUsed.
-    ring9 = ref.KeyRing.new(S1, MIN_POLICY)
-    m9 = ref.Machine.enroll(ring9.deployment_package(), S2)
+    # §8 package signature.
+    ring = ref.KeyRing.new(S1, D1, MIN_POLICY)
+    pkg_obj = ring.deployment_package_object()
+    env = bytearray(pkg_obj.envelope())
+    c.eq("package: reads", _err(lambda: ref.DeploymentPackage.parse(pkg_obj.text())), None)
+    for off, what in [(10 + 121, "r changed"), (10 + 184, "s changed"), (10 + 40, "policy changed"),
+                      (10 + 100, "next signer changed")]:
+        e2 = bytearray(env)
+        e2[off] ^= 1
+        e2 = bytes(e2[:-4])
+        e2 += ref.u32(ref.crc32(e2))
+        got = _err(lambda: ref.DeploymentPackage.parse(ref.base32_encode(e2)))
+        c.eq(f"package: {what}, CRC-32 recomputed -> PackageSignatureInvalid or key error",
+             got in ("PackageSignatureInvalid", "InvalidKeyMaterial", "InvalidPolicy"), True)
+    body = pkg_obj.content()
+    r = int.from_bytes(body[121:153], "big")
+    s_ = int.from_bytes(body[153:185], "big")
+    for sig, what, ok in [(ref.P256_N.to_bytes(32, "big") + body[153:], "r = n", False),
+                          (bytes(32) + body[153:], "r = 0", False),
+                          (body[121:153] + bytes(32), "s = 0", False),
+                          (body[121:153] + (ref.P256_N - s_).to_bytes(32, "big"), "s -> n - s", True)]:
+        txt = ref.base32_encode(_reenvelope(ref.KIND_DEPLOYMENT, body[:121] + sig))
+        c.eq(f"package signature: {what}", _err(lambda: ref.DeploymentPackage.parse(txt)),
+             None if ok else "PackageSignatureInvalid")
+    del r
+    c.eq("package: fingerprint is SHA-256 of the envelope, text form does not matter",
+         ref.DeploymentPackage.parse(pkg_obj.text().lower() + "\n").fingerprint(),
+         ref.sha256(bytes(env)).hex())
+
+    # §8 enrollment and redeployment.
+    m = ref.Machine.enroll(ring.deployment_package(), S2)
+    c.eq("enroll: pins next signer", m.pinned_signer, ring.signer_public())
+    other = ref.KeyRing.new(S1, D2, MIN_POLICY)
+    c.eq("redeploy: package of another signer -> PackageSignatureInvalid",
+         _err(lambda: m.redeploy(other.deployment_package(), S1)), "PackageSignatureInvalid")
+    ring.set_attempt_limits(3, 7)
+    ident = m.identification_code()
+    m.redeploy(ring.deployment_package())
+    c.eq("redeploy: same epoch takes the limits, keeps the code",
+         (m.policy.failed_opens_per_code, m.policy.failed_opens_per_account,
+          m.identification_code()), (3, 7, ident))
+    old_pkg = ring.deployment_package()
+    ring.begin_signing_key_rotation(D2)
+    rot_pkg = ring.deployment_package_object()
+    c.eq("signing rotation: package signed by old key names the new",
+         (rot_pkg.signer, rot_pkg.next_signer),
+         (ref.compressed(ref.validate_scalar(D1).public_key()),
+          ref.compressed(ref.validate_scalar(D2).public_key())))
+    ring.begin_signing_key_rotation(S1)
+    c.eq("signing rotation: begin again changes nothing", ring.next_signing_secret, D2)
+    m_missed = ref.Machine.import_(m.export())
+    m.redeploy(rot_pkg)
+    c.eq("redeploy: pins the next signer", m.pinned_signer, rot_pkg.next_signer)
+    ring.finish_signing_key_rotation()
+    c.eq("signing rotation: finished", (ring.signing_secret, ring.next_signing_secret), (D2, None))
+    ring.rotate(2000, S2)
+    p2 = ring.deployment_package()
+    c.eq("redeploy: missed the rotation -> PackageSignatureInvalid",
+         _err(lambda: m_missed.redeploy(p2, S1)), "PackageSignatureInvalid")
+    before = m.content()
+    m.redeploy(p2, S1)
+    c.eq("redeploy: new epoch, new code", (m.epoch, m.identification_code() != ident), (2, True))
+    c.eq("redeploy: old package -> PackageSignatureInvalid (old signer)",
+         _err(lambda: m.redeploy(old_pkg, S2)), "PackageSignatureInvalid")
+    c.eq("redeploy: changed", m.content() != before, True)
+    # Older epoch signed by the pinned key.
+    ring_b = ref.KeyRing.new(S1, D1, MIN_POLICY)
+    ring_b.rotate(10, S2)
+    mb = ref.Machine.enroll(ring_b.deployment_package(), S1)
+    old_epoch = ref.DeploymentPackage.sign(1, ref.compressed(ref.validate_scalar(S1).public_key()),
+                                           MIN_POLICY, ref.validate_scalar(D1),
+                                           mb.pinned_signer)
+    c.eq("redeploy: older epoch -> PackageEpochTooOld",
+         _err(lambda: mb.redeploy(old_epoch, S2)), "PackageEpochTooOld")
+    same_epoch_other_s = ref.DeploymentPackage.sign(2, ref.compressed(
+        ref.validate_scalar(S1).public_key()), MIN_POLICY, ref.validate_scalar(D1), mb.pinned_signer)
+    c.eq("redeploy: same epoch, other S -> PackageEpochTooOld",
+         _err(lambda: mb.redeploy(same_epoch_other_s)), "PackageEpochTooOld")
+    other_cost = ref.DeploymentPackage.sign(2, mb.server_public,
+                                            MIN_POLICY.with_cost(ref.PasswordCost(20000, 2, 1)),
+                                            ref.validate_scalar(D1), mb.pinned_signer)
+    c.eq("redeploy: same epoch, other password cost -> PackageEpochTooOld",
+         _err(lambda: mb.redeploy(other_cost)), "PackageEpochTooOld")
+
+    # §9.4 signing secrets in the stored ring.
+    content = ref.KeyRing.new(S1, D1, MIN_POLICY).content()
+    c.eq("key ring: zero signing secret -> InvalidKeyMaterial",
+         _err(lambda: ref.KeyRing.from_content(content[:24] + bytes(32) + content[56:])),
+         "InvalidKeyMaterial")
+    c.eq("key ring: next signing secret = n -> InvalidKeyMaterial",
+         _err(lambda: ref.KeyRing.from_content(content[:56] + ref.P256_N.to_bytes(32, "big")
+                                               + content[88:])), "InvalidKeyMaterial")
+    c.eq("key ring: full wrapped ring is 1068 bytes",
+         len(ref.make_envelope(1, bytes(90 + 16 * 59), bytes(64))), 1068)
+
+    # §9.7 redeem, step by step (policy 60 min, skew 5 min; limits 2 per code, 3 per account).
+    ring = ref.KeyRing.new(S1, D1, ref.Policy(60, 5, ref.MIN_PASSWORD_COST, 2, 3))
+    m = ref.Machine.enroll(ring.deployment_package(), S2)
     now = 1795000000
-    code = ring9.seal(m9.identification_code(), "alice", "CORP", "pw", now)
-    lg = ref.ReplayLedger()
-    acc = m9.redeem(lg, code, "ALICE", "corp", "pw", now)
-    c.eq("redeem: code id is payload bytes 2..17",
-         acc.code_id, ref.parse_typed(code, ref.RESET)[2:18])
-    c.eq("redeem: forget_after = issued_at + 60 (lifetime + skew)",
-         acc.forget_after, acc.issued_at + 60 * 65)
-    c.eq("redeem: again -> AlreadyUsed",
-         _err(lambda: m9.redeem(lg, code, "alice", "CORP", "pw", now + 1)), "AlreadyUsed")
-    code2 = ring9.seal(m9.identification_code(), "alice", "CORP", "pw2", now + 10)
-    c.eq("redeem: another code in the same minute -> Superseded",
-         _err(lambda: m9.redeem(lg, code2, "alice", "CORP", "pw2", now + 10)), "Superseded")
+    code = ring.seal(m.identification_code(), "alice", "CORP", SID, "pw", now)
+    lg = ref.ReplayLedger.new(m)
+    m_other = ref.Machine.enroll(ring.deployment_package(), S1)
+    c.eq("redeem: ledger of another machine", _err(lambda: m_other.redeem(
+        lg, code, "alice", "CORP", SID, "pw", now)), "LedgerOfAnotherMachine")
+    c.eq("redeem: wrong password counted", _err(lambda: m.redeem(
+        lg, code, "alice", "CORP", SID, "bad", now)), "Rejected")
+    c.eq("redeem: counts after a failure", (lg.generation, lg.counts()), (1, (1, 1)))
+    c.eq("redeem: wrong SID counts for another account", _err(lambda: m.redeem(
+        lg, code, "alice", "CORP", SID2, "pw", now)), "Rejected")
+    c.eq("redeem: code limit reached", _err(lambda: m.redeem(
+        lg, code, "alice", "CORP", SID, "pw", now)), "TooManyAttempts")
+    c.eq("redeem: TooManyAttempts still raises the generation", lg.generation, 3)
+    snapshot = lg.content()
+    c.eq("redeem: clock set back", _err(lambda: m.redeem(
+        lg, code, "alice", "CORP", SID, "pw", now - 301)), "ClockSetBack")
+    c.eq("redeem: ClockSetBack changes nothing", lg.content(), snapshot)
+    later = now + 60 * 70 + 1  # code records pruned after L + 2s = 70 minutes
+    c.eq("redeem: after the code window, the code opens (Expired is not reached: lifetime 60)",
+         _err(lambda: m.redeem(lg, code, "alice", "CORP", SID, "pw", later)), "Expired")
+    code2 = ring.seal(m.identification_code(), "alice", "CORP", SID, "pw2", later)
+    c.eq("redeem: a new code accepted", _err(lambda: m.redeem(
+        lg, code2, "alice", "CORP", SID, "pw2", later)), None)
+    c.eq("redeem: accepted record resets the count",
+         lg.accounts[ref.Account.new("alice", "CORP", SID).fingerprint()].count, 0)
+    c.eq("redeem: again -> AlreadyUsed", _err(lambda: m.redeem(
+        lg, code2, "alice", "CORP", SID, "pw2", later + 1)), "AlreadyUsed")
+    exported = lg.export(bytes(range(64)))
+    c.eq("ledger: wrapped import round trip",
+         ref.ReplayLedger.import_(exported, bytes(range(64)), m).content(), lg.content())
+    c.eq("ledger: minimum generation above -> LedgerRolledBack",
+         _err(lambda: ref.ReplayLedger.import_(exported, bytes(range(64)), m,
+                                               lg.generation + 1)), "LedgerRolledBack")
+    c.eq("ledger: another machine -> LedgerOfAnotherMachine",
+         _err(lambda: ref.ReplayLedger.import_(exported, bytes(range(64)), m_other)),
+         "LedgerOfAnotherMachine")
+    body = lg.content()
+    c.eq("ledger import: trailing byte", _err(lambda: ref.ReplayLedger.from_content(
+        body + b"\0", m)), "MalformedInput")
+    c.eq("ledger import: cut short", _err(lambda: ref.ReplayLedger.from_content(
+        body[:-1], m)), "MalformedInput")
+    none_t = body[:42] + ref.i64(ref.I64_MIN) + body[50:]
+    c.eq("ledger import: T none with records", _err(lambda: ref.ReplayLedger.from_content(
+        none_t, m)), "MalformedInput")
+    new_body = ref.ReplayLedger.new(m).content()
+    c.eq("ledger import: new ledger", _err(lambda: ref.ReplayLedger.from_content(new_body, m)),
+         None)
+    c.eq("ledger: full wrapped envelope is 58968 bytes",
+         len(ref.make_envelope(4, bytes(54 + 51 * 1024 + 26 * 256), bytes(64))), 58968)
+    # LedgerFull: 256 code records.
+    lg = ref.ReplayLedger.new(m)
+    lg.latest = now
+    for i in range(256):
+        lg.codes[i.to_bytes(16, "big")] = ref.CodeRecord(1, now)
+    c.eq("redeem: code table full -> LedgerFull", _err(lambda: m.redeem(
+        lg, code2, "alice", "CORP", SID, "pw2", now)), "LedgerFull")
+    c.eq("redeem: LedgerFull counts nothing", lg.counts(), (0, 256))
