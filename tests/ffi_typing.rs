@@ -389,3 +389,53 @@ fn spell_export_matches_rust() {
         olr_status::OLR_NULL_POINTER
     );
 }
+
+/// docs/C_API.md: every argument is checked in order before any work, so a NULL output pointer
+/// is `OLR_NULL_POINTER` even when the spelling table's content is malformed.
+#[test]
+fn spell_checks_output_pointers_before_the_table_content() {
+    let id = id_text();
+    let bad_table = "only one line";
+    let mut len = 0usize;
+    let mut buf = [0u8; 16];
+    assert_eq!(
+        olr_spell_code(
+            c(&id),
+            id.len(),
+            c(bad_table),
+            bad_table.len(),
+            null_mut(),
+            16,
+            &mut len,
+            null_mut(),
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    assert_eq!(
+        olr_spell_code(
+            c(&id),
+            id.len(),
+            c(bad_table),
+            bad_table.len(),
+            buf.as_mut_ptr().cast(),
+            16,
+            null_mut(),
+            null_mut(),
+        ),
+        olr_status::OLR_NULL_POINTER
+    );
+    // With valid outputs the table's content is what is wrong.
+    assert_eq!(
+        olr_spell_code(
+            c(&id),
+            id.len(),
+            c(bad_table),
+            bad_table.len(),
+            buf.as_mut_ptr().cast(),
+            16,
+            &mut len,
+            null_mut(),
+        ),
+        olr_status::OLR_MALFORMED_INPUT
+    );
+}

@@ -153,13 +153,19 @@ pub extern "C" fn olr_spell_code(
 ) -> olr_status {
     ffi_boundary! {
         Details::new(details).record(|| {
+            // Arguments in order, all before any work (docs/C_API.md): the table's pointer and
+            // encoding, then the output pointers, and only then the table's content.
             let text = ptr::text(text, text_len)?;
-            let table = if table.is_null() && table_len == 0 {
-                SpellingTable::english()
+            let table_text = if table.is_null() && table_len == 0 {
+                None
             } else {
-                SpellingTable::from_lines(ptr::text(table, table_len)?)?
+                Some(ptr::text(table, table_len)?)
             };
             let out = OutBuf::text(out, out_cap, out_len)?;
+            let table = match table_text {
+                None => SpellingTable::english(),
+                Some(lines) => SpellingTable::from_lines(lines)?,
+            };
             let spelled = spell_code(text, &table).map_err(Fail::from)?;
             out.write(spelled.as_bytes())
         })
