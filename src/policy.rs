@@ -17,18 +17,20 @@ pub const DEFAULT_FAILED_OPENS_PER_CODE: u16 = 5;
 pub const DEFAULT_FAILED_OPENS_PER_ACCOUNT: u16 = 20;
 
 /// Smallest Argon2id memory the protocol accepts, in KiB (19 MiB, OWASP's floor for Argon2id).
-#[cfg(not(fuzzing))]
+#[cfg(not(any(fuzzing, miri)))]
 pub const MIN_PASSWORD_MEMORY_KIB: u32 = 19 * 1024;
-/// Fuzz builds only (`cfg(fuzzing)`): a tiny floor so fuzzers run thousands of seals a second.
-#[cfg(fuzzing)]
+/// Fuzz and Miri builds only (`cfg(fuzzing)`, `cfg(miri)`: set by cargo-fuzz and by the Miri
+/// interpreter, never by a release build): a tiny floor so fuzzers run thousands of seals a
+/// second and Miri interprets one in seconds. The wire is unchanged.
+#[cfg(any(fuzzing, miri))]
 pub const MIN_PASSWORD_MEMORY_KIB: u32 = 8;
 /// Largest Argon2id memory accepted, in KiB (1 GiB): bounds what a package can make a machine do.
 pub const MAX_PASSWORD_MEMORY_KIB: u32 = 1024 * 1024;
 /// Fewest Argon2id passes accepted.
-#[cfg(not(fuzzing))]
+#[cfg(not(any(fuzzing, miri)))]
 pub const MIN_PASSWORD_ITERATIONS: u32 = 2;
-/// Fuzz builds only (`cfg(fuzzing)`).
-#[cfg(fuzzing)]
+/// Fuzz and Miri builds only (`cfg(fuzzing)`, `cfg(miri)`).
+#[cfg(any(fuzzing, miri))]
 pub const MIN_PASSWORD_ITERATIONS: u32 = 1;
 /// Most Argon2id passes accepted.
 pub const MAX_PASSWORD_ITERATIONS: u32 = 64;
@@ -118,11 +120,11 @@ impl PasswordCost {
 impl Default for PasswordCost {
     /// 64 MiB, 3 passes, 1 lane (about 130 ms on the project's 2-core reference machine).
     fn default() -> Self {
-        #[cfg(fuzzing)]
+        #[cfg(any(fuzzing, miri))]
         {
             PasswordCost::minimum()
         }
-        #[cfg(not(fuzzing))]
+        #[cfg(not(any(fuzzing, miri)))]
         {
             PasswordCost {
                 memory_kib: DEFAULT_PASSWORD_MEMORY_KIB,
@@ -259,7 +261,19 @@ impl Default for Policy {
 mod tests {
     use super::*;
 
+    /// The fuzz- and Miri-only floor is not reachable in an ordinary build: 8 KiB and one pass
+    /// are refused, and the floor is the protocol's.
     #[test]
+    #[cfg(not(any(fuzzing, miri)))]
+    fn the_protocol_floor_holds_outside_fuzz_and_miri_builds() {
+        assert_eq!(PasswordCost::new(8, 1, 1), Err(Error::InvalidPolicy));
+        assert_eq!(MIN_PASSWORD_MEMORY_KIB, 19_456);
+        assert_eq!(MIN_PASSWORD_ITERATIONS, 2);
+        assert_eq!(PasswordCost::default().memory_kib(), 65_536);
+    }
+
+    #[test]
+    #[cfg(not(any(fuzzing, miri)))]
     fn password_cost_limits() {
         assert!(PasswordCost::new(19 * 1024, 2, 1).is_ok());
         assert_eq!(
