@@ -467,6 +467,10 @@ enum olr_status
      * passed as non-`const` should be freed.
      */
     OLR_PANIC = 104,
+    /**
+     * A UTF-16 text argument (the `_utf16` functions) holds an unpaired surrogate.
+     */
+    OLR_INVALID_UTF16 = 105,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1497,6 +1501,104 @@ olr_status olr_machine_redeem_reset_code(const struct olr_machine *machine,
                                          int64_t now,
                                          struct olr_accepted_reset *accepted,
                                          struct olr_error_details *details);
+
+/**
+ * As `olr_machine_redeem_reset_code`, with the typed reset code, username, domain and new
+ * password as UTF-16 (`*_len` in code units, at most `OLR_MAX_INPUT_LEN / 2` each). The SID is
+ * binary as there.
+ */
+OLR_MUST_USE
+olr_status olr_machine_redeem_reset_code_utf16(const struct olr_machine *machine,
+                                               struct olr_replay_ledger *ledger,
+                                               const uint16_t *reset_code,
+                                               size_t reset_code_len,
+                                               const uint16_t *username,
+                                               size_t username_len,
+                                               const uint16_t *offline_domain,
+                                               size_t offline_domain_len,
+                                               const uint8_t *sid,
+                                               size_t sid_len,
+                                               const uint16_t *new_password,
+                                               size_t new_password_len,
+                                               int64_t now,
+                                               struct olr_accepted_reset *accepted,
+                                               struct olr_error_details *details);
+
+/**
+ * As `olr_machine_open_reset_code_for_diagnostics` (diagnostics only: counts nothing, records
+ * nothing), with the texts as UTF-16.
+ */
+OLR_MUST_USE
+olr_status olr_machine_open_reset_code_for_diagnostics_utf16(const struct olr_machine *machine,
+                                                             const uint16_t *reset_code,
+                                                             size_t reset_code_len,
+                                                             const uint16_t *username,
+                                                             size_t username_len,
+                                                             const uint16_t *offline_domain,
+                                                             size_t offline_domain_len,
+                                                             const uint8_t *sid,
+                                                             size_t sid_len,
+                                                             const uint16_t *new_password,
+                                                             size_t new_password_len,
+                                                             int64_t now,
+                                                             struct olr_accepted_reset *accepted,
+                                                             struct olr_error_details *details);
+
+/**
+ * As `olr_reset_code_check`, with the typed text as UTF-16 and the canonical text written as
+ * UTF-16 (`OLR_RESET_CODE_TEXT_LEN` code units, no NUL; `out_cap` and `*out_len` count code
+ * units).
+ */
+olr_status olr_reset_code_check_utf16(const uint16_t *text,
+                                      size_t text_len,
+                                      uint16_t *out,
+                                      size_t out_cap,
+                                      size_t *out_len,
+                                      struct olr_error_details *details);
+
+/**
+ * As `olr_reset_code_progress`, with the typed text as UTF-16: per-group marks while the user
+ * types. Never fails on the text (only `OLR_NULL_POINTER`, `OLR_INVALID_LENGTH`,
+ * `OLR_INVALID_UTF16`).
+ */
+olr_status olr_reset_code_progress_utf16(const uint16_t *text,
+                                         size_t text_len,
+                                         struct olr_typing_progress *out);
+
+/**
+ * As `olr_account_check`, with the username and domain as UTF-16.
+ */
+olr_status olr_account_check_utf16(const uint16_t *username,
+                                   size_t username_len,
+                                   const uint16_t *offline_domain,
+                                   size_t offline_domain_len,
+                                   const uint8_t *sid,
+                                   size_t sid_len);
+
+/**
+ * As `olr_name_problem`, with the name as UTF-16.
+ */
+olr_status olr_name_problem_utf16(const uint16_t *text,
+                                  size_t text_len,
+                                  olr_name_problem_code *out_problem);
+
+/**
+ * As `olr_account_normalize`, with the names in and out as UTF-16 (capacities and lengths in
+ * code units): what a credential provider compares to find the one cached account a typed name
+ * means (docs/PROTOCOL.md §12.3 rule 1). When either buffer is too small, both needed lengths
+ * are written and `OLR_BUFFER_TOO_SMALL` returned.
+ */
+olr_status olr_account_normalize_utf16(const uint16_t *username,
+                                       size_t username_len,
+                                       const uint16_t *offline_domain,
+                                       size_t offline_domain_len,
+                                       uint16_t *out_username,
+                                       size_t username_cap,
+                                       size_t *out_username_len,
+                                       uint16_t *out_domain,
+                                       size_t domain_cap,
+                                       size_t *out_domain_len,
+                                       struct olr_error_details *details);
 
 #if defined(OLR_TEST_HOOKS)
 /**

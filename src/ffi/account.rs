@@ -91,7 +91,7 @@ pub extern "C" fn olr_name_problem(
 }
 
 impl olr_name_problem_code {
-    fn of(problem: Option<NameProblem>) -> Self {
+    pub(super) fn of(problem: Option<NameProblem>) -> Self {
         match problem {
             None => Self::OLR_NAME_PROBLEM_NONE,
             Some(NameProblem::Empty) => Self::OLR_NAME_PROBLEM_EMPTY,

@@ -118,7 +118,7 @@ pub struct olr_typing_progress {
 }
 
 impl olr_typing_progress {
-    fn of(p: &TypingProgress) -> Self {
+    pub(super) fn of(p: &TypingProgress) -> Self {
         let mut groups = [olr_group_state::OLR_GROUP_EMPTY; 8];
         for (slot, state) in groups.iter_mut().zip(p.groups()) {
             *slot = match state {
@@ -295,22 +295,6 @@ pub extern "C" fn olr_wrapping_key_generate(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typing_progress_layout_is_stable() {
-        assert_eq!(core::mem::size_of::<olr_typing_progress>(), 32);
-        assert_eq!(core::mem::align_of::<olr_typing_progress>(), 4);
-        assert_eq!(
-            core::mem::offset_of!(olr_typing_progress, symbols_typed),
-            16
-        );
-        assert_eq!(core::mem::offset_of!(olr_typing_progress, reserved), 22);
-    }
-}
-
 /// Writes a deployment package's fingerprint (docs/PROTOCOL.md §8): the lowercase hexadecimal
 /// SHA-256 of its envelope bytes, `OLR_PACKAGE_FINGERPRINT_LEN` (64) characters, NUL-terminated
 /// when `out_cap` > 64. It is the same for every text of one package (case, separators, a
@@ -332,5 +316,21 @@ pub extern "C" fn olr_deployment_package_fingerprint(
             let package = deployment_package(package)?;
             out.write(package.fingerprint().as_bytes())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_progress_layout_is_stable() {
+        assert_eq!(core::mem::size_of::<olr_typing_progress>(), 32);
+        assert_eq!(core::mem::align_of::<olr_typing_progress>(), 4);
+        assert_eq!(
+            core::mem::offset_of!(olr_typing_progress, symbols_typed),
+            16
+        );
+        assert_eq!(core::mem::offset_of!(olr_typing_progress, reserved), 22);
     }
 }

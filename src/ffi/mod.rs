@@ -49,6 +49,9 @@ pub use machine::*;
 mod replay_ledger;
 pub use replay_ledger::*;
 
+mod utf16;
+pub use utf16::*;
+
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 #[cfg(feature = "test-hooks")]

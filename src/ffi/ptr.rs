@@ -56,6 +56,33 @@ pub(crate) fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Fail> 
     core::str::from_utf8(bytes).map_err(|_| Fail::Status(olr_status::OLR_INVALID_UTF8))
 }
 
+/// Input text as UTF-16 code units (a Windows `PWSTR` + length in code units, no NUL needed),
+/// decoded into UTF-8 in a buffer that is wiped when dropped and never reallocated (its capacity
+/// is reserved up front), so a password leaves no unwiped UTF-8 copy. Non-NULL (also for length
+/// 0), at most `OLR_MAX_INPUT_LEN / 2` code units (`OLR_INVALID_LENGTH`), and well-formed: an
+/// unpaired surrogate is `OLR_INVALID_UTF16`. The pointer need not be aligned.
+pub(crate) fn text_utf16(ptr: *const u16, len: usize) -> Result<Zeroizing<String>, Fail> {
+    if ptr.is_null() {
+        return Err(NULL);
+    }
+    if len > OLR_MAX_INPUT_LEN / 2 {
+        return Err(Fail::Status(olr_status::OLR_INVALID_LENGTH));
+    }
+    // One UTF-16 code unit never takes more than three bytes of UTF-8 (a surrogate pair, two
+    // units, takes four).
+    let mut out = Zeroizing::new(String::with_capacity(3 * len));
+    let units = (0..len).map(|i| {
+        // SAFETY: non-NULL, `len` is far below isize::MAX, and the caller promises `len`
+        // readable code units that stay unchanged during the call; unaligned reads accept any
+        // address.
+        unsafe { ptr.add(i).read_unaligned() }
+    });
+    for c in char::decode_utf16(units) {
+        out.push(c.map_err(|_| Fail::Status(olr_status::OLR_INVALID_UTF16))?);
+    }
+    Ok(out)
+}
+
 /// An optional wrapping key: NULL with length 0 means none; otherwise exactly
 /// `OLR_WRAPPING_KEY_LEN` bytes, or `OLR_INVALID_KEY_MATERIAL` as in the Rust API. Copied into a
 /// key that is wiped on drop.

@@ -21,6 +21,12 @@ pub struct olr_replay_ledger {
     ledger: ReplayLedger,
 }
 
+impl olr_replay_ledger {
+    pub(super) fn ledger_mut(&mut self) -> &mut ReplayLedger {
+        &mut self.ledger
+    }
+}
+
 /// Writes a new, empty replay ledger handle to `*out` (free it with `olr_replay_ledger_free`).
 #[no_mangle]
 pub extern "C" fn olr_replay_ledger_new(

@@ -108,12 +108,14 @@ pub enum olr_status {
     /// The library panicked (a bug): the call had no effect on `const` handles, and a handle
     /// passed as non-`const` should be freed.
     OLR_PANIC = 104,
+    /// A UTF-16 text argument (the `_utf16` functions) holds an unpaired surrogate.
+    OLR_INVALID_UTF16 = 105,
 }
 
 impl olr_status {
     /// Every status, in number order (the tests walk it).
     #[cfg(test)]
-    pub(crate) const ALL: [olr_status; 40] = [
+    pub(crate) const ALL: [olr_status; 41] = [
         olr_status::OLR_OK,
         olr_status::OLR_MALFORMED_INPUT,
         olr_status::OLR_MISTYPED,
@@ -154,6 +156,7 @@ impl olr_status {
         olr_status::OLR_BUFFER_TOO_SMALL,
         olr_status::OLR_INVALID_LENGTH,
         olr_status::OLR_PANIC,
+        olr_status::OLR_INVALID_UTF16,
     ];
 }
 
@@ -323,6 +326,7 @@ fn c_only_message(status: u32) -> Option<&'static core::ffi::CStr> {
         102 => c"the output buffer is too small: the needed size was returned",
         103 => c"an input is longer than OLR_MAX_INPUT_LEN bytes",
         104 => c"internal error: the library panicked (please report this bug)",
+        105 => c"a string is not valid UTF-16: it holds an unpaired surrogate",
         _ => return None,
     })
 }
@@ -387,6 +391,7 @@ fn status_name(status: u32) -> &'static core::ffi::CStr {
         102 => c"OLR_BUFFER_TOO_SMALL",
         103 => c"OLR_INVALID_LENGTH",
         104 => c"OLR_PANIC",
+        105 => c"OLR_INVALID_UTF16",
         _ => c"OLR_UNKNOWN_STATUS",
     }
 }
@@ -491,7 +496,7 @@ mod tests {
                 .filter(|&&n| n >= 100)
                 .copied()
                 .collect::<Vec<_>>(),
-            vec![100, 101, 102, 103, 104]
+            vec![100, 101, 102, 103, 104, 105]
         );
     }
 
@@ -507,7 +512,7 @@ mod tests {
         for status in olr_status::ALL {
             assert_eq!(name(status as u32), format!("{status:?}"));
         }
-        for unknown in [35, 99, 105, 1000, u32::MAX] {
+        for unknown in [35, 99, 106, 1000, u32::MAX] {
             assert_eq!(name(unknown), "OLR_UNKNOWN_STATUS");
         }
     }
@@ -522,7 +527,7 @@ mod tests {
             assert_ne!(text, "unknown status code", "{status:?}");
             assert!(!text.is_empty());
         }
-        for unknown in [35, 99, 105, 1000, u32::MAX] {
+        for unknown in [35, 99, 106, 1000, u32::MAX] {
             assert_eq!(message(unknown), "unknown status code");
         }
     }

@@ -439,6 +439,8 @@ fn reset_code_vectors(f: &Fixture) -> Value {
         if password.to_uppercase() == password {
             opens.retain(|o| o.0 != "password case");
         }
+        // (what, username, domain, password, now, SID)
+        #[allow(clippy::type_complexity)]
         let mut opens: Vec<(&str, String, String, String, i64, [u8; 28])> = opens
             .into_iter()
             .map(|(what, u, d, p, t)| (what, u, d, p, t, VECTOR_SID))
