@@ -920,7 +920,9 @@ olr_status olr_account_check(const char *username,
  * a file saved as UTF-16 is named as such rather than as ill-formed UTF-8; then
  * `OLR_INVALID_UTF8` for any other bytes that are not well-formed UTF-8; then the package
  * itself: `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
- * `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`. A UTF-8 byte
+ * `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`,
+ * `OLR_PACKAGE_SIGNATURE_INVALID` (the signature does not verify under the package's own
+ * signer; whether that signer is trusted is `olr_machine_redeploy`'s decision). A UTF-8 byte
  * order mark, line breaks, white space and dashes anywhere are ignored.
  */
 olr_status olr_deployment_package_check(const char *package,

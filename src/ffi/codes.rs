@@ -250,7 +250,9 @@ pub(crate) fn deployment_package(bytes: &[u8]) -> Result<DeploymentPackage, Fail
 /// a file saved as UTF-16 is named as such rather than as ill-formed UTF-8; then
 /// `OLR_INVALID_UTF8` for any other bytes that are not well-formed UTF-8; then the package
 /// itself: `OLR_CORRUPTED`, `OLR_TRUNCATED`, `OLR_MALFORMED_INPUT`, `OLR_WRONG_KIND`,
-/// `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`. A UTF-8 byte
+/// `OLR_UNSUPPORTED_VERSION`, `OLR_INVALID_KEY_MATERIAL`, `OLR_INVALID_POLICY`,
+/// `OLR_PACKAGE_SIGNATURE_INVALID` (the signature does not verify under the package's own
+/// signer; whether that signer is trusted is `olr_machine_redeploy`'s decision). A UTF-8 byte
 /// order mark, line breaks, white space and dashes anywhere are ignored.
 #[no_mangle]
 pub extern "C" fn olr_deployment_package_check(
