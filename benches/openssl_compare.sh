@@ -24,7 +24,7 @@ seconds=$mode
 [ "$mode" = "--check" ] && seconds=0
 
 # Inputs and expected outputs from the test vectors.
-read -r server_secret server_public machine_x plaintext domain username password \
+read -r server_secret server_public machine_x plaintext domain username sid password \
     expected_key expected_sealed < <(python3 - <<'PY'
 import json
 ks = json.load(open("tests/vectors/key_schedule.json"))["cases"][0]
@@ -38,14 +38,16 @@ bits = "".join(format(alphabet.index(s), "05b") for s in data)
 payload = bytes(int(bits[i:i + 8], 2) for i in range(0, 23 * 8, 8))
 for v in (case["normalized_domain"], case["normalized_username"]):
     assert " " not in v
+if "sid" not in case:
+    raise SystemExit("tests/vectors/reset_code.json: the first case has no \"sid\" (vectors older than issue 17)")
 print(ks["server_secret"], ks["server_public"], ks["machine_public_x"], case["plaintext"],
-      case["normalized_domain"], case["normalized_username"], case["password_binding"],
+      case["normalized_domain"], case["normalized_username"], case["sid"], case["password_binding"],
       ks["machine_key"], payload[2:].hex())
 PY
 )
 
 result=$("$out_dir/openssl_seal" "$server_secret" "$server_public" "$machine_x" "$plaintext" \
-    "$domain" "$username" "$password" "$seconds")
+    "$domain" "$username" "$sid" "$password" "$seconds")
 got_key=$(sed -n 's/^machine_key=//p' <<<"$result")
 got_sealed=$(sed -n 's/^sealed=//p' <<<"$result")
 if [ "$got_key" != "$expected_key" ] || [ "$got_sealed" != "$expected_sealed" ]; then

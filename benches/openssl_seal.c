@@ -6,11 +6,11 @@
  *   decompress the machine point (0x02 || x)          EC_POINT_oct2point
  *   ECDH with the server secret                        ECDH_compute_key (x-coordinate)
  *   HKDF-SHA256 extract + expand to 64 bytes           HMAC() (one-shot), RFC 5869 by hand
- *   AES-256-SIV over 6 associated-data components      EVP "AES-256-SIV"
+ *   AES-256-SIV over 7 associated-data components      EVP "AES-256-SIV"
  * The typed-code encoding (well under a microsecond) is left out, which only flatters OpenSSL.
  *
- * Usage: openssl_seal SERVER_SECRET SERVER_PUBLIC MACHINE_X PLAINTEXT DOMAIN USERNAME PASSWORD
- *        [SECONDS]   (hex for the first four; normalized names)
+ * Usage: openssl_seal SERVER_SECRET SERVER_PUBLIC MACHINE_X PLAINTEXT DOMAIN USERNAME SID
+ *        PASSWORD_BINDING [SECONDS]   (hex but for the normalized names; SID binary, §5)
  * Prints the derived machine key and the sealed tag||ciphertext (for checking against the test
  * vectors), then the median time per operation over 15 batches for: decompress+ECDH with the
  * low-level API, the same through EVP (EVP_PKEY_fromdata + EVP_PKEY_derive, what most
@@ -67,6 +67,8 @@ struct inputs {
     unsigned char machine_sec1[33];
     unsigned char plaintext[5];
     const char *domain, *username;
+    unsigned char sid[68]; /* the account's binary SID (docs/PROTOCOL.md §5) */
+    size_t sid_len;
     /* The password binding B (Argon2id, docs/PROTOCOL.md §5), taken from the vectors: OpenSSL
      * 3.0 has no Argon2, so this program times the seal without the binding. */
     unsigned char binding[32];
@@ -137,16 +139,17 @@ static void hkdf(const unsigned char shared[32], const unsigned char server_publ
 
 static void siv_seal(struct inputs *in, const unsigned char key[64], unsigned char out[21]) {
     static const unsigned char header[2] = {0x08, 0x01};
-    const unsigned char *ad[6] = {(const unsigned char *)AD_LABEL, header, in->machine_sec1 + 1,
+    const unsigned char *ad[7] = {(const unsigned char *)AD_LABEL, header, in->machine_sec1 + 1,
                                   (const unsigned char *)in->domain,
                                   (const unsigned char *)in->username,
+                                  in->sid,
                                   in->binding};
-    size_t ad_len[6] = {strlen(AD_LABEL), 2, 32, strlen(in->domain), strlen(in->username),
-                        sizeof in->binding};
+    size_t ad_len[7] = {strlen(AD_LABEL), 2, 32, strlen(in->domain), strlen(in->username),
+                        in->sid_len, sizeof in->binding};
     EVP_CIPHER_CTX *ctx = in->cipher_ctx;
     int outl;
     if (!EVP_EncryptInit_ex2(ctx, in->siv, key, NULL, NULL)) die("SIV init");
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         if (!EVP_EncryptUpdate(ctx, NULL, &outl, ad[i], (int)ad_len[i])) die("SIV AD");
     if (!EVP_EncryptUpdate(ctx, out + 16, &outl, in->plaintext, 5) || outl != 5)
         die("SIV encrypt");
@@ -196,9 +199,9 @@ static double time_op(struct inputs *in, op_fn op, double seconds) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 8) {
+    if (argc < 9) {
         fprintf(stderr, "usage: %s SERVER_SECRET SERVER_PUBLIC MACHINE_X PLAINTEXT DOMAIN "
-                        "USERNAME PASSWORD_BINDING_HEX [SECONDS]\n", argv[0]);
+                        "USERNAME SID_HEX PASSWORD_BINDING_HEX [SECONDS]\n", argv[0]);
         return 2;
     }
     struct inputs in;
@@ -211,8 +214,10 @@ int main(int argc, char **argv) {
     if (unhex(argv[4], in.plaintext, 5) != 5) die("plaintext length");
     in.domain = argv[5];
     in.username = argv[6];
-    if (unhex(argv[7], in.binding, 32) != 32) die("password binding length");
-    double seconds = argc > 8 ? atof(argv[8]) : 3.0;
+    in.sid_len = unhex(argv[7], in.sid, sizeof in.sid);
+    if (in.sid_len < 12 || (in.sid_len - 8) % 4 != 0) die("SID length");
+    if (unhex(argv[8], in.binding, 32) != 32) die("password binding length");
+    double seconds = argc > 9 ? atof(argv[9]) : 3.0;
 
     in.group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
     in.server = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1);

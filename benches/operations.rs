@@ -17,17 +17,23 @@ use offline_reset::primitives::{
     ecdh, hkdf_expand, hkdf_extract, OsRng, PublicPoint, SecretScalar, SivKey, SCALAR_LEN,
 };
 use offline_reset::{
-    Account, DeploymentPackage, IdentificationCode, Machine, PasswordCost, Policy, ResetCode,
-    ServerKeyRing, WrappingKey, IDENTIFICATION_CODE_TEXT_LEN, RESET_CODE_TEXT_LEN,
+    Account, DeploymentPackage, IdentificationCode, Machine, PasswordCost, Policy, ReplayLedger,
+    ResetCode, ServerKeyRing, WrappingKey, IDENTIFICATION_CODE_TEXT_LEN, RESET_CODE_TEXT_LEN,
 };
 
 // Secrets from tests/vectors/reset_code.json and stored_objects.json.
 const SERVER_SECRET: &str = "448fe09852d9271d3fb9fa52f3ba392195712336770cf4945a249f00a8650e6c";
+const SIGNING_SECRET: &str = "9b11f40a2168ea4cbb8abacef345f5e862a7c2161380d9a4d8c6028ea0af54b8";
 const SERVER_SECRET_2: &str = "0a1adedf47fa87b7c80fae8a925610996b27893db09c0dfbfe18b855c8749c26";
 const MACHINE_SECRET: &str = "95f6394d61efff502f013bf5ec66a9784382aacb4d03fc8f8c29ed735894400e";
 const WRAPPING_KEY: [u8; 64] = [0xAA; 64];
 const NOW: i64 = 1_795_000_000;
 const USERNAME: &str = "alice";
+/// S-1-5-21-1004336348-1177238915-682003330-1104 (revision 1, five sub-authorities, authority 5).
+const SID: [u8; 28] = [
+    1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xdc, 0xf4, 0xdc, 0x3b, 0x83, 0x3d, 0x2b, 0x46, 0x82,
+    0x8b, 0xa6, 0x28, 0x50, 0x04, 0, 0,
+];
 const DOMAIN: &str = "CORP";
 const PASSWORD: &str = "Winter-Tulip-42";
 /// The associated-data label of reset codes (`docs/PROTOCOL.md` §7).
@@ -60,7 +66,12 @@ struct World {
 fn world() -> World {
     // The default password cost: `op/seal` and `op/open` measure what production pays, one
     // Argon2id each (`prim/password_binding_*` measures it alone).
-    let ring = ServerKeyRing::from_secret(Policy::default(), 1, secret(SERVER_SECRET));
+    let ring = ServerKeyRing::from_secrets(
+        Policy::default(),
+        1,
+        secret(SERVER_SECRET),
+        secret(SIGNING_SECRET),
+    );
     let mut ring_two_generations = ring.clone();
     ring_two_generations.set_retired_grace_seconds(7 * 24 * 3600);
     ring_two_generations
@@ -69,7 +80,7 @@ fn world() -> World {
     let package = ring.deployment_package().expect("package");
     let machine = Machine::enroll_with_secret(&package, &secret(MACHINE_SECRET)).expect("enroll");
     let id = machine.identification_code();
-    let account = Account::new(USERNAME, DOMAIN).expect("account");
+    let account = Account::new(USERNAME, DOMAIN, &SID).expect("account");
     let code = ring
         .seal_reset_code(&id, &account, PASSWORD, NOW)
         .expect("seal");
@@ -111,7 +122,8 @@ fn operations(c: &mut Criterion) {
         let mut out = [0u8; RESET_CODE_TEXT_LEN];
         b.iter(|| {
             let id = IdentificationCode::parse(black_box(&w.id_text)).expect("parse");
-            let account = Account::new(black_box(USERNAME), black_box(DOMAIN)).expect("account");
+            let account = Account::new(black_box(USERNAME), black_box(DOMAIN), black_box(&SID))
+                .expect("account");
             let code = w
                 .ring
                 .seal_reset_code(&id, &account, black_box(PASSWORD), NOW)
@@ -124,7 +136,12 @@ fn operations(c: &mut Criterion) {
     g.bench_function("open", |b| {
         b.iter(|| {
             w.machine
-                .open_reset_code(black_box(&w.code), &w.account, black_box(PASSWORD), NOW)
+                .open_reset_code_for_diagnostics(
+                    black_box(&w.code),
+                    &w.account,
+                    black_box(PASSWORD),
+                    NOW,
+                )
                 .expect("open")
         })
     });
@@ -132,10 +149,23 @@ fn operations(c: &mut Criterion) {
     g.bench_function("open_from_text", |b| {
         b.iter(|| {
             let code = ResetCode::parse(black_box(&w.code_text)).expect("parse");
-            let account = Account::new(black_box(USERNAME), black_box(DOMAIN)).expect("account");
+            let account = Account::new(black_box(USERNAME), black_box(DOMAIN), black_box(&SID))
+                .expect("account");
             w.machine
-                .open_reset_code(&code, &account, black_box(PASSWORD), NOW)
+                .open_reset_code_for_diagnostics(&code, &account, black_box(PASSWORD), NOW)
                 .expect("open")
+        })
+    });
+    // What the login screen does on a successful try: redeem against the replay ledger (count
+    // the attempt, open, record), from a ledger that has seen nothing yet.
+    g.bench_function("redeem", |b| {
+        let empty = ReplayLedger::new(&w.machine);
+        b.iter(|| {
+            let mut ledger = empty.clone();
+            w.machine
+                .redeem_reset_code(&mut ledger, black_box(&w.code), &w.account, PASSWORD, NOW)
+                .expect("redeem");
+            ledger
         })
     });
     g.bench_function("enroll", |b| {
@@ -287,16 +317,17 @@ fn primitives(c: &mut Criterion) {
         PASSWORD.as_bytes(),
     )
     .expect("binding");
-    // AES-256-SIV over the reset code's associated data (6 components, the last the password
+    // AES-256-SIV over the reset code's associated data (7 components: the SID sixth, the password
     // binding) and 5-byte plaintext.
     let key = SivKey::from_slice(&[7u8; 64]).expect("key");
     let header = [0x08u8, 0x01];
-    let ad: [&[u8]; 6] = [
+    let ad: [&[u8]; 7] = [
         AD_LABEL,
         &header,
         &machine_x,
         b"CORP",
         b"ALICE",
+        &SID,
         &binding[..],
     ];
     g.bench_function("siv_seal", |b| {
@@ -318,8 +349,8 @@ fn primitives(c: &mut Criterion) {
             buffer
         })
     });
-    // The wrapping key check (SIV of nothing) and wrapping a stored body (machine state: 147
-    // bytes; two-generation key ring: 140 bytes).
+    // The wrapping key check (SIV of nothing) and wrapping a stored body (machine state: 184
+    // bytes; two-generation key ring: 208 bytes).
     let wrap = SivKey::from_slice(&WRAPPING_KEY).expect("key");
     g.bench_function("siv_key_check", |b| {
         b.iter(|| {
@@ -328,7 +359,7 @@ fn primitives(c: &mut Criterion) {
         })
     });
     let envelope_header = [0u8; 10];
-    for (name, len) in [("machine", 147usize), ("key_ring", 140)] {
+    for (name, len) in [("machine", 184usize), ("key_ring", 208)] {
         let body = vec![9u8; len];
         g.bench_function(format!("siv_wrap_{name}"), |b| {
             let mut buffer = body.clone();

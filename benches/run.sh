@@ -41,6 +41,8 @@ COMPOSITION = {
                        "password_binding_default", "siv_seal", "reset_encode"],
     "open": ["password_binding_default", "siv_open"],
     "open_from_text": ["reset_decode", "reset_encode", "password_binding_default", "siv_open"],
+    # Redeem: the open plus the ledger's bookkeeping (no separate primitive).
+    "redeem": ["password_binding_default", "siv_open"],
     "enroll": ["p256_base_mul", "ecdh", "hkdf"],
     "enroll_os_rng": ["os_rng_32", "scalar_from_bytes", "p256_base_mul", "ecdh", "hkdf"],
     "key_ring_generate": ["os_rng_32", "scalar_from_bytes", "p256_base_mul"],

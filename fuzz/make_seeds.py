@@ -16,6 +16,17 @@ VECTORS = ROOT / "tests" / "vectors"
 CORPUS = ROOT / "fuzz" / "corpus"
 SEP = b"\xff"
 TIME_ORIGIN_UNIX = 1_735_689_600
+# S-1-5-21-1004336348-1177238915-682003330-1104: the vectors' SID where a vector names none.
+VECTOR_SID = bytes.fromhex("010500000000000515000000dcf4dc3b833d2b46828ba62850040000")
+# Malformed SIDs (docs/PROTOCOL.md §5): revision 2, no sub-authority, 16 sub-authorities, a
+# count that does not match the length, too short.
+BAD_SIDS = [
+    bytes.fromhex("020500000000000515000000dcf4dc3b833d2b46828ba62850040000"),
+    bytes.fromhex("0100000000000005"),
+    bytes([1, 16, 0, 0, 0, 0, 0, 5]) + bytes(64),
+    bytes.fromhex("010400000000000515000000dcf4dc3b833d2b46828ba62850040000"),
+    bytes.fromhex("0101000000000005"),
+]
 
 
 def load(name):
@@ -24,6 +35,16 @@ def load(name):
 
 def fields(*parts):
     return SEP.join(p.encode("utf-8") if isinstance(p, str) else p for p in parts)
+
+
+def sid_of(item) -> bytes:
+    """An input's binary SID (lowercase hex "sid" in the vectors), else the vectors' SID."""
+    return bytes.fromhex(item["sid"]) if item.get("sid") else VECTOR_SID
+
+
+def with_sid(sid: bytes) -> bytes:
+    """The SID prefix of the targets that take one: its length, then the SID."""
+    return bytes([len(sid)]) + sid
 
 
 def body(envelope: bytes) -> bytes:
@@ -80,29 +101,44 @@ def main():
     for case in uri["reads"]:
         add("identification_uri", case["input"].encode("utf-8"))
 
-    # reset_code_open: every opening of the vectors (time, code, username, domain, password),
-    # and every parse input with the first case's account.
+    # reset_code_open: every opening of the vectors (time, SID, code, username, domain,
+    # password), and every parse input with the first case's account.
     first = reset["cases"][0]
+    first_sid = with_sid(sid_of(first))
     for case in reset["cases"]:
         for attempt in case["opens_on_machine_a"]:
             add(
                 "reset_code_open",
-                struct.pack(">q", attempt["now"])
+                struct.pack(">q", attempt["now"]) + with_sid(sid_of(attempt))
                 + fields(case["reset_code"], attempt["username"], attempt["domain"],
                          attempt["password"]),
             )
     for case in reset["parse"]:
         add(
             "reset_code_open",
-            struct.pack(">q", first["now"])
+            struct.pack(">q", first["now"]) + first_sid
             + fields(case["input"], first["username"], first["domain"], first["password"]),
+        )
+    for sid in BAD_SIDS:
+        add(
+            "reset_code_open",
+            struct.pack(">q", first["now"]) + with_sid(sid)
+            + fields(first["reset_code"], first["username"], first["domain"], first["password"]),
+        )
+    # The replay-ledger sequence's redeems (each opens on a new ledger).
+    ledger = load("replay_ledger.json")
+    for step in ledger["sequence"]:
+        add(
+            "reset_code_open",
+            struct.pack(">q", step["now"]) + with_sid(sid_of(step))
+            + fields(step["reset_code"], step["username"], step["domain"], step["password"]),
         )
     # Pasted reset codes, opened with the first case's account and password.
     for case in pasted["cases"]:
         if case["kind"] == "reset_code":
             add(
                 "reset_code_open",
-                struct.pack(">q", first["now"])
+                struct.pack(">q", first["now"]) + first_sid
                 + fields(bytes.fromhex(case["input_utf8"]), first["username"], first["domain"],
                          first["password"]),
             )
@@ -116,7 +152,7 @@ def main():
         if isinstance(code, str) and isinstance(now, int):
             add(
                 "reset_code_open",
-                struct.pack(">q", now)
+                struct.pack(">q", now) + with_sid(sid_of(rot["account"]))
                 + fields(code, rot["account"]["username"], rot["account"]["domain"],
                          rot["password"]),
             )
@@ -128,6 +164,19 @@ def main():
     # The raw bytes the C ABI reads (byte order mark, CRLF, UTF-16 refused).
     for case in package["read_bytes"]:
         add("deployment_package", bytes.fromhex(case["input_hex"]))
+    # Mode 0xFE (the fixture package's body XORed with the rest): unchanged, one signed byte
+    # changed (epoch, policy, next signer), the signature's last byte changed.
+    add("deployment_package", b"\xfe")
+    for at in (1, 40, 120, 184):
+        add("deployment_package", b"\xfe" + bytes(at) + b"\x01")
+    # Mode 0xFD (a key ring of fuzzed epoch, policy and keys): flags (bit 0 another server key,
+    # bit 1 another signing key, bit 2 a signing-key rotation), epoch, lifetime, skew, attempt
+    # limits per code and per account.
+    for flags, epoch in ((0, 0), (0, 1), (1, 0), (2, 1), (4, 0), (4, 2)):
+        add(
+            "deployment_package",
+            b"\xfd" + bytes([flags]) + struct.pack(">HHHBH", epoch, 24 * 60, 10, 5, 20),
+        )
 
     # Stored objects. Modes as documented in each target.
     ring = stored["server_key_ring"]
@@ -146,15 +195,22 @@ def main():
     add("machine_import", b"\x02" + machine_wrapped)
     add("machine_import", b"\x03" + body(machine_plain))
 
-    # ledger_import: the stored ledger plain and wrapped, every ledger of the scripted sequence.
-    ledger = load("replay_ledger.json")
-    ledger_plain = bytes.fromhex(ledger["stored"]["plain"])
-    add("ledger_import", b"\x00" + ledger_plain)
-    add("ledger_import", b"\x01" + body(ledger_plain))
-    add("ledger_import", b"\x02" + bytes.fromhex(ledger["stored"]["wrapped"]))
-    add("ledger_import", b"\x03" + body(ledger_plain))
+    # ledger_import: every import vector (bit 0-1 of the mode byte: 0 plain, 2 wrapped; bits 2-7
+    # the minimum generation, capped at 63), each plain one also as a body (modes 1 and 3), and
+    # every ledger of the scripted sequence.
+    for case in ledger["imports"]:
+        data = bytes.fromhex(case["bytes"])
+        minimum = min(case["minimum_generation"], 63) << 2
+        if case["wrapped"]:
+            add("ledger_import", bytes([minimum | 2]) + data)
+        else:
+            add("ledger_import", bytes([minimum]) + data)
+            if len(data) > 14 and data[:3] == b"OLR":
+                add("ledger_import", bytes([minimum | 1]) + body(data))
+                add("ledger_import", bytes([minimum | 3]) + body(data))
     for step in ledger["sequence"]:
-        add("ledger_import", b"\x01" + body(bytes.fromhex(step["export_after"])))
+        generation = min(step.get("generation_after", 0), 63) << 2
+        add("ledger_import", bytes([generation | 1]) + body(bytes.fromhex(step["export_after"])))
     for case in stored["negative"]:
         data = bytes.fromhex(case["bytes"])
         # Opened with a wrapping key (any: the targets use the vectors' key) or without.
@@ -168,10 +224,14 @@ def main():
 
     # account_names: every account vector, paired with the default-domain vectors in turn.
     fqdns = [c["fqdn"] for c in account["default_offline_domain"]]
+    # Input: SID length, SID, then the text fields.
     for i, case in enumerate(account["accounts"]):
-        add("account_names", fields(case["username"], case["domain"], fqdns[i % len(fqdns)]))
+        add("account_names", with_sid(sid_of(case))
+            + fields(case["username"], case["domain"], fqdns[i % len(fqdns)]))
     for fqdn in fqdns:
-        add("account_names", fields("alice", "corp", fqdn))
+        add("account_names", with_sid(VECTOR_SID) + fields("alice", "corp", fqdn))
+    for sid in BAD_SIDS:
+        add("account_names", with_sid(sid) + fields("alice", "corp", fqdns[0]))
 
     # round_trip: each case's account, password and time, with each opening attempt as the
     # alternative account and password (header layout in fuzz_targets/round_trip.rs).
@@ -191,7 +251,8 @@ def main():
             )
 
     # ffi_buffers: each C entry point with the vectors' inputs (layout in
-    # fuzz_targets/ffi_buffers.rs: entry, flags, capacity, key choice, time, fields).
+    # fuzz_targets/ffi_buffers.rs: entry, flags, capacity, key choice, time, fields; the fifth
+    # field is the SID).
     def ffi(entry, now, *parts, cap=255, key=0, flags=0):
         add("ffi_buffers", bytes([entry, flags, cap, key]) + struct.pack(">q", now) + fields(*parts))
 
@@ -200,18 +261,25 @@ def main():
         ffi(0, case["now"], case["identification_code"])
         ffi(1, case["now"], case["reset_code"])
         ffi(6, case["now"], case["identification_code"], case["username"], case["domain"],
-            case["password"])
+            case["password"], sid_of(case))
         ffi(6, case["now"], case["identification_code"], case["username"], case["domain"],
-            case["password"], cap=10, flags=1)
+            case["password"], sid_of(case), cap=10, flags=1)
         for attempt in case["opens_on_machine_a"][:4]:
-            ffi(5, attempt["now"], case["reset_code"], attempt["username"], attempt["domain"],
-                attempt["password"])
+            for entry in (5, 12):
+                ffi(entry, attempt["now"], case["reset_code"], attempt["username"],
+                    attempt["domain"], attempt["password"], sid_of(attempt))
+    first_case = reset["cases"][0]
+    for sid in BAD_SIDS[:2]:
+        ffi(12, first_case["now"], first_case["reset_code"], first_case["username"],
+            first_case["domain"], first_case["password"], sid)
     ffi(0, 0, first_id, cap=3)
     ffi(0, 0, first_id, flags=0x10)
     for c in account["default_offline_domain"][:6]:
         ffi(2, 0, c["fqdn"])
     for c in account["accounts"][:6]:
-        ffi(3, 0, c["username"], c["domain"])
+        ffi(3, 0, c["username"], c["domain"], b"", b"", sid_of(c))
+    for sid in BAD_SIDS:
+        ffi(3, 0, "alice", "CORP", b"", b"", sid)
     ffi(4, 0, package["text"])
     ffi(9, 0, package["text"])
     ffi(4, 0, package["text"], flags=0b10)
@@ -222,6 +290,15 @@ def main():
     ffi(10, 0, cap=200, key=1)
     ffi(10, 0, cap=100)
     ffi(11, 0, cap=71)
+    for case in ledger["imports"]:
+        data = bytes.fromhex(case["bytes"])
+        ffi(13, case["minimum_generation"], data, key=1 if case["wrapped"] else 0)
+    ffi(14, 0, package["text"])
+    ffi(15, 0, package["text"])
+    ffi(15, 0, package["text"], cap=64)
+    ffi(15, 0, package["text"], cap=10)
+    for case in package["parse"][:8]:
+        ffi(14, 0, case["input"])
 
     for target, items in sorted(seeds.items()):
         folder = CORPUS / target

@@ -1,19 +1,23 @@
-//! Username and domain normalization, and the default offline domain from an FQDN: text typed by
-//! users and help-desk agents. Input: username, domain, FQDN separated by 0xFF.
+//! Username and domain normalization, the account SID, and the default offline domain from an
+//! FQDN: text typed by users and help-desk agents, and the SID read from the directory or the
+//! cached account. Input: one byte n, n bytes of SID, then username, domain, FQDN separated by
+//! 0xFF.
 //!
 //! The target checks the rule of `docs/PROTOCOL.md` §5 against an independent statement of it:
 //! refuse empty text, surrounding White_Space, controls, format characters (a subset is enough
 //! here: the library's table is checked exhaustively by tests/vectors.rs), line and paragraph
 //! separators and `" / \ [ ] : ; | = , + * ? < >`; map every UTF-16 code unit one to one
 //! (never growing the number of code units, never changing characters outside the BMP); at most
-//! 256 bytes. Also: normalizing is idempotent, and equality is the table's equality.
+//! 256 bytes. The SID is refused (after the names) exactly when it breaks the SID rule (revision 1,
+//! 1 to 15 sub-authorities, `8 + 4 * count` bytes), and is kept as given. Also: normalizing is
+//! idempotent, and equality is the table's equality and SID equality.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use offline_reset::{
     default_offline_domain, name_problem, Account, Error, NameProblem, MAX_NAME_BYTES,
 };
-use offline_reset_fuzz::str_fields;
+use offline_reset_fuzz::{sid_is_well_formed, split_sid, str_fields, OTHER_SID, VECTOR_SID};
 
 /// Necessary conditions on a refused or accepted name, stated without the library's tables.
 fn check_name(name: &str, problem: Option<NameProblem>) {
@@ -65,22 +69,34 @@ fn check_normalized(name: &str, normalized: &str) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some([username, domain, fqdn]) = str_fields::<3>(data) else {
+    let (sid, text) = split_sid(data);
+    let Some([username, domain, fqdn]) = str_fields::<3>(text) else {
         return;
     };
     let (user_problem, domain_problem) = (name_problem(username), name_problem(domain));
     check_name(username, user_problem);
     check_name(domain, domain_problem);
-    let result = Account::new(username, domain);
+    let result = Account::new(username, domain, sid);
     match (user_problem, domain_problem) {
         (Some(_), _) => assert_eq!(result, Err(Error::InvalidUsername)),
         (None, Some(_)) => assert_eq!(result, Err(Error::InvalidDomain)),
+        (None, None) if !sid_is_well_formed(sid) => assert_eq!(result, Err(Error::InvalidSid)),
         (None, None) => {
-            let account = result.expect("valid names");
+            let account = result.expect("valid names and SID");
+            assert_eq!(account.sid(), sid);
+            // Another SID is another account, whatever the names.
+            let other_sid: &[u8] = if sid == VECTOR_SID {
+                &OTHER_SID
+            } else {
+                &VECTOR_SID
+            };
+            let other = Account::new(username, domain, other_sid).expect("valid names");
+            assert_ne!(other, account);
+            assert_eq!(other.username(), account.username());
             check_normalized(username, account.username());
             check_normalized(domain, account.offline_domain());
             // Idempotent: the normalized names normalize to themselves.
-            let again = Account::new(account.username(), account.offline_domain())
+            let again = Account::new(account.username(), account.offline_domain(), account.sid())
                 .expect("normalized names are valid");
             assert_eq!(again, account);
             assert_eq!(again.username(), account.username());
@@ -96,7 +112,7 @@ fuzz_target!(|data: &[u8]| {
                     }
                 })
                 .collect();
-            let other = Account::new(&flipped, domain).expect("same problems");
+            let other = Account::new(&flipped, domain, sid).expect("same problems");
             assert_eq!(other == account, other.username() == account.username());
             assert_eq!(other, account);
             assert_eq!(
@@ -115,10 +131,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(!surrounded);
             assert_eq!(name_problem(label), None);
             assert!(!d.contains(dots));
-            let account = Account::new("x", &d).expect("default domain is a valid domain");
+            let account =
+                Account::new("x", &d, &VECTOR_SID).expect("default domain is a valid domain");
             assert_eq!(account.offline_domain(), d);
             assert_eq!(
-                Account::new("x", label)
+                Account::new("x", label, &VECTOR_SID)
                     .expect("valid label")
                     .offline_domain(),
                 d

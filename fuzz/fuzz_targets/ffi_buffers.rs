@@ -8,8 +8,16 @@
 //! Input: byte 0 picks the entry point; byte 1 flags (bit 0: `details` NULL; bits 1-3: which
 //! input pointer to pass as NULL, 0 for none; bit 4: output pointer NULL with capacity 0, a size
 //! query; bit 5: `accepted` NULL); byte 2 the output capacity; byte 3 the wrapping-key choice;
-//! bytes 4..12 the time (i64, big-endian); then up to four input fields separated by 0xFF (raw
-//! bytes: they may be invalid UTF-8), or for the two imports the whole rest as the object.
+//! bytes 4..12 the time (i64, big-endian); then up to five input fields separated by 0xFF (raw
+//! bytes: they may be invalid UTF-8; the fifth, the account SID, takes the rest, so it may hold
+//! 0xFF), or for the three imports the whole rest as the object (the replay-ledger import takes
+//! the time modulo 64 as its minimum generation).
+//!
+//! Entry points (byte 0 modulo 16): 0 identification code check, 1 reset code check, 2 default
+//! offline domain, 3 account check, 4 deployment package check, 5 diagnostics open, 6 seal,
+//! 7 machine import, 8 key ring import, 9 is enrolled with, 10 machine export, 11 identification
+//! code, 12 redeem (against a new ledger; the ledger's counts and generation are compared too),
+//! 13 replay ledger import (for machine A), 14 redeploy, 15 package fingerprint.
 #![no_main]
 
 use core::ffi::c_char;
@@ -18,19 +26,56 @@ use std::cell::RefCell;
 use libfuzzer_sys::fuzz_target;
 use offline_reset::ffi::{
     olr_accepted_reset, olr_account_check, olr_default_offline_domain,
-    olr_deployment_package_check, olr_error_details, olr_identification_code_check, olr_machine,
-    olr_machine_export, olr_machine_free, olr_machine_identification_code, olr_machine_import,
-    olr_machine_is_enrolled_with, olr_machine_open_reset_code, olr_reset_code_check,
-    olr_server_key_ring, olr_server_key_ring_free, olr_server_key_ring_import,
-    olr_server_key_ring_seal_reset_code, olr_status,
+    olr_deployment_package_check, olr_deployment_package_fingerprint, olr_error_details,
+    olr_identification_code_check, olr_machine, olr_machine_epoch, olr_machine_export,
+    olr_machine_free, olr_machine_identification_code, olr_machine_import,
+    olr_machine_is_enrolled_with, olr_machine_open_reset_code_for_diagnostics,
+    olr_machine_redeem_reset_code, olr_machine_redeploy, olr_replay_ledger,
+    olr_replay_ledger_counts, olr_replay_ledger_free, olr_replay_ledger_generation,
+    olr_replay_ledger_import, olr_replay_ledger_new, olr_reset_code_check, olr_server_key_ring,
+    olr_server_key_ring_free, olr_server_key_ring_import, olr_server_key_ring_seal_reset_code,
+    olr_status,
 };
 use offline_reset::{
     default_offline_domain, Account, DeploymentPackage, Error, IdentificationCode, Machine,
-    ResetCode, ServerKeyRing, WrappingKey,
+    ReplayLedger, ResetCode, ServerKeyRing, WrappingKey,
 };
 use offline_reset_fuzz::{fixtures, FIELD_SEPARATOR};
 
 const HEADER_LEN: usize = 12;
+const ENTRIES: u8 = 16;
+/// The field holding the account SID (binary).
+const SID: usize = 4;
+
+/// The counts and generation of a ledger handle.
+fn ledger_state(ledger: *const olr_replay_ledger) -> (usize, usize, u64) {
+    let (mut accounts, mut codes, mut generation) = (UNSET, UNSET, u64::MAX);
+    assert_eq!(
+        olr_replay_ledger_counts(ledger, &mut accounts, &mut codes),
+        olr_status::OLR_OK
+    );
+    assert_eq!(
+        olr_replay_ledger_generation(ledger, &mut generation),
+        olr_status::OLR_OK
+    );
+    (accounts, codes, generation)
+}
+
+fn rust_ledger_state(ledger: &ReplayLedger) -> (usize, usize, u64) {
+    (
+        ledger.account_count(),
+        ledger.code_count(),
+        ledger.generation(),
+    )
+}
+
+fn identification_code(machine: *const olr_machine) -> Vec<u8> {
+    let mut id = [0u8; 71];
+    let mut len = 0usize;
+    let s = olr_machine_identification_code(machine, id.as_mut_ptr().cast(), id.len(), &mut len);
+    assert_eq!(s, olr_status::OLR_OK);
+    id[..len].to_vec()
+}
 const GUARD: u8 = 0xA5;
 const UNSET: usize = usize::MAX;
 
@@ -249,10 +294,11 @@ fuzz_target!(|data: &[u8]| {
     let [entry, flags, cap, key_choice] = [header[0], header[1], header[2], header[3]];
     let now = i64::from_be_bytes(header[4..12].try_into().expect("8 bytes"));
     // Stored objects are binary (they may hold 0xFF): for the imports the whole rest is one field.
-    let fields = if matches!(entry % 12, 7 | 8) {
-        [&data[head..], &[][..], &[][..], &[][..]]
+    let entry = entry % ENTRIES;
+    let fields = if matches!(entry, 7 | 8 | 13) {
+        [&data[head..], &[][..], &[][..], &[][..], &[][..]]
     } else {
-        raw_fields::<4>(&data[head..])
+        raw_fields::<5>(&data[head..])
     };
     let null_field = usize::from((flags >> 1) & 7);
     let args: Vec<Arg<'_>> = fields
@@ -292,26 +338,27 @@ fuzz_target!(|data: &[u8]| {
         key_bytes.map(WrappingKey::from_bytes).transpose()
     };
 
-    // Which inputs each entry point reads (text or bytes), and its Rust equivalent.
-    let (used, texts): (usize, bool) = match entry % 12 {
-        0 | 1 | 2 | 4 | 9 => (1, true),
-        3 => (2, true),
-        5 | 6 => (4, true),
-        7 | 8 => (1, false),
-        _ => (0, false),
+    // Which inputs each entry point reads, and which of them are text.
+    let (used, texts): (&[usize], &[usize]) = match entry {
+        0 | 1 | 2 | 4 | 9 | 14 | 15 => (&[0], &[0]),
+        3 => (&[0, 1, SID], &[0, 1]),
+        5 | 6 | 12 => (&[0, 1, 2, 3, SID], &[0, 1, 2, 3]),
+        7 | 8 | 13 => (&[0], &[]),
+        _ => (&[], &[]),
     };
-    let any_null = args[..used].iter().any(|a| a.null);
+    let any_null = used.iter().any(|&i| args[i].null);
     // Entry points taking a deployment package read its raw bytes: UTF-16 is named first
     // (OLR_UTF16_TEXT, even when the bytes are not UTF-8), then ill-formed UTF-8.
     let package_bytes = |a: &Arg| DeploymentPackage::from_bytes(a.bytes);
-    let utf16 = matches!(entry % 12, 4 | 9)
+    let utf16 = matches!(entry, 4 | 9 | 14 | 15)
         && !args[0].null
         && package_bytes(&args[0]) == Err(Error::Utf16Text);
-    let any_bad_utf8 = texts && !utf16 && args[..used].iter().any(|a| a.text().is_none());
+    let any_bad_utf8 = !utf16 && texts.iter().any(|&i| args[i].text().is_none());
+    let sid = args[SID].bytes;
     let text = |i: usize| args[i].text().unwrap_or_default();
     let mut out = OutBuffer::new(usize::from(cap), size_query);
 
-    let (status, expected): (olr_status, Result<Option<Vec<u8>>, Error>) = match entry % 12 {
+    let (status, expected): (olr_status, Result<Option<Vec<u8>>, Error>) = match entry {
         0 => (
             olr_identification_code_check(
                 args[0].ptr(),
@@ -345,8 +392,15 @@ fuzz_target!(|data: &[u8]| {
             default_offline_domain(text(0)).map(|d| Some(d.into_bytes())),
         ),
         3 => (
-            olr_account_check(args[0].ptr(), args[0].len(), args[1].ptr(), args[1].len()),
-            Account::new(text(0), text(1)).map(|_| None),
+            olr_account_check(
+                args[0].ptr(),
+                args[0].len(),
+                args[1].ptr(),
+                args[1].len(),
+                args[SID].ptr_u8(),
+                args[SID].len(),
+            ),
+            Account::new(text(0), text(1), sid).map(|_| None),
         ),
         4 => {
             let (mut epoch, mut lifetime, mut skew) = (0xEEEEu16, 0xEEEEu16, 0xEEEEu16);
@@ -379,7 +433,7 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 &mut accepted
             };
-            let status = olr_machine_open_reset_code(
+            let status = olr_machine_open_reset_code_for_diagnostics(
                 machine,
                 args[0].ptr(),
                 args[0].len(),
@@ -387,6 +441,8 @@ fuzz_target!(|data: &[u8]| {
                 args[1].len(),
                 args[2].ptr(),
                 args[2].len(),
+                args[SID].ptr_u8(),
+                args[SID].len(),
                 args[3].ptr(),
                 args[3].len(),
                 now,
@@ -394,8 +450,8 @@ fuzz_target!(|data: &[u8]| {
                 details_ptr,
             );
             let expected = ResetCode::parse(text(0)).and_then(|code| {
-                let account = Account::new(text(1), text(2))?;
-                f.machines_a[0].open_reset_code(&code, &account, text(3), now)
+                let account = Account::new(text(1), text(2), sid)?;
+                f.machines_a[0].open_reset_code_for_diagnostics(&code, &account, text(3), now)
             });
             match (&expected, status, accepted_null) {
                 (Ok(r), olr_status::OLR_OK, false) => {
@@ -417,6 +473,8 @@ fuzz_target!(|data: &[u8]| {
                 args[1].len(),
                 args[2].ptr(),
                 args[2].len(),
+                args[SID].ptr_u8(),
+                args[SID].len(),
                 args[3].ptr(),
                 args[3].len(),
                 now,
@@ -426,7 +484,7 @@ fuzz_target!(|data: &[u8]| {
                 details_ptr,
             ),
             IdentificationCode::parse(text(0)).and_then(|id| {
-                let account = Account::new(text(1), text(2))?;
+                let account = Account::new(text(1), text(2), sid)?;
                 let code = f.rings[0].seal_reset_code(&id, &account, text(3), now)?;
                 Ok(Some(code.as_str().as_bytes().to_vec()))
             }),
@@ -445,16 +503,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(status == olr_status::OLR_OK, !handle.is_null());
             if let (Ok(m), false) = (&expected, handle.is_null()) {
                 // The handle holds the same machine: it shows the same identification code.
-                let mut id = [0u8; 71];
-                let mut len = 0usize;
-                let s = olr_machine_identification_code(
-                    handle,
-                    id.as_mut_ptr().cast(),
-                    id.len(),
-                    &mut len,
+                assert_eq!(
+                    identification_code(handle),
+                    m.identification_code().as_str().as_bytes()
                 );
-                assert_eq!(s, olr_status::OLR_OK);
-                assert_eq!(&id[..len], m.identification_code().as_str().as_bytes());
             }
             olr_machine_free(handle);
             (status, expected.map(|_| None))
@@ -503,13 +555,130 @@ fuzz_target!(|data: &[u8]| {
             ),
             rust_key().and_then(|k| f.machines_a[0].export(k.as_ref()).map(|v| Some(v.to_vec()))),
         ),
-        _ => (
+        11 => (
             olr_machine_identification_code(machine, out.ptr(), out.cap, &mut out.len),
             Ok(Some(f.id_a.as_str().as_bytes().to_vec())),
         ),
+        12 => {
+            let mut accepted = olr_accepted_reset {
+                issued_at: 7,
+                expires_at: 7,
+            };
+            let accepted_ptr: *mut olr_accepted_reset = if accepted_null {
+                core::ptr::null_mut()
+            } else {
+                &mut accepted
+            };
+            let mut ledger: *mut olr_replay_ledger = core::ptr::null_mut();
+            assert_eq!(
+                olr_replay_ledger_new(machine, &mut ledger),
+                olr_status::OLR_OK
+            );
+            let status = olr_machine_redeem_reset_code(
+                machine,
+                ledger,
+                args[0].ptr(),
+                args[0].len(),
+                args[1].ptr(),
+                args[1].len(),
+                args[2].ptr(),
+                args[2].len(),
+                args[SID].ptr_u8(),
+                args[SID].len(),
+                args[3].ptr(),
+                args[3].len(),
+                now,
+                accepted_ptr,
+                details_ptr,
+            );
+            let mut rust_ledger = ReplayLedger::new(&f.machines_a[0]);
+            let expected = ResetCode::parse(text(0)).and_then(|code| {
+                let account = Account::new(text(1), text(2), sid)?;
+                f.machines_a[0].redeem_reset_code(&mut rust_ledger, &code, &account, text(3), now)
+            });
+            match (&expected, status, accepted_null) {
+                (Ok(r), olr_status::OLR_OK, false) => {
+                    assert_eq!(
+                        (accepted.issued_at, accepted.expires_at),
+                        (r.issued_at, r.expires_at)
+                    )
+                }
+                _ => assert_eq!((accepted.issued_at, accepted.expires_at), (7, 7)),
+            }
+            // The C ledger changed exactly as the Rust one (unchanged after an input refusal).
+            let c_state = ledger_state(ledger);
+            if any_null || any_bad_utf8 {
+                assert_eq!(c_state, (0, 0, 0));
+            } else {
+                assert_eq!(c_state, rust_ledger_state(&rust_ledger));
+            }
+            olr_replay_ledger_free(ledger);
+            (status, expected.map(|_| None))
+        }
+        13 => {
+            let minimum = now.rem_euclid(64) as u64;
+            let mut handle: *mut olr_replay_ledger = core::ptr::null_mut();
+            let status = olr_replay_ledger_import(
+                args[0].ptr_u8(),
+                args[0].len(),
+                key_ptr,
+                key_len,
+                machine,
+                minimum,
+                &mut handle,
+                details_ptr,
+            );
+            let expected = rust_key().and_then(|k| {
+                ReplayLedger::import(args[0].bytes, k.as_ref(), &f.machines_a[0], minimum)
+            });
+            assert_eq!(status == olr_status::OLR_OK, !handle.is_null());
+            if let (Ok(l), false) = (&expected, handle.is_null()) {
+                assert_eq!(ledger_state(handle), rust_ledger_state(l));
+            }
+            olr_replay_ledger_free(handle);
+            (status, expected.map(|_| None))
+        }
+        14 => {
+            let mut handle: *mut olr_machine = core::ptr::null_mut();
+            let status = olr_machine_redeploy(
+                machine,
+                args[0].ptr(),
+                args[0].len(),
+                &mut handle,
+                details_ptr,
+            );
+            let expected = package_bytes(&args[0])
+                .and_then(|p| f.machines_a[0].redeploy_with_secret(&p, &f.machine_a_secret));
+            assert_eq!(status == olr_status::OLR_OK, !handle.is_null());
+            if let (Ok(m), false) = (&expected, handle.is_null()) {
+                let mut epoch = 0u16;
+                assert_eq!(olr_machine_epoch(handle, &mut epoch), olr_status::OLR_OK);
+                assert_eq!(epoch, m.epoch());
+                // Same epoch: same key, same identification code (a newer one draws a key).
+                if m.epoch() == f.machines_a[0].epoch() {
+                    assert_eq!(
+                        identification_code(handle),
+                        m.identification_code().as_str().as_bytes()
+                    );
+                }
+            }
+            olr_machine_free(handle);
+            (status, expected.map(|_| None))
+        }
+        _ => (
+            olr_deployment_package_fingerprint(
+                args[0].ptr(),
+                args[0].len(),
+                out.ptr(),
+                out.cap,
+                &mut out.len,
+                details_ptr,
+            ),
+            package_bytes(&args[0]).map(|p| Some(p.fingerprint().into_bytes())),
+        ),
     };
 
-    let has_out = matches!(entry % 12, 0 | 1 | 2 | 6 | 10 | 11);
+    let has_out = matches!(entry, 0 | 1 | 2 | 6 | 10 | 11 | 15);
     if any_null {
         assert!(
             status == olr_status::OLR_NULL_POINTER
@@ -531,7 +700,7 @@ fuzz_target!(|data: &[u8]| {
             out.check(status, expected.as_ref().ok().and_then(|o| o.as_deref()));
         }
     }
-    if !details_null && matches!(entry % 12, 0 | 1 | 4 | 5 | 6 | 7 | 8 | 9) {
+    if !details_null && matches!(entry, 0 | 1 | 4 | 5 | 6 | 7 | 8 | 9 | 12 | 13 | 14 | 15) {
         let want = if any_null || any_bad_utf8 {
             olr_error_details::default()
         } else {

@@ -42,13 +42,17 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(code.to_string(), canonical);
 
     let f = fixtures();
-    let account = Account::new("alice", "CORP").expect("account");
+    let account = Account::new("alice", "CORP", &offline_reset_fuzz::VECTOR_SID).expect("account");
     match f.rings[0].seal_reset_code(&code, &account, "Winter-Tulip-42", 1_795_000_000) {
         Ok(reset) => {
             assert_eq!(code.epoch(), 1);
             // Sealed for whichever machine has this public key; machine A opens only its own.
-            let opened =
-                f.machines_a[0].open_reset_code(&reset, &account, "Winter-Tulip-42", 1_795_000_000);
+            let opened = f.machines_a[0].open_reset_code_for_diagnostics(
+                &reset,
+                &account,
+                "Winter-Tulip-42",
+                1_795_000_000,
+            );
             if code == f.id_a {
                 assert!(opened.is_ok(), "{opened:?}");
             } else {

@@ -2,8 +2,8 @@
 //! picks how the rest is used, so the fuzzer reaches the body parser behind the checksum:
 //! 0 raw bytes; 1 a body put in a valid plain envelope; 2 a body wrapped under the fixture key
 //! (must be refused as a protection mismatch); 3 a body in a machine-state envelope (wrong kind).
-//! Accepted rings are well-formed and export to the same bytes (up to the one lenient field, see
-//! `canonical_key_ring_body`).
+//! Accepted rings are well-formed, make a package signed by their signing key (naming the next
+//! key during a rotation), and export to the same bytes (see `canonical_key_ring_body`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -60,6 +60,13 @@ fuzz_target!(|data: &[u8]| {
         .password_cost(ring.current_epoch())
         .expect("the current generation has a cost");
     assert_eq!(package.policy(), ring.policy().with_password_cost(cost));
+    // Signed by the ring's signing key, naming the next one during a rotation (else itself).
+    assert_eq!(package.signer(), ring.signing_public_key());
+    assert_eq!(
+        package.next_signer(),
+        ring.next_signing_public_key()
+            .unwrap_or(ring.signing_public_key())
+    );
 
     let exported = ring.export(None).expect("export");
     let body = &bytes[ENVELOPE_HEADER_LEN..bytes.len() - ENVELOPE_CRC_LEN];

@@ -6,7 +6,8 @@
 //! and password, separated by 0xFF. Header bytes:
 //! - 0: flags. Bits 0-1 the sealing policy, bits 2-3 the machine's policy (index into
 //!   `POLICIES`, mod 3); bit 4 takes the time raw (any i64) instead of inside the representable
-//!   range; bit 5 takes the opening-time offset raw instead of near the validity window.
+//!   range; bit 5 takes the opening-time offset raw instead of near the validity window; bit 6
+//!   gives the alternative account another SID (…-1105 instead of …-1104).
 //! - 1..9: time (i64, big-endian); 9..13: opening-time offset (i32); 13: symbol position;
 //!   14: substitution selector; 15..17: payload bit to flip.
 //!
@@ -18,8 +19,10 @@
 //! symbol is `MalformedInput`; a flipped payload bit re-encoded with valid checks is
 //! `UnsupportedVersion` (version bits), `CodeBeforeRotation` / `RedeployNeeded` (epoch bits) or `Rejected` (tag or sealed
 //! time); another username, domain or password is `Rejected` unless it normalizes to the same
-//! account; another machine is `Rejected`; a machine of a later epoch says `CodeBeforeRotation`; a time out
-//! of range is `TimeOutOfRange` at the server and out of the window `NotYetValid`/`Expired`.
+//! account; the same names with another SID are `Rejected`; another machine is `Rejected`; a
+//! machine of a later epoch says `CodeBeforeRotation`; a time out of range is `TimeOutOfRange` at
+//! the server and out of the window `NotYetValid`/`Expired`. A redeem on a new ledger at the
+//! sealing time succeeds once, then the code is `AlreadyUsed`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -27,10 +30,10 @@ use offline_reset::code_text::{
     decode, encode, symbol_value, ALPHABET, GROUP_SYMBOLS, RESET_CODE_LAYOUT,
 };
 use offline_reset::{
-    AcceptedReset, Account, Error, ResetCode, MAX_PASSWORD_BYTES, RESET_CODE_SYMBOLS,
+    AcceptedReset, Account, Error, ReplayLedger, ResetCode, MAX_PASSWORD_BYTES, RESET_CODE_SYMBOLS,
     RESET_CODE_TEXT_LEN, TIME_ORIGIN_UNIX,
 };
-use offline_reset_fuzz::{fixtures, str_fields, POLICIES};
+use offline_reset_fuzz::{fixtures, str_fields, OTHER_SID, POLICIES, VECTOR_SID};
 
 const HEADER_LEN: usize = 17;
 /// Issue minutes have 26 bits.
@@ -82,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let f = fixtures();
-    let account = match Account::new(username, domain) {
+    let account = match Account::new(username, domain, &VECTOR_SID) {
         Ok(account) => account,
         Err(e) => {
             assert!(
@@ -142,15 +145,15 @@ fuzz_target!(|data: &[u8]| {
     let machine = &f.machines_a[open_policy];
 
     // ---- Open (machine): at the sealing time it always opens; at `open_at` as the window says.
-    let at_now = machine.open_reset_code(&code, &account, password, now);
+    let at_now = machine.open_reset_code_for_diagnostics(&code, &account, password, now);
     assert!(at_now.is_ok(), "fresh code refused: {at_now:?}");
     assert_eq!(times(&at_now), expected_at(now));
-    let opened = machine.open_reset_code(&code, &account, password, open_at);
+    let opened = machine.open_reset_code_for_diagnostics(&code, &account, password, open_at);
     assert_eq!(times(&opened), expected_at(open_at));
     if open_policy == 0 {
         assert_eq!(
             f.machine_a_reimported
-                .open_reset_code(&code, &account, password, open_at),
+                .open_reset_code_for_diagnostics(&code, &account, password, open_at),
             opened
         );
     }
@@ -244,7 +247,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         let forged = forged.expect("re-encoded payload passes the typing checks");
         assert_ne!(forged, code);
-        let result = machine.open_reset_code(&forged, &account, password, now);
+        let result = machine.open_reset_code_for_diagnostics(&forged, &account, password, now);
         if bit < 16 {
             assert_eq!(
                 result,
@@ -256,8 +259,13 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // ---- Another account or password: refused unless it is the same account and password.
-    if let Ok(alt) = Account::new(alt_username, alt_domain) {
-        let result = machine.open_reset_code(&code, &alt, alt_password, open_at);
+    let alt_sid: &[u8] = if flags & 0x40 != 0 {
+        &OTHER_SID
+    } else {
+        &VECTOR_SID
+    };
+    if let Ok(alt) = Account::new(alt_username, alt_domain, alt_sid) {
+        let result = machine.open_reset_code_for_diagnostics(&code, &alt, alt_password, open_at);
         if !password_ok(alt_password) {
             assert_eq!(result, Err(Error::InvalidPassword));
         } else if alt == account && alt_password == password {
@@ -269,28 +277,46 @@ fuzz_target!(|data: &[u8]| {
     }
     if password.len() < MAX_PASSWORD_BYTES {
         let wrong = format!("{password}!");
-        let result = machine.open_reset_code(&code, &account, &wrong, open_at);
+        let result = machine.open_reset_code_for_diagnostics(&code, &account, &wrong, open_at);
         assert_eq!(result, Err(Error::Rejected));
     }
     for (u, d) in [
         (format!("{username}x"), domain.to_owned()),
         (username.to_owned(), format!("{domain}x")),
     ] {
-        if let Ok(other) = Account::new(&u, &d) {
+        if let Ok(other) = Account::new(&u, &d, &VECTOR_SID) {
             assert_ne!(other, account);
-            let result = machine.open_reset_code(&code, &other, password, now);
+            let result = machine.open_reset_code_for_diagnostics(&code, &other, password, now);
             assert_eq!(result, Err(Error::Rejected));
         }
     }
 
+    let other_account = Account::new(username, domain, &OTHER_SID).expect("valid names");
+    assert_ne!(other_account, account);
+    assert_eq!(
+        machine.open_reset_code_for_diagnostics(&code, &other_account, password, now),
+        Err(Error::Rejected)
+    );
+
+    // ---- Redeem: once.
+    let mut ledger = ReplayLedger::new(machine);
+    let redeemed = machine.redeem_reset_code(&mut ledger, &code, &account, password, now);
+    assert_eq!(times(&redeemed), expected_at(now));
+    assert_eq!(
+        machine.redeem_reset_code(&mut ledger, &code, &account, password, now),
+        Err(Error::AlreadyUsed)
+    );
+    assert_eq!((ledger.generation(), ledger.account_count()), (2, 1));
+
     // ---- Another machine; a machine of another epoch.
     assert_eq!(
-        f.machine_b.open_reset_code(&code, &account, password, now),
+        f.machine_b
+            .open_reset_code_for_diagnostics(&code, &account, password, now),
         Err(Error::Rejected)
     );
     assert_eq!(
         f.machine_a_epoch_2
-            .open_reset_code(&code, &account, password, now),
+            .open_reset_code_for_diagnostics(&code, &account, password, now),
         Err(Error::CodeBeforeRotation {
             code_epoch: 1,
             machine_epoch: 2

@@ -12,11 +12,12 @@ use std::sync::OnceLock;
 
 use offline_reset::primitives::{SecretScalar, SivKey, SCALAR_LEN};
 use offline_reset::{
-    DeploymentPackage, Error, IdentificationCode, Machine, Policy, ServerKeyRing, WrappingKey,
-    MAX_CLOCK_SKEW_MINUTES, MAX_LIFETIME_MINUTES,
+    Account, DeploymentPackage, Error, IdentificationCode, Machine, Policy, ResetCode,
+    ServerKeyRing, WrappingKey, MAX_CLOCK_SKEW_MINUTES, MAX_LIFETIME_MINUTES,
 };
 
-/// Secrets from `tests/vectors/reset_code.json` and `tests/vectors/stored_objects.json`.
+/// Secrets from `tests/vectors/reset_code.json` and `tests/vectors/stored_objects.json` (the
+/// vectors' ledgers, made for machine A, import on the fixture machine A).
 pub const SERVER_SECRET: &str = "448fe09852d9271d3fb9fa52f3ba392195712336770cf4945a249f00a8650e6c";
 pub const SERVER_SECRET_EPOCH_2: &str =
     "0a1adedf47fa87b7c80fae8a925610996b27893db09c0dfbfe18b855c8749c26";
@@ -24,8 +25,46 @@ pub const MACHINE_A_SECRET: &str =
     "95f6394d61efff502f013bf5ec66a9784382aacb4d03fc8f8c29ed735894400e";
 pub const MACHINE_B_SECRET: &str =
     "f39893d26cd76822e88e464784e189f90f7b5cbad21aa1ad393a2d72e7581e56";
+/// The deployment signing secret of `tests/vectors/` (`signing_secret` of reset_code.json and
+/// deployment_package.json).
+pub const SIGNING_SECRET: &str = "9b11f40a2168ea4cbb8abacef345f5e862a7c2161380d9a4d8c6028ea0af54b8";
 pub const WRAPPING_KEY: &str = "aa7145130c937564ad81f275c0341466bd18cf4a1ddac413b08e3cd432f5d7d4\
                                 b87474d7326b3b011d6e804d6d6c79d8e3f154d7dc815ecd3c1bc1486a9c58fa";
+
+/// The account SID of the vectors and fixtures: S-1-5-21-1004336348-1177238915-682003330-1104
+/// (revision 1, five sub-authorities, authority 5, sub-authorities little-endian).
+pub const VECTOR_SID: [u8; 28] = [
+    1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xdc, 0xf4, 0xdc, 0x3b, 0x83, 0x3d, 0x2b, 0x46, 0x82,
+    0x8b, 0xa6, 0x28, 0x50, 0x04, 0, 0,
+];
+/// Another account of the same domain (…-1105).
+pub const OTHER_SID: [u8; 28] = [
+    1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xdc, 0xf4, 0xdc, 0x3b, 0x83, 0x3d, 0x2b, 0x46, 0x82,
+    0x8b, 0xa6, 0x28, 0x51, 0x04, 0, 0,
+];
+
+/// The SID rule of `docs/PROTOCOL.md` §5, stated independently of the library: revision 1,
+/// 1 to 15 sub-authorities, exactly `8 + 4 * count` bytes.
+pub fn sid_is_well_formed(sid: &[u8]) -> bool {
+    sid.len() >= 12
+        && sid[0] == 1
+        && (1..=15).contains(&sid[1])
+        && sid.len() == 8 + 4 * usize::from(sid[1])
+}
+
+/// Splits the SID off the front of an input: the first byte is its length (what the targets
+/// that take a SID read before their text fields), the SID is the bytes after it (fewer at the
+/// end of the input).
+pub fn split_sid(data: &[u8]) -> (&[u8], &[u8]) {
+    let Some((&len, rest)) = data.split_first() else {
+        return (&[], &[]);
+    };
+    rest.split_at(usize::from(len).min(rest.len()))
+}
+
+/// The fixtures' time (2026-11-18) and new password.
+pub const NOW: i64 = 1_795_000_000;
+pub const PASSWORD: &str = "Winter-Tulip-42";
 
 /// Field separator of the text targets' inputs.
 pub const FIELD_SEPARATOR: u8 = 0xFF;
@@ -55,6 +94,12 @@ pub struct Fixtures {
     /// The default-policy deployment package and its text.
     pub package: DeploymentPackage,
     pub package_text: String,
+    /// alice in CORP with [`VECTOR_SID`], and a reset code sealed for her on machine A at
+    /// [`NOW`] with the password [`PASSWORD`] (default policy).
+    pub account_a: Account,
+    pub code_a: ResetCode,
+    /// The fixtures' deployment signing secret (every ring above signs with it).
+    pub signing_secret: SecretScalar,
     /// Machine A's secret, for enrolling with fuzzed packages.
     pub machine_a_secret: SecretScalar,
     /// The vectors' wrapping key, its raw bytes, and an unrelated key.
@@ -91,7 +136,7 @@ fn build() -> Fixtures {
         .iter()
         .map(|&(lifetime, skew)| {
             let policy = Policy::new(lifetime, skew).expect("fixture policy");
-            ServerKeyRing::from_secret(policy, 1, secret(SERVER_SECRET))
+            ServerKeyRing::from_secrets(policy, 1, secret(SERVER_SECRET), secret(SIGNING_SECRET))
         })
         .collect();
     let machine_a_secret = secret(MACHINE_A_SECRET);
@@ -105,7 +150,12 @@ fn build() -> Fixtures {
     let package = rings[0].deployment_package().expect("fixture package");
     let machine_b =
         Machine::enroll_with_secret(&package, &secret(MACHINE_B_SECRET)).expect("machine b");
-    let ring_2 = ServerKeyRing::from_secret(Policy::default(), 2, secret(SERVER_SECRET_EPOCH_2));
+    let ring_2 = ServerKeyRing::from_secrets(
+        Policy::default(),
+        2,
+        secret(SERVER_SECRET_EPOCH_2),
+        secret(SIGNING_SECRET),
+    );
     let machine_a_epoch_2 = Machine::enroll_with_secret(
         &ring_2.deployment_package().expect("epoch 2 package"),
         &machine_a_secret,
@@ -114,6 +164,15 @@ fn build() -> Fixtures {
     let machine_a_reimported =
         Machine::import(&machines_a[0].export(None).expect("export"), None).expect("import");
     let wrapping_bytes = hex::<64>(WRAPPING_KEY);
+    let account_a = Account::new("alice", "CORP", &VECTOR_SID).expect("fixture account");
+    let code_a = rings[0]
+        .seal_reset_code(
+            &machines_a[0].identification_code(),
+            &account_a,
+            PASSWORD,
+            NOW,
+        )
+        .expect("fixture code");
     Fixtures {
         id_a: machines_a[0].identification_code(),
         package_text: package.to_text(),
@@ -124,6 +183,9 @@ fn build() -> Fixtures {
         machine_b,
         machine_a_epoch_2,
         machine_a_secret,
+        signing_secret: secret(SIGNING_SECRET),
+        account_a,
+        code_a,
         wrapping: WrappingKey::from_bytes(&wrapping_bytes).expect("wrapping key"),
         wrapping_bytes,
         other_wrapping: WrappingKey::from_bytes(&[0x42; 64]).expect("other wrapping key"),
@@ -163,6 +225,28 @@ pub fn str_fields<const N: usize>(data: &[u8]) -> Option<[&str; N]> {
 pub const KIND_SERVER_KEY_RING: u8 = 1;
 pub const KIND_MACHINE_STATE: u8 = 2;
 pub const KIND_DEPLOYMENT_PACKAGE: u8 = 3;
+pub const KIND_REPLAY_LEDGER: u8 = 4;
+
+/// Crockford base32 of `bytes` (most significant bits first, the last symbol padded with zero
+/// bits): the text form of a deployment package (`docs/PROTOCOL.md` §8), written independently.
+pub fn base32(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[((acc >> bits) & 31) as usize]));
+        }
+        acc &= (1 << bits) - 1;
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[((acc << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
 
 const KEY_CHECK_LABEL: &[u8] = b"offline-reset-v1 wrapping key check";
 const WRAP_LABEL: &[u8] = b"offline-reset-v1 wrap";
@@ -218,6 +302,12 @@ pub fn is_import_error(e: &Error) -> bool {
             | Error::InvalidKeyMaterial
             | Error::InvalidPolicy
     )
+}
+
+/// Every error a replay-ledger import for a given machine may return: an import error, or the
+/// ledger belongs to another enrollment, or is older than the minimum generation.
+pub fn is_ledger_import_error(e: &Error) -> bool {
+    is_import_error(e) || matches!(e, Error::LedgerOfAnotherMachine | Error::LedgerRolledBack)
 }
 
 /// Every error typed-code parsing may return.
@@ -280,6 +370,46 @@ mod tests {
             ),
             machine
         );
+    }
+
+    #[test]
+    fn package_text_matches_the_library() {
+        let f = fixtures();
+        let bytes = f.package.to_bytes();
+        assert_eq!(base32(&bytes), f.package_text);
+        assert_eq!(f.package_text.len(), 319);
+        let body = &bytes[10..bytes.len() - 4];
+        assert_eq!(envelope(KIND_DEPLOYMENT_PACKAGE, body, None), bytes);
+    }
+
+    /// The seeds made from `tests/vectors/` reach past the machine checks: the fixture machine A
+    /// is the vectors' machine A (its identification code is in the vectors, and the vectors'
+    /// first replay ledger imports on it).
+    #[test]
+    fn fixtures_are_the_vectors_machines() {
+        let f = fixtures();
+        let vectors = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/");
+        let reset = std::fs::read_to_string(format!("{vectors}reset_code.json")).unwrap();
+        assert!(reset.contains(f.id_a.as_str()));
+        let ledger = std::fs::read_to_string(format!("{vectors}replay_ledger.json")).unwrap();
+        let at = ledger.find("\"bytes\": \"").expect("an import vector") + 10;
+        let hex_text = &ledger[at..at + ledger[at..].find('"').unwrap()];
+        let bytes: Vec<u8> = (0..hex_text.len() / 2)
+            .map(|i| u8::from_str_radix(&hex_text[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        let imported =
+            offline_reset::ReplayLedger::import(&bytes, None, &f.machines_a[0], 0).unwrap();
+        assert!(imported.account_count() > 0);
+        assert!(offline_reset::ReplayLedger::import(&bytes, None, &f.machine_b, 0).is_err());
+    }
+
+    #[test]
+    fn sids() {
+        assert!(sid_is_well_formed(&VECTOR_SID) && sid_is_well_formed(&OTHER_SID));
+        assert!(offline_reset::Account::new("a", "b", &VECTOR_SID).is_ok());
+        assert!(!sid_is_well_formed(&VECTOR_SID[..27]));
+        assert_eq!(split_sid(b"\x02abc"), (&b"ab"[..], &b"c"[..]));
+        assert_eq!(split_sid(b"\x09ab"), (&b"ab"[..], &b""[..]));
     }
 
     #[test]
