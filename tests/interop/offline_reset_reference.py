@@ -181,8 +181,9 @@ assert len(DEPLOYMENT_SIGNATURE_LABEL) == 35
 
 
 def ecdsa_sign(priv: ec.EllipticCurvePrivateKey, message: bytes) -> bytes:
-    """§2 ECDSA P-256/SHA-256, r || s (32 bytes each). Deterministic (RFC 6979) as the library
-    signs, so that the vectors' signatures are reproducible; s is not normalized."""
+    """§2 ECDSA P-256/SHA-256, r || s (32 bytes each). Deterministic (RFC 6979 §3.2) as the
+    library signs, so that the vectors' signatures are reproducible; s is left as computed (no
+    low-s normalization; OpenSSL does not normalize)."""
     der = priv.sign(message, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
     r, s = decode_dss_signature(der)
     return r.to_bytes(32, "big") + s.to_bytes(32, "big")
@@ -549,6 +550,12 @@ class Account:
     username: str  # normalized
     domain: str    # normalized
     sid: bytes     # binary SID (§5), checked
+
+    @staticmethod
+    def names(username: str, domain: str) -> tuple:
+        """§5: the username, then the domain, checked and normalized (the SID is checked after
+        both, by `new`)."""
+        return normalize_username(username), normalize_domain(domain)
 
     @staticmethod
     def new(username: str, domain: str, sid: bytes) -> "Account":
@@ -1294,9 +1301,14 @@ class Machine:
         return Machine(pkg.epoch, pkg.server_public, pkg.policy, pkg.next_signer, mx, k)
 
     def redeploy(self, package, machine_secret: Optional[bytes] = None) -> None:
-        """§8 redeployment, rules 1–4 in order. `machine_secret` is the key pair drawn when the
-        epoch is above the machine's (rule 4). The machine is unchanged on error."""
+        """§8 redeployment, steps 0–4 in order (the package is read first, §8 reading steps
+        0–4, so it is consistent with its own signer). `machine_secret` is the key pair drawn
+        when the epoch is above the machine's (step 4). The machine is unchanged on error."""
         pkg = _as_package(package)
+        if self.is_enrolled_with(pkg):                                           # 0
+            # Would change nothing: taken as it is, whoever signed it (for example a signing-
+            # key rotation package deployed again after it moved the pin).
+            return
         if pkg.signer != self.pinned_signer:                                     # 1
             raise _err("PackageSignatureInvalid")
         if pkg.epoch < self.epoch:                                               # 2
@@ -1315,8 +1327,10 @@ class Machine:
         self.pinned_signer, self.machine_x, self.key = pkg.next_signer, mx, k
 
     def is_enrolled_with(self, package) -> bool:
-        """Whether the machine already uses the package: same epoch, server key and policy, and
-        the package's next signer is the pinned key (§8 does not list the compared fields)."""
+        """§8: true when redeployment step 0 applies: the package's epoch, S and policy (all
+        20 bytes: lifetime, skew, both attempt limits, password cost) equal the machine's and its
+        next signer is the pinned key. The package's own signer is not compared; this MUST NOT
+        decide whether a package is genuine."""
         pkg = _as_package(package)
         return ((pkg.epoch, pkg.server_public, pkg.policy, pkg.next_signer)
                 == (self.epoch, self.server_public, self.policy, self.pinned_signer))
@@ -1513,15 +1527,19 @@ class ReplayLedger:
 
     @staticmethod
     def from_content(c: bytes, machine: Machine,
-                     minimum_generation: Optional[int] = None) -> "ReplayLedger":
-        """§9.7 reading, steps 1–6 in order; MalformedInput unless said otherwise."""
+                     minimum_generation: Optional[int] = 0) -> "ReplayLedger":
+        """§9.7 reading, steps 1–6 in order; MalformedInput unless said otherwise. Nothing else
+        is checked: counts above the machine's limits, negative times and an accepted code id
+        of zero bytes read as stored."""
         r = _Reader(c)
         epoch = r.int(2)                                                         # 1
         mx = r.take(32)
+        # Only compared, not range-checked: an epoch of 0 is another machine's.
         if (epoch, mx) != (machine.epoch, machine.machine_x):
             raise _err("LedgerOfAnotherMachine")
         generation = r.int(8)                                                    # 2
-        if minimum_generation is not None and generation < minimum_generation:
+        # A minimum of 0 (None here: none given) refuses nothing.
+        if generation < (minimum_generation or 0):
             raise _err("LedgerRolledBack")
         t = r.int(8, signed=True)                                                # 3
         latest = None if t == I64_MIN else t
@@ -1577,6 +1595,6 @@ class ReplayLedger:
 
     @staticmethod
     def import_(data: bytes, wrapping_key: Optional[bytes], machine: Machine,
-                minimum_generation: Optional[int] = None) -> "ReplayLedger":
+                minimum_generation: Optional[int] = 0) -> "ReplayLedger":
         return ReplayLedger.from_content(open_envelope(data, KIND_REPLAY_LEDGER, wrapping_key),
                                          machine, minimum_generation)

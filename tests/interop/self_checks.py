@@ -313,3 +313,185 @@ def self_checks(c) -> None:
     c.eq("redeem: code table full -> LedgerFull", _err(lambda: m.redeem(
         lg, code2, "alice", "CORP", SID, "pw2", now)), "LedgerFull")
     c.eq("redeem: LedgerFull counts nothing", lg.counts(), (0, 256))
+
+    _step0_and_import_checks(c)
+
+
+def _pub(secret: bytes) -> bytes:
+    return ref.compressed(ref.validate_scalar(secret).public_key())
+
+
+def _step0_and_import_checks(c) -> None:
+    D3 = bytes.fromhex("2222222222222222222222222222222222222222222222222222222222222222")
+    # §8 redeployment step 0: a signing-key rotation package redeployed again after it moved
+    # the pin is taken as it is; the same package with a changed policy is not.
+    ring = ref.KeyRing.new(S1, D1, MIN_POLICY)
+    m = ref.Machine.enroll(ring.deployment_package(), S2)
+    ring.begin_signing_key_rotation(D2)
+    rot = ring.deployment_package_object()
+    c.eq("step 0: rotation package signed by D1, names D2",
+         (rot.signer, rot.next_signer), (_pub(D1), _pub(D2)))
+    c.eq("step 0: before the rotation package, is_enrolled_with is false (next signer differs)",
+         m.is_enrolled_with(rot), False)
+    m.redeploy(rot)
+    c.eq("step 0: the rotation package moved the pin to D2", m.pinned_signer, _pub(D2))
+    c.eq("step 0: is_enrolled_with the rotation package after it", m.is_enrolled_with(rot), True)
+    before = m.content()
+    c.eq("step 0: the rotation package redeployed again is taken (signer D1 is not the pin)",
+         _err(lambda: m.redeploy(rot.text())), None)
+    c.eq("step 0: taken as it is: the machine is unchanged", m.content(), before)
+    changed = ref.DeploymentPackage.sign(rot.epoch, rot.server_public,
+                                         ref.Policy(61, 5, ref.MIN_PASSWORD_COST),
+                                         ref.validate_scalar(D1), rot.next_signer)
+    c.eq("step 0: same package with a changed policy reads (valid signature by D1)",
+         _err(lambda: ref.DeploymentPackage.parse(changed.text())), None)
+    c.eq("step 0: is_enrolled_with is false when the policy differs",
+         m.is_enrolled_with(changed), False)
+    c.eq("step 0: same package with a changed policy -> PackageSignatureInvalid (step 1)",
+         _err(lambda: m.redeploy(changed.text())), "PackageSignatureInvalid")
+    c.eq("step 0: refused package leaves the machine unchanged", m.content(), before)
+    # Each attempt limit is part of the compared policy.
+    for what, pol in [("failed opens per code", ref.Policy(60, 5, ref.MIN_PASSWORD_COST, 4, 20)),
+                      ("failed opens per account",
+                       ref.Policy(60, 5, ref.MIN_PASSWORD_COST, 5, 19)),
+                      ("clock skew", ref.Policy(60, 6, ref.MIN_PASSWORD_COST))]:
+        p = ref.DeploymentPackage.sign(rot.epoch, rot.server_public, pol,
+                                       ref.validate_scalar(D1), rot.next_signer)
+        c.eq(f"step 0: {what} differs -> not step 0 -> PackageSignatureInvalid",
+             (m.is_enrolled_with(p), _err(lambda: m.redeploy(p))),
+             (False, "PackageSignatureInvalid"))
+    # Whoever signed it: a package that changes nothing, signed by a key nobody pinned.
+    stranger = ref.DeploymentPackage.sign(m.epoch, m.server_public, m.policy,
+                                          ref.validate_scalar(D3), m.pinned_signer)
+    c.eq("step 0: a do-nothing package signed by a stranger is taken",
+         (m.is_enrolled_with(stranger), _err(lambda: m.redeploy(stranger))), (True, None))
+    c.eq("step 0: ... and changes nothing", m.content(), before)
+    # A package whose next signer is not the pin is not step 0, even with everything else equal.
+    other_next = ref.DeploymentPackage.sign(m.epoch, m.server_public, m.policy,
+                                            ref.validate_scalar(D2), _pub(D3))
+    c.eq("step 0: next signer differs -> step 1 (signer D2 = pin) -> taken, pin moves to D3",
+         (m.is_enrolled_with(other_next), _err(lambda: m.redeploy(other_next)),
+          m.pinned_signer), (False, None, _pub(D3)))
+    # Another epoch is never step 0.
+    m2 = ref.Machine.enroll(ring.deployment_package(), S2)  # pins D2 (rotation under way)
+    ring.finish_signing_key_rotation()
+    ring.rotate(5000, S2)
+    p2 = ring.deployment_package_object()
+    c.eq("step 0: a new epoch is not step 0", m2.is_enrolled_with(p2), False)
+    m2.redeploy(p2, S1)
+    c.eq("step 0: new epoch redeployed; the same package again is step 0",
+         (m2.epoch, m2.is_enrolled_with(p2)), (2, True))
+    ident = m2.identification_code()
+    m2.redeploy(p2, D3)
+    c.eq("step 0: the same new-epoch package again keeps the key pair",
+         m2.identification_code(), ident)
+    # A package that does not read is refused before step 0 (§8 reading steps 0–4).
+    bad = bytearray(rot.content())
+    bad[-1] ^= 1
+    bad_txt = ref.base32_encode(ref.make_envelope(ref.KIND_DEPLOYMENT, bytes(bad)))
+    c.eq("step 0: an otherwise identical package with a broken signature does not read",
+         _err(lambda: ref.Machine.from_content(before).redeploy(bad_txt)), "PackageSignatureInvalid")
+
+    # §2: the signer leaves s as computed (no low-s normalization): over many messages both
+    # halves occur, and verification accepts s and n - s.
+    key = ref.validate_scalar(D1)
+    highs = 0
+    for i in range(32):
+        sig = ref.ecdsa_sign(key, b"msg %d" % i)
+        s_ = int.from_bytes(sig[32:], "big")
+        highs += s_ > ref.P256_N // 2
+        flipped = sig[:32] + (ref.P256_N - s_).to_bytes(32, "big")
+        if not ref.ecdsa_verify(key.public_key(), b"msg %d" % i, flipped):
+            highs = -1000
+    c.eq("ECDSA: s left as computed (some of 32 signatures have s > n/2, some not); n - s "
+         "verifies", 0 < highs < 32, True)
+    c.eq("ECDSA: deterministic (RFC 6979)", ref.ecdsa_sign(key, b"x"), ref.ecdsa_sign(key, b"x"))
+
+    # §9.7 reading: step 1 only compares epoch and x(M); a minimum of 0 refuses nothing; what
+    # import does not check.
+    ring = ref.KeyRing.new(S1, D1, ref.Policy(60, 5, ref.MIN_PASSWORD_COST, 2, 3))
+    m = ref.Machine.enroll(ring.deployment_package(), S2)
+    t = 1795000000
+    lg = ref.ReplayLedger(m.epoch, m.machine_x, 0, None)
+    body = lg.content()
+    for ep in (0, 2, 2048, 0xFFFF):
+        c.eq(f"ledger import: epoch {ep} -> LedgerOfAnotherMachine (compared, not range-checked)",
+             _err(lambda: ref.ReplayLedger.from_content(ref.u16(ep) + body[2:], m)),
+             "LedgerOfAnotherMachine")
+    c.eq("ledger import: another machine is reported before a rolled-back generation",
+         _err(lambda: ref.ReplayLedger.from_content(body[:2] + bytes(32) + body[34:], m, 5)),
+         "LedgerOfAnotherMachine")
+    c.eq("ledger import: generation 0 with minimum 0 reads",
+         _err(lambda: ref.ReplayLedger.from_content(body, m, 0)), None)
+    c.eq("ledger import: generation 0 with minimum 1 -> LedgerRolledBack",
+         _err(lambda: ref.ReplayLedger.from_content(body, m, 1)), "LedgerRolledBack")
+    big_gen = body[:34] + (2 ** 64 - 1).to_bytes(8, "big") + body[42:]
+    c.eq("ledger import: generation 2^64 - 1 reads with minimum 0",
+         _err(lambda: ref.ReplayLedger.from_content(big_gen, m, 0)), None)
+
+    fp1, fp2 = bytes([1] * 16), bytes([2] * 16)
+    def ledger(latest, accounts=(), codes=()):
+        out = ref.ReplayLedger(m.epoch, m.machine_x, 7, latest)
+        for fp, rec in accounts:
+            out.accounts[fp] = rec
+        for cid, rec in codes:
+            out.codes[cid] = rec
+        return out.content()
+    reads = [
+        ("counts above the machine's limits", ledger(t, [(fp1, ref.AccountRecord(False, bytes(16), 0, 999, t))],
+                                                     [(bytes([9] * 16), ref.CodeRecord(999, t))])),
+        ("negative T and negative times", ledger(-100, [(fp1, ref.AccountRecord(False, bytes(16), 0, 1, -200))],
+                                                 [(bytes([9] * 16), ref.CodeRecord(1, -(2 ** 62)))])),
+        ("accepted code id of zero bytes", ledger(t, [(fp1, ref.AccountRecord(True, bytes(16), ref.TIME_ORIGIN, 0, 0))])),
+    ]
+    for what, b in reads:
+        c.eq(f"ledger import: {what} reads as stored", _err(lambda: ref.ReplayLedger.from_content(b, m)),
+             None)
+    # issued_at at exactly T + skew reads; one minute later does not. (T a whole minute past origin.)
+    t0 = ref.TIME_ORIGIN + 60 * 1000
+    at_edge = ledger(t0, [(fp1, ref.AccountRecord(True, bytes([3] * 16), t0 + 300, 0, 0))])
+    past_edge = ledger(t0, [(fp1, ref.AccountRecord(True, bytes([3] * 16), t0 + 360, 0, 0))])
+    c.eq("ledger import: issued_at = T + skew reads", _err(lambda: ref.ReplayLedger.from_content(at_edge, m)), None)
+    c.eq("ledger import: issued_at > T + skew -> MalformedInput",
+         _err(lambda: ref.ReplayLedger.from_content(past_edge, m)), "MalformedInput")
+    c.eq("ledger import: issued_at not a whole minute from the origin -> MalformedInput",
+         _err(lambda: ref.ReplayLedger.from_content(
+             ledger(t0, [(fp1, ref.AccountRecord(True, bytes([3] * 16), t0 + 1, 0, 0))]), m)),
+         "MalformedInput")
+    c.eq("ledger import: issued_at before the origin -> MalformedInput",
+         _err(lambda: ref.ReplayLedger.from_content(
+             ledger(t0, [(fp1, ref.AccountRecord(True, bytes([3] * 16), ref.TIME_ORIGIN - 60, 0, 0))]), m)),
+         "MalformedInput")
+    # The skew is the machine's current one: a same-epoch redeployment that lowers it makes the
+    # ledger at the edge unreadable.
+    low_skew = ref.DeploymentPackage.sign(m.epoch, m.server_public,
+                                          ref.Policy(60, 0, ref.MIN_PASSWORD_COST, 2, 3),
+                                          ref.validate_scalar(D1), m.pinned_signer)
+    m_low = ref.Machine.import_(m.export())
+    m_low.redeploy(low_skew)
+    c.eq("ledger import: after a redeployment lowering the skew to 0, the edge ledger -> "
+         "MalformedInput", _err(lambda: ref.ReplayLedger.from_content(at_edge, m_low)),
+         "MalformedInput")
+    two = ledger(t0, [(fp1, ref.AccountRecord(False, bytes(16), 0, 1, t0)),
+                      (fp2, ref.AccountRecord(False, bytes(16), 0, 1, t0))])
+    swapped = two[:54] + two[54 + 51:54 + 102] + two[54:54 + 51]
+    c.eq("ledger import: two account records in order read",
+         _err(lambda: ref.ReplayLedger.from_content(two, m)), None)
+    c.eq("ledger import: account records out of order -> MalformedInput",
+         _err(lambda: ref.ReplayLedger.from_content(swapped, m)), "MalformedInput")
+
+    # §9.7 redeeming: the code is parsed, then the account checked, before step 1.
+    code = ring.seal(m.identification_code(), "alice", "CORP", SID, "pw", t)
+    m_other = ref.Machine.enroll(ring.deployment_package(), S1)
+    foreign = ref.ReplayLedger.new(m_other)
+    typo = ("0" if code[0] != "0" else "2") + code[1:]
+    c.eq("redeem: parse error before the ledger binding (step 1)",
+         _err(lambda: m.redeem(foreign, typo, "alice", "CORP", SID, "pw", t)), "Mistyped")
+    c.eq("redeem: username error before the ledger binding",
+         _err(lambda: m.redeem(foreign, code, " alice", "CORP", SID, "pw", t)), "InvalidUsername")
+    c.eq("redeem: SID error before the ledger binding",
+         _err(lambda: m.redeem(foreign, code, "alice", "CORP", SID[:-1], "pw", t)), "InvalidSid")
+    c.eq("redeem: then the ledger binding, before the password (step 2)",
+         _err(lambda: m.redeem(foreign, code, "alice", "CORP", SID, "", t)),
+         "LedgerOfAnotherMachine")
+    c.eq("redeem: errors before step 5 leave the ledger new", foreign.generation, 0)
