@@ -6,6 +6,7 @@
 use core::fmt;
 
 use rand_core::TryCryptoRng;
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::account::{check_password, Account};
@@ -392,8 +393,11 @@ impl ServerKeyRing {
         let signing_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
         let signing = Box::new(SecretScalar::from_bytes(&signing_bytes)?);
         let next_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
-        // All zero: no rotation under way (zero is never a valid scalar).
-        let next_signing = if next_bytes.iter().all(|&b| b == 0) {
+        // All zero: no rotation under way (zero is never a valid scalar). Compared in constant
+        // time: only the answer, which packages make public (they name the next signer), is
+        // branched on.
+        let no_rotation: bool = next_bytes.ct_eq(&[0u8; SCALAR_LEN]).into();
+        let next_signing = if no_rotation {
             None
         } else {
             Some(Box::new(SecretScalar::from_bytes(&next_bytes)?))

@@ -28,15 +28,26 @@ import sys
 ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 # The cases that run Argon2id on a secret password (the password binding, §5).
-ARGON2_CASES = (r"^(seal|open|open_wrong_password|redeem|password_binding|cabi_seal|cabi_redeem"
-                r"|cabi_redeem_wrong_password)$")
+ARGON2_CASES = (r"^(seal|open|open_wrong_password|redeem|redeem_wrong_password|password_binding"
+                r"|cabi_seal|cabi_redeem|cabi_redeem_wrong_password)$")
 
 UNNAMED = "UnknownInlinedFun"  # valgrind's name for an inlined frame it cannot name
-SCALAR_FROM_BYTES = ("from_bytes", "src/primitives.rs:57")  # SecretScalar::from_bytes
+SCALAR_FROM_BYTES = ("offline_reset::primitives::SecretScalar::from_bytes", "src/primitives.rs:57")
 RING_IMPORT = "offline_reset::server_key_ring::ServerKeyRing::import"
 MACHINE_IMPORT = "offline_reset::machine::Machine::import"
 LEDGER_IMPORT = "offline_reset::replay_ledger::ReplayLedger::import"
-POLICY_CHECKS = [("new", "src/policy.rs:53"), ("new", "src/policy.rs:147")]
+ECDSA_SIGN = ("offline_reset::primitives::ecdsa_sign", "src/primitives.rs:101")
+BINDING = ("offline_reset::key_schedule::password_binding", "src/key_schedule.rs:134")
+POLICY_CHECKS = [("new", "src/policy.rs:62"), ("new", "src/policy.rs:159"),
+                 ("with_attempt_limits", "src/policy.rs:181")]
+# SEC1 decoding of a compressed public key (PublicPoint::from_compressed, its on-curve check).
+POINT_DECODING = [("from_compressed", "src/primitives.rs:167"),
+                  ("offline_reset::primitives::PublicPoint::from_sec1", "src/primitives.rs:148"),
+                  ("from_bytes", "sec1-0.8.1/src/point.rs:95"),
+                  ("from_u8", "sec1-0.8.1/src/point.rs:528"),
+                  ("is_compressed", "sec1-0.8.1/src/point.rs:545"),
+                  ("into_option<elliptic_curve::public_key::PublicKey<p256::NistP256>>",
+                   "ctutils-0.4.8/src/ct_option.rs:200")]
 
 # (rule name, case pattern, at: allowed innermost library frames (function, file:line),
 #  context: frames that must also be in the stack (function, file:line or None), reason).
@@ -44,106 +55,126 @@ POLICY_CHECKS = [("new", "src/policy.rs:53"), ("new", "src/policy.rs:147")]
 ALLOWED = [
     ("accept/reject: AES-SIV tag", r".*",
      [("decrypt_inout_detached", "aes-siv-0.8.0/src/siv.rs:305")],
-     [("offline_reset::primitives::SivKey::open_in_place", "src/primitives.rs:227")],
+     [("offline_reset::primitives::SivKey::open_in_place", "src/primitives.rs:274")],
      "the final accept/reject of an AES-SIV open: the `if` on the result of the constant-time "
      "tag comparison (CtOutput ==)"),
-    ("accept/reject: envelope", r"_import_(plain|wrapped)$",
+    ("accept/reject: envelope", r"_import_(rotating_)?(plain|wrapped)$",
      [("offline_reset::envelope::open", "src/envelope.rs:153"),
       ("offline_reset::envelope::open", "src/envelope.rs:167")],
      [],
      "the final accept/reject of an envelope: the `if` on the constant-time CRC-32 comparison "
      "(line 153) and on the constant-time wrapping-key check (line 167)"),
-    ("accept/reject: scalar range", r"^ring_import_(plain|wrapped)$",
-     [("from<elliptic_curve::scalar::primitive::ScalarPrimitive<p256::NistP256>>",
+    ("accept/reject: scalar range", r"^ring_import_",
+     [("from<elliptic_curve::scalar::value::ScalarValue<p256::NistP256>>",
        "subtle-2.6.1/src/lib.rs:663"),
-      ("from_bytes<p256::NistP256>", "elliptic-curve-0.13.8/src/secret_key.rs:148")],
-     [SCALAR_FROM_BYTES, (RING_IMPORT, "src/server_key_ring.rs:348")],
-     "an imported secret scalar is refused unless 0 < s < n (elliptic-curve's "
-     "SecretKey::from_bytes: CtOption to Option, then the zero check); reveals only validity"),
-    ("rejection sampling", r"^(generate|rotate)$",
-     [(UNNAMED, "subtle-2.6.1/src/lib.rs:663"),
-      (UNNAMED, "elliptic-curve-0.13.8/src/secret_key.rs:148")],
-     [(UNNAMED, "src/primitives.rs:57"), ("generate", "src/primitives.rs:48")],
+      ("from_bytes<p256::NistP256>", "elliptic-curve-0.14.3/src/secret_key.rs:142")],
+     [SCALAR_FROM_BYTES, (RING_IMPORT, None)],
+     "an imported secret scalar (generation secret, signing secret, next signing secret) is "
+     "refused unless 0 < s < n (elliptic-curve's SecretKey::from_bytes: CtOption to Option, "
+     "then the zero check); reveals only validity"),
+    ("rejection sampling", r"^(generate|rotate|signing_rotation_begin)$",
+     [("from<elliptic_curve::scalar::value::ScalarValue<p256::NistP256>>",
+       "subtle-2.6.1/src/lib.rs:663"),
+      ("from_bytes<p256::NistP256>", "elliptic-curve-0.14.3/src/secret_key.rs:142")],
+     [SCALAR_FROM_BYTES, ("generate", "src/primitives.rs:48")],
      "a random scalar is redrawn unless 0 < s < n (SecretScalar::generate's loop over "
      "SecretKey::from_bytes); the rejected draw is discarded"),
-    ("public output: public key", r"^(generate|rotate|rotate_to_secret|enroll|ring_import_.*)$",
-     [("from_u8", "sec1-0.7.3/src/point.rs:492")],
-     [("offline_reset::primitives::compress", "src/primitives.rs:135"),
-      ("offline_reset::primitives::SecretScalar::public_compressed", "src/primitives.rs:73")],
+    ("public output: public key",
+     r"^(generate|rotate|rotate_to_secret|enroll|redeploy_new_epoch|signing_rotation_begin"
+     r"|package_sign.*|ring_import_.*)$",
+     [("from_u8", "sec1-0.8.1/src/point.rs:528")],
+     [("offline_reset::primitives::compress", "src/primitives.rs:182")],
      "the SEC1 tag byte of a public key just computed from its secret (EncodedPoint::as_bytes "
      "reads the tag to know the length); the public key is public"),
-    ("public output: code text", r"^(enroll|seal|cabi_seal)$",
+    ("public output: package keys", r"^package_sign",
+     POINT_DECODING,
+     [("offline_reset::server_key_ring::ServerKeyRing::deployment_package", None)],
+     "deployment_package decodes the server public key and sign() the signer's and next "
+     "signer's public keys (SEC1 tag, decompression's CtOption): keys computed from secrets, "
+     "published in the package itself"),
+    ("ECDSA: RFC 6979 candidate range", r"^package_sign",
+     [("fill_next_k", "rfc6979-0.6.0/src/lib.rs:93")],
+     [ECDSA_SIGN],
+     "RFC 6979 §3.2 h.3: an HMAC-DRBG candidate k is used only if 1 <= k < n, else the next "
+     "is drawn; reveals only that a discarded candidate was out of range (probability ~2^-32 "
+     "for P-256), never anything of the k used or of the signing key"),
+    ("ECDSA: nonce nonzero", r"^package_sign",
+     [("from<elliptic_curve::scalar::nonzero::NonZeroScalar<p256::NistP256>>",
+       "subtle-2.6.1/src/lib.rs:663"),
+      ("unwrap<p256::arithmetic::scalar::Scalar>", "subtle-2.6.1/src/lib.rs:701")],
+     [ECDSA_SIGN],
+     "NonZeroScalar::from_repr(k).into_option() (ecdsa hazmat.rs:118) and the unwrap of "
+     "k's inversion (elliptic-curve scalar/nonzero.rs:222): k is already in 1..n-1, so both "
+     "are always Some; the branch has one outcome and reveals nothing"),
+    ("ECDSA: signature range", r"^package_sign",
+     [("from<elliptic_curve::scalar::value::ScalarValue<p256::NistP256>>",
+       "subtle-2.6.1/src/lib.rs:663"),
+      ("from_scalars", "ecdsa-0.17.0/src/lib.rs:241")],
+     [("from_scalars", None), ECDSA_SIGN],
+     "Signature::from_scalars checks r and s (range, then nonzero): r and s are the signature, "
+     "a public output"),
+    ("public output: code text", r"^(enroll|redeploy_new_epoch|seal|cabi_seal)$",
      [("update_table", "crc-3.4.0/src/crc16.rs:150"),
       ("offline_reset::code_text::encode", "src/code_text.rs:208"),
       ("offline_reset::code_text::encode", "src/code_text.rs:212")],
      [("offline_reset::code_text::encode", None)],
      "code text is made from public bytes only (machine public key; header, SIV tag and "
-     "ciphertext): the table-driven CRC-16 (line 192), the symbol and check-symbol lookups"),
+     "ciphertext): the table-driven CRC-16, the symbol and check-symbol lookups"),
     ("public output: issue time", r"^(open|redeem|cabi_redeem)$",
-     [("offline_reset::machine::Machine::open_reset_code", "src/machine.rs:142"),
-      ("offline_reset::machine::Machine::open_reset_code", "src/machine.rs:145")],
+     [("offline_reset::machine::Machine::open_checked", "src/machine.rs:239"),
+      ("offline_reset::machine::Machine::open_checked", "src/machine.rs:242")],
      [],
      "the issue time and lifetime of an authenticated code compared with the clock (not yet "
      "valid, expired); they are public: any observer of the code's use learns them"),
-    ("public output: issue time (ledger)", r"^(redeem|cabi_redeem)$",
-     [("offline_reset::replay_ledger::ReplayLedger::record", "src/replay_ledger.rs:110"),
-      ("offline_reset::replay_ledger::ReplayLedger::record", "src/replay_ledger.rs:129"),
-      ("{closure#2}", "src/replay_ledger.rs:131")],
-     [("offline_reset::replay_ledger::ReplayLedger::record", None),
-      (None, "src/replay_ledger.rs:233")],
-     "recording an opened code compares its issue time (line 110, superseded check) and "
-     "forget-after time (lines 129-131, dropping older entries of the account) with the "
-     "ledger's entries; the code identifier (the public SIV tag) and the account fingerprint "
-     "(of public names) carry no secret"),
     # The wrapped imports: memcheck taints every byte decrypted with the wrapping key, so each
     # read of a public field is reported. Named here read by read; the plain-import cases run the
     # same readers with only the secrets marked (and report none of these lines).
-    ("public fields of a wrapped key ring", r"^ring_import_wrapped$",
-     [(RING_IMPORT, f"src/server_key_ring.rs:{n}") for n in (317, 321, 325, 329, 334, 335, 357)]
+    ("public fields of a wrapped key ring", r"^ring_import_(rotating_)?wrapped$",
+     [(RING_IMPORT, f"src/server_key_ring.rs:{n}") for n in (406, 410, 414, 418, 423, 424, 446)]
      + POLICY_CHECKS,
      [(RING_IMPORT, None)],
      "the key ring's public fields after its AES-SIV tag was accepted: generation count, "
-     "epochs, retirement times, grace period, policy (Policy::from_bytes' range checks)"),
+     "epochs, retired flags and times, grace windows, policy and password costs (range checks)"),
+    ("next signing slot empty?", r"^ring_import_",
+     [(RING_IMPORT, "src/server_key_ring.rs:400")],
+     [],
+     "whether a signing-key rotation is under way: the slot is compared with zero in constant "
+     "time (subtle's ct_eq) and only that answer is branched on; it is public (packages name "
+     "the next signer)"),
     ("public fields of a wrapped machine state", r"^machine_import_wrapped$",
-     [(MACHINE_IMPORT, "src/machine.rs:189"),
-      ("from_compressed", "src/primitives.rs:120"),
-      ("offline_reset::primitives::PublicPoint::from_sec1", "src/primitives.rs:101"),
-      ("from_bytes", "sec1-0.7.3/src/point.rs:102"),
-      ("from_u8", "sec1-0.7.3/src/point.rs:492"),
-      ("is_compressed", "sec1-0.7.3/src/point.rs:509"),
-      ("from<elliptic_curve::public_key::PublicKey<p256::NistP256>>",
-       "subtle-2.6.1/src/lib.rs:663")] + POLICY_CHECKS,
+     [(MACHINE_IMPORT, "src/machine.rs:287")] + POINT_DECODING + POLICY_CHECKS,
      [(MACHINE_IMPORT, None)],
      "the machine state's public fields after its AES-SIV tag was accepted: epoch, the "
-     "server's and the machine's public keys (SEC1 decoding and the on-curve check), policy"),
+     "server's public key, policy, the pinned signer, x(M) (SEC1 decoding, on-curve checks)"),
     ("public fields of a wrapped replay ledger", r"^ledger_import_wrapped$",
-     [(LEDGER_IMPORT, f"src/replay_ledger.rs:{n}") for n in (164, 167, 168, 175, 178, 180)]
-     + [("{closure#0}", "src/replay_ledger.rs:175")],
+     [(LEDGER_IMPORT, f"src/replay_ledger.rs:{n}")
+      for n in (192, 196, 202, 205, 209, 210, 218, 219, 220, 221, 233, 236, 243, 244, 258)]
+     + [("{closure#0}", "src/replay_ledger.rs:217")],
      [(LEDGER_IMPORT, None)],
-     "the ledger's entry count (which also sizes its allocation, line 167) and entries (issue "
-     "and forget-after times, order checks) after its AES-SIV tag was accepted"),
+     "the ledger's fields after its AES-SIV tag was accepted: epoch and x(M) (compared with "
+     "the machine's), generation, latest time, counts (which size allocations), account and "
+     "code records (order, failure counts, windows, times); none is secret (§9.7)"),
     ("public fields of a wrapped replay ledger (drop)", r"^ledger_import_wrapped$",
      [("offline_reset_ct::case_ledger_import_wrapped", "tests/ct/src/main.rs")],
-     [("drop_in_place<offline_reset::replay_ledger::ReplayLedger>", None)],
-     "the entry count read from a wrapped ledger sizes the vector freed on drop (Vec's drop, "
+     [],
+     "the record counts read from a wrapped ledger size the vectors freed on drop (Vec's drop, "
      "inlined into the harness: the harness line is not pinned, it moves as cases are added)"),
     # Argon2id (argon2 0.6.0): only where the reference block is chosen from the previous
     # block's content (data-dependent addressing, RFC 9106 §3.4) and then read.
     ("Argon2id addressing: reference index", ARGON2_CASES,
      [(UNNAMED, f"argon2-0.6.0/src/lib.rs:{n}") for n in (472, 480, 502)],
-     [("offline_reset::key_schedule::password_binding", "src/key_schedule.rs:126")],
+     [BINDING],
      "fill_blocks computes ref_lane = (rand >> 32) % lanes, compares it with the lane, and "
      "lane_index = (start + relative position) % lane_length, rand being the previous block's "
      "first word (Argon2id's data-dependent addressing after the first half of the first pass)"),
     ("Argon2id addressing: bounds check", ARGON2_CASES,
      [(UNNAMED, "argon2-0.6.0/src/memory.rs:133"), (UNNAMED, "argon2-0.6.0/src/memory.rs:134")],
-     [(UNNAMED, "argon2-0.6.0/src/lib.rs:508"),
-      ("offline_reset::key_schedule::password_binding", "src/key_schedule.rs:126")],
+     [(UNNAMED, "argon2-0.6.0/src/lib.rs:508"), BINDING],
      "the two asserts of SegmentView::get_block on that data-dependent reference index"),
     ("Argon2id addressing: reference block read", ARGON2_CASES,
      [("bitxor_assign", "argon2-0.6.0/src/block.rs:147")],
      [("bitxor", "argon2-0.6.0/src/block.rs:139"), ("compress", "argon2-0.6.0/src/block.rs:81"),
-      ("offline_reset::key_schedule::password_binding", "src/key_schedule.rs:126")],
+      BINDING],
      "compress loads the reference block at that data-dependent address (its XOR into the "
      "previous block)"),
     # The C ABI only: the password arrives as bytes and is checked to be UTF-8 in the library
@@ -151,13 +182,13 @@ ALLOWED = [
     # before it can hold a &str. Pinned to the password argument's line of each export.
     ("C ABI: UTF-8 check of the password", r"^cabi_",
      [("text", "src/ffi/ptr.rs:56")],
-     [("{closure#0}", "src/ffi/server_key_ring.rs:211")],
+     [("{closure#0}", "src/ffi/server_key_ring.rs:216")],
      "olr_server_key_ring_seal_reset_code's UTF-8 validation of new_password branches on each "
      "byte's class (ASCII or the length of a multi-byte sequence): reveals which characters of "
      "the password are ASCII, not their values; see docs/PROTOCOL.md §12.4"),
     ("C ABI: UTF-8 check of the password (redeem)", r"^cabi_",
      [("text", "src/ffi/ptr.rs:56")],
-     [("{closure#0}", "src/ffi/replay_ledger.rs:134")],
+     [("{closure#0}", "src/ffi/replay_ledger.rs:189")],
      "as above, in olr_machine_redeem_reset_code"),
 ]
 

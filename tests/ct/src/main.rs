@@ -19,7 +19,7 @@ use offline_reset::primitives::{
     ecdh, hkdf_expand, hkdf_extract, PublicPoint, SecretScalar, SivKey,
 };
 use offline_reset::{
-    AcceptedReset, Account, IdentificationCode, Machine, PasswordCost, Policy, ReplayLedger,
+    Account, IdentificationCode, Machine, PasswordCost, Policy, ReplayLedger,
     ResetCode, ServerKeyRing, WrappingKey,
 };
 
@@ -75,16 +75,50 @@ const SERVER_SECRET: [u8; 32] = [0x11; 32];
 const NEXT_SERVER_SECRET: [u8; 32] = [0x22; 32];
 const MACHINE_SECRET: [u8; 32] = [0x33; 32];
 const WRAPPING_KEY: [u8; 64] = [0x44; 64];
+const SIGNING_SECRET: [u8; 32] = [0x55; 32];
+const NEXT_SIGNING_SECRET: [u8; 32] = [0x66; 32];
+const NEXT_MACHINE_SECRET: [u8; 32] = [0x77; 32];
 
 fn scalar(bytes: &[u8; 32]) -> SecretScalar {
     SecretScalar::from_bytes(black_box(bytes)).expect("valid scalar")
 }
 
+/// A scalar marked secret.
+fn secret_scalar(bytes: &[u8; 32]) -> SecretScalar {
+    let s = scalar(bytes);
+    secret(&s);
+    s
+}
+
 const USERNAME: &str = "J\u{f6}rg.M\u{fc}ller";
 const DOMAIN: &str = "CONTOSO";
 
+/// A binary SID ([MS-DTYP] §2.4.2.2, as tests/support/sid.rs): revision 1, five sub-authorities,
+/// authority 5 (NT), S-1-5-21-1004336348-1177238915-682003330-<rid>.
+const fn sid_with_rid(rid: u32) -> [u8; 28] {
+    let sub = [21u32, 1_004_336_348, 1_177_238_915, 682_003_330, rid];
+    let mut out = [0u8; 28];
+    out[0] = 1;
+    out[1] = 5;
+    out[7] = 5;
+    let mut i = 0;
+    while i < 5 {
+        let b = sub[i].to_le_bytes();
+        out[8 + 4 * i] = b[0];
+        out[9 + 4 * i] = b[1];
+        out[10 + 4 * i] = b[2];
+        out[11 + 4 * i] = b[3];
+        i += 1;
+    }
+    out
+}
+
+/// The account's SID (public, like the names).
+const SID: [u8; 28] = sid_with_rid(1104);
+const OTHER_SID: [u8; 28] = sid_with_rid(1105);
+
 fn account() -> Account {
-    Account::new(USERNAME, DOMAIN).expect("account")
+    Account::new(USERNAME, DOMAIN, &SID).expect("account")
 }
 
 /// A secret copy of the password on the heap (the caller's buffer).
@@ -101,13 +135,49 @@ fn quick() -> Policy {
     Policy::default().with_password_cost(PasswordCost::minimum())
 }
 
+/// The key ring, nothing marked (setup).
 fn ring() -> ServerKeyRing {
-    ServerKeyRing::from_secret(quick(), 1, scalar(&SERVER_SECRET))
+    ServerKeyRing::from_secrets(quick(), 1, scalar(&SERVER_SECRET), scalar(&SIGNING_SECRET))
 }
 
+/// The key ring with a signing-key rotation under way (a next signing secret), nothing marked.
+fn rotating_ring() -> ServerKeyRing {
+    let mut ring = ring();
+    ring.begin_signing_key_rotation_to_secret(scalar(&NEXT_SIGNING_SECRET));
+    ring
+}
+
+/// The key ring whose server scalar and signing scalar are marked secret.
+fn secret_ring() -> ServerKeyRing {
+    setup(|| {
+        ServerKeyRing::from_secrets(
+            quick(),
+            1,
+            secret_scalar(&SERVER_SECRET),
+            secret_scalar(&SIGNING_SECRET),
+        )
+    })
+}
+
+/// A machine enrolled from `ring`'s package, nothing marked (setup).
 fn machine(ring: &ServerKeyRing) -> Machine {
     let package = ring.deployment_package().expect("package");
     Machine::enroll_with_secret(&package, &scalar(&MACHINE_SECRET)).expect("enroll")
+}
+
+/// The machine key as the machine stores it (the last 64 bytes of the plain body).
+fn machine_key_bytes(plain_export: &[u8]) -> [u8; 64] {
+    let end = plain_export.len() - 4;
+    plain_export[end - 64..end].try_into().expect("64 bytes")
+}
+
+/// `machine` re-imported from its plain export with only its machine key marked secret: its
+/// public fields (epoch, keys, x(M), policy) stay public, as they are (setup).
+fn secret_machine(machine: &Machine) -> Machine {
+    let bytes = machine.export(None).expect("export");
+    let key = machine_key_bytes(&bytes);
+    secret_inside(&bytes, &key);
+    Machine::import(&bytes, None).expect("import")
 }
 
 fn wrapping_key() -> WrappingKey {
@@ -239,17 +309,58 @@ fn case_rotate() {
 
 fn case_rotate_to_secret() {
     let mut ring = setup(ring);
-    let next = scalar(&NEXT_SERVER_SECRET);
-    secret(&next);
+    let next = secret_scalar(&NEXT_SERVER_SECRET);
     let r = ring.rotate_to_secret(NOW, next);
     public(&r);
     black_box(r.expect("rotate"));
 }
 
+/// Signing a deployment package (§8): ECDSA P-256 with RFC 6979 nonces, `p256`'s own code, with
+/// the signing scalar (and the server scalar, whose public key the package carries) secret.
+fn case_package_sign() {
+    let ring = secret_ring();
+    let package = ring.deployment_package();
+    public(&package.is_ok());
+    // The package is public: its envelope bytes (what the text encodes) are declassified.
+    let bytes = package.expect("package").to_bytes();
+    public(bytes.as_slice());
+    black_box(bytes);
+}
+
+/// The same during a signing-key rotation: signed with the current key, naming the next one.
+fn case_package_sign_rotating() {
+    let mut ring = secret_ring();
+    ring.begin_signing_key_rotation_to_secret(setup(|| secret_scalar(&NEXT_SIGNING_SECRET)));
+    let package = ring.deployment_package();
+    public(&package.is_ok());
+    // The package is public: its envelope bytes (what the text encodes) are declassified.
+    let bytes = package.expect("package").to_bytes();
+    public(bytes.as_slice());
+    black_box(bytes);
+}
+
+/// Beginning a signing-key rotation: the next signing key drawn from a secret RNG.
+fn case_signing_rotation_begin() {
+    let mut ring = secret_ring();
+    let r = ring.begin_signing_key_rotation(&mut SecretRng(3));
+    public(&r);
+    r.expect("begin");
+    let next = ring.next_signing_public_key();
+    public(&next);
+    black_box(next);
+}
+
+/// Finishing it: the next signing key replaces the current one, which is erased.
+fn case_signing_rotation_finish() {
+    let mut ring = secret_ring();
+    setup(|| ring.begin_signing_key_rotation_to_secret(secret_scalar(&NEXT_SIGNING_SECRET)));
+    ring.finish_signing_key_rotation();
+    black_box(&ring);
+}
+
 fn case_enroll() {
     let package = setup(|| ring().deployment_package().expect("package"));
-    let s = scalar(&MACHINE_SECRET);
-    secret(&s);
+    let s = secret_scalar(&MACHINE_SECRET);
     let machine = Machine::enroll_with_secret(&package, &s);
     public(&machine.is_ok());
     let machine = machine.expect("enroll");
@@ -259,18 +370,40 @@ fn case_enroll() {
     black_box(code);
 }
 
-/// The server side: a ring whose scalar is secret, and a machine's identification code.
+/// Redeploying with a package of the same epoch made during a signing-key rotation (the
+/// signature checked with the pinned key; the machine key, secret, is kept).
+fn case_redeploy_same_epoch() {
+    let (machine, package) = setup(|| {
+        let mut ring = ring();
+        let machine = secret_machine(&machine(&ring));
+        ring.begin_signing_key_rotation_to_secret(scalar(&NEXT_SIGNING_SECRET));
+        (machine, ring.deployment_package().expect("package"))
+    });
+    let redeployed = machine.redeploy_with_secret(&package, &scalar(&NEXT_MACHINE_SECRET));
+    public(&redeployed.is_ok());
+    black_box(redeployed.expect("redeploy"));
+}
+
+/// Redeploying with a package of a newer epoch: a new machine secret (marked) and machine key.
+fn case_redeploy_new_epoch() {
+    let (machine, package) = setup(|| {
+        let mut ring = ring();
+        let machine = secret_machine(&machine(&ring));
+        ring.rotate_to_secret(NOW, scalar(&NEXT_SERVER_SECRET)).expect("rotate");
+        (machine, ring.deployment_package().expect("package"))
+    });
+    let s = secret_scalar(&NEXT_MACHINE_SECRET);
+    let redeployed = machine.redeploy_with_secret(&package, &s);
+    public(&redeployed.is_ok());
+    let code = redeployed.expect("redeploy").identification_code();
+    public(code.as_str());
+    black_box(code);
+}
+
+/// The server side: a ring whose scalars are secret, and a machine's identification code.
 fn seal_fixture() -> (ServerKeyRing, IdentificationCode) {
-    setup(|| {
-        let ring = ring();
-        let id = machine(&ring).identification_code();
-        let ring = ServerKeyRing::from_secret(quick(), 1, {
-            let s = scalar(&SERVER_SECRET);
-            secret(&s);
-            s
-        });
-        (ring, id)
-    })
+    let id = setup(|| machine(&ring()).identification_code());
+    (secret_ring(), id)
 }
 
 fn case_seal() {
@@ -284,31 +417,35 @@ fn case_seal() {
     black_box(code);
 }
 
-/// The machine side: a machine whose key is secret, a code for it.
-fn open_fixture() -> (Machine, ResetCode) {
+/// The machine side: a machine whose key is secret (its public fields public), a code for it.
+fn open_fixture_with(policy: Policy) -> (Machine, ResetCode) {
     setup(|| {
-        let ring = ring();
+        let ring = ServerKeyRing::from_secrets(
+            policy,
+            1,
+            scalar(&SERVER_SECRET),
+            scalar(&SIGNING_SECRET),
+        );
+        let machine = machine(&ring);
         let code = ring
-            .seal_reset_code(
-                &machine(&ring).identification_code(),
-                &account(),
-                PASSWORD,
-                NOW,
-            )
+            .seal_reset_code(&machine.identification_code(), &account(), PASSWORD, NOW)
             .expect("seal");
-        let package = ring.deployment_package().expect("package");
-        let s = scalar(&MACHINE_SECRET);
-        secret(&s);
-        let machine = Machine::enroll_with_secret(&package, &s).expect("enroll");
-        (machine, ResetCode::parse(code.as_str()).expect("parse"))
+        (
+            secret_machine(&machine),
+            ResetCode::parse(code.as_str()).expect("parse"),
+        )
     })
+}
+
+fn open_fixture() -> (Machine, ResetCode) {
+    open_fixture_with(quick())
 }
 
 fn case_open() {
     let (machine, code) = open_fixture();
     let account = account();
     let password = password();
-    let accepted = machine.open_reset_code(&code, &account, &password, NOW + 60);
+    let accepted = machine.open_reset_code_for_diagnostics(&code, &account, &password, NOW + 60);
     public(&accepted);
     black_box(accepted.expect("open"));
 }
@@ -319,7 +456,7 @@ fn case_open_wrong_password() {
     let mut password = password();
     password.push('!');
     secret(password.as_str());
-    let refused = machine.open_reset_code(&code, &account, &password, NOW + 60);
+    let refused = machine.open_reset_code_for_diagnostics(&code, &account, &password, NOW + 60);
     public(&refused);
     assert!(refused.is_err(), "wrong password accepted");
 }
@@ -341,9 +478,49 @@ fn case_ring_export_wrapped() {
     black_box(bytes);
 }
 
+/// Export during a signing-key rotation: both signing secrets and the server scalar secret.
+fn case_ring_export_rotating_plain() {
+    let mut ring = secret_ring();
+    setup(|| ring.begin_signing_key_rotation_to_secret(secret_scalar(&NEXT_SIGNING_SECRET)));
+    let bytes = ring.export(None);
+    public(&bytes.is_ok());
+    black_box(bytes.expect("export"));
+}
+
+fn case_ring_export_rotating_wrapped() {
+    let mut ring = secret_ring();
+    setup(|| ring.begin_signing_key_rotation_to_secret(secret_scalar(&NEXT_SIGNING_SECRET)));
+    let key = wrapping_key();
+    let bytes = ring.export(Some(&key));
+    public(&bytes.is_ok());
+    let bytes = bytes.expect("export");
+    public(bytes.as_slice());
+    black_box(bytes);
+}
+
+/// Marks every secret scalar inside a plain key ring export (all copies found first, then
+/// marked: searching already-marked bytes would report in the harness).
+fn mark_ring_secrets(bytes: &[u8], rotating: bool) {
+    let mut needles = vec![&SERVER_SECRET, &SIGNING_SECRET];
+    if rotating {
+        needles.push(&NEXT_SIGNING_SECRET);
+    }
+    let mut at = Vec::new();
+    for needle in &needles {
+        let found: Vec<usize> = (0..=bytes.len() - 32)
+            .filter(|&i| bytes[i..].starts_with(&needle[..]))
+            .collect();
+        assert!(!found.is_empty(), "secret not found in the exported bytes");
+        at.extend(found);
+    }
+    for i in at {
+        secret(&bytes[i..i + 32]);
+    }
+}
+
 fn case_ring_import_plain() {
     let bytes = setup(|| ring().export(None).expect("export"));
-    secret_inside(&bytes, &SERVER_SECRET);
+    mark_ring_secrets(&bytes, false);
     let ring = ServerKeyRing::import(&bytes, None);
     public(&ring.is_ok());
     black_box(ring.expect("import"));
@@ -353,6 +530,25 @@ fn case_ring_import_wrapped() {
     let bytes = setup(|| {
         let key = WrappingKey::from_bytes(&WRAPPING_KEY).expect("key");
         ring().export(Some(&key)).expect("export")
+    });
+    let key = wrapping_key();
+    let ring = ServerKeyRing::import(&bytes, Some(&key));
+    public(&ring.is_ok());
+    black_box(ring.expect("import"));
+}
+
+fn case_ring_import_rotating_plain() {
+    let bytes = setup(|| rotating_ring().export(None).expect("export"));
+    mark_ring_secrets(&bytes, true);
+    let ring = ServerKeyRing::import(&bytes, None);
+    public(&ring.is_ok());
+    black_box(ring.expect("import"));
+}
+
+fn case_ring_import_rotating_wrapped() {
+    let bytes = setup(|| {
+        let key = WrappingKey::from_bytes(&WRAPPING_KEY).expect("key");
+        rotating_ring().export(Some(&key)).expect("export")
     });
     let key = wrapping_key();
     let ring = ServerKeyRing::import(&bytes, Some(&key));
@@ -375,12 +571,6 @@ fn case_machine_export_wrapped() {
     let bytes = bytes.expect("export");
     public(bytes.as_slice());
     black_box(bytes);
-}
-
-/// The machine key as the machine stores it (the last 64 bytes of the plain body).
-fn machine_key_bytes(plain_export: &[u8]) -> [u8; 64] {
-    let end = plain_export.len() - 4;
-    plain_export[end - 64..end].try_into().expect("64 bytes")
 }
 
 fn case_machine_import_plain() {
@@ -423,73 +613,104 @@ fn case_password_binding() {
     black_box(binding.expect("binding"));
 }
 
-// --- the replay ledger: its entries hold no secret (account fingerprints of public names, code
-// identifiers that are the codes' public SIV tags, public times). What is checked: that redeeming
-// (open + record, with a secret machine key and password) branches on nothing secret beyond
-// open's own allowed reports, and that the wrapped export/import touch the wrapping key only in
-// constant time. The plain export/import cases have no secret input: they show that none flows in.
+// --- the replay ledger (§9.7): its records hold no secret (account fingerprints of public names
+// and SIDs, code identifiers that are the codes' public SIV tags, public times and counts). What
+// is checked: that redeeming (count the attempt, open, accept, with a secret machine key and
+// password) branches on nothing secret beyond open's own allowed reports, that a redeem refused
+// by the attempt limit runs no Argon2id at all, and that the wrapped export/import touch the
+// wrapping key only in constant time. The plain export/import cases have no secret input: they
+// show that none flows in.
 
-/// A ledger already holding entries, so that `record` compares against them: one for another
-/// account, one for the same account issued earlier.
-fn ledger_fixture() -> ReplayLedger {
-    let mut ledger = ReplayLedger::new();
-    let same = ReplayLedger::account_fingerprint(&account());
-    let other = ReplayLedger::account_fingerprint(
-        &Account::new("someone.else", "CONTOSO").expect("account"),
-    );
-    // The same account's entry is forgotten before the new code's would be: recording the new
-    // code makes it redundant (§9.7).
-    for (id, fingerprint, issued, forget) in [
-        (0x10u8, other, NOW - 600, NOW + 48 * 3600),
-        (0xF0, same, NOW - 3600, NOW + 3600),
-    ] {
-        let accepted =
-            AcceptedReset::from_parts(issued, issued + 3600, [id; 16], fingerprint, forget);
-        ledger.record(&accepted, NOW).expect("record");
-    }
-    ledger
+/// A ledger for `machine` that already holds records: a failed attempt of `code` for another
+/// account (same names, another SID), so that counting and accepting search and insert among
+/// records. Costs one Argon2id run (setup).
+fn ledger_fixture(machine: &Machine, code: &ResetCode) -> ReplayLedger {
+    let mut ledger = ReplayLedger::new(machine);
+    let other = Account::new(USERNAME, DOMAIN, &OTHER_SID).expect("account");
+    let refused = machine.redeem_reset_code(&mut ledger, code, &other, PASSWORD, NOW + 30);
+    public(&refused);
+    assert!(refused.is_err(), "another account's redeem accepted");
+    // Times and counts written by the refused redeem are public; declassify the whole ledger
+    // by a plain export and import.
+    let bytes = ledger.export(None).expect("export");
+    public(bytes.as_slice());
+    ReplayLedger::import(&bytes, None, machine, 0).expect("import")
 }
 
 fn case_redeem() {
     let (machine, code) = open_fixture();
-    let mut ledger = setup(ledger_fixture);
+    let mut ledger = setup(|| ledger_fixture(&machine, &code));
     let account = account();
     let password = password();
     let accepted = machine.redeem_reset_code(&mut ledger, &code, &account, &password, NOW + 60);
     public(&accepted);
     black_box(accepted.expect("redeem"));
-    assert_eq!(
-        ledger.len(),
-        2,
-        "the older entry for the account is dropped"
+    assert_eq!(ledger.account_count(), 2, "two accounts recorded");
+}
+
+fn case_redeem_wrong_password() {
+    let (machine, code) = open_fixture();
+    let mut ledger = setup(|| ledger_fixture(&machine, &code));
+    let account = account();
+    let mut password = password();
+    password.push('!');
+    secret(password.as_str());
+    let refused = machine.redeem_reset_code(&mut ledger, &code, &account, &password, NOW + 60);
+    public(&refused);
+    assert!(refused.is_err(), "wrong password accepted");
+}
+
+/// A redeem refused by the attempt limit (§9.7): the code already failed once and the policy
+/// allows one failed open per code, so the attempt is refused before any Argon2id run.
+fn case_redeem_too_many_attempts() {
+    let policy = quick().with_attempt_limits(1, 20).expect("limits");
+    let (machine, code) = open_fixture_with(policy);
+    let mut ledger = setup(|| {
+        let mut ledger = ReplayLedger::new(&machine);
+        let mut wrong = PASSWORD.to_owned();
+        wrong.push('!');
+        let refused = machine.redeem_reset_code(&mut ledger, &code, &account(), &wrong, NOW + 30);
+        assert!(refused.is_err(), "wrong password accepted");
+        let bytes = ledger.export(None).expect("export");
+        public(bytes.as_slice());
+        ReplayLedger::import(&bytes, None, &machine, 0).expect("import")
+    });
+    let account = account();
+    let password = password();
+    let refused = machine.redeem_reset_code(&mut ledger, &code, &account, &password, NOW + 60);
+    public(&refused);
+    assert!(
+        matches!(refused, Err(offline_reset::Error::TooManyAttempts)),
+        "not refused by the attempt limit: {refused:?}"
     );
 }
 
-/// A ledger after a real redeem. Its entries' times were decrypted with the (secret) machine key,
-/// so memcheck still counts them as secret; they are public (the issue time of a used code), so
-/// the ledger is declassified by a plain export and import, in setup.
-fn redeemed_ledger() -> ReplayLedger {
-    setup(|| {
-        let (machine, code) = open_fixture();
-        let mut ledger = ledger_fixture();
+/// A ledger after a real redeem, and its machine. The records' times were decrypted with the
+/// (secret) machine key, so memcheck still counts them as secret; they are public (the issue
+/// time of a used code), so the ledger is declassified by a plain export and import, in setup.
+fn redeemed_ledger() -> (Machine, ReplayLedger) {
+    let (machine, code) = open_fixture();
+    let ledger = setup(|| {
+        let mut ledger = ledger_fixture(&machine, &code);
         machine
             .redeem_reset_code(&mut ledger, &code, &account(), PASSWORD, NOW + 60)
             .expect("redeem");
         let bytes = ledger.export(None).expect("export");
         public(bytes.as_slice());
-        ReplayLedger::import(&bytes, None).expect("import")
-    })
+        ReplayLedger::import(&bytes, None, &machine, 0).expect("import")
+    });
+    (machine, ledger)
 }
 
 fn case_ledger_export_plain() {
-    let ledger = redeemed_ledger();
+    let (_, ledger) = redeemed_ledger();
     let bytes = ledger.export(None);
     public(&bytes.is_ok());
     black_box(bytes.expect("export"));
 }
 
 fn case_ledger_export_wrapped() {
-    let ledger = redeemed_ledger();
+    let (_, ledger) = redeemed_ledger();
     let key = wrapping_key();
     let bytes = ledger.export(Some(&key));
     public(&bytes.is_ok());
@@ -499,19 +720,21 @@ fn case_ledger_export_wrapped() {
 }
 
 fn case_ledger_import_plain() {
-    let bytes = setup(|| redeemed_ledger().export(None).expect("export"));
-    let ledger = ReplayLedger::import(&bytes, None);
+    let (machine, ledger) = redeemed_ledger();
+    let bytes = setup(|| ledger.export(None).expect("export"));
+    let ledger = ReplayLedger::import(&bytes, None, &machine, 2);
     public(&ledger.is_ok());
-    assert_eq!(ledger.expect("import").len(), 2);
+    assert_eq!(ledger.expect("import").account_count(), 2);
 }
 
 fn case_ledger_import_wrapped() {
+    let (machine, ledger) = redeemed_ledger();
     let bytes = setup(|| {
         let key = WrappingKey::from_bytes(&WRAPPING_KEY).expect("key");
-        redeemed_ledger().export(Some(&key)).expect("export")
+        ledger.export(Some(&key)).expect("export")
     });
     let key = wrapping_key();
-    let ledger = ReplayLedger::import(&bytes, Some(&key));
+    let ledger = ReplayLedger::import(&bytes, Some(&key), &machine, 2);
     public(&ledger.is_ok());
     black_box(ledger.expect("import"));
 }
@@ -584,10 +807,10 @@ mod cabi {
         Handle::new(out, status, olr_machine_free)
     }
 
-    /// `olr_replay_ledger_new`.
-    pub fn ledger_new() -> Ledger {
+    /// `olr_replay_ledger_new` for `machine`.
+    pub fn ledger_new(machine: &Machine) -> Ledger {
         let mut out = core::ptr::null_mut();
-        let status = olr_replay_ledger_new(&mut out);
+        let status = olr_replay_ledger_new(machine.ptr, &mut out);
         Handle::new(out, status, olr_replay_ledger_free)
     }
 
@@ -595,11 +818,11 @@ mod cabi {
     pub fn seal(
         ring: &Ring,
         identification_code: &str,
-        account: (&str, &str),
+        account: (&str, &str, &[u8]),
         password: &[u8],
         now: i64,
     ) -> (olr_status, Vec<u8>) {
-        let (username, domain) = account;
+        let (username, domain, sid) = account;
         let mut out = vec![0u8; 128];
         let mut out_len = 0usize;
         let mut details = olr_error_details::default();
@@ -611,6 +834,8 @@ mod cabi {
             username.len(),
             domain.as_ptr().cast::<c_char>(),
             domain.len(),
+            sid.as_ptr(),
+            sid.len(),
             password.as_ptr().cast::<c_char>(),
             password.len(),
             now,
@@ -628,11 +853,11 @@ mod cabi {
         machine: &Machine,
         ledger: &mut Ledger,
         reset_code: &str,
-        account: (&str, &str),
+        account: (&str, &str, &[u8]),
         password: &[u8],
         now: i64,
     ) -> olr_status {
-        let (username, domain) = account;
+        let (username, domain, sid) = account;
         let mut accepted = olr_accepted_reset::default();
         let mut details = olr_error_details::default();
         olr_machine_redeem_reset_code(
@@ -644,6 +869,8 @@ mod cabi {
             username.len(),
             domain.as_ptr().cast::<c_char>(),
             domain.len(),
+            sid.as_ptr(),
+            sid.len(),
             password.as_ptr().cast::<c_char>(),
             password.len(),
             now,
@@ -652,20 +879,21 @@ mod cabi {
         )
     }
 
-    /// The account of every case (public names), as a C caller passes it.
-    pub fn account() -> (&'static str, &'static str) {
-        (super::USERNAME, super::DOMAIN)
+    /// The account of every case (public names and SID), as a C caller passes it.
+    pub fn account() -> (&'static str, &'static str, &'static [u8]) {
+        (super::USERNAME, super::DOMAIN, &super::SID)
     }
 }
 
-/// The C server side: a key ring handle imported from a plain export whose scalar is marked
-/// secret (import's own reports are the `ring_import_plain` case's; here they are setup).
+/// The C server side: a key ring handle imported from a plain export whose scalars (server and
+/// signing) are marked secret (import's own reports are the `ring_import_plain` case's; here
+/// they are setup).
 fn cabi_seal_fixture() -> (cabi::Ring, String) {
     setup(|| {
         let ring = ring();
         let id = machine(&ring).identification_code().as_str().to_owned();
         let bytes = ring.export(None).expect("export");
-        secret_inside(&bytes, &SERVER_SECRET);
+        mark_ring_secrets(&bytes, false);
         (cabi::ring_import(&bytes), id)
     })
 }
@@ -682,11 +910,9 @@ fn cabi_redeem_fixture() -> (cabi::Machine, cabi::Ledger, String) {
         let bytes = machine.export(None).expect("export");
         let key = machine_key_bytes(&bytes);
         secret_inside(&bytes, &key);
-        (
-            cabi::machine_import(&bytes),
-            cabi::ledger_new(),
-            code.as_str().to_owned(),
-        )
+        let machine = cabi::machine_import(&bytes);
+        let ledger = cabi::ledger_new(&machine);
+        (machine, ledger, code.as_str().to_owned())
     })
 }
 
@@ -773,7 +999,13 @@ const CASES: &[Case] = &[
     ("generate", case_generate),
     ("rotate", case_rotate),
     ("rotate_to_secret", case_rotate_to_secret),
+    ("package_sign", case_package_sign),
+    ("package_sign_rotating", case_package_sign_rotating),
+    ("signing_rotation_begin", case_signing_rotation_begin),
+    ("signing_rotation_finish", case_signing_rotation_finish),
     ("enroll", case_enroll),
+    ("redeploy_same_epoch", case_redeploy_same_epoch),
+    ("redeploy_new_epoch", case_redeploy_new_epoch),
     ("seal", case_seal),
     ("open", case_open),
     ("open_wrong_password", case_open_wrong_password),
@@ -781,12 +1013,18 @@ const CASES: &[Case] = &[
     ("ring_export_wrapped", case_ring_export_wrapped),
     ("ring_import_plain", case_ring_import_plain),
     ("ring_import_wrapped", case_ring_import_wrapped),
+    ("ring_export_rotating_plain", case_ring_export_rotating_plain),
+    ("ring_export_rotating_wrapped", case_ring_export_rotating_wrapped),
+    ("ring_import_rotating_plain", case_ring_import_rotating_plain),
+    ("ring_import_rotating_wrapped", case_ring_import_rotating_wrapped),
     ("machine_export_plain", case_machine_export_plain),
     ("machine_export_wrapped", case_machine_export_wrapped),
     ("machine_import_plain", case_machine_import_plain),
     ("machine_import_wrapped", case_machine_import_wrapped),
     ("password_binding", case_password_binding),
     ("redeem", case_redeem),
+    ("redeem_wrong_password", case_redeem_wrong_password),
+    ("redeem_too_many_attempts", case_redeem_too_many_attempts),
     ("ledger_export_plain", case_ledger_export_plain),
     ("ledger_export_wrapped", case_ledger_export_wrapped),
     ("ledger_import_plain", case_ledger_import_plain),
