@@ -347,3 +347,52 @@ fn checks_normalization_and_progress_through_utf16() {
     olr_replay_ledger_free(ledger);
     olr_machine_free(machine);
 }
+
+/// The UTF-16 twins check their arguments in the UTF-8 order: code, username, domain, SID,
+/// password. A NULL SID is reported before a malformed password, as in UTF-8.
+#[test]
+fn arguments_are_checked_in_the_utf8_order() {
+    let (machine, ledger, code) = setup();
+    let mut details = olr_error_details::default();
+    let (code16, user16, domain16) = (w(&code), w(USER), w(DOMAIN));
+    let lone = [0xDC00u16];
+    let status = olr_machine_redeem_reset_code_utf16(
+        machine,
+        ledger,
+        code16.as_ptr(),
+        code16.len(),
+        user16.as_ptr(),
+        user16.len(),
+        domain16.as_ptr(),
+        domain16.len(),
+        null(),
+        0,
+        lone.as_ptr(),
+        lone.len(),
+        NOW,
+        null_mut(),
+        &mut details,
+    );
+    assert_eq!(status, olr_status::OLR_NULL_POINTER);
+    let bad = [0xFFu8];
+    let status = olr_machine_redeem_reset_code(
+        machine,
+        ledger,
+        code.as_ptr().cast::<c_char>(),
+        code.len(),
+        USER.as_ptr().cast::<c_char>(),
+        USER.len(),
+        DOMAIN.as_ptr().cast::<c_char>(),
+        DOMAIN.len(),
+        null(),
+        0,
+        bad.as_ptr().cast::<c_char>(),
+        bad.len(),
+        NOW,
+        null_mut(),
+        &mut details,
+    );
+    assert_eq!(status, olr_status::OLR_NULL_POINTER);
+    olr_replay_ledger_free(ledger);
+    olr_machine_free(machine);
+}

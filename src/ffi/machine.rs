@@ -3,8 +3,9 @@
 use core::ffi::c_char;
 
 use super::ptr::{self, Details, OptionalOut, Out, OutBuf};
+use super::status::Fail;
 use super::status::{olr_error_details, olr_status};
-use crate::{Account, Machine, ResetCode};
+use crate::{AcceptedReset, Account, Error, Machine, ResetCode};
 
 /// One enrolled machine. It keeps the derived machine key (a secret), wiped by
 /// `olr_machine_free`.
@@ -19,6 +20,36 @@ impl olr_machine {
     /// The machine inside (for the replay ledger's redeem call).
     pub(super) fn machine(&self) -> &Machine {
         &self.machine
+    }
+}
+
+/// The decoded text arguments of a machine-side open or redeem, in the order they are checked
+/// (shared by the UTF-8 and UTF-16 entry points).
+pub(super) struct TypedReset<'a> {
+    pub(super) code: &'a str,
+    pub(super) username: &'a str,
+    pub(super) domain: &'a str,
+    pub(super) sid: &'a [u8],
+    pub(super) password: &'a str,
+}
+
+impl TypedReset<'_> {
+    /// Parses the code (§3.3), checks the account (§5), runs `open` on them and writes the
+    /// accepted reset's times to `accepted` (may be NULL).
+    pub(super) fn open_with(
+        self,
+        accepted: *mut olr_accepted_reset,
+        open: impl FnOnce(&ResetCode, &Account, &str) -> Result<AcceptedReset, Error>,
+    ) -> Result<(), Fail> {
+        let accepted = OptionalOut::new(accepted);
+        let code = ResetCode::parse(self.code)?;
+        let account = Account::new(self.username, self.domain, self.sid)?;
+        let reset = open(&code, &account, self.password)?;
+        accepted.write(olr_accepted_reset {
+            issued_at: reset.issued_at,
+            expires_at: reset.expires_at,
+        });
+        Ok(())
     }
 }
 
@@ -203,25 +234,16 @@ pub extern "C" fn olr_machine_open_reset_code_for_diagnostics(
     ffi_boundary! {
         Details::new(details).record(|| {
             let machine = ptr::handle(machine)?;
-            let reset_code = ptr::text(reset_code, reset_code_len)?;
-            let username = ptr::text(username, username_len)?;
-            let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
-            let sid = ptr::bytes(sid, sid_len)?;
-            let new_password = ptr::text(new_password, new_password_len)?;
-            let accepted = OptionalOut::new(accepted);
-            let reset_code = ResetCode::parse(reset_code)?;
-            let account = Account::new(username, offline_domain, sid)?;
-            let reset = machine.machine.open_reset_code_for_diagnostics(
-                &reset_code,
-                &account,
-                new_password,
-                now,
-            )?;
-            accepted.write(olr_accepted_reset {
-                issued_at: reset.issued_at,
-                expires_at: reset.expires_at,
-            });
-            Ok(())
+            let typed = TypedReset {
+                code: ptr::text(reset_code, reset_code_len)?,
+                username: ptr::text(username, username_len)?,
+                domain: ptr::text(offline_domain, offline_domain_len)?,
+                sid: ptr::bytes(sid, sid_len)?,
+                password: ptr::text(new_password, new_password_len)?,
+            };
+            typed.open_with(accepted, |code, account, password| {
+                machine.machine.open_reset_code_for_diagnostics(code, account, password, now)
+            })
         })
     }
 }

@@ -3,10 +3,10 @@
 
 use core::ffi::c_char;
 
-use super::machine::{olr_accepted_reset, olr_machine};
-use super::ptr::{self, Details, OptionalOut, Out, OutBuf};
+use super::machine::{olr_accepted_reset, olr_machine, TypedReset};
+use super::ptr::{self, Details, Out, OutBuf};
 use super::status::{olr_error_details, olr_status};
-use crate::{Account, ReplayLedger, ResetCode};
+use crate::ReplayLedger;
 
 /// The replay ledger of one enrollment (docs/PROTOCOL.md §9.7): each account's newest accepted
 /// code, failed attempts per code and per account, the latest time seen and a generation
@@ -182,26 +182,17 @@ pub extern "C" fn olr_machine_redeem_reset_code(
         Details::new(details).record(|| {
             let machine = ptr::handle(machine)?;
             let ledger = ptr::handle_mut(ledger)?;
-            let reset_code = ptr::text(reset_code, reset_code_len)?;
-            let username = ptr::text(username, username_len)?;
-            let offline_domain = ptr::text(offline_domain, offline_domain_len)?;
-            let sid = ptr::bytes(sid, sid_len)?;
-            let new_password = ptr::text(new_password, new_password_len)?;
-            let accepted = OptionalOut::new(accepted);
-            let reset_code = ResetCode::parse(reset_code)?;
-            let account = Account::new(username, offline_domain, sid)?;
-            let reset = machine.machine().redeem_reset_code(
-                &mut ledger.ledger,
-                &reset_code,
-                &account,
-                new_password,
-                now,
-            )?;
-            accepted.write(olr_accepted_reset {
-                issued_at: reset.issued_at,
-                expires_at: reset.expires_at,
-            });
-            Ok(())
+            let typed = TypedReset {
+                code: ptr::text(reset_code, reset_code_len)?,
+                username: ptr::text(username, username_len)?,
+                domain: ptr::text(offline_domain, offline_domain_len)?,
+                sid: ptr::bytes(sid, sid_len)?,
+                password: ptr::text(new_password, new_password_len)?,
+            };
+            typed.open_with(accepted, |code, account, password| {
+                let machine = machine.machine();
+                machine.redeem_reset_code(&mut ledger.ledger, code, account, password, now)
+            })
         })
     }
 }

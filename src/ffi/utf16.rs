@@ -6,12 +6,53 @@
 //! has to make an unwiped UTF-8 copy of a password.
 
 use super::account::olr_name_problem_code;
+use zeroize::Zeroizing;
+
 use super::codes::olr_typing_progress;
-use super::machine::{olr_accepted_reset, olr_machine};
-use super::ptr::{self, Details, OptionalOut, Out, OutBuf};
+use super::machine::{olr_accepted_reset, olr_machine, TypedReset};
+use super::ptr::{self, Details, Out, OutBuf};
 use super::replay_ledger::olr_replay_ledger;
 use super::status::{olr_error_details, olr_status};
 use crate::{name_problem, normalize_names, Account, ResetCode};
+
+/// The arguments of an open or redeem in the order their UTF-8 twins check them: the typed code,
+/// the username, the domain (UTF-16, decoded into wiped buffers), the SID (binary), the new
+/// password (UTF-16).
+struct Utf16Reset<'a> {
+    code: Zeroizing<String>,
+    username: Zeroizing<String>,
+    domain: Zeroizing<String>,
+    sid: &'a [u8],
+    password: Zeroizing<String>,
+}
+
+impl<'a> Utf16Reset<'a> {
+    fn decode(
+        code: (*const u16, usize),
+        username: (*const u16, usize),
+        domain: (*const u16, usize),
+        sid: (*const u8, usize),
+        password: (*const u16, usize),
+    ) -> Result<Self, super::status::Fail> {
+        Ok(Utf16Reset {
+            code: ptr::text_utf16(code.0, code.1)?,
+            username: ptr::text_utf16(username.0, username.1)?,
+            domain: ptr::text_utf16(domain.0, domain.1)?,
+            sid: ptr::bytes(sid.0, sid.1)?,
+            password: ptr::text_utf16(password.0, password.1)?,
+        })
+    }
+
+    fn typed(&self) -> TypedReset<'_> {
+        TypedReset {
+            code: &self.code,
+            username: &self.username,
+            domain: &self.domain,
+            sid: self.sid,
+            password: &self.password,
+        }
+    }
+}
 
 /// As `olr_machine_redeem_reset_code`, with the typed reset code, username, domain and new
 /// password as UTF-16 (`*_len` in code units, at most `OLR_MAX_INPUT_LEN / 2` each). The SID is
@@ -40,26 +81,17 @@ pub extern "C" fn olr_machine_redeem_reset_code_utf16(
         Details::new(details).record(|| {
             let machine = ptr::handle(machine)?;
             let ledger = ptr::handle_mut(ledger)?;
-            let reset_code = ptr::text_utf16(reset_code, reset_code_len)?;
-            let username = ptr::text_utf16(username, username_len)?;
-            let offline_domain = ptr::text_utf16(offline_domain, offline_domain_len)?;
-            let sid = ptr::bytes(sid, sid_len)?;
-            let new_password = ptr::text_utf16(new_password, new_password_len)?;
-            let accepted = OptionalOut::new(accepted);
-            let reset_code = ResetCode::parse(&reset_code)?;
-            let account = Account::new(&username, &offline_domain, sid)?;
-            let reset = machine.machine().redeem_reset_code(
-                ledger.ledger_mut(),
-                &reset_code,
-                &account,
-                &new_password,
-                now,
+            let args = Utf16Reset::decode(
+                (reset_code, reset_code_len),
+                (username, username_len),
+                (offline_domain, offline_domain_len),
+                (sid, sid_len),
+                (new_password, new_password_len),
             )?;
-            accepted.write(olr_accepted_reset {
-                issued_at: reset.issued_at,
-                expires_at: reset.expires_at,
-            });
-            Ok(())
+            args.typed().open_with(accepted, |code, account, password| {
+                let machine = machine.machine();
+                machine.redeem_reset_code(ledger.ledger_mut(), code, account, password, now)
+            })
         })
     }
 }
@@ -88,25 +120,17 @@ pub extern "C" fn olr_machine_open_reset_code_for_diagnostics_utf16(
     ffi_boundary! {
         Details::new(details).record(|| {
             let machine = ptr::handle(machine)?;
-            let reset_code = ptr::text_utf16(reset_code, reset_code_len)?;
-            let username = ptr::text_utf16(username, username_len)?;
-            let offline_domain = ptr::text_utf16(offline_domain, offline_domain_len)?;
-            let sid = ptr::bytes(sid, sid_len)?;
-            let new_password = ptr::text_utf16(new_password, new_password_len)?;
-            let accepted = OptionalOut::new(accepted);
-            let reset_code = ResetCode::parse(&reset_code)?;
-            let account = Account::new(&username, &offline_domain, sid)?;
-            let reset = machine.machine().open_reset_code_for_diagnostics(
-                &reset_code,
-                &account,
-                &new_password,
-                now,
+            let args = Utf16Reset::decode(
+                (reset_code, reset_code_len),
+                (username, username_len),
+                (offline_domain, offline_domain_len),
+                (sid, sid_len),
+                (new_password, new_password_len),
             )?;
-            accepted.write(olr_accepted_reset {
-                issued_at: reset.issued_at,
-                expires_at: reset.expires_at,
-            });
-            Ok(())
+            args.typed().open_with(accepted, |code, account, password| {
+                let machine = machine.machine();
+                machine.open_reset_code_for_diagnostics(code, account, password, now)
+            })
         })
     }
 }
