@@ -10,6 +10,9 @@ use offline_reset::*;
 #[path = "support/sid.rs"]
 mod sid;
 use sid::*;
+#[path = "support/stored.rs"]
+mod stored;
+use stored::envelope;
 
 const NOW: i64 = 1_795_000_000;
 const PASSWORD: &str = "n3w Passw0rd!";
@@ -187,34 +190,6 @@ fn export_import_round_trips_plain_and_wrapped_with_one_stored_form() {
             NOW + 70
         )
     );
-}
-
-/// A plain envelope of kind `kind` around `body`, with a correct CRC.
-fn envelope(kind: u8, body: &[u8]) -> Vec<u8> {
-    let mut out = b"OLR\x01".to_vec();
-    out.push(kind);
-    out.push(0);
-    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-    out.extend_from_slice(body);
-    let crc = crc32(&out);
-    out.extend_from_slice(&crc.to_be_bytes());
-    out
-}
-
-/// CRC-32/ISO-HDLC, bitwise (a checksum, not cryptography).
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 fn body_of(plain: &[u8]) -> Vec<u8> {

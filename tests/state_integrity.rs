@@ -2,13 +2,15 @@
 //! attack a person with the machine, its files or its clock could try, each showing the attack
 //! worked against the old design's weakness and is now refused with its own error.
 
-use offline_reset::code_text::ALPHABET;
 use offline_reset::primitives::SecretScalar;
 use offline_reset::*;
 
 #[path = "support/sid.rs"]
 mod sid;
 use sid::*;
+#[path = "support/stored.rs"]
+mod stored;
+use stored::{base32, crc32};
 
 const NOW: i64 = 1_795_000_000;
 const DAY: i64 = 86_400;
@@ -202,40 +204,6 @@ fn an_old_epoch_package_cannot_move_a_machine_back() {
             .err(),
         Some(Error::PackageEpochTooOld)
     );
-}
-
-/// Crockford base32 without groups, as §8 writes a package.
-fn base32(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        acc = (acc << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(ALPHABET[((acc << (5 - bits)) & 31) as usize] as char);
-    }
-    out
-}
-
-/// CRC-32/ISO-HDLC, bitwise.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// The package with `edit` applied to its body and the CRC made right again: only the

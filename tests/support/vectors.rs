@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 #[path = "sid.rs"]
 mod sid;
 pub use sid::*;
+#[path = "stored.rs"]
+mod stored;
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -1073,9 +1075,9 @@ fn deployment_package_vectors(f: &Fixture) -> Value {
         let mut bytes = package.to_bytes();
         let end = bytes.len() - 4;
         edit(&mut bytes[10..end]);
-        let crc = crc32_iso_hdlc(&bytes[..end]);
+        let crc = stored::crc32(&bytes[..end]);
         bytes[end..].copy_from_slice(&crc.to_be_bytes());
-        crockford_text(&bytes)
+        stored::base32(&bytes)
     };
     let signature_cases: Vec<(&str, String)> = vec![
         ("signature's last byte changed", resigned(&|b| b[184] ^= 1)),
@@ -1128,28 +1130,6 @@ const P256_ORDER: [u8; 32] = [
     0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
     0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
 ];
-
-/// CRC-32/ISO-HDLC, bitwise.
-fn crc32_iso_hdlc(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn crockford_text(bytes: &[u8]) -> String {
-    let mut spec = data_encoding::Specification::new();
-    spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
-    spec.encoding().unwrap().encode(bytes)
-}
 
 fn full_width(c: char) -> char {
     match c {
