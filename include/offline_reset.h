@@ -595,7 +595,8 @@ typedef struct olr_replay_ledger olr_replay_ledger;
  * The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
  *
  * Thread safety: functions taking `const olr_server_key_ring *` may run on one handle from
- * many threads at once; `olr_server_key_ring_rotate`, `_set_*` and `_free` need exclusive use.
+ * many threads at once; `olr_server_key_ring_rotate`, `_prune`, `_set_*`,
+ * `_begin_signing_key_rotation`, `_finish_signing_key_rotation` and `_free` need exclusive use.
  */
 typedef struct olr_server_key_ring olr_server_key_ring;
 

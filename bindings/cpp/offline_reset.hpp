@@ -325,8 +325,55 @@ struct account {
     bool operator!=(const account &o) const noexcept { return !(*this == o); }
 };
 
+/// An account's binary SID (docs/PROTOCOL.md §5: revision 1, 1 to 15 sub-authorities,
+/// 8 + 4 × count bytes, OLR_MIN_SID_LEN to OLR_MAX_SID_LEN), as LookupAccountNameW or the
+/// directory's objectSid give it. A non-owning view of bytes: keep them alive during the call.
+/// A malformed SID is OLR_INVALID_SID from the library (checked after the names).
+class sid_view {
+  public:
+    constexpr sid_view() noexcept = default;
+    constexpr sid_view(const std::uint8_t *data, std::size_t size) noexcept : data_(data), size_(size) {}
+    sid_view(const std::vector<std::uint8_t> &bytes) noexcept : data_(bytes.data()), size_(bytes.size()) {}
+    template <std::size_t N>
+    constexpr sid_view(const std::uint8_t (&bytes)[N]) noexcept : data_(bytes), size_(N) {}
+    /// The bytes of a std::string / std::string_view holding a binary SID (not its S-1-… text).
+    static sid_view from_bytes(std::string_view bytes) noexcept
+    {
+        return sid_view(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+    }
+    constexpr const std::uint8_t *data() const noexcept { return data_; }
+    constexpr std::size_t size() const noexcept { return size_; }
+
+  private:
+    const std::uint8_t *data_ = nullptr; // NULL: OLR_NULL_POINTER from the library
+    std::size_t size_ = 0;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Free functions
+
+/// Checks the names and the SID as seal and redeem will (OLR_INVALID_USERNAME,
+/// OLR_INVALID_DOMAIN, then OLR_INVALID_SID).
+inline status account_check(std::string_view username, std::string_view offline_domain,
+                            sid_view sid) noexcept
+{
+    return status(olr_account_check(username.data(), username.size(), offline_domain.data(),
+                                    offline_domain.size(), sid.data(), sid.size()));
+}
+
+/// A deployment package's fingerprint: lowercase hex SHA-256 of its envelope bytes (64
+/// characters), the same for every text of one package. Compare it with the server's before
+/// the first deployment.
+inline status deployment_package_fingerprint(std::string_view package, std::string &out) noexcept
+{
+    olr_error_details d{};
+    status s = detail::text_out(out, OLR_PACKAGE_FINGERPRINT_LEN,
+                                [&](char *o, std::size_t cap, std::size_t *len) {
+                                    return olr_deployment_package_fingerprint(
+                                        package.data(), package.size(), o, cap, len, &d);
+                                });
+    return s ? s : status(s.code(), d);
+}
 
 /// A typed identification code's canonical text (OLR_MISTYPED names the group).
 inline status identification_code_check(std::string_view typed, std::string &out) noexcept
@@ -414,6 +461,12 @@ inline status deployment_package_check(std::string_view package, package_info &o
 }
 
 #if OLR_CPP_EXCEPTIONS
+inline std::string deployment_package_fingerprint(std::string_view package)
+{
+    std::string out;
+    detail::throw_if(deployment_package_fingerprint(package, out));
+    return out;
+}
 inline std::string identification_code_check(std::string_view typed)
 {
     std::string out;
@@ -559,32 +612,37 @@ OLR_CPP_THROWING(std::wstring_view)
 // ---------------------------------------------------------------------------------------------
 // Replay ledger
 
-/// The codes this machine accepted that could still open (so each works once). Persist it after
-/// every successful machine::redeem, before updating the cached credentials.
+class machine;
+
+/// The replay ledger of one enrollment (docs/PROTOCOL.md §9.7): the codes accepted per account,
+/// failed attempts per code and per account, the latest time seen and a generation. Bound to
+/// the machine it was made or imported for. machine::redeem changes it on failures too: persist
+/// it (export_to, temporary file, rename) after EVERY redeem, under an exclusive lock on the
+/// file held from import to export, before showing the answer; then record generation() in a
+/// monotonic store and pass it to import as the minimum generation. Not thread-safe: one
+/// ledger, one user at a time (const functions may be shared).
 class replay_ledger {
   public:
     replay_ledger() noexcept = default; ///< empty handle; use create() or import()
 
-    static status create(replay_ledger &out) noexcept
-    {
-        replay_ledger l;
-        olr_status s = olr_replay_ledger_new(l.h_.out());
-        if (s != OLR_OK) return status(s);
-        out = std::move(l);
-        return status();
-    }
+    /// A new, empty ledger for `m` (a first enrollment, or a redeployment to a new epoch).
+    static status create(const machine &m, replay_ledger &out) noexcept;
+    /// Reads an exported ledger for `m`: OLR_LEDGER_OF_ANOTHER_MACHINE when it belongs to
+    /// another machine or enrollment, OLR_LEDGER_ROLLED_BACK when its generation is below
+    /// `minimum_generation` (0: no minimum).
     static status import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key,
-                         replay_ledger &out) noexcept
+                         const machine &m, std::uint64_t minimum_generation,
+                         replay_ledger &out) noexcept;
+    /// Account records and code records held (at most OLR_MAX_LEDGER_ACCOUNTS / _CODES).
+    status counts(std::size_t &accounts, std::size_t &codes) const noexcept
     {
-        replay_ledger l;
-        olr_error_details d{};
-        olr_status s = olr_replay_ledger_import(bytes.data(), bytes.size(), key.data(), key.size(),
-                                                l.h_.out(), &d);
-        if (s != OLR_OK) return status(s, d);
-        out = std::move(l);
-        return status();
+        return status(olr_replay_ledger_counts(h_.get(), &accounts, &codes));
     }
-    status size(std::size_t &out) const noexcept { return status(olr_replay_ledger_len(h_.get(), &out)); }
+    /// Grows by one at every redeem that passed the clock check.
+    status generation(std::uint64_t &out) const noexcept
+    {
+        return status(olr_replay_ledger_generation(h_.get(), &out));
+    }
     /// Wrapped under `key` (or plain when key has no value: then keep it where the platform
     /// protects it).
     status export_to(const wrapping_key &key, secret_bytes &out) const noexcept
@@ -597,23 +655,20 @@ class replay_ledger {
         return s;
     }
 #if OLR_CPP_EXCEPTIONS
-    static replay_ledger create()
+    static replay_ledger create(const machine &m);
+    static replay_ledger import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key,
+                                const machine &m, std::uint64_t minimum_generation);
+    std::pair<std::size_t, std::size_t> counts() const
     {
-        replay_ledger l;
-        detail::throw_if(create(l));
-        return l;
+        std::pair<std::size_t, std::size_t> out{};
+        detail::throw_if(counts(out.first, out.second));
+        return out;
     }
-    static replay_ledger import(const std::vector<std::uint8_t> &bytes, const wrapping_key &key)
+    std::uint64_t generation() const
     {
-        replay_ledger l;
-        detail::throw_if(import(bytes, key, l));
-        return l;
-    }
-    std::size_t size() const
-    {
-        std::size_t n = 0;
-        detail::throw_if(size(n));
-        return n;
+        std::uint64_t out = 0;
+        detail::throw_if(generation(out));
+        return out;
     }
     secret_bytes export_to(const wrapping_key &key) const
     {
@@ -667,6 +722,19 @@ class machine {
                                     return olr_machine_identification_code(h_.get(), o, cap, len);
                                 });
     }
+    /// Takes a later deployment package (docs/PROTOCOL.md §8) into a new handle `out` (this one
+    /// is unchanged): OLR_PACKAGE_SIGNATURE_INVALID unless signed by the pinned key,
+    /// OLR_PACKAGE_EPOCH_TOO_OLD for an older epoch. Same epoch: same identification code;
+    /// newer epoch: a new one, and start a new replay_ledger. Never enroll afresh over a state.
+    status redeploy(std::string_view package, machine &out) const noexcept
+    {
+        machine m;
+        olr_error_details d{};
+        olr_status s = olr_machine_redeploy(h_.get(), package.data(), package.size(), m.h_.out(), &d);
+        if (s != OLR_OK) return status(s, d);
+        out = std::move(m);
+        return status();
+    }
     status epoch(std::uint16_t &out) const noexcept { return status(olr_machine_epoch(h_.get(), &out)); }
     status is_enrolled_with(std::string_view package, bool &out) const noexcept
     {
@@ -684,45 +752,52 @@ class machine {
         return s;
     }
 
-    /// Opens a typed reset code for the account and new password and records it in `ledger`:
-    /// the call a login integration uses. OLR_OK is the only success (`accepted` then holds the
-    /// code's times); then persist the ledger, and only then update the cached credentials.
+    /// Redeems a typed reset code for the cached account (its username, domain and SID) and
+    /// the new password: the call a login integration uses (docs/PROTOCOL.md §9.7, §12.3).
+    /// The ledger changes on failures too (attempts are counted before the answer): whatever
+    /// the status, persist the ledger before showing the answer. OLR_OK is the only success
+    /// (`accepted` then holds the code's times); only then update the cached credentials.
     status redeem(replay_ledger &ledger, std::string_view reset_code, std::string_view username,
-                  std::string_view offline_domain, std::string_view new_password, std::int64_t now,
-                  accepted_reset &accepted) const noexcept
+                  std::string_view offline_domain, sid_view sid, std::string_view new_password,
+                  std::int64_t now, accepted_reset &accepted) const noexcept
     {
         olr_error_details d{};
         olr_status s = olr_machine_redeem_reset_code(
             h_.get(), ledger.get(), reset_code.data(), reset_code.size(), username.data(),
-            username.size(), offline_domain.data(), offline_domain.size(), new_password.data(),
-            new_password.size(), now, &accepted, &d);
+            username.size(), offline_domain.data(), offline_domain.size(), sid.data(), sid.size(),
+            new_password.data(), new_password.size(), now, &accepted, &d);
         return status(s, d);
     }
     /// As redeem, from UTF-16 fields (std::wstring_view: UTF-16 on Windows, UTF-32 elsewhere);
     /// the converted copies (the password among them) are wiped before this returns.
     status redeem(replay_ledger &ledger, std::u16string_view reset_code,
-                  std::u16string_view username, std::u16string_view offline_domain,
+                  std::u16string_view username, std::u16string_view offline_domain, sid_view sid,
                   std::u16string_view new_password, std::int64_t now,
                   accepted_reset &accepted) const noexcept
     {
-        return redeem_wide(ledger, reset_code, username, offline_domain, new_password, now, accepted);
+        return redeem_wide(ledger, reset_code, username, offline_domain, sid, new_password, now,
+                           accepted);
     }
     status redeem(replay_ledger &ledger, std::wstring_view reset_code, std::wstring_view username,
-                  std::wstring_view offline_domain, std::wstring_view new_password,
+                  std::wstring_view offline_domain, sid_view sid, std::wstring_view new_password,
                   std::int64_t now, accepted_reset &accepted) const noexcept
     {
-        return redeem_wide(ledger, reset_code, username, offline_domain, new_password, now, accepted);
+        return redeem_wide(ledger, reset_code, username, offline_domain, sid, new_password, now,
+                           accepted);
     }
-    /// Opens without recording (tests, diagnostics). A login integration uses redeem.
-    status open(std::string_view reset_code, std::string_view username,
-                std::string_view offline_domain, std::string_view new_password, std::int64_t now,
-                accepted_reset &accepted) const noexcept
+    /// DIAGNOSTICS ONLY (tests, a support tool): opens a code without the replay ledger. It
+    /// counts no attempt and records nothing, so the same code opens again and again: a login
+    /// integration MUST NOT accept a reset from it (docs/PROTOCOL.md §12.3 rule 7); use redeem.
+    status open_for_diagnostics(std::string_view reset_code, std::string_view username,
+                                std::string_view offline_domain, sid_view sid,
+                                std::string_view new_password, std::int64_t now,
+                                accepted_reset &accepted) const noexcept
     {
         olr_error_details d{};
-        olr_status s = olr_machine_open_reset_code(
+        olr_status s = olr_machine_open_reset_code_for_diagnostics(
             h_.get(), reset_code.data(), reset_code.size(), username.data(), username.size(),
-            offline_domain.data(), offline_domain.size(), new_password.data(), new_password.size(),
-            now, &accepted, &d);
+            offline_domain.data(), offline_domain.size(), sid.data(), sid.size(),
+            new_password.data(), new_password.size(), now, &accepted, &d);
         return status(s, d);
     }
 
@@ -745,6 +820,12 @@ class machine {
         detail::throw_if(identification_code(out));
         return out;
     }
+    machine redeploy(std::string_view package) const
+    {
+        machine m;
+        detail::throw_if(redeploy(package, m));
+        return m;
+    }
     std::uint16_t epoch() const
     {
         std::uint16_t out = 0;
@@ -765,27 +846,30 @@ class machine {
     }
     /// Throwing redeem: returns the accepted code's times, throws olr::error otherwise.
     accepted_reset redeem(replay_ledger &ledger, std::string_view reset_code,
-                          std::string_view username, std::string_view offline_domain,
+                          std::string_view username, std::string_view offline_domain, sid_view sid,
                           std::string_view new_password, std::int64_t now) const
     {
         accepted_reset a{};
-        detail::throw_if(redeem(ledger, reset_code, username, offline_domain, new_password, now, a));
+        detail::throw_if(
+            redeem(ledger, reset_code, username, offline_domain, sid, new_password, now, a));
         return a;
     }
     accepted_reset redeem(replay_ledger &ledger, std::u16string_view reset_code,
-                          std::u16string_view username, std::u16string_view offline_domain,
+                          std::u16string_view username, std::u16string_view offline_domain, sid_view sid,
                           std::u16string_view new_password, std::int64_t now) const
     {
         accepted_reset a{};
-        detail::throw_if(redeem(ledger, reset_code, username, offline_domain, new_password, now, a));
+        detail::throw_if(
+            redeem(ledger, reset_code, username, offline_domain, sid, new_password, now, a));
         return a;
     }
     accepted_reset redeem(replay_ledger &ledger, std::wstring_view reset_code,
-                          std::wstring_view username, std::wstring_view offline_domain,
+                          std::wstring_view username, std::wstring_view offline_domain, sid_view sid,
                           std::wstring_view new_password, std::int64_t now) const
     {
         accepted_reset a{};
-        detail::throw_if(redeem(ledger, reset_code, username, offline_domain, new_password, now, a));
+        detail::throw_if(
+            redeem(ledger, reset_code, username, offline_domain, sid, new_password, now, a));
         return a;
     }
 #endif
@@ -796,7 +880,7 @@ class machine {
     template <typename Unit>
     status redeem_wide(replay_ledger &ledger, std::basic_string_view<Unit> reset_code,
                        std::basic_string_view<Unit> username,
-                       std::basic_string_view<Unit> offline_domain,
+                       std::basic_string_view<Unit> offline_domain, sid_view sid,
                        std::basic_string_view<Unit> new_password, std::int64_t now,
                        accepted_reset &accepted) const noexcept
     {
@@ -806,10 +890,47 @@ class machine {
             !dm.assign(offline_domain.data(), offline_domain.size()) ||
             !p.assign(new_password.data(), new_password.size()))
             return detail::invalid_text();
-        return redeem(ledger, c.view(), u.view(), dm.view(), p.view(), now, accepted);
+        return redeem(ledger, c.view(), u.view(), dm.view(), sid, p.view(), now, accepted);
     }
     detail::handle<olr_machine, olr_machine_free> h_;
 };
+
+inline status replay_ledger::create(const machine &m, replay_ledger &out) noexcept
+{
+    replay_ledger l;
+    olr_status s = olr_replay_ledger_new(m.get(), l.h_.out());
+    if (s != OLR_OK) return status(s);
+    out = std::move(l);
+    return status();
+}
+inline status replay_ledger::import(const std::vector<std::uint8_t> &bytes,
+                                    const wrapping_key &key, const machine &m,
+                                    std::uint64_t minimum_generation, replay_ledger &out) noexcept
+{
+    replay_ledger l;
+    olr_error_details d{};
+    olr_status s = olr_replay_ledger_import(bytes.data(), bytes.size(), key.data(), key.size(),
+                                            m.get(), minimum_generation, l.h_.out(), &d);
+    if (s != OLR_OK) return status(s, d);
+    out = std::move(l);
+    return status();
+}
+#if OLR_CPP_EXCEPTIONS
+inline replay_ledger replay_ledger::create(const machine &m)
+{
+    replay_ledger l;
+    detail::throw_if(create(m, l));
+    return l;
+}
+inline replay_ledger replay_ledger::import(const std::vector<std::uint8_t> &bytes,
+                                           const wrapping_key &key, const machine &m,
+                                           std::uint64_t minimum_generation)
+{
+    replay_ledger l;
+    detail::throw_if(import(bytes, key, m, minimum_generation, l));
+    return l;
+}
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Server key ring
@@ -866,9 +987,31 @@ class key_ring {
     {
         return status(olr_server_key_ring_set_retired_grace_seconds(h_.get(), seconds));
     }
+    /// Failed opens allowed per code and per account, 1 … 1000 (defaults 5 and 20); machines
+    /// learn them from the next deployment package (same epoch: a redeployment keeps codes).
+    status set_attempt_limits(std::uint16_t per_code, std::uint16_t per_account) noexcept
+    {
+        return status(olr_server_key_ring_set_attempt_limits(h_.get(), per_code, per_account));
+    }
+    status attempt_limits(std::uint16_t &per_code, std::uint16_t &per_account) const noexcept
+    {
+        return status(olr_server_key_ring_attempt_limits(h_.get(), &per_code, &per_account));
+    }
+    /// Signing-key rotation (docs/PROTOCOL.md §9.4): begin, deploy a package made since to every
+    /// machine, then finish. A machine that missed it refuses later packages.
+    status begin_signing_key_rotation() noexcept
+    {
+        return status(olr_server_key_ring_begin_signing_key_rotation(h_.get()));
+    }
+    status finish_signing_key_rotation() noexcept
+    {
+        return status(olr_server_key_ring_finish_signing_key_rotation(h_.get()));
+    }
+    /// A reset code for the account as the directory stores it: sAMAccountName, NetBIOS domain
+    /// and objectSid (binary).
     status seal(std::string_view identification_code, std::string_view username,
-                std::string_view offline_domain, std::string_view new_password, std::int64_t now,
-                std::string &out) const noexcept
+                std::string_view offline_domain, sid_view sid, std::string_view new_password,
+                std::int64_t now, std::string &out) const noexcept
     {
         olr_error_details d{};
         status s = detail::text_out(out, OLR_RESET_CODE_TEXT_LEN,
@@ -877,8 +1020,9 @@ class key_ring {
                                             h_.get(), identification_code.data(),
                                             identification_code.size(), username.data(),
                                             username.size(), offline_domain.data(),
-                                            offline_domain.size(), new_password.data(),
-                                            new_password.size(), now, o, cap, len, &d);
+                                            offline_domain.size(), sid.data(), sid.size(),
+                                            new_password.data(), new_password.size(), now, o,
+                                            cap, len, &d);
                                     });
         return s ? s : status(s.code(), d);
     }
@@ -933,11 +1077,18 @@ class key_ring {
         return out;
     }
     std::string seal(std::string_view identification_code, std::string_view username,
-                     std::string_view offline_domain, std::string_view new_password,
+                     std::string_view offline_domain, sid_view sid, std::string_view new_password,
                      std::int64_t now) const
     {
         std::string out;
-        detail::throw_if(seal(identification_code, username, offline_domain, new_password, now, out));
+        detail::throw_if(
+            seal(identification_code, username, offline_domain, sid, new_password, now, out));
+        return out;
+    }
+    std::pair<std::uint16_t, std::uint16_t> attempt_limits() const
+    {
+        std::pair<std::uint16_t, std::uint16_t> out{};
+        detail::throw_if(attempt_limits(out.first, out.second));
         return out;
     }
     secret_bytes export_to(const wrapping_key &key) const

@@ -11,10 +11,30 @@
 /* Exit codes the example script checks. */
 enum { EXIT_MISTYPED = 2, EXIT_KEY_ROTATED = 3, EXIT_CODE_BEFORE_ROTATION = 4 };
 
+/* Writes a file through a temporary file in the same directory and a rename, so that a crash
+ * leaves the old or the new content, never a torn file (docs/PROTOCOL.md section 12.3, rule 7c).
+ * On Windows: ReplaceFileW or MoveFileExW with MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH. */
+static inline int write_file(const char *path, const void *data, size_t len);
+static inline int replace_file(const char *path, const void *data, size_t len)
+{
+    char tmp[4096];
+    int n = snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (n < 0 || (size_t)n >= sizeof tmp || write_file(tmp, data, len) != 0) {
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        perror(path);
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 /* Prints why a call failed, with the details a user needs, and returns the exit code. */
 static inline int report(const char *what, olr_status status, const olr_error_details *details)
 {
-    fprintf(stderr, "%s: %s (status %u)\n", what, olr_status_message(status), (unsigned)status);
+    fprintf(stderr, "%s: %s (%s, status %u)\n", what, olr_status_message(status),
+            olr_status_name(status), (unsigned)status);
     if (status == OLR_MISTYPED && details != NULL) {
         if (details->mistyped_group > 0) {
             fprintf(stderr, "  group %u looks mistyped: type it again\n",
@@ -42,6 +62,49 @@ static inline int report(const char *what, olr_status status, const olr_error_de
         return EXIT_CODE_BEFORE_ROTATION;
     }
     return EXIT_FAILURE;
+}
+
+/* Parses a SID in its string form, "S-1-5-21-1004336348-1177238915-682003330-1104", into the
+ * binary form the library takes (revision 1, sub-authority count, 6-byte identifier authority,
+ * then each sub-authority as 4 bytes little-endian: 8 + 4 * count bytes). Returns the length, or
+ * 0 for text that is not a SID. On Windows a login integration has the binary SID already
+ * (LookupAccountNameW, the profile list) and a server reads it from objectSid: no parsing there. */
+static inline size_t parse_sid(const char *text, unsigned char out[OLR_MAX_SID_LEN])
+{
+    unsigned long long authority;
+    size_t count = 0;
+    char *end = NULL;
+    if (strncmp(text, "S-1-", 4) != 0 || text[4] < '0' || text[4] > '9') {
+        return 0;
+    }
+    authority = strtoull(text + 4, &end, 10);
+    if (authority >= (1ULL << 48)) {
+        return 0;
+    }
+    out[0] = 1;
+    for (int i = 0; i < 6; i++) {
+        out[2 + i] = (unsigned char)(authority >> (8 * (5 - i)));
+    }
+    while (*end == '-') {
+        const char *start = end + 1;
+        unsigned long long sub;
+        if (count == 15 || *start < '0' || *start > '9') {
+            return 0;
+        }
+        sub = strtoull(start, &end, 10);
+        if (sub > 0xFFFFFFFFULL) {
+            return 0;
+        }
+        for (int i = 0; i < 4; i++) {
+            out[8 + 4 * count + (size_t)i] = (unsigned char)(sub >> (8 * i));
+        }
+        count++;
+    }
+    if (*end != '\0' || count == 0) {
+        return 0;
+    }
+    out[1] = (unsigned char)count;
+    return 8 + 4 * count;
 }
 
 /* Reads a whole file (at most cap bytes); returns its length or -1. Trailing newlines of text

@@ -3,9 +3,14 @@
  *
  *   olr-server init DIR                  new key ring (stored wrapped) and deployment package
  *   olr-server rotate DIR NOW            new key generation and deployment package
- *   olr-server seal DIR ID USER DOMAIN PASSWORD NOW [FQDN]
+ *   olr-server seal DIR ID USER DOMAIN SID PASSWORD NOW [FQDN]
  *                                        reset code for the machine showing identification code
- *                                        ID; an empty DOMAIN is derived from FQDN
+ *                                        ID, for the account USER in DOMAIN whose SID (objectSid,
+ *                                        written S-1-5-21-...) is SID; an empty DOMAIN is
+ *                                        derived from FQDN
+ *   olr-server limits DIR PER_CODE PER_ACCOUNT
+ *                                        failed-attempt limits of the next deployment package
+ *                                        (same epoch: machines keep their codes)
  *
  * DIR holds ring.olr (the key ring, wrapped), wrapping.key and package.txt. A real server keeps
  * the wrapping key in DPAPI, an HSM or a KMS, never next to the ring. NOW is unix seconds.
@@ -54,9 +59,10 @@ static int save_ring(const char *dir, const olr_server_key_ring *ring)
     unsigned char key[OLR_WRAPPING_KEY_LEN + 1];
     unsigned char *bytes = NULL;
     char package[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+    char fingerprint[OLR_PACKAGE_FINGERPRINT_LEN];
     char path[4096];
     size_t len = 0;
-    size_t package_len = 0;
+    size_t package_len = 0, fingerprint_len = 0;
     uint16_t epoch = 0;
     olr_status status;
     long key_len = read_file(path_in(path, sizeof path, dir, "wrapping.key"), key, sizeof key);
@@ -88,8 +94,15 @@ static int save_ring(const char *dir, const olr_server_key_ring *ring)
     if ((status = olr_server_key_ring_current_epoch(ring, &epoch)) != OLR_OK) {
         return report("current epoch", status, NULL);
     }
-    printf("key ring at epoch %u; deployment package for the login integration:\n%.*s\n",
-           (unsigned)epoch, (int)package_len, package);
+    /* The admin compares this fingerprint with the machine's before the first deployment. */
+    status = olr_deployment_package_fingerprint(package, package_len, fingerprint,
+                                                sizeof fingerprint, &fingerprint_len, NULL);
+    if (status != OLR_OK) {
+        return report("package fingerprint", status, NULL);
+    }
+    printf("key ring at epoch %u; package fingerprint %.*s\n"
+           "deployment package for the login integration:\n%.*s\n",
+           (unsigned)epoch, (int)fingerprint_len, fingerprint, (int)package_len, package);
     return 0;
 }
 
@@ -139,10 +152,32 @@ static int cmd_rotate(const char *dir, const char *now_text)
     return rc;
 }
 
+static int cmd_limits(const char *dir, const char *per_code, const char *per_account)
+{
+    olr_server_key_ring *ring = NULL;
+    olr_status status;
+    int rc;
+    long code_limit = strtol(per_code, NULL, 10), account_limit = strtol(per_account, NULL, 10);
+    if (code_limit < 0 || code_limit > 65535 || account_limit < 0 || account_limit > 65535) {
+        fprintf(stderr, "limits are 1 to 1000\n");
+        return EXIT_FAILURE;
+    }
+    if ((rc = load_ring(dir, &ring)) != 0) {
+        return rc;
+    }
+    status = olr_server_key_ring_set_attempt_limits(ring, (uint16_t)code_limit,
+                                                    (uint16_t)account_limit);
+    rc = status == OLR_OK ? save_ring(dir, ring) : report("attempt limits", status, NULL);
+    olr_server_key_ring_free(ring);
+    return rc;
+}
+
 static int cmd_seal(int argc, char **argv)
 {
     const char *dir = argv[2], *typed_id = argv[3], *user = argv[4], *domain = argv[5];
-    const char *password = argv[6];
+    const char *password = argv[7];
+    unsigned char sid[OLR_MAX_SID_LEN];
+    size_t sid_len = parse_sid(argv[6], sid);
     char canonical[OLR_IDENTIFICATION_CODE_TEXT_LEN];
     char derived[OLR_MAX_NAME_LEN];
     char code[OLR_RESET_CODE_TEXT_LEN];
@@ -153,7 +188,11 @@ static int cmd_seal(int argc, char **argv)
     int64_t now;
     int rc;
 
-    if (parse_time(argv[7], &now) != 0) {
+    if (parse_time(argv[8], &now) != 0) {
+        return EXIT_FAILURE;
+    }
+    if (sid_len == 0) {
+        fprintf(stderr, "not a SID (S-1-...): %s\n", argv[6]);
         return EXIT_FAILURE;
     }
     /* First reject a mistyped code, naming the group, before asking for anything else. */
@@ -165,7 +204,7 @@ static int cmd_seal(int argc, char **argv)
     fprintf(stderr, "identification code %.*s\n", (int)canonical_len, canonical);
     if (domain_len == 0) {
         /* Offline domain left blank: derive it from the user's FQDN. */
-        const char *fqdn = argc > 8 ? argv[8] : "";
+        const char *fqdn = argc > 9 ? argv[9] : "";
         status = olr_default_offline_domain(fqdn, strlen(fqdn), derived, sizeof derived,
                                             &domain_len);
         if (status != OLR_OK) {
@@ -178,7 +217,8 @@ static int cmd_seal(int argc, char **argv)
         return rc;
     }
     status = olr_server_key_ring_seal_reset_code(ring, canonical, canonical_len, user, strlen(user),
-                                                 domain, domain_len, password, strlen(password),
+                                                 domain, domain_len, sid, sid_len, password,
+                                                 strlen(password),
                                                  now, code, sizeof code, &code_len, &details);
     olr_server_key_ring_free(ring);
     if (status != OLR_OK) {
@@ -240,7 +280,10 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "rotate") == 0) {
         return cmd_rotate(argv[2], argv[3]);
     }
-    if ((argc == 8 || argc == 9) && strcmp(argv[1], "seal") == 0) {
+    if (argc == 5 && strcmp(argv[1], "limits") == 0) {
+        return cmd_limits(argv[2], argv[3], argv[4]);
+    }
+    if ((argc == 9 || argc == 10) && strcmp(argv[1], "seal") == 0) {
         return cmd_seal(argc, argv);
     }
     if (argc == 3 && strcmp(argv[1], "portal") == 0) {
@@ -250,7 +293,8 @@ int main(int argc, char **argv)
         return cmd_spell(argv[2], argc == 4 ? argv[3] : NULL);
     }
     fprintf(stderr,
-            "usage: %s init DIR | rotate DIR NOW | seal DIR ID USER DOMAIN PASSWORD NOW [FQDN]\n"
+            "usage: %s init DIR | rotate DIR NOW | limits DIR PER_CODE PER_ACCOUNT\n"
+            "       | seal DIR ID USER DOMAIN SID PASSWORD NOW [FQDN]\n"
             "       | portal URI_OR_CODE | spell CODE [TABLE_FILE]\n"
             "(liboffline_reset %s)\n",
             argc > 0 ? argv[0] : "olr-server", olr_version());

@@ -9,7 +9,8 @@ use crate::{Account, IdentificationCode, PasswordCost, Policy, ServerKeyRing};
 /// The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
 ///
 /// Thread safety: functions taking `const olr_server_key_ring *` may run on one handle from
-/// many threads at once; `olr_server_key_ring_rotate`, `_set_*` and `_free` need exclusive use.
+/// many threads at once; `olr_server_key_ring_rotate`, `_prune`, `_set_*`,
+/// `_begin_signing_key_rotation`, `_finish_signing_key_rotation` and `_free` need exclusive use.
 pub struct olr_server_key_ring {
     ring: ServerKeyRing,
 }

@@ -49,6 +49,11 @@ static void check_status(olr_status got, olr_status want, const char *expr, int 
 static const char BAD_UTF8[] = "\xff\xfe\xc3";     /* not UTF-8 */
 static const char TRUNCATED_UTF8[] = "abc\xe2\x82"; /* a cut multi-byte sequence */
 static const char PASSWORD[] = "Winter-Tulip-42";
+/* S-1-5-21-1004336348-1177238915-682003330-1104 (28 bytes) and another account's SID. */
+static const uint8_t SID[28] = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xDC, 0xF4, 0xDC, 0x3B,
+                                0x83, 0x3D, 0x2B, 0x46, 0x82, 0x8B, 0xA6, 0x28, 0x50, 0x04, 0, 0};
+static const uint8_t OTHER_SID[28] = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xDC, 0xF4, 0xDC, 0x3B,
+                                      0x83, 0x3D, 0x2B, 0x46, 0x82, 0x8B, 0xA6, 0x28, 0xF3, 0x08, 0, 0};
 static const int64_t NOW = 1795000000;
 
 /* Fixtures, made once by setup(). */
@@ -111,8 +116,9 @@ static olr_status seal_with(const olr_server_key_ring *r, const char *id_text, s
                             int64_t now, char *out, size_t *out_len, olr_error_details *details)
 {
     return olr_server_key_ring_seal_reset_code(r, id_text, id_len, user, strlen(user), domain,
-                                               strlen(domain), password, strlen(password), now,
-                                               out, OLR_RESET_CODE_TEXT_LEN, out_len, details);
+                                               strlen(domain), SID, sizeof SID, password,
+                                               strlen(password), now, out, OLR_RESET_CODE_TEXT_LEN,
+                                               out_len, details);
 }
 
 static olr_status open_with(const olr_machine *m, const char *code_text, size_t code_len,
@@ -120,9 +126,10 @@ static olr_status open_with(const olr_machine *m, const char *code_text, size_t 
                             int64_t now, olr_accepted_reset *accepted,
                             olr_error_details *details)
 {
-    return olr_machine_open_reset_code(m, code_text, code_len, user, strlen(user), domain,
-                                       strlen(domain), password, strlen(password), now, accepted,
-                                       details);
+    return olr_machine_open_reset_code_for_diagnostics(m, code_text, code_len, user,
+                                                       strlen(user), domain, strlen(domain), SID,
+                                                       sizeof SID, password, strlen(password), now,
+                                                       accepted, details);
 }
 
 /* A ring at the cheapest password cost: every seal and open runs one Argon2id. */
@@ -185,12 +192,24 @@ static void test_versions_sizes_messages(void)
                         OLR_REDEPLOY_NEEDED,
                         OLR_LEDGER_FULL,
                         OLR_UTF16_TEXT,
+                        OLR_CLOCK_SET_BACK,
+                        OLR_TOO_MANY_ATTEMPTS,
+                        OLR_LEDGER_OF_ANOTHER_MACHINE,
+                        OLR_LEDGER_ROLLED_BACK,
+                        OLR_PACKAGE_EPOCH_TOO_OLD,
+                        OLR_PACKAGE_SIGNATURE_INVALID,
+                        OLR_INVALID_SID,
+                        OLR_OUT_OF_MEMORY,
                         OLR_NULL_POINTER,
                         OLR_INVALID_UTF8,
                         OLR_BUFFER_TOO_SMALL,
                         OLR_INVALID_LENGTH,
                         OLR_PANIC};
-    uint32_t unknown[] = {27, 99, 105, 1000, 0x7FFFFFFFu, UINT32_MAX};
+    static const char *const names_27_to_34[] = {
+        "OLR_CLOCK_SET_BACK",         "OLR_TOO_MANY_ATTEMPTS",         "OLR_LEDGER_OF_ANOTHER_MACHINE",
+        "OLR_LEDGER_ROLLED_BACK",     "OLR_PACKAGE_EPOCH_TOO_OLD",     "OLR_PACKAGE_SIGNATURE_INVALID",
+        "OLR_INVALID_SID",            "OLR_OUT_OF_MEMORY"};
+    uint32_t unknown[] = {35, 99, 105, 1000, 0x7FFFFFFFu, UINT32_MAX};
     const char *unknown_text = olr_status_message(UINT32_MAX);
     size_t i;
 
@@ -199,14 +218,36 @@ static void test_versions_sizes_messages(void)
     CHECK(OLR_EPOCHS_EXHAUSTED == 20 && OLR_NULL_POINTER == 100 && OLR_PANIC == 104);
     CHECK(OLR_ALREADY_USED == 21 && OLR_SUPERSEDED == 22 && OLR_CODE_BEFORE_ROTATION == 23 &&
           OLR_REDEPLOY_NEEDED == 24 && OLR_LEDGER_FULL == 25 && OLR_UTF16_TEXT == 26);
-    CHECK(OLR_DEPLOYMENT_PACKAGE_TEXT_LEN == 104 && OLR_MACHINE_STATE_MAX_LEN == 181 &&
-          OLR_SERVER_KEY_RING_MAX_LEN == 1000);
+    CHECK(OLR_CLOCK_SET_BACK == 27 && OLR_TOO_MANY_ATTEMPTS == 28 &&
+          OLR_LEDGER_OF_ANOTHER_MACHINE == 29 && OLR_LEDGER_ROLLED_BACK == 30 &&
+          OLR_PACKAGE_EPOCH_TOO_OLD == 31 && OLR_PACKAGE_SIGNATURE_INVALID == 32 &&
+          OLR_INVALID_SID == 33 && OLR_OUT_OF_MEMORY == 34);
+    /* ABI 2.0 sizes. */
+    CHECK(OLR_DEPLOYMENT_PACKAGE_TEXT_LEN == 319 && OLR_MACHINE_STATE_MAX_LEN == 218 &&
+          OLR_SERVER_KEY_RING_MAX_LEN == 1068 && OLR_REPLAY_LEDGER_MAX_LEN == 58968 &&
+          OLR_MAX_LEDGER_ACCOUNTS == 1024 && OLR_MAX_LEDGER_CODES == 256 &&
+          OLR_MIN_SID_LEN == 12 && OLR_MAX_SID_LEN == 68 && OLR_PACKAGE_FINGERPRINT_LEN == 64);
+    CHECK(OLR_ABI_VERSION_MAJOR == 2 && OLR_ABI_VERSION == 0x20000);
+    CHECK(OLR_REPLAY_LEDGER_MAX_LEN <= OLR_MAX_INPUT_LEN);
     for (i = 0; i < sizeof all / sizeof all[0]; i++) {
         const char *text = olr_status_message(all[i]);
+        const char *name = olr_status_name(all[i]);
+        size_t j;
         CHECK(text != NULL && text[0] != '\0' && strcmp(text, unknown_text) != 0);
+        CHECK(name != NULL && strncmp(name, "OLR_", 4) == 0 &&
+              strcmp(name, "OLR_UNKNOWN_STATUS") != 0);
+        /* Every known status has its own message and its own name. */
+        for (j = 0; j < i; j++) {
+            CHECK(strcmp(text, olr_status_message(all[j])) != 0);
+            CHECK(strcmp(name, olr_status_name(all[j])) != 0);
+        }
+    }
+    for (i = 0; i < 8; i++) {
+        CHECK(strcmp(olr_status_name((uint32_t)(27 + i)), names_27_to_34[i]) == 0);
     }
     for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         CHECK(strcmp(olr_status_message(unknown[i]), "unknown status code") == 0);
+        CHECK(strcmp(olr_status_name(unknown[i]), "OLR_UNKNOWN_STATUS") == 0);
     }
     CHECK(strcmp(olr_status_message(OLR_OK), "success") == 0);
 
@@ -221,6 +262,9 @@ static void test_versions_sizes_messages(void)
     CHECK(olr_max_name_len() == OLR_MAX_NAME_LEN);
     CHECK(olr_max_password_len() == OLR_MAX_PASSWORD_LEN);
     CHECK(olr_max_input_len() == OLR_MAX_INPUT_LEN);
+    CHECK(olr_replay_ledger_max_len() == OLR_REPLAY_LEDGER_MAX_LEN);
+    CHECK(olr_max_ledger_accounts() == OLR_MAX_LEDGER_ACCOUNTS);
+    CHECK(olr_max_ledger_codes() == OLR_MAX_LEDGER_CODES);
     CHECK(olr_version_number() == OLR_VERSION_NUMBER);
     CHECK(olr_abi_version() == OLR_ABI_VERSION);
     CHECK(olr_protocol_version() == 1);
@@ -303,6 +347,52 @@ static void test_code_check(check_fn fn, const char *good, size_t good_len, int 
     CHECK(all_bytes(&details, sizeof details, 0));
 }
 
+/* Malformed SIDs: each is OLR_INVALID_SID from every function that takes a SID. */
+static uint8_t bad_sid[8][OLR_MAX_SID_LEN + 4];
+static size_t bad_sid_len[8];
+static const char *const bad_sid_what[8] = {
+    "empty", "too short (8 bytes, no sub-authority)", "revision 2", "count 0 with 12 bytes",
+    "count 16 (72 bytes)", "length not 8 + 4 * count (one byte more)",
+    "length not 8 + 4 * count (one byte less)", "count 2 with 12 bytes"};
+
+static void make_bad_sids(void)
+{
+    size_t i;
+    for (i = 0; i < 8; i++) {
+        memcpy(bad_sid[i], SID, sizeof SID);
+        bad_sid_len[i] = sizeof SID;
+    }
+    bad_sid_len[0] = 0;
+    bad_sid_len[1] = 8, bad_sid[1][1] = 0;
+    bad_sid[2][0] = 2;
+    bad_sid_len[3] = 12, bad_sid[3][1] = 0;
+    memset(bad_sid[4] + 28, 7, 44), bad_sid[4][1] = 16, bad_sid_len[4] = 72;
+    bad_sid_len[5] = sizeof SID + 1;
+    bad_sid_len[6] = sizeof SID - 1;
+    bad_sid_len[7] = 12, bad_sid[7][1] = 2;
+}
+
+static void test_bad_sids(void)
+{
+    size_t i;
+    uint8_t max_sid[OLR_MAX_SID_LEN];
+    for (i = 0; i < 8; i++) {
+        olr_status s = olr_account_check("alice", 5, "corp", 4, bad_sid[i], bad_sid_len[i]);
+        if (s != OLR_INVALID_SID) {
+            fprintf(stderr, "negative.c: SID %s\n", bad_sid_what[i]);
+        }
+        EXPECT(s, OLR_INVALID_SID);
+    }
+    /* The extremes that are valid: 1 and 15 sub-authorities. */
+    memcpy(max_sid, SID, 8);
+    max_sid[1] = 1;
+    memset(max_sid + 8, 0x11, 4);
+    EXPECT(olr_account_check("alice", 5, "corp", 4, max_sid, OLR_MIN_SID_LEN), OLR_OK);
+    max_sid[1] = 15;
+    memset(max_sid + 8, 0x22, sizeof max_sid - 8);
+    EXPECT(olr_account_check("alice", 5, "corp", 4, max_sid, OLR_MAX_SID_LEN), OLR_OK);
+}
+
 static void test_free_functions(void)
 {
     char out[OLR_MAX_NAME_LEN + 8];
@@ -334,20 +424,30 @@ static void test_free_functions(void)
            OLR_OK);
     CHECK(len == 11 && memcmp(out, "\xc3\x96STERREICH", 11) == 0);
 
-    /* olr_account_check */
-    EXPECT(olr_account_check(NULL, 5, "corp", 4), OLR_NULL_POINTER);
-    EXPECT(olr_account_check("alice", 5, NULL, 4), OLR_NULL_POINTER);
-    EXPECT(olr_account_check(BAD_UTF8, 3, "corp", 4), OLR_INVALID_UTF8);
-    EXPECT(olr_account_check("alice", 5, BAD_UTF8, 3), OLR_INVALID_UTF8);
-    EXPECT(olr_account_check("alice", HUGE_LEN, "corp", 4), OLR_INVALID_LENGTH);
-    EXPECT(olr_account_check("alice", 5, "corp", OVER_CAP), OLR_INVALID_LENGTH);
-    EXPECT(olr_account_check("", 0, "corp", 4), OLR_INVALID_USERNAME);
-    EXPECT(olr_account_check("  ", 2, "corp", 4), OLR_INVALID_USERNAME);
-    EXPECT(olr_account_check("a\0b", 3, "corp", 4), OLR_INVALID_USERNAME);
-    EXPECT(olr_account_check("alice", 5, "", 0), OLR_INVALID_DOMAIN);
-    EXPECT(olr_account_check("alice", 5, "co\nrp", 5), OLR_INVALID_DOMAIN);
-    EXPECT(olr_account_check(long_label, sizeof long_label, "corp", 4), OLR_INVALID_USERNAME);
-    EXPECT(olr_account_check("alice", 5, "corp", 4), OLR_OK);
+    /* olr_account_check: names first (username, then domain), then the SID */
+    EXPECT(olr_account_check(NULL, 5, "corp", 4, SID, sizeof SID), OLR_NULL_POINTER);
+    EXPECT(olr_account_check("alice", 5, NULL, 4, SID, sizeof SID), OLR_NULL_POINTER);
+    EXPECT(olr_account_check("alice", 5, "corp", 4, NULL, sizeof SID), OLR_NULL_POINTER);
+    EXPECT(olr_account_check("alice", 5, "corp", 4, NULL, 0), OLR_NULL_POINTER);
+    EXPECT(olr_account_check(BAD_UTF8, 3, "corp", 4, SID, sizeof SID), OLR_INVALID_UTF8);
+    EXPECT(olr_account_check("alice", 5, BAD_UTF8, 3, SID, sizeof SID), OLR_INVALID_UTF8);
+    EXPECT(olr_account_check("alice", HUGE_LEN, "corp", 4, SID, sizeof SID), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check("alice", 5, "corp", OVER_CAP, SID, sizeof SID), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check("alice", 5, "corp", 4, SID, OVER_CAP), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check("alice", 5, "corp", 4, SID, HUGE_LEN), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check("", 0, "corp", 4, SID, sizeof SID), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("  ", 2, "corp", 4, SID, sizeof SID), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("a\0b", 3, "corp", 4, SID, sizeof SID), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("alice", 5, "", 0, SID, sizeof SID), OLR_INVALID_DOMAIN);
+    EXPECT(olr_account_check("alice", 5, "co\nrp", 5, SID, sizeof SID), OLR_INVALID_DOMAIN);
+    EXPECT(olr_account_check(long_label, sizeof long_label, "corp", 4, SID, sizeof SID),
+           OLR_INVALID_USERNAME);
+    /* A bad name wins over a bad SID. */
+    EXPECT(olr_account_check("", 0, "corp", 4, SID, 3), OLR_INVALID_USERNAME);
+    EXPECT(olr_account_check("alice", 5, "", 0, SID, 3), OLR_INVALID_DOMAIN);
+    test_bad_sids();
+    EXPECT(olr_account_check("alice", 5, "corp", 4, SID, sizeof SID), OLR_OK);
+    EXPECT(olr_account_check("alice", 5, "corp", 4, SID, OLR_MIN_SID_LEN), OLR_INVALID_SID);
 
     /* olr_deployment_package_check */
     EXPECT(olr_deployment_package_check(NULL, sizeof package, &epoch, &lifetime, &skew, &details),
@@ -495,9 +595,9 @@ static void test_server_key_ring(void)
            OLR_NULL_POINTER);
     CHECK(len == LEN_SENTINEL);
     EXPECT(olr_server_key_ring_export(fresh, wkey, 64, bytes, 10, &len), OLR_BUFFER_TOO_SMALL);
-    /* Envelope header, wrapping (4 + 16), body header (policy 16, grace 4, count 2), three
-     * generations of 59 bytes, CRC-32. */
-    CHECK(len == 10 + 4 + 16 + 22 + 3 * 59 + 4 && all_bytes(bytes, sizeof bytes, SENTINEL));
+    /* Envelope header, wrapping (4 + 16), body header (policy 20, grace 4, signing secret 32,
+     * next signing secret 32, count 2), three generations of 59 bytes, CRC-32. */
+    CHECK(len == 10 + 4 + 16 + 90 + 3 * 59 + 4 && all_bytes(bytes, sizeof bytes, SENTINEL));
     EXPECT(olr_server_key_ring_export(fresh, wkey, 64, NULL, 0, &len), OLR_BUFFER_TOO_SMALL);
     EXPECT(olr_server_key_ring_export(fresh, wkey, 64, bytes, len, &len), OLR_OK);
     CHECK(bytes[len] == SENTINEL);
@@ -581,9 +681,41 @@ static void test_seal(void)
     olr_server_key_ring *rotated = NULL;
     uint16_t epoch = 0;
 
+#define SEAL_SID(r, i, il, u, ul, d, dl, s, sl, p, pl, t, o, oc, ol)                            \
+    olr_server_key_ring_seal_reset_code(r, i, il, u, ul, d, dl, s, sl, p, pl, t, o, oc, ol,      \
+                                        &details)
 #define SEAL(r, i, il, u, ul, d, dl, p, pl, t, o, oc, ol)                                        \
-    olr_server_key_ring_seal_reset_code(r, i, il, u, ul, d, dl, p, pl, t, o, oc, ol, &details)
+    SEAL_SID(r, i, il, u, ul, d, dl, SID, sizeof SID, p, pl, t, o, oc, ol)
     memset(out, SENTINEL, sizeof out);
+    /* The SID (ABI 2.0): NULL, an absurd length, each malformed SID; names come first, the
+     * password after. */
+    EXPECT(SEAL_SID(ring, id, n, "alice", 5, "corp", 4, NULL, sizeof SID, PASSWORD, 15, NOW, out,
+                    49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL_SID(ring, id, n, "alice", 5, "corp", 4, NULL, 0, PASSWORD, 15, NOW, out, 49, &len),
+           OLR_NULL_POINTER);
+    EXPECT(SEAL_SID(ring, id, n, "alice", 5, "corp", 4, SID, OVER_CAP, PASSWORD, 15, NOW, out, 49,
+                    &len),
+           OLR_INVALID_LENGTH);
+    for (size_t b = 0; b < 8; b++) {
+        EXPECT(SEAL_SID(ring, id, n, "alice", 5, "corp", 4, bad_sid[b], bad_sid_len[b], PASSWORD,
+                        15, NOW, out, 49, &len),
+               OLR_INVALID_SID);
+    }
+    EXPECT(SEAL_SID(ring, id, n, "", 0, "corp", 4, bad_sid[2], sizeof SID, PASSWORD, 15, NOW, out,
+                    49, &len),
+           OLR_INVALID_USERNAME);
+    EXPECT(SEAL_SID(ring, id, n, "alice", 5, "corp", 4, bad_sid[2], sizeof SID, PASSWORD, 0, NOW,
+                    out, 49, &len),
+           OLR_INVALID_SID);
+    CHECK(len == LEN_SENTINEL && all_bytes(out, sizeof out, SENTINEL));
+    /* Another SID gives another code. */
+    EXPECT(SEAL_SID(ring, id, n, "alice", 5, "corp", 4, OTHER_SID, sizeof OTHER_SID, PASSWORD, 15,
+                    NOW, out, 49, &len),
+           OLR_OK);
+    CHECK(len == 49 && memcmp(out, code, 49) != 0);
+    memset(out, SENTINEL, sizeof out);
+    len = LEN_SENTINEL;
     /* NULL in each pointer position. */
     EXPECT(SEAL(NULL, id, n, "alice", 5, "corp", 4, PASSWORD, 15, NOW, out, 49, &len),
            OLR_NULL_POINTER);
@@ -661,6 +793,7 @@ static void test_seal(void)
     /* Sealing is deterministic for the same inputs and minute. */
     CHECK(len == 49 && memcmp(out, code, 49) == 0);
 #undef SEAL
+#undef SEAL_SID
 }
 
 static void test_machine(void)
@@ -754,7 +887,7 @@ static void test_machine(void)
            OLR_INVALID_KEY_MATERIAL);
     CHECK(len == LEN_SENTINEL);
     EXPECT(olr_machine_export(machine, NULL, 0, bytes, 160, &len), OLR_BUFFER_TOO_SMALL);
-    CHECK(len == 161 && len + 20 == OLR_MACHINE_STATE_MAX_LEN &&
+    CHECK(len == 198 && len + 20 == OLR_MACHINE_STATE_MAX_LEN &&
           all_bytes(bytes, sizeof bytes, SENTINEL));
     EXPECT(olr_machine_export(machine, wkey, 64, bytes, OLR_MACHINE_STATE_MAX_LEN - 1, &len),
            OLR_BUFFER_TOO_SMALL);
@@ -832,10 +965,34 @@ static void test_open(void)
     uint16_t epoch = 0;
     int g;
 
+#define OPEN_SID(m, c, cl, u, ul, d, dl, s, sl, p, pl, now)                                     \
+    olr_machine_open_reset_code_for_diagnostics(m, c, cl, u, ul, d, dl, s, sl, p, pl, now,        \
+                                                &accepted, &details)
 #define OPEN(m, c, cl, u, ul, d, dl, p, pl, now)                                                 \
-    olr_machine_open_reset_code(m, c, cl, u, ul, d, dl, p, pl, now, &accepted, &details)
+    OPEN_SID(m, c, cl, u, ul, d, dl, SID, sizeof SID, p, pl, now)
     memset(&accepted, SENTINEL, sizeof accepted);
     memcpy(&untouched, &accepted, sizeof accepted);
+    /* The SID (ABI 2.0): NULL, absurd length, malformed; after the names, before the password;
+     * another account's SID is the same refusal as any other wrong part. */
+    EXPECT(OPEN_SID(machine, code, n, "alice", 5, "corp", 4, NULL, sizeof SID, PASSWORD, 15, t),
+           OLR_NULL_POINTER);
+    EXPECT(OPEN_SID(machine, code, n, "alice", 5, "corp", 4, NULL, 0, PASSWORD, 15, t),
+           OLR_NULL_POINTER);
+    EXPECT(OPEN_SID(machine, code, n, "alice", 5, "corp", 4, SID, HUGE_LEN, PASSWORD, 15, t),
+           OLR_INVALID_LENGTH);
+    for (size_t b = 0; b < 8; b++) {
+        EXPECT(OPEN_SID(machine, code, n, "alice", 5, "corp", 4, bad_sid[b], bad_sid_len[b],
+                        PASSWORD, 15, t),
+               OLR_INVALID_SID);
+    }
+    EXPECT(OPEN_SID(machine, code, n, "alice", 5, "", 0, bad_sid[2], sizeof SID, PASSWORD, 15, t),
+           OLR_INVALID_DOMAIN);
+    EXPECT(OPEN_SID(machine, code, n, "alice", 5, "corp", 4, bad_sid[2], sizeof SID, PASSWORD, 0,
+                    t),
+           OLR_INVALID_SID);
+    EXPECT(OPEN_SID(machine, code, n, "alice", 5, "corp", 4, OTHER_SID, sizeof OTHER_SID, PASSWORD,
+                    15, t),
+           OLR_REJECTED);
     /* NULL in each pointer position (accepted and details may be NULL). */
     EXPECT(OPEN(NULL, code, n, "alice", 5, "corp", 4, PASSWORD, 15, t), OLR_NULL_POINTER);
     EXPECT(OPEN(machine, NULL, n, "alice", 5, "corp", 4, PASSWORD, 15, t), OLR_NULL_POINTER);
@@ -923,7 +1080,10 @@ static void test_open(void)
     CHECK(accepted.expires_at - accepted.issued_at == 3600 && accepted.issued_at <= NOW &&
           NOW - accepted.issued_at < 60);
     EXPECT(open_with(machine, code, n, "alice", "corp", PASSWORD, t, NULL, NULL), OLR_OK);
+    /* Diagnostics only: opening counts and records nothing, so the same code opens again. */
+    EXPECT(open_with(machine, code, n, "alice", "corp", PASSWORD, t, NULL, NULL), OLR_OK);
 #undef OPEN
+#undef OPEN_SID
 }
 
 /* ABI 1.1: password costs and pruning. */
@@ -996,6 +1156,334 @@ static void test_password_cost(void)
     olr_server_key_ring_free(r);
 }
 
+/* ABI 2.0: the replay ledger bound to a machine, with a generation and counts. */
+static void test_ledger(void)
+{
+    olr_replay_ledger *l = (olr_replay_ledger *)&passed; /* a sentinel, never used */
+    olr_replay_ledger *const l_sentinel = l;
+    olr_replay_ledger *ledger = NULL, *copy = NULL;
+    olr_server_key_ring *other_ring = NULL;
+    olr_machine *other = NULL;
+    char other_package[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+    static uint8_t bytes[OLR_REPLAY_LEDGER_MAX_LEN + 8], old[OLR_REPLAY_LEDGER_MAX_LEN];
+    size_t len = LEN_SENTINEL, old_len = 0, accounts = 7, codes = 7;
+    uint64_t generation = 7;
+    olr_error_details details;
+    olr_accepted_reset accepted;
+    const int64_t t = NOW + 60;
+
+    /* new, counts, generation */
+    EXPECT(olr_replay_ledger_new(NULL, &l), OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_new(machine, NULL), OLR_NULL_POINTER);
+    CHECK(l == l_sentinel);
+    if (olr_replay_ledger_new(machine, &ledger) != OLR_OK) {
+        CHECK(!"new ledger");
+        return;
+    }
+    EXPECT(olr_replay_ledger_counts(NULL, &accounts, &codes), OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_counts(ledger, NULL, &codes), OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_counts(ledger, &accounts, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_generation(NULL, &generation), OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_generation(ledger, NULL), OLR_NULL_POINTER);
+    CHECK(accounts == 7 && codes == 7 && generation == 7);
+    EXPECT(olr_replay_ledger_counts(ledger, &accounts, &codes), OLR_OK);
+    EXPECT(olr_replay_ledger_generation(ledger, &generation), OLR_OK);
+    CHECK(accounts == 0 && codes == 0 && generation == 0);
+    /* A new ledger exports as 68 bytes plain, 88 wrapped. */
+    EXPECT(olr_replay_ledger_export(ledger, NULL, 0, NULL, 0, &len), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 68);
+    EXPECT(olr_replay_ledger_export(ledger, wkey, sizeof wkey, NULL, 0, &len),
+           OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 88);
+    EXPECT(olr_replay_ledger_export(ledger, NULL, 0, old, sizeof old, &old_len), OLR_OK);
+
+#define REDEEM_SID(g, c, u, s, sl, p, pl, now)                                                    \
+    olr_machine_redeem_reset_code(machine, g, c, sizeof c, u, strlen(u), "corp", 4, s, sl, p, pl, \
+                                  now, &accepted, &details)
+#define REDEEM(g, c, p, pl, now) REDEEM_SID(g, c, "alice", SID, sizeof SID, p, pl, now)
+    /* redeem: NULL in each pointer position; none changes the ledger. */
+    EXPECT(olr_machine_redeem_reset_code(NULL, ledger, code, sizeof code, "alice", 5, "corp", 4,
+                                         SID, sizeof SID, PASSWORD, 15, t, NULL, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeem_reset_code(machine, NULL, code, sizeof code, "alice", 5, "corp", 4,
+                                         SID, sizeof SID, PASSWORD, 15, t, NULL, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeem_reset_code(machine, ledger, NULL, sizeof code, "alice", 5, "corp", 4,
+                                         SID, sizeof SID, PASSWORD, 15, t, NULL, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, NULL, 5, "corp", 4,
+                                         SID, sizeof SID, PASSWORD, 15, t, NULL, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, "alice", 5, NULL, 4,
+                                         SID, sizeof SID, PASSWORD, 15, t, NULL, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, "alice", 5, "corp", 4,
+                                         NULL, sizeof SID, PASSWORD, 15, t, NULL, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, "alice", 5, "corp", 4,
+                                         SID, sizeof SID, NULL, 15, t, NULL, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, "alice", 5, "corp", 4,
+                                         SID, OVER_CAP, PASSWORD, 15, t, NULL, NULL),
+           OLR_INVALID_LENGTH);
+    for (size_t b = 0; b < 8; b++) {
+        EXPECT(REDEEM_SID(ledger, code, "alice", bad_sid[b], bad_sid_len[b], PASSWORD, 15, t),
+               OLR_INVALID_SID);
+    }
+    EXPECT(olr_replay_ledger_generation(ledger, &generation), OLR_OK);
+    CHECK(generation == 0);
+
+    /* A ledger of another machine is refused by redeem and by import. */
+    if (quick_ring(&other_ring) == OLR_OK &&
+        olr_server_key_ring_deployment_package(other_ring, other_package, sizeof other_package,
+                                               &len) == OLR_OK &&
+        olr_machine_enroll(other_package, len, &other, &details) == OLR_OK &&
+        olr_replay_ledger_new(other, &copy) == OLR_OK) {
+        EXPECT(REDEEM(copy, code, PASSWORD, 15, t), OLR_LEDGER_OF_ANOTHER_MACHINE);
+        EXPECT(olr_replay_ledger_import(old, old_len, NULL, 0, other, 0, &l, &details),
+               OLR_LEDGER_OF_ANOTHER_MACHINE);
+        CHECK(l == l_sentinel);
+        olr_replay_ledger_free(copy);
+        copy = NULL;
+    } else {
+        CHECK(!"second machine");
+    }
+
+    /* Wrong password: refused and counted (generation 1, one code and one account record). */
+    EXPECT(REDEEM(ledger, code, "Winter-Tulip-41", 15, t), OLR_REJECTED);
+    EXPECT(olr_replay_ledger_generation(ledger, &generation), OLR_OK);
+    EXPECT(olr_replay_ledger_counts(ledger, &accounts, &codes), OLR_OK);
+    CHECK(generation == 1 && accounts == 1 && codes == 1);
+    /* Accepted; then the same code is already used, also after an export and import. */
+    EXPECT(REDEEM(ledger, code, PASSWORD, 15, t + 1), OLR_OK);
+    CHECK(accepted.expires_at - accepted.issued_at == 3600 && all_bytes(&details, sizeof details, 0));
+    EXPECT(REDEEM(ledger, code, PASSWORD, 15, t + 2), OLR_ALREADY_USED);
+    EXPECT(olr_replay_ledger_generation(ledger, &generation), OLR_OK);
+    CHECK(generation == 3);
+    EXPECT(olr_replay_ledger_export(ledger, wkey, sizeof wkey, bytes, sizeof bytes, &len), OLR_OK);
+    /* import: NULL in each pointer position, wrong key, rolled back, another machine. */
+    EXPECT(olr_replay_ledger_import(NULL, len, wkey, 64, machine, 0, &l, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_import(bytes, len, NULL, 64, machine, 0, &l, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_import(bytes, len, wkey, 64, NULL, 0, &l, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_import(bytes, len, wkey, 64, machine, 0, NULL, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_replay_ledger_import(bytes, OVER_CAP, wkey, 64, machine, 0, &l, &details),
+           OLR_INVALID_LENGTH);
+    EXPECT(olr_replay_ledger_import(bytes, len, NULL, 0, machine, 0, &l, &details),
+           OLR_WRAPPING_MISMATCH);
+    EXPECT(olr_replay_ledger_import(bytes, len - 1, wkey, 64, machine, 0, &l, &details),
+           OLR_TRUNCATED);
+    EXPECT(olr_replay_ledger_import(state_plain, state_plain_len, NULL, 0, machine, 0, &l,
+                                    &details),
+           OLR_WRONG_KIND);
+    EXPECT(olr_replay_ledger_import(bytes, len, wkey, 64, machine, 4, &l, &details),
+           OLR_LEDGER_ROLLED_BACK);
+    EXPECT(olr_replay_ledger_import(bytes, len, wkey, 64, machine, UINT64_MAX, &l, &details),
+           OLR_LEDGER_ROLLED_BACK);
+    /* The old, empty copy is behind the generation the integrator recorded. */
+    EXPECT(olr_replay_ledger_import(old, old_len, NULL, 0, machine, 3, &l, &details),
+           OLR_LEDGER_ROLLED_BACK);
+    if (other != NULL) {
+        EXPECT(olr_replay_ledger_import(bytes, len, wkey, 64, other, 0, &l, &details),
+               OLR_LEDGER_OF_ANOTHER_MACHINE);
+    }
+    CHECK(l == l_sentinel);
+    /* The current copy with the generation recorded reads, and still refuses the replay. */
+    EXPECT(olr_replay_ledger_import(bytes, len, wkey, 64, machine, 3, &copy, &details), OLR_OK);
+    if (copy != NULL) {
+        EXPECT(REDEEM(copy, code, PASSWORD, 15, t + 3), OLR_ALREADY_USED);
+        EXPECT(olr_replay_ledger_counts(copy, &accounts, &codes), OLR_OK);
+        CHECK(accounts == 1 && codes == 1);
+        olr_replay_ledger_free(copy);
+        copy = NULL;
+    }
+
+    /* The clock set back by more than the skew (5 minutes): refused, nothing counted. */
+    EXPECT(REDEEM(ledger, code, PASSWORD, 15, t - 3600), OLR_CLOCK_SET_BACK);
+    EXPECT(REDEEM(ledger, code, PASSWORD, 15, t - 301), OLR_CLOCK_SET_BACK);
+    EXPECT(olr_replay_ledger_generation(ledger, &generation), OLR_OK);
+    CHECK(generation == 3);
+
+    /* Attempt limit per code (default 5): the already-used code has one failure counted; four
+     * wrong passwords more, then even the right one is refused. */
+    for (int i = 0; i < 4; i++) {
+        EXPECT(REDEEM(ledger, code, "wrong", 5, t + 10), OLR_REJECTED);
+    }
+    EXPECT(REDEEM(ledger, code, PASSWORD, 15, t + 10), OLR_TOO_MANY_ATTEMPTS);
+    EXPECT(olr_replay_ledger_generation(ledger, &generation), OLR_OK);
+    CHECK(generation == 8);
+
+    olr_replay_ledger_free(ledger);
+    olr_replay_ledger_free(NULL);
+    olr_machine_free(other);
+    olr_server_key_ring_free(other_ring);
+#undef REDEEM
+#undef REDEEM_SID
+}
+
+/* ABI 2.0: package fingerprint, attempt limits, redeployment, signing-key rotation. */
+static void test_packages(void)
+{
+    char fp[OLR_PACKAGE_FINGERPRINT_LEN + 8], fp2[OLR_PACKAGE_FINGERPRINT_LEN];
+    char text[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN + 8], pkg1[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+    char pkg2[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN], pkg3[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN];
+    char foreign[OLR_DEPLOYMENT_PACKAGE_TEXT_LEN], id1[71], id2[71];
+    size_t len = LEN_SENTINEL, i;
+    uint16_t per_code = 7, per_account = 7, epoch = 0;
+    olr_error_details details;
+    olr_server_key_ring *r = NULL, *f = NULL;
+    olr_machine *m1 = NULL, *m2 = NULL, *stale = NULL;
+    olr_machine *out = (olr_machine *)&failed; /* a sentinel, never used */
+    olr_machine *const out_sentinel = out;
+
+    /* fingerprint */
+    memset(fp, SENTINEL, sizeof fp);
+    EXPECT(olr_deployment_package_fingerprint(NULL, sizeof package, fp, sizeof fp, &len, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_deployment_package_fingerprint(package, sizeof package, NULL, sizeof fp, &len,
+                                              &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_deployment_package_fingerprint(package, sizeof package, fp, sizeof fp, NULL,
+                                              &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_deployment_package_fingerprint(package, OVER_CAP, fp, sizeof fp, &len, &details),
+           OLR_INVALID_LENGTH);
+    EXPECT(olr_deployment_package_fingerprint(BAD_UTF8, 3, fp, sizeof fp, &len, &details),
+           OLR_UTF16_TEXT);
+    EXPECT(olr_deployment_package_fingerprint(id, sizeof id, fp, sizeof fp, &len, &details),
+           OLR_MALFORMED_INPUT);
+    CHECK(len == LEN_SENTINEL && all_bytes(fp, sizeof fp, SENTINEL));
+    EXPECT(olr_deployment_package_fingerprint(package, sizeof package, fp, 63, &len, &details),
+           OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 64 && all_bytes(fp, sizeof fp, SENTINEL));
+    EXPECT(olr_deployment_package_fingerprint(package, sizeof package, fp, sizeof fp, &len,
+                                              &details),
+           OLR_OK);
+    CHECK(len == 64 && fp[64] == '\0');
+    for (i = 0; i < 64; i++) {
+        CHECK((fp[i] >= '0' && fp[i] <= '9') || (fp[i] >= 'a' && fp[i] <= 'f'));
+    }
+    /* The same package in lower case with a trailing newline: the same fingerprint. */
+    for (i = 0; i < sizeof package; i++) {
+        text[i] = (package[i] >= 'A' && package[i] <= 'Z') ? (char)(package[i] + 32) : package[i];
+    }
+    text[sizeof package] = '\r', text[sizeof package + 1] = '\n';
+    EXPECT(olr_deployment_package_fingerprint(text, sizeof package + 2, fp2, sizeof fp2, &len,
+                                              &details),
+           OLR_OK);
+    CHECK(memcmp(fp, fp2, 64) == 0);
+
+    /* attempt limits */
+    EXPECT(olr_server_key_ring_set_attempt_limits(NULL, 5, 20), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_attempt_limits(NULL, &per_code, &per_account), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_attempt_limits(ring, NULL, &per_account), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_attempt_limits(ring, &per_code, NULL), OLR_NULL_POINTER);
+    CHECK(per_code == 7 && per_account == 7);
+    EXPECT(olr_server_key_ring_attempt_limits(ring, &per_code, &per_account), OLR_OK);
+    CHECK(per_code == 5 && per_account == 20);
+    EXPECT(olr_server_key_ring_begin_signing_key_rotation(NULL), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_finish_signing_key_rotation(NULL), OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeploy(NULL, package, sizeof package, &out, &details), OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeploy(machine, NULL, sizeof package, &out, &details), OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeploy(machine, package, sizeof package, NULL, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_machine_redeploy(machine, package, OVER_CAP, &out, &details), OLR_INVALID_LENGTH);
+    EXPECT(olr_machine_redeploy(machine, BAD_UTF8, 3, &out, &details), OLR_UTF16_TEXT);
+    EXPECT(olr_machine_redeploy(machine, TRUNCATED_UTF8, 5, &out, &details), OLR_INVALID_UTF8);
+    EXPECT(olr_machine_redeploy(machine, id, sizeof id, &out, &details), OLR_MALFORMED_INPUT);
+    CHECK(out == out_sentinel);
+
+    if (quick_ring(&r) != OLR_OK || quick_ring(&f) != OLR_OK) {
+        CHECK(!"rings");
+        goto done;
+    }
+    EXPECT(olr_server_key_ring_set_attempt_limits(r, 0, 20), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_set_attempt_limits(r, 5, 0), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_set_attempt_limits(r, 1001, 20), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_set_attempt_limits(r, 5, 1001), OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_attempt_limits(r, &per_code, &per_account), OLR_OK);
+    CHECK(per_code == 5 && per_account == 20);
+    EXPECT(olr_server_key_ring_deployment_package(r, pkg1, sizeof pkg1, &len), OLR_OK);
+    EXPECT(olr_server_key_ring_deployment_package(f, foreign, sizeof foreign, &len), OLR_OK);
+    EXPECT(olr_machine_enroll(pkg1, sizeof pkg1, &m1, &details), OLR_OK);
+    EXPECT(olr_machine_enroll(pkg1, sizeof pkg1, &stale, &details), OLR_OK);
+    if (m1 == NULL || stale == NULL) {
+        CHECK(!"enroll");
+        goto done;
+    }
+    EXPECT(olr_machine_identification_code(m1, id1, sizeof id1, &len), OLR_OK);
+    /* Same epoch, new limits: the code is kept. */
+    EXPECT(olr_server_key_ring_set_attempt_limits(r, 1, 1000), OLR_OK);
+    EXPECT(olr_server_key_ring_deployment_package(r, pkg2, sizeof pkg2, &len), OLR_OK);
+    EXPECT(olr_machine_redeploy(m1, pkg2, sizeof pkg2, &m2, &details), OLR_OK);
+    if (m2 != NULL) {
+        EXPECT(olr_machine_identification_code(m2, id2, sizeof id2, &len), OLR_OK);
+        CHECK(memcmp(id1, id2, 71) == 0);
+        olr_machine_free(m2);
+        m2 = NULL;
+    }
+    /* A package signed by another ring's key is refused, however genuine. */
+    EXPECT(olr_machine_redeploy(m1, foreign, sizeof foreign, &out, &details),
+           OLR_PACKAGE_SIGNATURE_INVALID);
+    /* Signing-key rotation: the rotation package is signed by the old key and names the new. */
+    EXPECT(olr_server_key_ring_begin_signing_key_rotation(r), OLR_OK);
+    EXPECT(olr_server_key_ring_deployment_package(r, pkg3, sizeof pkg3, &len), OLR_OK);
+    EXPECT(olr_machine_redeploy(m1, pkg3, sizeof pkg3, &m2, &details), OLR_OK);
+    EXPECT(olr_server_key_ring_finish_signing_key_rotation(r), OLR_OK);
+    EXPECT(olr_server_key_ring_finish_signing_key_rotation(r), OLR_OK); /* nothing to finish */
+    /* A new epoch, signed by the new key: the machine that took the rotation package takes it
+     * (new identification code); the stale one refuses it. */
+    EXPECT(olr_server_key_ring_rotate(r, NOW, &epoch), OLR_OK);
+    CHECK(epoch == 2);
+    EXPECT(olr_server_key_ring_deployment_package(r, pkg2, sizeof pkg2, &len), OLR_OK);
+    EXPECT(olr_machine_redeploy(stale, pkg2, sizeof pkg2, &out, &details),
+           OLR_PACKAGE_SIGNATURE_INVALID);
+    CHECK(out == out_sentinel);
+    if (m2 != NULL) {
+        olr_machine *m3 = NULL;
+        EXPECT(olr_machine_redeploy(m2, pkg2, sizeof pkg2, &m3, &details), OLR_OK);
+        if (m3 != NULL) {
+            EXPECT(olr_machine_identification_code(m3, id2, sizeof id2, &len), OLR_OK);
+            EXPECT(olr_machine_epoch(m3, &epoch), OLR_OK);
+            CHECK(epoch == 2 && memcmp(id1, id2, 71) != 0);
+            /* The rotation package, signed by the retired signing key: refused. */
+            EXPECT(olr_machine_redeploy(m3, pkg3, sizeof pkg3, &out, &details),
+                   OLR_PACKAGE_SIGNATURE_INVALID);
+            /* Epoch 3; then the epoch-2 package, signed by the pinned key, is too old. */
+            EXPECT(olr_server_key_ring_rotate(r, NOW + 60, &epoch), OLR_OK);
+            EXPECT(olr_server_key_ring_deployment_package(r, pkg3, sizeof pkg3, &len), OLR_OK);
+            olr_machine *m4 = NULL;
+            EXPECT(olr_machine_redeploy(m3, pkg3, sizeof pkg3, &m4, &details), OLR_OK);
+            if (m4 != NULL) {
+                EXPECT(olr_machine_redeploy(m4, pkg2, sizeof pkg2, &out, &details),
+                       OLR_PACKAGE_EPOCH_TOO_OLD);
+                /* The same package again: a redeployment that keeps the code. */
+                olr_machine *m5 = NULL;
+                char id3[71], id4[71];
+                EXPECT(olr_machine_redeploy(m4, pkg3, sizeof pkg3, &m5, &details), OLR_OK);
+                EXPECT(olr_machine_identification_code(m4, id3, sizeof id3, &len), OLR_OK);
+                if (m5 != NULL) {
+                    EXPECT(olr_machine_identification_code(m5, id4, sizeof id4, &len), OLR_OK);
+                    CHECK(memcmp(id3, id4, 71) == 0);
+                }
+                olr_machine_free(m5);
+                olr_machine_free(m4);
+            }
+            CHECK(out == out_sentinel);
+            olr_machine_free(m3);
+        }
+    }
+done:
+    olr_machine_free(m1);
+    olr_machine_free(m2);
+    olr_machine_free(stale);
+    olr_server_key_ring_free(r);
+    olr_server_key_ring_free(f);
+}
+
 #if defined(OLR_TEST_HOOKS)
 static void test_panic_boundary(void)
 {
@@ -1057,8 +1545,13 @@ static void test_nul_termination(void)
                                                         &len),
                  OLR_DEPLOYMENT_PACKAGE_TEXT_LEN);
         NUL_CASE(olr_default_offline_domain("corp.example.com", 16, buf, 4 + extra, &len), 4);
+        NUL_CASE(olr_deployment_package_fingerprint(package, sizeof package, buf,
+                                                    OLR_PACKAGE_FINGERPRINT_LEN + extra, &len,
+                                                    &details),
+                 OLR_PACKAGE_FINGERPRINT_LEN);
         NUL_CASE(olr_server_key_ring_seal_reset_code(ring, id, sizeof id, "alice", 5, "corp", 4,
-                                                     PASSWORD, strlen(PASSWORD), NOW, buf,
+                                                     SID, sizeof SID, PASSWORD, strlen(PASSWORD),
+                                                     NOW, buf,
                                                      OLR_RESET_CODE_TEXT_LEN + extra, &len,
                                                      &details),
                  OLR_RESET_CODE_TEXT_LEN);
@@ -1088,7 +1581,9 @@ static void test_status_names(void)
     CHECK(strcmp(olr_status_name(OLR_UTF16_TEXT), "OLR_UTF16_TEXT") == 0);
     CHECK(strcmp(olr_status_name(OLR_NULL_POINTER), "OLR_NULL_POINTER") == 0);
     CHECK(strcmp(olr_status_name(OLR_PANIC), "OLR_PANIC") == 0);
-    CHECK(strcmp(olr_status_name(27), "OLR_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(olr_status_name(OLR_INVALID_SID), "OLR_INVALID_SID") == 0);
+    CHECK(strcmp(olr_status_name(OLR_OUT_OF_MEMORY), "OLR_OUT_OF_MEMORY") == 0);
+    CHECK(strcmp(olr_status_name(35), "OLR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(olr_status_name(99), "OLR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(olr_status_name(105), "OLR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(olr_status_name(UINT32_MAX), "OLR_UNKNOWN_STATUS") == 0);
@@ -1097,6 +1592,7 @@ static void test_status_names(void)
 int main(void)
 {
     setup();
+    make_bad_sids();
     test_versions_sizes_messages();
     test_code_check(olr_identification_code_check, id, sizeof id, 8, code, sizeof code);
     test_code_check(olr_reset_code_check, code, sizeof code, 6, id, sizeof id);
@@ -1106,6 +1602,8 @@ int main(void)
     test_machine();
     test_open();
     test_password_cost();
+    test_ledger();
+    test_packages();
     test_nul_termination();
     test_status_names();
 #if defined(OLR_TEST_HOOKS)

@@ -28,6 +28,21 @@ step() {
     fi
 }
 
+header=include/offline_reset.h
+header_signatures() { # one normalized prototype per line, sorted by function name
+    gcc -E -P "$@" -x c "$header" | tr '\n' ' ' | tr -s ' \t' ' ' | tr ';' '\n' |
+        sed -E 's/__attribute__\(\(warn_unused_result\)\)//; s/^ +//; s/ +$//; s/\( /(/g; s/ \)/)/g; s/ ,/,/g' |
+        grep -E '^[A-Za-z_ ]*[A-Za-z0-9_]+ \**olr_[a-z0-9_]+\(' | grep -v '^typedef' |
+        sed -E 's/^(.*[ *])(olr_[a-z0-9_]+)\(/\2 \1(/' | LC_ALL=C sort |
+        sed -E 's/^(olr_[a-z0-9_]+) (.*[ *])\(/\2\1(/'
+}
+if [[ ${1:-} == --print-signatures ]]; then
+    echo "# Every function prototype of include/offline_reset.h, one a line, normalized (tests/c/run.sh"
+    echo "# compares them with the header; regenerate with: bash tests/c/run.sh --print-signatures)."
+    header_signatures
+    exit 0
+fi
+
 # --- tools -----------------------------------------------------------------------------------
 need_apt=()
 command -v cc >/dev/null && command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)
@@ -52,7 +67,6 @@ fi
 
 rm -rf "$build"
 mkdir -p "$build/logs" "$build/bin" "$build/valgrind"
-header=include/offline_reset.h
 prefix=$build/prefix               # static and shared, as installed
 prefix_hooks=$build/prefix-hooks   # with the test-hooks feature (panic hook), for tests only
 native=""
@@ -109,8 +123,13 @@ check_symbols() {
 }
 step header-functions-equal-exported-symbols check_symbols
 
-# tests/c/abi.txt: the ABI's functions and status numbers with the ABI version that introduced
-# each; it must equal the library and header, and name no version above the header's.
+# tests/c/abi.txt: the ABI's functions and status numbers with the ABI version since which a
+# caller may rely on each; it must equal the library and header, name no version above the
+# header's and none of another major version (a major version re-stamps every entry: a 2.x
+# library serves no 1.x caller). Its "removed" names must be gone from the library and the header,
+# its "changed" functions exported and stamped with the major version that changed them.
+# tests/c/abi-signatures.txt: every prototype of the header; a difference is a signature change
+# (only a major version may make one; record it in abi.txt) or a new function (append it).
 check_abi_list() {
     local major minor
     major=$(sed -n 's/^#define OLR_ABI_VERSION_MAJOR \([0-9]*\)$/\1/p' "$header")
@@ -119,15 +138,38 @@ check_abi_list() {
     awk '$1 == "status" { print $2, $3 }' tests/c/abi.txt | sort >"$build/abi-statuses.txt"
     gcc -E -P -x c "$header" | grep -oE '\bOLR_[A-Z0-9_]+ = [0-9]+' | awk '{ print $1, $3 }' |
         sort >"$build/header-statuses.txt"
+    header_signatures >"$build/header-signatures.txt" || return 1
     diff -u "$build/abi-functions.txt" "$build/exported.txt" &&
         diff -u "$build/abi-statuses.txt" "$build/header-statuses.txt" &&
         awk -v major="$major" -v minor="$minor" '
             $1 == "function" || $1 == "status" {
-                split($NF, v, ".")
-                if (v[1] != major || v[2] > minor) { print "ABI " $NF " > header " major "." minor ": " $0; bad = 1 }
+                since = $1 == "function" ? $3 : $4
+                if (split(since, v, ".") != 2 || v[1] != major || v[2] > minor) {
+                    print "not of ABI " major ".0 to " major "." minor ": " $0; bad = 1
+                }
+                if ($1 == "function") fn[$2] = since
             }
-            END { exit bad }' tests/c/abi.txt &&
-        echo "$(wc -l <"$build/abi-functions.txt") functions and $(wc -l <"$build/abi-statuses.txt") statuses of ABI $major.$minor"
+            $1 == "changed" {
+                if (!($2 in fn) || fn[$2] != $4 || $4 != major ".0") { print "changed, but not listed as a function of " $4 ": " $0; bad = 1 }
+            }
+            $1 == "removed" { removed[$2] = 1; if ($2 in fn) { print "removed, but listed: " $0; bad = 1 } }
+            END { exit bad }' tests/c/abi.txt || return 1
+    local name
+    for name in $(awk '$1 == "removed" { print $2 }' tests/c/abi.txt); do
+        if grep -qx "$name" "$build/exported.txt" || grep -qw "$name" "$build/header.txt"; then
+            echo "$name is listed as removed but is still exported or declared"
+            return 1
+        fi
+    done
+    diff -u <(grep -v '^#' tests/c/abi-signatures.txt) "$build/header-signatures.txt" || {
+        echo "a prototype differs from tests/c/abi-signatures.txt: within a major version only new"
+        echo "functions may be appended; a changed signature needs a major version (docs/ABI.md),"
+        echo "a 'changed' line in tests/c/abi.txt, and then: bash tests/c/run.sh --print-signatures"
+        return 1
+    }
+    echo "$(wc -l <"$build/abi-functions.txt") functions and $(wc -l <"$build/abi-statuses.txt") statuses of ABI $major.$minor;" \
+        "$(grep -c '^changed' tests/c/abi.txt) signatures changed and $(grep -c '^removed' tests/c/abi.txt) functions removed in ABI $major.0;" \
+        "$(wc -l <"$build/header-signatures.txt") prototypes equal tests/c/abi-signatures.txt"
 }
 step abi-list-matches-library-and-header check_abi_list
 
@@ -181,7 +223,8 @@ step readme-link-line-equals-native-static-libs check_link_line
 # (app.c -> examples/c/server.c, -o app -> a file here) into a fresh prefix. The programs must
 # run without LD_LIBRARY_PATH; the static one must not depend on liboffline_reset.so.
 check_documented_lines() {
-    local PREFIX=$build/doc-prefix doc line n=0 out kind deps
+    local PREFIX=$build/doc-prefix doc line n=0 out kind deps abi_major
+    abi_major=$(sed -n 's/^#define OLR_ABI_VERSION_MAJOR \([0-9]*\)$/\1/p' "$header")
     for doc in README.md docs/C_API.md; do
         line=$(grep -m 1 '^bash examples/c/install.sh "\$PREFIX"' "$doc") || { echo "$doc: no install line"; return 1; }
         echo "$doc: $line"
@@ -201,7 +244,7 @@ check_documented_lines() {
             if [[ $kind == static ]]; then
                 ! grep -q offline_reset <<<"$deps" || { echo "static program loads the shared library"; return 1; }
             else
-                grep -qF "liboffline_reset.so.1 => $PREFIX/lib/" <<<"$deps" || { echo "$deps"; return 1; }
+                grep -qF "liboffline_reset.so.$abi_major => $PREFIX/lib/" <<<"$deps" || { echo "$deps"; return 1; }
             fi
         done < <(grep -E '^cc app\.c \$\((PKG_CONFIG_PATH=\S+ )?pkg-config' "$doc")
     done

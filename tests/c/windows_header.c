@@ -18,7 +18,11 @@ const olr_any_fn olr_windows_declarations[] = {
     (olr_any_fn)olr_abi_is_compatible,
     (olr_any_fn)olr_identification_code_check,
     (olr_any_fn)olr_server_key_ring_seal_reset_code,
-    (olr_any_fn)olr_machine_open_reset_code,
+    (olr_any_fn)olr_machine_open_reset_code_for_diagnostics,
+    (olr_any_fn)olr_machine_redeem_reset_code,
+    (olr_any_fn)olr_machine_redeploy,
+    (olr_any_fn)olr_replay_ledger_import,
+    (olr_any_fn)olr_deployment_package_fingerprint,
     (olr_any_fn)olr_machine_free,
     (olr_any_fn)olr_server_key_ring_free,
 #if defined(OLR_TEST_HOOKS)
