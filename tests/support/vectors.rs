@@ -1457,6 +1457,7 @@ fn c_only_status_message(status: u32) -> Option<&'static str> {
         102 => "the output buffer is too small: the needed size was returned",
         103 => "an input is longer than OLR_MAX_INPUT_LEN bytes",
         104 => "internal error: the library panicked (please report this bug)",
+        105 => "a string is not valid UTF-16: it holds an unpaired surrogate",
         _ => return None,
     })
 }
@@ -2293,7 +2294,7 @@ fn bindings_vectors() -> Value {
     );
 
     // The message of every status, and of unknown numbers.
-    let statuses = (0..=35).chain(99..=105).chain([65_535, u32::MAX]);
+    let statuses = (0..=35).chain(99..=106).chain([65_535, u32::MAX]);
     for status in statuses {
         add(
             &format!("message: {status}"),
