@@ -87,6 +87,13 @@ python_binding() {
     return $status
 }
 
+# Windows for real (tests/windows/run.sh): the DLL, import library, .def and static library
+# cross-built with mingw-w64, imports checked, and the C/C++ tests, examples, login tile,
+# bindings.json and the Windows storage example (DPAPI, MoveFileExW, UTF-16) run under Wine.
+windows() {
+    bash tests/windows/run.sh
+}
+
 run_step "format (cargo fmt --check)" cargo fmt --all -- --check
 run_step "lint (cargo clippy --all-targets --all-features -D warnings)" cargo clippy --all-targets --all-features -- -D warnings
 run_step "Rust tests: unit, API, properties, vectors, Wycheproof (cargo test)" cargo test --all-targets
@@ -100,6 +107,7 @@ run_step "independent Python implementation checks every vector" bash tests/inte
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
 run_step "Python binding: build, install into a fresh venv, pytest" python_binding
 run_step "C++ header, login tile example (scripted), install through pkg-config, g++/clang++, ASan/UBSan, valgrind, mingw" bash tests/cpp/run.sh
+run_step "Windows (mingw-w64 + Wine)" windows
 run_step ".NET binding (Mono + NUnit): build, conformance file, example" bash bindings/dotnet/run_tests.sh
 run_step "Java binding: javac, JUnit 5 (bindings.json, header, statuses, threads, leaks), reset-server example" bash bindings/java/run_tests.sh
 run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
