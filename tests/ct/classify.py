@@ -182,13 +182,13 @@ ALLOWED = [
     # before it can hold a &str. Pinned to the password argument's line of each export.
     ("C ABI: UTF-8 check of the password", r"^cabi_",
      [("text", "src/ffi/ptr.rs:56")],
-     [("{closure#0}", "src/ffi/server_key_ring.rs:216")],
+     [("{closure#0}", "src/ffi/server_key_ring.rs:217")],
      "olr_server_key_ring_seal_reset_code's UTF-8 validation of new_password branches on each "
      "byte's class (ASCII or the length of a multi-byte sequence): reveals which characters of "
      "the password are ASCII, not their values; see docs/PROTOCOL.md §12.4"),
     ("C ABI: UTF-8 check of the password (redeem)", r"^cabi_",
      [("text", "src/ffi/ptr.rs:56")],
-     [("{closure#0}", "src/ffi/replay_ledger.rs:189")],
+     [("{closure#0}", "src/ffi/replay_ledger.rs:190")],
      "as above, in olr_machine_redeem_reset_code"),
 ]
 
