@@ -3,9 +3,16 @@
 //
 //  - RAII owners: olr::key_ring, olr::machine, olr::replay_ledger. Move-only; the destructor
 //    frees the handle (and the library wipes its secrets). No path leaks a handle.
-//  - Text in as std::string_view (UTF-8), or as std::u16string_view / std::wstring_view
-//    (UTF-16; UTF-32 where wchar_t has 32 bits): converted inside into a buffer that is wiped
-//    afterwards. Text out as std::string; buffer sizes are handled inside.
+//  - Text in as std::string_view (UTF-8), or as std::u16string_view / std::wstring_view.
+//    UTF-16 (std::u16string_view everywhere, std::wstring_view where wchar_t has 16 bits, i.e.
+//    Windows) goes straight to the C API's _utf16 functions where one exists (redeem,
+//    reset_code_check, reset_code_progress, name_problem, account_normalize): the library
+//    decodes it into a buffer it wipes, so no UTF-8 copy of a password exists in this layer;
+//    an unpaired surrogate is OLR_INVALID_UTF16. The other wide functions, and UTF-32
+//    (std::wstring_view where wchar_t has 32 bits, e.g. Linux: there is no UTF-32 C API), are
+//    converted here into a UTF-8 buffer that is wiped afterwards; ill-formed UTF-16 is then
+//    also OLR_INVALID_UTF16, ill-formed UTF-32 OLR_INVALID_UTF8. Text out as std::string;
+//    buffer sizes are handled inside.
 //  - Two error styles. Throwing functions (not declared when the translation unit is built
 //    without exceptions, e.g. -fno-exceptions or /EHs-c-) throw olr::error, which carries the
 //    status, its name, the message and every detail. Every throwing function has a noexcept
@@ -180,9 +187,22 @@ class wiped_utf8 {
     std::vector<char> bytes_;
 };
 
-/// The status for wide text that is not valid UTF-16/UTF-32: the C API's status for ill-formed
-/// text, OLR_INVALID_UTF8.
-inline status invalid_text() noexcept { return status(OLR_INVALID_UTF8); }
+/// The status for wide text that is not valid UTF-16/UTF-32: OLR_INVALID_UTF16 for UTF-16 (as
+/// the C API's _utf16 functions say), OLR_INVALID_UTF8 for UTF-32 (no C status names it).
+template <typename Unit> status invalid_text() noexcept
+{
+    return status(sizeof(Unit) == 2 ? OLR_INVALID_UTF16 : OLR_INVALID_UTF8);
+}
+
+/// UTF-16 code units (char16_t, or wchar_t where it has 16 bits) as the _utf16 functions take
+/// them. An empty view without data is passed as an empty text, not as NULL (as the UTF-8
+/// conversion did).
+template <typename Unit> const std::uint16_t *utf16_units(std::basic_string_view<Unit> t) noexcept
+{
+    static_assert(sizeof(Unit) == 2 && sizeof(std::uint16_t) == 2, "UTF-16 code units");
+    static const std::uint16_t empty[1] = {0};
+    return t.data() != nullptr ? reinterpret_cast<const std::uint16_t *>(t.data()) : empty;
+}
 
 /// Calls `fill(char *out, size_t cap, size_t *len)` with a buffer of `first_guess` bytes, then
 /// again with the size the library asked for; the result is resized to the text's length.
@@ -518,21 +538,85 @@ inline package_info deployment_package_check(std::string_view package)
 #endif
 
 // Wide-text inputs (every credential provider field is UTF-16; std::wstring_view is UTF-16 on
-// Windows and UTF-32 elsewhere): converted into a buffer that is wiped afterwards.
+// Windows and UTF-32 elsewhere): UTF-16 to the _utf16 functions where the C API has one, else
+// converted into a UTF-8 buffer that is wiped afterwards (see the top of this file).
 namespace detail {
 template <typename Unit, typename Fn>
 status with_utf8(std::basic_string_view<Unit> a, Fn fn) noexcept
 {
     wiped_utf8 ua;
-    if (!ua.assign(a.data(), a.size())) return invalid_text();
+    if (!ua.assign(a.data(), a.size())) return invalid_text<Unit>();
     return fn(ua.view());
 }
 template <typename Unit, typename Fn>
 status with_utf8(std::basic_string_view<Unit> a, std::basic_string_view<Unit> b, Fn fn) noexcept
 {
     wiped_utf8 ua, ub;
-    if (!ua.assign(a.data(), a.size()) || !ub.assign(b.data(), b.size())) return invalid_text();
+    if (!ua.assign(a.data(), a.size()) || !ub.assign(b.data(), b.size())) return invalid_text<Unit>();
     return fn(ua.view(), ub.view());
+}
+
+// The functions with a _utf16 twin in the C API: UTF-16 goes to the twin, UTF-32 is converted.
+template <typename Unit>
+status reset_code_check_wide(std::basic_string_view<Unit> typed, std::string &out) noexcept
+{
+    if constexpr (sizeof(Unit) == 2) {
+        std::uint16_t buf[OLR_RESET_CODE_TEXT_LEN];
+        std::size_t len = 0;
+        olr_error_details d{};
+        olr_status s = olr_reset_code_check_utf16(utf16_units(typed), typed.size(), buf,
+                                                  OLR_RESET_CODE_TEXT_LEN, &len, &d);
+        if (s != OLR_OK) return status(s, d);
+        std::string text(len, '\0');
+        for (std::size_t i = 0; i < len; i++) text[i] = static_cast<char>(buf[i]); // ASCII
+        out = std::move(text);
+        return status();
+    } else {
+        return with_utf8(typed, [&](std::string_view t) { return olr::reset_code_check(t, out); });
+    }
+}
+template <typename Unit>
+status reset_code_progress_wide(std::basic_string_view<Unit> typed, typing_progress &out) noexcept
+{
+    if constexpr (sizeof(Unit) == 2) {
+        return status(olr_reset_code_progress_utf16(utf16_units(typed), typed.size(), &out));
+    } else {
+        return with_utf8(typed, [&](std::string_view t) { return olr::reset_code_progress(t, out); });
+    }
+}
+template <typename Unit>
+status name_problem_wide(std::basic_string_view<Unit> text, olr_name_problem_code &out) noexcept
+{
+    if constexpr (sizeof(Unit) == 2) {
+        return status(olr_name_problem_utf16(utf16_units(text), text.size(), &out));
+    } else {
+        return with_utf8(text, [&](std::string_view t) { return olr::name_problem(t, out); });
+    }
+}
+template <typename Unit>
+status account_normalize_wide(std::basic_string_view<Unit> username,
+                              std::basic_string_view<Unit> offline_domain, account &out) noexcept
+{
+    if constexpr (sizeof(Unit) == 2) {
+        std::u16string user(OLR_MAX_NAME_LEN + 1, u'\0'), domain(OLR_MAX_NAME_LEN + 1, u'\0');
+        std::size_t ulen = 0, dlen = 0;
+        olr_error_details d{};
+        olr_status s = olr_account_normalize_utf16(
+            utf16_units(username), username.size(), utf16_units(offline_domain),
+            offline_domain.size(), reinterpret_cast<std::uint16_t *>(&user[0]), user.size(), &ulen,
+            reinterpret_cast<std::uint16_t *>(&domain[0]), domain.size(), &dlen, &d);
+        if (s != OLR_OK) return status(s, d);
+        // The names out as UTF-8 (names are not secret; the library wrote valid UTF-16).
+        wiped_utf8 u8, d8;
+        if (!u8.assign(user.data(), ulen) || !d8.assign(domain.data(), dlen))
+            return invalid_text<char16_t>();
+        out = account{std::string(u8.view()), std::string(d8.view())};
+        return status();
+    } else {
+        return with_utf8(username, offline_domain, [&](std::string_view u, std::string_view d) {
+            return olr::account_normalize(u, d, out);
+        });
+    }
 }
 } // namespace detail
 
@@ -543,17 +627,23 @@ status with_utf8(std::basic_string_view<Unit> a, std::basic_string_view<Unit> b,
     }
 #define OLR_CPP_WIDE_ALL(View)                                                                     \
     OLR_CPP_WIDE_1(identification_code_check, std::string, View)                                   \
-    OLR_CPP_WIDE_1(reset_code_check, std::string, View)                                            \
     OLR_CPP_WIDE_1(default_offline_domain, std::string, View)                                      \
-    OLR_CPP_WIDE_1(name_problem, olr_name_problem_code, View)                                      \
     OLR_CPP_WIDE_1(identification_code_progress, typing_progress, View)                            \
-    OLR_CPP_WIDE_1(reset_code_progress, typing_progress, View)                                     \
+    inline status reset_code_check(View typed, std::string &out) noexcept                          \
+    {                                                                                              \
+        return detail::reset_code_check_wide(typed, out);                                          \
+    }                                                                                              \
+    inline status reset_code_progress(View typed, typing_progress &out) noexcept                   \
+    {                                                                                              \
+        return detail::reset_code_progress_wide(typed, out);                                       \
+    }                                                                                              \
+    inline status name_problem(View text, olr_name_problem_code &out) noexcept                     \
+    {                                                                                              \
+        return detail::name_problem_wide(text, out);                                               \
+    }                                                                                              \
     inline status account_normalize(View username, View offline_domain, account &out) noexcept     \
     {                                                                                              \
-        return detail::with_utf8(username, offline_domain,                                         \
-                                 [&](std::string_view u, std::string_view d) {                     \
-                                     return account_normalize(u, d, out);                          \
-                                 });                                                               \
+        return detail::account_normalize_wide(username, offline_domain, out);                      \
     }
 OLR_CPP_WIDE_ALL(std::u16string_view)
 OLR_CPP_WIDE_ALL(std::wstring_view)
@@ -768,8 +858,10 @@ class machine {
             new_password.data(), new_password.size(), now, &accepted, &d);
         return status(s, d);
     }
-    /// As redeem, from UTF-16 fields (std::wstring_view: UTF-16 on Windows, UTF-32 elsewhere);
-    /// the converted copies (the password among them) are wiped before this returns.
+    /// As redeem, from UTF-16 fields (std::wstring_view: UTF-16 on Windows, UTF-32 elsewhere).
+    /// UTF-16 goes to olr_machine_redeem_reset_code_utf16 (the library decodes it into a buffer
+    /// it wipes; an unpaired surrogate is OLR_INVALID_UTF16 and counts nothing); UTF-32 is
+    /// converted into UTF-8 copies (the password among them) wiped before this returns.
     status redeem(replay_ledger &ledger, std::u16string_view reset_code,
                   std::u16string_view username, std::u16string_view offline_domain, sid_view sid,
                   std::u16string_view new_password, std::int64_t now,
@@ -884,13 +976,24 @@ class machine {
                        std::basic_string_view<Unit> new_password, std::int64_t now,
                        accepted_reset &accepted) const noexcept
     {
-        detail::wiped_utf8 c, u, dm, p;
-        if (!c.assign(reset_code.data(), reset_code.size()) ||
-            !u.assign(username.data(), username.size()) ||
-            !dm.assign(offline_domain.data(), offline_domain.size()) ||
-            !p.assign(new_password.data(), new_password.size()))
-            return detail::invalid_text();
-        return redeem(ledger, c.view(), u.view(), dm.view(), sid, p.view(), now, accepted);
+        if constexpr (sizeof(Unit) == 2) {
+            olr_error_details d{};
+            olr_status s = olr_machine_redeem_reset_code_utf16(
+                h_.get(), ledger.get(), detail::utf16_units(reset_code), reset_code.size(),
+                detail::utf16_units(username), username.size(),
+                detail::utf16_units(offline_domain), offline_domain.size(), sid.data(),
+                sid.size(), detail::utf16_units(new_password), new_password.size(), now,
+                &accepted, &d);
+            return status(s, d);
+        } else {
+            detail::wiped_utf8 c, u, dm, p;
+            if (!c.assign(reset_code.data(), reset_code.size()) ||
+                !u.assign(username.data(), username.size()) ||
+                !dm.assign(offline_domain.data(), offline_domain.size()) ||
+                !p.assign(new_password.data(), new_password.size()))
+                return detail::invalid_text<Unit>();
+            return redeem(ledger, c.view(), u.view(), dm.view(), sid, p.view(), now, accepted);
+        }
     }
     detail::handle<olr_machine, olr_machine_free> h_;
 };

@@ -49,6 +49,9 @@ const (
 	StatusBufferTooSmall     Status = C.OLR_BUFFER_TOO_SMALL
 	StatusInvalidLength      Status = C.OLR_INVALID_LENGTH
 	StatusPanic              Status = C.OLR_PANIC
+	// StatusInvalidUtf16: a text of a _utf16 function holds an unpaired surrogate. Only the
+	// UTF-16 entry points (the Windows login screen) return it; this binding passes UTF-8.
+	StatusInvalidUtf16 Status = C.OLR_INVALID_UTF16
 
 	// ABI 2.0 (machine-side trust).
 	StatusClockSetBack            Status = C.OLR_CLOCK_SET_BACK
@@ -138,6 +141,7 @@ var (
 	ErrBufferTooSmall     = sentinel(StatusBufferTooSmall)
 	ErrInvalidLength      = sentinel(StatusInvalidLength)
 	ErrPanic              = sentinel(StatusPanic)
+	ErrInvalidUtf16       = sentinel(StatusInvalidUtf16)
 
 	// ABI 2.0 (machine-side trust).
 	ErrClockSetBack            = sentinel(StatusClockSetBack)
@@ -172,7 +176,7 @@ var statusNames = map[Status]string{
 	StatusPackageEpochTooOld: "PACKAGE_EPOCH_TOO_OLD", StatusPackageSignatureInvalid: "PACKAGE_SIGNATURE_INVALID",
 	StatusInvalidSid: "INVALID_SID", StatusOutOfMemory: "OUT_OF_MEMORY", StatusNullPointer: "NULL_POINTER",
 	StatusInvalidUtf8: "INVALID_UTF8", StatusBufferTooSmall: "BUFFER_TOO_SMALL",
-	StatusInvalidLength: "INVALID_LENGTH", StatusPanic: "PANIC",
+	StatusInvalidLength: "INVALID_LENGTH", StatusPanic: "PANIC", StatusInvalidUtf16: "INVALID_UTF16",
 }
 
 var sentinels = map[Status]*Error{
@@ -193,7 +197,7 @@ var sentinels = map[Status]*Error{
 	StatusPackageEpochTooOld: ErrPackageEpochTooOld, StatusPackageSignatureInvalid: ErrPackageSignatureInvalid,
 	StatusInvalidSid: ErrInvalidSid, StatusOutOfMemory: ErrOutOfMemory, StatusNullPointer: ErrNullPointer,
 	StatusInvalidUtf8: ErrInvalidUtf8, StatusBufferTooSmall: ErrBufferTooSmall,
-	StatusInvalidLength: ErrInvalidLength, StatusPanic: ErrPanic,
+	StatusInvalidLength: ErrInvalidLength, StatusPanic: ErrPanic, StatusInvalidUtf16: ErrInvalidUtf16,
 }
 
 // String is the header's name without OLR_ ("KEY_ROTATED"), or "Status(n)" for a number this

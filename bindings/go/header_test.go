@@ -113,6 +113,11 @@ func TestEveryExportIsWrappedOrListed(t *testing.T) {
 		"olr_server_key_ring_generate": true,
 		// The version as a number: Version (the string) and LinkedABIVersion cover it.
 		"olr_version_number": true,
+		// The UTF-16 twins, for the Windows login screen (LSA strings are UTF-16): a Go reset
+		// server passes UTF-8 to their UTF-8 twins, which it wraps.
+		"olr_machine_redeem_reset_code_utf16": true, "olr_machine_open_reset_code_for_diagnostics_utf16": true,
+		"olr_reset_code_check_utf16": true, "olr_reset_code_progress_utf16": true,
+		"olr_account_check_utf16": true, "olr_name_problem_utf16": true, "olr_account_normalize_utf16": true,
 	}
 	var source strings.Builder
 	entries, err := os.ReadDir(".")

@@ -8,6 +8,11 @@
 
 #include "offline_reset.h"
 
+#ifdef _WIN32
+#include <wchar.h>
+#include <windows.h>
+#endif
+
 /* Exit codes the example script checks. */
 enum { EXIT_MISTYPED = 2, EXIT_KEY_ROTATED = 3, EXIT_CODE_BEFORE_ROTATION = 4 };
 
@@ -22,13 +27,61 @@ static inline int replace_file(const char *path, const void *data, size_t len)
     if (n < 0 || (size_t)n >= sizeof tmp || write_file(tmp, data, len) != 0) {
         return -1;
     }
+#ifdef _WIN32
+    /* rename() fails on Windows when the target exists; MoveFileExA replaces it atomically on
+     * the same volume and returns only once the move is on disk. */
+    if (!MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        fprintf(stderr, "%s: MoveFileExA failed (error %lu)\n", path, (unsigned long)GetLastError());
+        remove(tmp);
+        return -1;
+    }
+#else
     if (rename(tmp, path) != 0) {
         perror(path);
         remove(tmp);
         return -1;
     }
+#endif
     return 0;
 }
+
+#ifdef _WIN32
+/* Windows passes main() its arguments in the ANSI code page, not UTF-8 (so "jürgen" would arrive
+ * as invalid UTF-8): the programs define wmain (mingw-w64: link with -municode) and convert each
+ * argument to UTF-8 here. The copies live until the program exits. NULL when out of memory or an
+ * argument is not valid UTF-16. */
+static inline char **utf8_arguments(int argc, wchar_t **wargv)
+{
+    char **argv = (char **)calloc((size_t)argc + 1, sizeof *argv);
+    int i;
+    if (argv == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < argc; i++) {
+        int n = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, wargv[i], -1, NULL, 0, NULL,
+                                    NULL);
+        if (n <= 0 || (argv[i] = (char *)malloc((size_t)n)) == NULL ||
+            WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, wargv[i], -1, argv[i], n, NULL,
+                                NULL) != n) {
+            fprintf(stderr, "argument %d is not valid UTF-16 (or out of memory)\n", i);
+            return NULL;
+        }
+    }
+    return argv;
+}
+
+/* Defines wmain, which converts the arguments and calls PROGRAM_MAIN(argc, argv). */
+#define OLR_EXAMPLE_MAIN(program_main)                                                            \
+    int wmain(int argc, wchar_t **wargv)                                                          \
+    {                                                                                             \
+        char **argv = utf8_arguments(argc, wargv);                                                \
+        return argv == NULL ? 1 : program_main(argc, argv);                                       \
+    }
+#else
+/* Elsewhere the arguments are the locale's bytes: UTF-8 on any current system. */
+#define OLR_EXAMPLE_MAIN(program_main)                                                            \
+    int main(int argc, char **argv) { return program_main(argc, argv); }
+#endif
 
 /* Prints why a call failed, with the details a user needs, and returns the exit code. */
 static inline int report(const char *what, olr_status status, const olr_error_details *details)

@@ -392,7 +392,7 @@ static int cmd_typing(const char *typed)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int program_main(int argc, char **argv)
 {
     check_abi();
     if (argc == 4 && strcmp(argv[1], "enroll") == 0) {
@@ -421,3 +421,5 @@ int main(int argc, char **argv)
             argc > 0 ? argv[0] : "olr-machine", olr_version());
     return EXIT_FAILURE;
 }
+
+OLR_EXAMPLE_MAIN(program_main)

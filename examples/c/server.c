@@ -271,7 +271,7 @@ static int cmd_spell(const char *code, const char *table_path)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int program_main(int argc, char **argv)
 {
     check_abi();
     if (argc == 3 && strcmp(argv[1], "init") == 0) {
@@ -300,3 +300,5 @@ int main(int argc, char **argv)
             argc > 0 ? argv[0] : "olr-server", olr_version());
     return EXIT_FAILURE;
 }
+
+OLR_EXAMPLE_MAIN(program_main)

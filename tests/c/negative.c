@@ -204,18 +204,20 @@ static void test_versions_sizes_messages(void)
                         OLR_INVALID_UTF8,
                         OLR_BUFFER_TOO_SMALL,
                         OLR_INVALID_LENGTH,
-                        OLR_PANIC};
+                        OLR_PANIC,
+                        OLR_INVALID_UTF16};
     static const char *const names_27_to_34[] = {
         "OLR_CLOCK_SET_BACK",         "OLR_TOO_MANY_ATTEMPTS",         "OLR_LEDGER_OF_ANOTHER_MACHINE",
         "OLR_LEDGER_ROLLED_BACK",     "OLR_PACKAGE_EPOCH_TOO_OLD",     "OLR_PACKAGE_SIGNATURE_INVALID",
         "OLR_INVALID_SID",            "OLR_OUT_OF_MEMORY"};
-    uint32_t unknown[] = {35, 99, 105, 1000, 0x7FFFFFFFu, UINT32_MAX};
+    uint32_t unknown[] = {35, 99, 106, 1000, 0x7FFFFFFFu, UINT32_MAX};
     const char *unknown_text = olr_status_message(UINT32_MAX);
     size_t i;
 
     /* Numbers are part of the ABI. */
     CHECK(OLR_OK == 0 && OLR_MISTYPED == 2 && OLR_KEY_ROTATED == 4 && OLR_REJECTED == 7);
     CHECK(OLR_EPOCHS_EXHAUSTED == 20 && OLR_NULL_POINTER == 100 && OLR_PANIC == 104);
+    CHECK(OLR_INVALID_UTF16 == 105);
     CHECK(OLR_ALREADY_USED == 21 && OLR_SUPERSEDED == 22 && OLR_CODE_BEFORE_ROTATION == 23 &&
           OLR_REDEPLOY_NEEDED == 24 && OLR_LEDGER_FULL == 25 && OLR_UTF16_TEXT == 26);
     CHECK(OLR_CLOCK_SET_BACK == 27 && OLR_TOO_MANY_ATTEMPTS == 28 &&
@@ -250,6 +252,8 @@ static void test_versions_sizes_messages(void)
         CHECK(strcmp(olr_status_name(unknown[i]), "OLR_UNKNOWN_STATUS") == 0);
     }
     CHECK(strcmp(olr_status_message(OLR_OK), "success") == 0);
+    CHECK(strcmp(olr_status_message(OLR_INVALID_UTF16),
+                 "a string is not valid UTF-16: it holds an unpaired surrogate") == 0);
 
     /* Every size is a macro and a function with the same value. */
     CHECK(olr_identification_code_text_len() == OLR_IDENTIFICATION_CODE_TEXT_LEN);
@@ -1571,6 +1575,278 @@ static void test_nul_termination(void)
     CHECK(len == OLR_RESET_CODE_TEXT_LEN && all_bytes(buf, sizeof buf, SENTINEL));
 }
 
+/* UTF-16 text (code units) of an ASCII/UTF-8-free C string; returns the length. */
+static size_t w16(uint16_t *out, const char *s)
+{
+    size_t i;
+    for (i = 0; s[i] != '\0'; i++) {
+        out[i] = (uint16_t)(unsigned char)s[i];
+    }
+    return i;
+}
+
+/* ABI 2.0: the _utf16 twins of the machine-side text functions. NULL in each pointer position,
+ * an unpaired surrogate in each text position (OLR_INVALID_UTF16), more than
+ * OLR_MAX_INPUT_LEN / 2 code units (OLR_INVALID_LENGTH), and the UTF-8 twin's status on a wrong
+ * password, another account's SID and bad names. */
+static void test_utf16(void)
+{
+    static uint16_t big[OLR_MAX_INPUT_LEN / 2 + 1];
+    const size_t BIG = OLR_MAX_INPUT_LEN / 2 + 1;
+    uint16_t c16[OLR_RESET_CODE_TEXT_LEN], u16[16], d16[16], p16[32], bad_c16[OLR_RESET_CODE_TEXT_LEN];
+    uint16_t bad_u16[16], bad_d16[16], bad_p16[32], low_u16[16], out[OLR_RESET_CODE_TEXT_LEN];
+    uint16_t wrong_p16[32], nu[16], nd[16];
+    char canon[OLR_RESET_CODE_TEXT_LEN], typo[OLR_RESET_CODE_TEXT_LEN], n8u[16], n8d[16];
+    size_t cl, ul, dl, pl, wl, len = LEN_SENTINEL, len2 = LEN_SENTINEL, i;
+    olr_replay_ledger *ledger = NULL;
+    olr_error_details details, details8;
+    olr_accepted_reset accepted, accepted8;
+    olr_typing_progress progress;
+    olr_name_problem_code problem = (olr_name_problem_code)99, problem8;
+    const int64_t t = NOW + 60;
+    olr_status s8, s16;
+    uint64_t g8 = 0, g16 = 0;
+
+    for (i = 0; i < BIG; i++) {
+        big[i] = 'a';
+    }
+    for (i = 0; i < sizeof code; i++) {
+        c16[i] = (uint16_t)(unsigned char)code[i];
+    }
+    cl = sizeof code;
+    ul = w16(u16, "alice");
+    dl = w16(d16, "corp");
+    pl = w16(p16, PASSWORD);
+    wl = w16(wrong_p16, "Winter-Tulip-41");
+    /* A lone high surrogate in the middle of each text; a lone low surrogate in one name. */
+    memcpy(bad_c16, c16, sizeof c16);
+    bad_c16[3] = 0xD800;
+    memcpy(bad_u16, u16, sizeof u16);
+    bad_u16[2] = 0xD83D;
+    memcpy(low_u16, u16, sizeof u16);
+    low_u16[0] = 0xDC00;
+    memcpy(bad_d16, d16, sizeof d16);
+    bad_d16[dl - 1] = 0xDBFF;
+    memcpy(bad_p16, p16, sizeof p16);
+    bad_p16[pl - 1] = 0xD800;
+
+    /* olr_reset_code_check_utf16 */
+    EXPECT(olr_reset_code_check_utf16(NULL, cl, out, OLR_RESET_CODE_TEXT_LEN, &len, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_reset_code_check_utf16(NULL, 0, out, OLR_RESET_CODE_TEXT_LEN, &len, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_reset_code_check_utf16(c16, cl, NULL, OLR_RESET_CODE_TEXT_LEN, &len, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_reset_code_check_utf16(c16, cl, out, OLR_RESET_CODE_TEXT_LEN, NULL, &details),
+           OLR_NULL_POINTER);
+    EXPECT(olr_reset_code_check_utf16(bad_c16, cl, out, OLR_RESET_CODE_TEXT_LEN, &len, &details),
+           OLR_INVALID_UTF16);
+    EXPECT(olr_reset_code_check_utf16(big, BIG, out, OLR_RESET_CODE_TEXT_LEN, &len, &details),
+           OLR_INVALID_LENGTH);
+    EXPECT(olr_reset_code_check_utf16(c16, HUGE_LEN, out, OLR_RESET_CODE_TEXT_LEN, &len, &details),
+           OLR_INVALID_LENGTH);
+    CHECK(len == LEN_SENTINEL);
+    EXPECT(olr_reset_code_check_utf16(c16, cl, out, OLR_RESET_CODE_TEXT_LEN - 1, &len, &details),
+           OLR_BUFFER_TOO_SMALL);
+    CHECK(len == OLR_RESET_CODE_TEXT_LEN);
+    EXPECT(olr_reset_code_check_utf16(c16, cl, out, OLR_RESET_CODE_TEXT_LEN, &len, &details),
+           OLR_OK);
+    EXPECT(olr_reset_code_check(code, sizeof code, canon, sizeof canon, &len2, &details8), OLR_OK);
+    CHECK(len == OLR_RESET_CODE_TEXT_LEN && len2 == len);
+    for (i = 0; i < OLR_RESET_CODE_TEXT_LEN; i++) {
+        CHECK(out[i] == (uint16_t)(unsigned char)canon[i]);
+    }
+    /* A mistyped group: the twin's status and group. */
+    memcpy(typo, code, sizeof code);
+    mistype_group(typo, 3);
+    for (i = 0; i < sizeof typo; i++) {
+        bad_c16[i] = (uint16_t)(unsigned char)typo[i];
+    }
+    memset(&details, 0, sizeof details);
+    memset(&details8, 0, sizeof details8);
+    s8 = olr_reset_code_check(typo, sizeof typo, canon, sizeof canon, &len2, &details8);
+    EXPECT(olr_reset_code_check_utf16(bad_c16, cl, out, OLR_RESET_CODE_TEXT_LEN, &len, &details), s8);
+    CHECK(s8 == OLR_MISTYPED && details.mistyped_group == details8.mistyped_group);
+    bad_c16[3] = 0xD800;
+
+    /* olr_reset_code_progress_utf16 */
+    EXPECT(olr_reset_code_progress_utf16(NULL, cl, &progress), OLR_NULL_POINTER);
+    EXPECT(olr_reset_code_progress_utf16(NULL, 0, &progress), OLR_NULL_POINTER);
+    EXPECT(olr_reset_code_progress_utf16(c16, cl, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_reset_code_progress_utf16(bad_c16, cl, &progress), OLR_INVALID_UTF16);
+    EXPECT(olr_reset_code_progress_utf16(big, BIG, &progress), OLR_INVALID_LENGTH);
+    EXPECT(olr_reset_code_progress_utf16(c16, cl, &progress), OLR_OK);
+    EXPECT(olr_reset_code_progress_utf16(c16, 0, &progress), OLR_OK);
+
+    /* olr_account_check_utf16 */
+    EXPECT(olr_account_check_utf16(NULL, ul, d16, dl, SID, sizeof SID), OLR_NULL_POINTER);
+    EXPECT(olr_account_check_utf16(u16, ul, NULL, dl, SID, sizeof SID), OLR_NULL_POINTER);
+    EXPECT(olr_account_check_utf16(u16, ul, d16, dl, NULL, sizeof SID), OLR_NULL_POINTER);
+    EXPECT(olr_account_check_utf16(bad_u16, ul, d16, dl, SID, sizeof SID), OLR_INVALID_UTF16);
+    EXPECT(olr_account_check_utf16(low_u16, ul, d16, dl, SID, sizeof SID), OLR_INVALID_UTF16);
+    EXPECT(olr_account_check_utf16(u16, ul, bad_d16, dl, SID, sizeof SID), OLR_INVALID_UTF16);
+    EXPECT(olr_account_check_utf16(big, BIG, d16, dl, SID, sizeof SID), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check_utf16(u16, ul, big, BIG, SID, sizeof SID), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check_utf16(u16, ul, d16, dl, SID, OVER_CAP), OLR_INVALID_LENGTH);
+    EXPECT(olr_account_check_utf16(u16, ul, d16, dl, SID, sizeof SID), OLR_OK);
+    EXPECT(olr_account_check_utf16(u16, 0, d16, dl, SID, sizeof SID),
+           olr_account_check("", 0, "corp", 4, SID, sizeof SID));
+    EXPECT(olr_account_check_utf16(u16, ul, d16, 0, SID, sizeof SID),
+           olr_account_check("alice", 5, "", 0, SID, sizeof SID));
+    EXPECT(olr_account_check_utf16(u16, ul, d16, dl, SID, 3),
+           olr_account_check("alice", 5, "corp", 4, SID, 3));
+
+    /* olr_name_problem_utf16 */
+    EXPECT(olr_name_problem_utf16(NULL, ul, &problem), OLR_NULL_POINTER);
+    EXPECT(olr_name_problem_utf16(NULL, 0, &problem), OLR_NULL_POINTER);
+    EXPECT(olr_name_problem_utf16(u16, ul, NULL), OLR_NULL_POINTER);
+    EXPECT(olr_name_problem_utf16(bad_u16, ul, &problem), OLR_INVALID_UTF16);
+    EXPECT(olr_name_problem_utf16(big, BIG, &problem), OLR_INVALID_LENGTH);
+    CHECK(problem == (olr_name_problem_code)99);
+    EXPECT(olr_name_problem_utf16(big, BIG - 1, &problem), OLR_OK);
+    CHECK(problem == OLR_NAME_PROBLEM_TOO_LONG);
+    EXPECT(olr_name_problem_utf16(u16, ul, &problem), OLR_OK);
+    CHECK(problem == OLR_NAME_PROBLEM_NONE);
+    {
+        static const char *const names[] = {"", " alice", "a\tb", "CORP\\alice", "a/b", "alice"};
+        uint16_t name16[16];
+        for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+            size_t n = w16(name16, names[i]);
+            EXPECT(olr_name_problem(names[i], strlen(names[i]), &problem8), OLR_OK);
+            EXPECT(olr_name_problem_utf16(name16, n, &problem), OLR_OK);
+            CHECK(problem == problem8);
+        }
+    }
+
+    /* olr_account_normalize_utf16 */
+#define NORM16(u, ulen, d, dlen, ou, ocap, oul, od, dcap, odl)                                    \
+    olr_account_normalize_utf16(u, ulen, d, dlen, ou, ocap, oul, od, dcap, odl, &details)
+    EXPECT(NORM16(NULL, ul, d16, dl, nu, 16, &len, nd, 16, &len2), OLR_NULL_POINTER);
+    EXPECT(NORM16(u16, ul, NULL, dl, nu, 16, &len, nd, 16, &len2), OLR_NULL_POINTER);
+    EXPECT(NORM16(u16, ul, d16, dl, NULL, 16, &len, nd, 16, &len2), OLR_NULL_POINTER);
+    EXPECT(NORM16(u16, ul, d16, dl, nu, 16, NULL, nd, 16, &len2), OLR_NULL_POINTER);
+    EXPECT(NORM16(u16, ul, d16, dl, nu, 16, &len, NULL, 16, &len2), OLR_NULL_POINTER);
+    EXPECT(NORM16(u16, ul, d16, dl, nu, 16, &len, nd, 16, NULL), OLR_NULL_POINTER);
+    EXPECT(NORM16(bad_u16, ul, d16, dl, nu, 16, &len, nd, 16, &len2), OLR_INVALID_UTF16);
+    EXPECT(NORM16(u16, ul, bad_d16, dl, nu, 16, &len, nd, 16, &len2), OLR_INVALID_UTF16);
+    EXPECT(NORM16(big, BIG, d16, dl, nu, 16, &len, nd, 16, &len2), OLR_INVALID_LENGTH);
+    EXPECT(NORM16(u16, ul, big, BIG, nu, 16, &len, nd, 16, &len2), OLR_INVALID_LENGTH);
+    len = len2 = LEN_SENTINEL;
+    EXPECT(NORM16(u16, ul, d16, dl, nu, 2, &len, nd, 16, &len2), OLR_BUFFER_TOO_SMALL);
+    CHECK(len == 5 && len2 == 4);
+    EXPECT(NORM16(u16, 0, d16, dl, nu, 16, &len, nd, 16, &len2),
+           olr_account_normalize("", 0, "corp", 4, n8u, 16, &len, n8d, 16, &len2, &details8));
+    EXPECT(NORM16(u16, ul, d16, dl, nu, 16, &len, nd, 16, &len2), OLR_OK);
+    {
+        size_t l8u = 0, l8d = 0;
+        EXPECT(olr_account_normalize("alice", 5, "corp", 4, n8u, 16, &l8u, n8d, 16, &l8d, &details8),
+               OLR_OK);
+        CHECK(len == l8u && len2 == l8d);
+        for (i = 0; i < len && i < l8u; i++) {
+            CHECK(nu[i] == (uint16_t)(unsigned char)n8u[i]);
+        }
+        for (i = 0; i < len2 && i < l8d; i++) {
+            CHECK(nd[i] == (uint16_t)(unsigned char)n8d[i]);
+        }
+    }
+#undef NORM16
+
+    /* olr_machine_open_reset_code_for_diagnostics_utf16 */
+#define OPEN16(m, c, clen, u, ulen, d, dlen, sid, sidlen, pw, pwlen)                               \
+    olr_machine_open_reset_code_for_diagnostics_utf16(m, c, clen, u, ulen, d, dlen, sid, sidlen,  \
+                                                      pw, pwlen, t, &accepted, &details)
+    EXPECT(OPEN16(NULL, c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(OPEN16(machine, NULL, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(OPEN16(machine, c16, cl, NULL, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, NULL, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, NULL, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, SID, sizeof SID, NULL, pl), OLR_NULL_POINTER);
+    EXPECT(OPEN16(machine, bad_c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_UTF16);
+    EXPECT(OPEN16(machine, c16, cl, bad_u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_UTF16);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, bad_d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_UTF16);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, SID, sizeof SID, bad_p16, pl), OLR_INVALID_UTF16);
+    EXPECT(OPEN16(machine, big, BIG, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_LENGTH);
+    EXPECT(OPEN16(machine, c16, cl, big, BIG, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_LENGTH);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, big, BIG, SID, sizeof SID, p16, pl), OLR_INVALID_LENGTH);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, SID, sizeof SID, big, BIG), OLR_INVALID_LENGTH);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, SID, OVER_CAP, p16, pl), OLR_INVALID_LENGTH);
+    /* Wrong password, another account's SID, a bad SID: the UTF-8 twin's status. */
+    s8 = open_with(machine, code, sizeof code, "alice", "corp", "Winter-Tulip-41", t, &accepted8,
+                   &details8);
+    CHECK(s8 == OLR_REJECTED);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, SID, sizeof SID, wrong_p16, wl), s8);
+    s8 = olr_machine_open_reset_code_for_diagnostics(machine, code, sizeof code, "alice", 5, "corp",
+                                                     4, OTHER_SID, sizeof OTHER_SID, PASSWORD,
+                                                     strlen(PASSWORD), t, &accepted8, &details8);
+    CHECK(s8 != OLR_OK);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, OTHER_SID, sizeof OTHER_SID, p16, pl), s8);
+    s8 = olr_machine_open_reset_code_for_diagnostics(machine, code, sizeof code, "alice", 5, "corp",
+                                                     4, SID, 3, PASSWORD, strlen(PASSWORD), t,
+                                                     &accepted8, &details8);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, SID, 3, p16, pl), s8);
+    s8 = open_with(machine, code, sizeof code, "alice", "corp", PASSWORD, t, &accepted8, &details8);
+    CHECK(s8 == OLR_OK);
+    EXPECT(OPEN16(machine, c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), s8);
+    CHECK(accepted.issued_at == accepted8.issued_at && accepted.expires_at == accepted8.expires_at);
+#undef OPEN16
+
+    /* olr_machine_redeem_reset_code_utf16: none of the argument errors changes the ledger. */
+    if (olr_replay_ledger_new(machine, &ledger) != OLR_OK) {
+        CHECK(!"new ledger");
+        return;
+    }
+#define REDEEM16(m, g, c, clen, u, ulen, d, dlen, sid, sidlen, pw, pwlen)                         \
+    olr_machine_redeem_reset_code_utf16(m, g, c, clen, u, ulen, d, dlen, sid, sidlen, pw, pwlen, \
+                                        t, &accepted, &details)
+    EXPECT(REDEEM16(NULL, ledger, c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(REDEEM16(machine, NULL, c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(REDEEM16(machine, ledger, NULL, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, NULL, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, NULL, dl, SID, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, NULL, sizeof SID, p16, pl), OLR_NULL_POINTER);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, SID, sizeof SID, NULL, pl), OLR_NULL_POINTER);
+    EXPECT(REDEEM16(machine, ledger, bad_c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_UTF16);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, bad_u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_UTF16);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, bad_d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_UTF16);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, SID, sizeof SID, bad_p16, pl), OLR_INVALID_UTF16);
+    EXPECT(REDEEM16(machine, ledger, big, BIG, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_LENGTH);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, big, BIG, d16, dl, SID, sizeof SID, p16, pl), OLR_INVALID_LENGTH);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, big, BIG, SID, sizeof SID, p16, pl), OLR_INVALID_LENGTH);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, SID, sizeof SID, big, BIG), OLR_INVALID_LENGTH);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, SID, OVER_CAP, p16, pl), OLR_INVALID_LENGTH);
+    EXPECT(olr_replay_ledger_generation(ledger, &g16), OLR_OK);
+    CHECK(g16 == 0);
+    /* Wrong password, then another account's SID: the UTF-8 twin's status, each counted alike. */
+    s8 = olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, "alice", 5, "corp", 4,
+                                       SID, sizeof SID, "Winter-Tulip-41", 15, t, &accepted8,
+                                       &details8);
+    EXPECT(olr_replay_ledger_generation(ledger, &g8), OLR_OK);
+    s16 = REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, SID, sizeof SID, wrong_p16, wl);
+    EXPECT(olr_replay_ledger_generation(ledger, &g16), OLR_OK);
+    CHECK(s8 == OLR_REJECTED);
+    EXPECT(s16, s8);
+    CHECK(g8 == 1 && g16 == 2);
+    s8 = olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, "alice", 5, "corp", 4,
+                                       OTHER_SID, sizeof OTHER_SID, PASSWORD, 15, t, &accepted8,
+                                       &details8);
+    EXPECT(olr_replay_ledger_generation(ledger, &g8), OLR_OK);
+    s16 = REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, OTHER_SID, sizeof OTHER_SID, p16, pl);
+    EXPECT(olr_replay_ledger_generation(ledger, &g16), OLR_OK);
+    CHECK(s8 != OLR_OK);
+    EXPECT(s16, s8);
+    CHECK(g16 - g8 == g8 - 2);
+    /* The right password through UTF-16 is accepted; then the code is used, in both forms. */
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl), OLR_OK);
+    CHECK(accepted.expires_at - accepted.issued_at == 3600);
+    EXPECT(REDEEM16(machine, ledger, c16, cl, u16, ul, d16, dl, SID, sizeof SID, p16, pl),
+           OLR_ALREADY_USED);
+    EXPECT(olr_machine_redeem_reset_code(machine, ledger, code, sizeof code, "alice", 5, "corp", 4,
+                                         SID, sizeof SID, PASSWORD, 15, t, &accepted8, &details8),
+           OLR_ALREADY_USED);
+#undef REDEEM16
+    olr_replay_ledger_free(ledger);
+}
+
 /* ABI 1.1: olr_status_name gives the header's identifier for every status. */
 static void test_status_names(void)
 {
@@ -1585,7 +1861,9 @@ static void test_status_names(void)
     CHECK(strcmp(olr_status_name(OLR_OUT_OF_MEMORY), "OLR_OUT_OF_MEMORY") == 0);
     CHECK(strcmp(olr_status_name(35), "OLR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(olr_status_name(99), "OLR_UNKNOWN_STATUS") == 0);
-    CHECK(strcmp(olr_status_name(105), "OLR_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(olr_status_name(OLR_INVALID_UTF16), "OLR_INVALID_UTF16") == 0);
+    CHECK(strcmp(olr_status_name(105), "OLR_INVALID_UTF16") == 0);
+    CHECK(strcmp(olr_status_name(106), "OLR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(olr_status_name(UINT32_MAX), "OLR_UNKNOWN_STATUS") == 0);
 }
 
@@ -1605,6 +1883,7 @@ int main(void)
     test_ledger();
     test_packages();
     test_nul_termination();
+    test_utf16();
     test_status_names();
 #if defined(OLR_TEST_HOOKS)
     test_panic_boundary();

@@ -78,6 +78,94 @@ static std::pair<std::size_t, std::size_t> counts(const olr::replay_ledger &l)
 }
 using count_pair = std::pair<std::size_t, std::size_t>;
 
+
+// UTF-16 goes to the C API's _utf16 functions (std::u16string_view always; std::wstring_view
+// where wchar_t has 16 bits, as on Windows); UTF-32 (wchar_t of 32 bits) is converted to UTF-8.
+static void test_utf16_entry_points(const olr::machine &machine, olr::replay_ledger &ledger,
+                                    const std::string &used_code, const std::string &id)
+{
+    constexpr bool wide16 = sizeof(wchar_t) == 2;
+    const olr_status wide_bad = wide16 ? OLR_INVALID_UTF16 : OLR_INVALID_UTF8;
+    std::u16string lone = u"al-ce";
+    lone[2] = static_cast<char16_t>(0xDC00); // a lone low surrogate
+    std::wstring wlone = L"al-ce";
+    wlone[2] = static_cast<wchar_t>(0xD800);
+    std::string out = "untouched";
+    olr_name_problem_code problem = OLR_NAME_PROBLEM_NONE;
+    olr::typing_progress progress{};
+    olr::account acc;
+
+    // An unpaired surrogate: OLR_INVALID_UTF16 from every UTF-16 overload, outputs untouched.
+    CHECK(olr::reset_code_check(std::u16string_view(lone), out).code() == OLR_INVALID_UTF16);
+    CHECK(olr::reset_code_progress(std::u16string_view(lone), progress).code() == OLR_INVALID_UTF16);
+    CHECK(olr::name_problem(std::u16string_view(lone), problem).code() == OLR_INVALID_UTF16);
+    CHECK(olr::account_normalize(std::u16string_view(lone), std::u16string_view(u"corp"), acc).code() ==
+          OLR_INVALID_UTF16);
+    CHECK(olr::account_normalize(std::u16string_view(u"alice"), std::u16string_view(lone), acc).code() ==
+          OLR_INVALID_UTF16);
+    // Functions without a _utf16 twin convert, and say the same.
+    CHECK(olr::identification_code_check(std::u16string_view(lone), out).code() == OLR_INVALID_UTF16);
+    CHECK(olr::default_offline_domain(std::u16string_view(lone), out).code() == OLR_INVALID_UTF16);
+    CHECK(out == "untouched" && acc.username.empty());
+    // std::wstring_view: UTF-16 on Windows, UTF-32 elsewhere.
+    CHECK(olr::reset_code_check(std::wstring_view(wlone), out).code() == wide_bad);
+    CHECK(olr::name_problem(std::wstring_view(wlone), problem).code() == wide_bad);
+    CHECK(olr::account_normalize(std::wstring_view(wlone), std::wstring_view(L"corp"), acc).code() ==
+          wide_bad);
+
+    // The routes differ in the length limit: OLR_MAX_INPUT_LEN / 2 code units for the _utf16
+    // functions, OLR_MAX_INPUT_LEN bytes of UTF-8 after a conversion. 25,000 euro signs are
+    // 75,000 bytes of UTF-8 but 25,000 code units: a name too long, not an input too long.
+    std::u16string euros(25000, u'\u20AC');
+    CHECK(olr::name_problem(std::u16string_view(euros), problem).ok() &&
+          problem == OLR_NAME_PROBLEM_TOO_LONG);
+    std::u16string over(OLR_MAX_INPUT_LEN / 2 + 1, u'a');
+    CHECK(olr::name_problem(std::u16string_view(over), problem).code() == OLR_INVALID_LENGTH);
+    CHECK(olr::reset_code_progress(std::u16string_view(over), progress).code() == OLR_INVALID_LENGTH);
+    std::wstring weuros(25000, L'\u20AC');
+    olr::status ws = olr::name_problem(std::wstring_view(weuros), problem);
+    CHECK(wide16 ? (ws.ok() && problem == OLR_NAME_PROBLEM_TOO_LONG)
+                 : ws.code() == OLR_INVALID_LENGTH);
+
+    // UTF-8 and UTF-16 agree: canonical text, typing feedback, the mistyped group, names.
+    std::u16string code16(used_code.begin(), used_code.end());
+    std::wstring wcode(used_code.begin(), used_code.end());
+    std::string canon8, canon16, canonw;
+    CHECK(olr::reset_code_check(used_code, canon8).ok());
+    CHECK(olr::reset_code_check(std::u16string_view(code16), canon16).ok() && canon16 == canon8);
+    CHECK(olr::reset_code_check(std::wstring_view(wcode), canonw).ok() && canonw == canon8);
+    std::string typo = used_code;
+    typo[2 * 9] = typo[2 * 9] == '0' ? '2' : '0'; // the first symbol of group 3
+    std::u16string typo16(typo.begin(), typo.end());
+    olr::status s8 = olr::reset_code_check(typo, out);
+    olr::status s16 = olr::reset_code_check(std::u16string_view(typo16), out);
+    CHECK(s8.code() == OLR_MISTYPED && s16.code() == s8.code() &&
+          s16.mistyped_group() == s8.mistyped_group() && s8.mistyped_group() == 3);
+    olr::typing_progress p8{}, p16{};
+    CHECK(olr::reset_code_progress(typo, p8).ok() && olr::reset_code_progress(std::u16string_view(typo16), p16).ok());
+    CHECK(p8.ready == p16.ready && !p16.ready);
+    CHECK(olr::name_problem(std::u16string_view(u"CORP\\alice")) == OLR_NAME_PROBLEM_QUALIFIED_NAME);
+    CHECK(olr::name_problem(std::u16string_view()) == olr::name_problem(std::string_view("")));
+    CHECK(olr::account_normalize(std::u16string_view(u"J\u00F6rg"), std::u16string_view(u"corp")) ==
+          olr::account_normalize(std::wstring_view(L"J\u00F6rg"), std::wstring_view(L"corp")));
+    CHECK(olr::account_normalize(std::u16string_view(u"\U0001D11E"), std::u16string_view(u"corp")) ==
+          olr::account_normalize("\xF0\x9D\x84\x9E", "corp"));
+    CHECK(olr::account_normalize(std::u16string_view(u"CORP\\alice"), std::u16string_view(u"corp"), acc)
+              .code() == OLR_INVALID_USERNAME);
+
+    // redeem: a wrong password through UTF-16 is the UTF-8 status; a lone surrogate in any
+    // field counts nothing.
+    olr::accepted_reset accepted{};
+    std::uint64_t before = ledger.generation();
+    olr::status r = machine.redeem(ledger, std::u16string_view(code16), std::u16string_view(lone),
+                                   u"CORP", olr::sid_view(), u"pw", 0, accepted);
+    CHECK(r.code() == OLR_INVALID_UTF16 && ledger.generation() == before);
+    r = machine.redeem(ledger, std::wstring_view(wlone), L"J\u00F6rg", L"CORP", olr::sid_view(),
+                       L"pw", 0, accepted);
+    CHECK(r.code() == wide_bad && ledger.generation() == before);
+    (void)id;
+}
+
 static void test_whole_reset()
 {
     olr::key_ring ring = quick_ring();
@@ -219,11 +307,12 @@ static void test_whole_reset()
     bad[1] = static_cast<char16_t>(0xD800);
     s = machine.redeem(ledger, std::u16string_view(code16), u"J\u00F6rg", u"CORP", BOB,
                        std::u16string_view(bad), NOW + 60, accepted);
-    CHECK(s.code() == OLR_INVALID_UTF8 && counts(ledger) == count_pair(4, 1) &&
+    CHECK(s.code() == OLR_INVALID_UTF16 && counts(ledger) == count_pair(4, 1) &&
           ledger.generation() == before);
     std::u16string lone_high = u"x";
     lone_high[0] = static_cast<char16_t>(0xDBFF);
-    CHECK(olr::reset_code_check(std::u16string_view(lone_high), out).code() == OLR_INVALID_UTF8);
+    CHECK(olr::reset_code_check(std::u16string_view(lone_high), out).code() == OLR_INVALID_UTF16);
+    test_utf16_entry_points(machine, ledger, bob_code, id);
     CHECK(olr::identification_code_check(std::u16string_view(u"3ABCDEF"), out).found_version() == 3);
     std::u16string id16(id.begin(), id.end());
     CHECK(olr::identification_code_check(std::u16string_view(id16)) == id);

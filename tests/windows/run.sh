@@ -268,8 +268,9 @@ check_linkage() { # check_linkage DIR KIND
 build_c() {
     local kind
     for kind in dll static; do
-        link $kind "$build/$kind/olr-server.exe" examples/c/server.c || return 1
-        link $kind "$build/$kind/olr-machine.exe" examples/c/machine.c || return 1
+        # wmain (UTF-16 arguments converted to UTF-8): -municode.
+        link $kind "$build/$kind/olr-server.exe" examples/c/server.c -municode || return 1
+        link $kind "$build/$kind/olr-machine.exe" examples/c/machine.c -municode || return 1
         link $kind "$build/$kind/threads.exe" tests/c/threads.c -pthread || return 1
         link $kind-hooks "$build/$kind-hooks/negative.exe" tests/c/negative.c || return 1
         wrap "$build/$kind" olr-server

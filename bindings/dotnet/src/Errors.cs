@@ -47,6 +47,7 @@ namespace OfflineReset
         BufferTooSmall = 102,
         InvalidLength = 103,
         Panic = 104,
+        InvalidUtf16 = 105,
     }
 
     /// <summary>A failure of the offline-reset library: the status, the library's message and the
@@ -127,6 +128,7 @@ namespace OfflineReset
                 case Status.BufferTooSmall: return new BufferTooSmallException(m, g, ce, cu, fv);
                 case Status.InvalidLength: return new InvalidLengthException(m, g, ce, cu, fv);
                 case Status.Panic: return new PanicException(m, g, ce, cu, fv);
+                case Status.InvalidUtf16: return new InvalidUtf16Exception(m, g, ce, cu, fv);
                 default: return new OfflineResetException(s, m, g, ce, cu, fv);
             }
         }
@@ -375,6 +377,14 @@ namespace OfflineReset
     public sealed class PanicException : OfflineResetException
     {
         internal PanicException(string m, int g, int ce, int cu, int fv) : base(Status.Panic, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status InvalidUtf16 (105): a string holds an unpaired surrogate. Only the C ABI's
+    /// <c>_utf16</c> functions return it; this binding passes UTF-8 (a lone surrogate in a .NET
+    /// string is InvalidUtf8Exception), so it never sees it.</summary>
+    public sealed class InvalidUtf16Exception : OfflineResetException
+    {
+        internal InvalidUtf16Exception(string m, int g, int ce, int cu, int fv) : base(Status.InvalidUtf16, m, g, ce, cu, fv) { }
     }
 
 }

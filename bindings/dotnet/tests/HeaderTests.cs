@@ -100,6 +100,13 @@ namespace OfflineReset.Tests
             { "olr_identification_code_qr", "login-screen aid (issue 9), not wrapped yet" },
             { "olr_identification_code_parse_uri_or_code", "login-screen aid (issue 9), not wrapped yet" },
             { "olr_spell_code", "login-screen aid (issue 9), not wrapped yet" },
+            { "olr_machine_redeem_reset_code_utf16", "UTF-16 twin for the Windows login screen; a server binding passes UTF-8 to olr_machine_redeem_reset_code" },
+            { "olr_machine_open_reset_code_for_diagnostics_utf16", "UTF-16 twin for the Windows login screen, as above" },
+            { "olr_reset_code_check_utf16", "UTF-16 twin for the Windows login screen, as above" },
+            { "olr_reset_code_progress_utf16", "UTF-16 twin for the Windows login screen, as above" },
+            { "olr_account_check_utf16", "UTF-16 twin for the Windows login screen, as above" },
+            { "olr_name_problem_utf16", "UTF-16 twin for the Windows login screen, as above" },
+            { "olr_account_normalize_utf16", "UTF-16 twin for the Windows login screen, as above" },
             { "olr_test_hook_panic", "exists only in test-hooks builds (#if defined(OLR_TEST_HOOKS))" },
         };
 

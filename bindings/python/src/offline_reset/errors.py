@@ -55,6 +55,7 @@ class Status(enum.IntEnum):
     BUFFER_TOO_SMALL = 102
     INVALID_LENGTH = 103
     PANIC = 104
+    INVALID_UTF16 = 105
 
 
 class OfflineResetError(Exception):
@@ -279,6 +280,11 @@ class PanicError(OfflineResetError):
     """104: the library panicked (a bug: please report it)."""
 
 
+class InvalidUtf16Error(OfflineResetError):
+    """105: a string is not valid UTF-16: it holds an unpaired surrogate (only the C ABI's
+    ``_utf16`` functions return it; this binding passes UTF-8, so it never sees it)."""
+
+
 #: The exception class of each status number.
 ERROR_CLASSES: Dict[int, Type[OfflineResetError]] = {
     Status.MALFORMED_INPUT: MalformedInputError,
@@ -320,6 +326,7 @@ ERROR_CLASSES: Dict[int, Type[OfflineResetError]] = {
     Status.BUFFER_TOO_SMALL: BufferTooSmallError,
     Status.INVALID_LENGTH: InvalidLengthError,
     Status.PANIC: PanicError,
+    Status.INVALID_UTF16: InvalidUtf16Error,
 }
 
 

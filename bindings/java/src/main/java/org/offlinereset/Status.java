@@ -15,6 +15,8 @@ public enum Status {
     LEDGER_OF_ANOTHER_MACHINE(29), LEDGER_ROLLED_BACK(30), PACKAGE_EPOCH_TOO_OLD(31),
     PACKAGE_SIGNATURE_INVALID(32), INVALID_SID(33), OUT_OF_MEMORY(34), NULL_POINTER(100), INVALID_UTF8(101),
     BUFFER_TOO_SMALL(102), INVALID_LENGTH(103), PANIC(104),
+    /** C-only: a {@code _utf16} function's text holds an unpaired surrogate (this binding passes UTF-8). */
+    INVALID_UTF16(105),
     /** Not a C status: any number this binding does not know. */
     UNKNOWN(-1);
 
