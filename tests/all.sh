@@ -94,11 +94,9 @@ windows() {
     bash tests/windows/run.sh
 }
 
-# Miri over the FFI layer (tests/miri/run.sh): Stacked and Tree Borrows, strict provenance; prints
-# its runs and ends with `miri: N passed, M failed, K skipped`.
-miri() {
-    bash tests/miri/run.sh
-}
+# Miri over the FFI layer: `bash tests/miri/run.sh` (Stacked and Tree Borrows, strict
+# provenance). Not a step yet: its time on CI's machine is not measured (P-256 takes about 50 s
+# per scalar multiplication in the interpreter), see issue 25.
 
 run_step "format (cargo fmt --check)" cargo fmt --all -- --check
 run_step "lint (cargo clippy --all-targets --all-features -D warnings)" cargo clippy --all-targets --all-features -- -D warnings
@@ -111,7 +109,6 @@ run_step "demo runs end to end" cargo run --quiet --example demo
 run_step "QR symbols decoded by zbar (tests/qr/run.sh)" bash tests/qr/run.sh
 run_step "independent Python implementation checks every vector" bash tests/interop/run.sh
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
-run_step "Miri (FFI layer)" miri
 run_step "Python binding: build, install into a fresh venv, pytest" python_binding
 run_step "C++ header, login tile example (scripted), install through pkg-config, g++/clang++, ASan/UBSan, valgrind, mingw" bash tests/cpp/run.sh
 run_step "Windows (mingw-w64 + Wine)" windows
