@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::account::Account;
+use crate::argon2_memory::{Argon2Memory, Argon2Pool};
 use crate::error::{Error, Result};
 use crate::policy::PasswordCost;
 use crate::primitives::{
@@ -103,9 +104,10 @@ pub fn password_salt(
 /// 32 bytes out. It replaces the password in the reset code's associated data, so each guess
 /// of the password costs one Argon2id run.
 ///
-/// The Argon2 memory is allocated here and wiped before it is freed (the crate's own
-/// allocation is freed without wiping). It is reserved with `try_reserve_exact`, so a refused
-/// allocation (up to 1 GiB by policy, inside LogonUI) is [`Error::OutOfMemory`], never an abort.
+/// The Argon2 memory is fresh for this call (on Linux its own mapping, advised out of core dumps
+/// and onto huge pages; elsewhere the heap) and wiped before it is released
+/// (`src/argon2_memory.rs`). A refused allocation (up to 1 GiB by policy, inside LogonUI) is
+/// [`Error::OutOfMemory`], never an abort.
 pub fn password_binding(
     cost: PasswordCost,
     epoch: u16,
@@ -113,25 +115,67 @@ pub fn password_binding(
     account: &Account,
     new_password: &[u8],
 ) -> Result<Zeroizing<[u8; PASSWORD_BINDING_LEN]>> {
-    use argon2::{Algorithm, Argon2, Block, Params, Version};
-    let params = Params::new(
+    let params = argon2_params(cost)?;
+    let mut memory = Argon2Memory::new(params.block_count())?;
+    bind(
+        params,
+        memory.blocks_mut(),
+        epoch,
+        machine_public_x,
+        account,
+        new_password,
+    )
+}
+
+/// [`password_binding`] in a region of `pool` (the server key ring's), given back afterwards.
+pub(crate) fn password_binding_pooled(
+    pool: &Argon2Pool,
+    cost: PasswordCost,
+    epoch: u16,
+    machine_public_x: &[u8; SCALAR_LEN],
+    account: &Account,
+    new_password: &[u8],
+) -> Result<Zeroizing<[u8; PASSWORD_BINDING_LEN]>> {
+    let params = argon2_params(cost)?;
+    let mut memory = pool.take(params.block_count())?;
+    let binding = bind(
+        params,
+        memory.blocks_mut(),
+        epoch,
+        machine_public_x,
+        account,
+        new_password,
+    );
+    pool.give(memory);
+    binding
+}
+
+fn argon2_params(cost: PasswordCost) -> Result<argon2::Params> {
+    argon2::Params::new(
         cost.memory_kib(),
         cost.iterations(),
         cost.parallelism(),
         Some(PASSWORD_BINDING_LEN),
     )
-    .map_err(|_| Error::InvalidPolicy)?;
-    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    .map_err(|_| Error::InvalidPolicy)
+}
+
+/// The Argon2id run itself, in `memory` (at least `params.block_count()` blocks; what is beyond
+/// is left alone).
+fn bind(
+    params: argon2::Params,
+    memory: &mut [argon2::Block],
+    epoch: u16,
+    machine_public_x: &[u8; SCALAR_LEN],
+    account: &Account,
+    new_password: &[u8],
+) -> Result<Zeroizing<[u8; PASSWORD_BINDING_LEN]>> {
+    use argon2::{Algorithm, Argon2, Version};
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let salt = password_salt(epoch, machine_public_x, account);
-    let mut blocks: Vec<Block> = Vec::new();
-    blocks
-        .try_reserve_exact(params.block_count())
-        .map_err(|_| Error::OutOfMemory)?;
-    blocks.resize(params.block_count(), Block::new());
-    let mut memory = Zeroizing::new(blocks);
     let mut out = Zeroizing::new([0u8; PASSWORD_BINDING_LEN]);
     argon2
-        .hash_password_into_with_memory(new_password, &salt, out.as_mut(), memory.as_mut_slice())
+        .hash_password_into_with_memory(new_password, &salt, out.as_mut(), memory)
         .map_err(|_| Error::InvalidPassword)?;
     Ok(out)
 }

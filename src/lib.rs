@@ -35,6 +35,11 @@
 #![deny(unsafe_code)]
 
 mod account;
+/// Argon2id's working memory: the one module outside `ffi` allowed `unsafe` (a mapping and its
+/// `&mut [Block]` view, the wipe). Public only for `tests/residue.rs`'s release hook.
+#[allow(unsafe_code)]
+#[doc(hidden)]
+pub mod argon2_memory;
 #[doc(hidden)]
 pub mod code_text;
 mod deployment_package;

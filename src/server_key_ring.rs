@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::account::{check_password, Account};
+use crate::argon2_memory::Argon2Pool;
 use crate::code_text::MAX_EPOCH;
 use crate::deployment_package::DeploymentPackage;
 use crate::envelope::{self, Kind, Reader, WrappingKey};
@@ -68,6 +69,9 @@ pub struct ServerKeyRing {
     next_signing: Option<Box<SecretScalar>>,
     /// Ascending by epoch; the last one is current.
     generations: Vec<Generation>,
+    /// Argon2id memory reused by seals (`src/argon2_memory.rs`): at most one idle region per
+    /// CPU, wiped when let go and when the ring is dropped; a clone gets an empty pool.
+    argon2_pool: Argon2Pool,
 }
 
 impl ServerKeyRing {
@@ -118,6 +122,7 @@ impl ServerKeyRing {
             signing,
             next_signing: None,
             generations,
+            argon2_pool: Argon2Pool::new(),
         }
     }
 
@@ -295,9 +300,36 @@ impl ServerKeyRing {
         )
     }
 
+    /// How many Argon2id memory regions the ring keeps idle between seals: the number of CPUs
+    /// this process could use when the ring was made (at least 1).
+    ///
+    /// Each seal takes an idle region (one of at least its generation's `memory_kib`) or, when
+    /// none is idle, maps a new one: a seal never waits for memory, so concurrent seals on one
+    /// ring each run in their own region. Afterwards the region goes back to the ring; when the
+    /// idle regions are at this bound, the smallest of them and it is wiped and released. Peak
+    /// memory is therefore one
+    /// region per seal in progress; between peaks at most this many regions stay, holding the
+    /// last seals' Argon2 blocks (kept out of core dumps where the OS allows, wiped when let go,
+    /// by [`ServerKeyRing::release_argon2_memory`] and when the ring is dropped).
+    pub fn argon2_memory_bound(&self) -> usize {
+        self.argon2_pool.bound()
+    }
+
+    /// How many Argon2id memory regions are idle in the ring now.
+    pub fn argon2_memory_idle(&self) -> usize {
+        self.argon2_pool.idle()
+    }
+
+    /// Wipes and releases the idle Argon2id memory (after a peak, or before the process waits a
+    /// long time); the next seals map new regions.
+    pub fn release_argon2_memory(&self) {
+        self.argon2_pool.clear();
+    }
+
     /// Seals a reset code for the machine named by `identification_code`, for `account` and
     /// `new_password`, issued at `now` (unix seconds) with the policy's lifetime. Costs one
-    /// Argon2id run at the generation's password cost (its memory is the only allocation).
+    /// Argon2id run at the generation's password cost, in memory the ring reuses
+    /// ([`ServerKeyRing::argon2_memory_bound`]).
     ///
     /// # Errors
     /// [`Error::InvalidPassword`]; [`Error::KeyRotated`] when the code's epoch is not held or its
@@ -331,7 +363,8 @@ impl ServerKeyRing {
             &generation.public,
             machine_public_x,
         )?;
-        let binding = key_schedule::password_binding(
+        let binding = key_schedule::password_binding_pooled(
+            &self.argon2_pool,
             generation.password_cost,
             epoch,
             machine_public_x,
@@ -450,6 +483,7 @@ impl ServerKeyRing {
             signing,
             next_signing,
             generations,
+            argon2_pool: Argon2Pool::new(),
         })
     }
 }

@@ -117,6 +117,9 @@ run_step "Java binding: javac, JUnit 5 (bindings.json, header, statuses, threads
 run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
 run_step "fuzzing smoke (every target, 15 s each)" env FUZZ_SECONDS=15 bash fuzz/smoke.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
+# A report, not a gate: prints the anchor line (library / libsodium); fails only if it cannot run.
+run_step "Argon2id anchor against libsodium (benches/anchor.sh, 3 rounds)" \
+    bash -c 'set -o pipefail; ANCHOR_QUICK=1 ANCHOR_ROUNDS=3 bash benches/anchor.sh | tail -n 1'
 
 echo
 echo "=== Summary"

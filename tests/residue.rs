@@ -23,7 +23,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use offline_reset::key_schedule::{derive_machine_key, labeled_extract, password_binding};
+use offline_reset::key_schedule::{
+    derive_machine_key, labeled_extract, password_binding, password_salt,
+};
 use offline_reset::primitives::{ecdh, PublicPoint, SecretScalar};
 use offline_reset::{
     Account, Machine, PasswordCost, Policy, ReplayLedger, ResetCode, ServerKeyRing, WrappingKey,
@@ -61,6 +63,9 @@ static PATTERNS: [Pattern; MAX_PATTERNS] = [const {
 static PATTERN_COUNT: AtomicUsize = AtomicUsize::new(0);
 /// Serializes registration only (never taken on the scan path).
 static REGISTERING: Mutex<()> = Mutex::new(());
+/// Argon2id memory regions the library released (mapped regions never reach the allocator: the
+/// library's release hook hands each one, after its wipe, to `scan_released`).
+static RELEASED_REGIONS: AtomicUsize = AtomicUsize::new(0);
 static CURRENT_OP: AtomicUsize = AtomicUsize::new(NO_OP);
 static HITS: [[AtomicUsize; MAX_PATTERNS]; MAX_OPS] =
     [const { [const { AtomicUsize::new(0) }; MAX_PATTERNS] }; MAX_OPS];
@@ -84,6 +89,15 @@ fn scan(block: &[u8]) {
         let copies = block.windows(len).filter(|w| *w == needle).count();
         hits.fetch_add(copies, Ordering::SeqCst);
     }
+}
+
+/// The release hook: every Argon2id region the library gives back to the operating system (or
+/// the heap) is scanned like a freed heap block.
+fn scan_released(region: &[u8]) {
+    if CURRENT_OP.load(Ordering::SeqCst) != NO_OP {
+        RELEASED_REGIONS.fetch_add(1, Ordering::SeqCst);
+    }
+    scan(region);
 }
 
 // SAFETY: every call is forwarded to the system allocator. `dealloc` first reads the block being
@@ -243,6 +257,83 @@ fn no_secret_is_left_in_freed_memory() {
     .unwrap();
     register("password binding", &mut names, binding.as_ref());
     drop((shared, prk, machine_key, binding));
+    // Derived Argon2 blocks (secret: each lets a guesser test passwords at the cost of one
+    // BLAKE2b): the first, a middle and the last block as the binding of PASSWORD leaves them.
+    {
+        use argon2::{Algorithm, Argon2, Block, Params, Version};
+        let cost = quick().password_cost();
+        let params = Params::new(cost.memory_kib(), cost.iterations(), 1, Some(32)).unwrap();
+        let n = params.block_count();
+        let mut blocks = vec![Block::new(); n];
+        let salt = password_salt(1, &machine_secret.public_x(), &account);
+        let mut out = [0u8; 32];
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_into_with_memory(PASSWORD.as_bytes(), &salt, &mut out, &mut blocks)
+            .unwrap();
+        for (name, i) in [
+            ("Argon2 block (first)", 0),
+            ("Argon2 block (middle)", n / 2),
+            ("Argon2 block (last)", n - 1),
+        ] {
+            let bytes: Vec<u8> = blocks[i].as_ref()[..8]
+                .iter()
+                .flat_map(|w| w.to_le_bytes())
+                .collect();
+            register(name, &mut names, &bytes);
+        }
+        for b in &mut blocks {
+            zeroize::Zeroize::zeroize(b);
+        }
+        zeroize::Zeroize::zeroize(&mut out);
+    }
+    offline_reset::argon2_memory::set_release_hook(scan_released);
+
+    // The server key ring's Argon2 pool: seals reuse a region, which is wiped when the pool lets
+    // it go and when the ring is dropped.
+    let pooled = ServerKeyRing::from_secrets(quick(), 1, scalar(0x11), scalar(0x7C));
+    let pooled_id =
+        Machine::enroll_with_secret(&pooled.deployment_package().unwrap(), &machine_secret)
+            .unwrap()
+            .identification_code();
+    measured(&mut ops, "seal twice on one ring (pool)", || {
+        pooled
+            .seal_reset_code(&pooled_id, &account, PASSWORD, NOW)
+            .unwrap();
+        pooled
+            .seal_reset_code(&pooled_id, &account, PASSWORD, NOW)
+            .unwrap()
+    });
+    assert_eq!(
+        pooled.argon2_memory_idle(),
+        1,
+        "the second seal reused the first's region"
+    );
+    let released = RELEASED_REGIONS.load(Ordering::SeqCst);
+    measured(&mut ops, "release the ring's idle Argon2 memory", || {
+        pooled.release_argon2_memory()
+    });
+    assert_eq!(RELEASED_REGIONS.load(Ordering::SeqCst), released + 1);
+    measured(&mut ops, "seal, then drop the ring (its pool)", || {
+        pooled
+            .seal_reset_code(&pooled_id, &account, PASSWORD, NOW)
+            .unwrap();
+        drop(pooled)
+    });
+    assert_eq!(RELEASED_REGIONS.load(Ordering::SeqCst), released + 2);
+    // Concurrent seals on one ring: each its own region; all are scanned when they go.
+    let shared_ring = ServerKeyRing::from_secrets(quick(), 1, scalar(0x11), scalar(0x7C));
+    measured(&mut ops, "2 threads seal on one ring, then drop it", || {
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    shared_ring
+                        .seal_reset_code(&pooled_id, &account, PASSWORD, NOW)
+                        .unwrap()
+                });
+            }
+        });
+        drop(shared_ring)
+    });
 
     let generated = measured(&mut ops, "generate", || {
         ServerKeyRing::generate(quick(), &mut Fixed(0x6B)).unwrap()

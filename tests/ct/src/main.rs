@@ -417,6 +417,23 @@ fn case_seal() {
     black_box(code);
 }
 
+/// A second seal on one ring: it runs in the Argon2id region the first seal left in the ring's
+/// pool (src/argon2_memory.rs), which still holds that seal's blocks (derived from a secret).
+fn case_seal_reused_memory() {
+    let (ring, id) = seal_fixture();
+    let account = account();
+    // The first seal's password is secret too, so the blocks it leaves are marked undefined.
+    let first = setup(|| ring.seal_reset_code(&id, &account, &password(), NOW).expect("seal"));
+    black_box(first);
+    assert_eq!(ring.argon2_memory_idle(), 1, "the first seal's region is idle in the pool");
+    let password = password();
+    let code = ring.seal_reset_code(&id, &account, &password, NOW);
+    public(&code.is_ok());
+    let code = code.expect("seal");
+    public(code.as_str());
+    black_box(code);
+}
+
 /// The machine side: a machine whose key is secret (its public fields public), a code for it.
 fn open_fixture_with(policy: Policy) -> (Machine, ResetCode) {
     setup(|| {
@@ -1007,6 +1024,7 @@ const CASES: &[Case] = &[
     ("redeploy_same_epoch", case_redeploy_same_epoch),
     ("redeploy_new_epoch", case_redeploy_new_epoch),
     ("seal", case_seal),
+    ("seal_reused_memory", case_seal_reused_memory),
     ("open", case_open),
     ("open_wrong_password", case_open_wrong_password),
     ("ring_export_plain", case_ring_export_plain),
