@@ -155,7 +155,14 @@ mod linux {
                 .checked_mul(Block::SIZE)
                 .filter(|&n| n > 0)
                 .ok_or(Error::OutOfMemory)?;
-            let mapped_len = len.checked_add(HUGE_PAGE).ok_or(Error::OutOfMemory)?;
+            // Regions smaller than a huge page (only the fuzz and Miri builds' tiny cost) get
+            // neither the slack nor the advice: one huge page would be 2 MiB zeroed for 8 KiB.
+            let huge = len >= HUGE_PAGE;
+            let mapped_len = if huge {
+                len.checked_add(HUGE_PAGE).ok_or(Error::OutOfMemory)?
+            } else {
+                len
+            };
             // SAFETY: a new private anonymous mapping at an address the kernel chooses: it
             // aliases no Rust object. A refusal (ENOMEM, an address-space limit) is an error.
             let base = unsafe {
@@ -168,14 +175,21 @@ mod linux {
             }
             .map_err(|_| Error::OutOfMemory)?;
             let base = NonNull::new(base).ok_or(Error::OutOfMemory)?;
-            let offset = (HUGE_PAGE - base.as_ptr() as usize % HUGE_PAGE) % HUGE_PAGE;
-            // SAFETY: `offset < HUGE_PAGE`, so `offset + len <= mapped_len`: inside the mapping.
+            let offset = if huge {
+                (HUGE_PAGE - base.as_ptr() as usize % HUGE_PAGE) % HUGE_PAGE
+            } else {
+                0
+            };
+            // SAFETY: `offset < HUGE_PAGE` when `huge` (else 0), so `offset + len <= mapped_len`:
+            // inside the mapping.
             let first = unsafe { base.as_ptr().cast::<u8>().add(offset) }.cast::<Block>();
             // Advice only, best effort: an old kernel or THP set to `never` refuses or ignores it
             // and the memory works the same. SAFETY: the range is exactly our own mapping.
             unsafe {
                 let _ = mm::madvise(base.as_ptr(), mapped_len, Advice::LinuxDontDump);
-                let _ = mm::madvise(base.as_ptr(), mapped_len, Advice::LinuxHugepage);
+                if huge {
+                    let _ = mm::madvise(base.as_ptr(), mapped_len, Advice::LinuxHugepage);
+                }
             }
             Ok(Mapping {
                 base,
@@ -210,7 +224,7 @@ mod linux {
 ///
 /// A seal takes an idle region with at least the blocks it needs, or maps a new one when none is
 /// idle (it never waits), and gives it back afterwards. At most `bound` regions stay idle (the
-/// number of CPUs the process may use when the ring was made, at least 1: more seals than that
+/// number of CPUs the process may use when its first ring was made, at least 1: more seals than that
 /// at once cannot run faster); when a region is given back to a full pool, the smallest of the
 /// idle ones and it is wiped and unmapped. So
 /// memory is one region per seal in progress, plus at most `bound` idle ones between peaks.
@@ -231,7 +245,11 @@ impl Clone for Argon2Pool {
 
 impl Argon2Pool {
     pub(crate) fn new() -> Self {
-        let bound = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Asked once per process: on Linux the answer reads cgroup files, and rings are made
+        // (imported, cloned) often.
+        static CPUS: OnceLock<usize> = OnceLock::new();
+        let bound =
+            *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         Argon2Pool {
             idle: Mutex::new(Vec::with_capacity(bound)),
             bound,

@@ -96,19 +96,21 @@ fn decode_text(text: &str) -> Result<Vec<u8>> {
 }
 
 impl DeploymentPackage {
-    /// A package signed with `signing` (docs/PROTOCOL.md §8) naming `next_signer`.
+    /// A package signed with `signing` (whose public key is `signer`; docs/PROTOCOL.md §8)
+    /// naming `next_signer`.
     pub(crate) fn sign(
         epoch: u16,
         server_public: PublicPoint,
         policy: Policy,
         signing: &SecretScalar,
+        signer: &[u8; COMPRESSED_POINT_LEN],
         next_signer: &[u8; COMPRESSED_POINT_LEN],
     ) -> Result<Self> {
         let mut package = DeploymentPackage {
             epoch,
             server_public,
             policy,
-            signer: PublicPoint::from_compressed(&signing.public_compressed())?,
+            signer: PublicPoint::from_compressed(signer)?,
             next_signer: PublicPoint::from_compressed(next_signer)?,
             signature: [0u8; SIGNATURE_LEN],
         };

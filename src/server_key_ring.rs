@@ -64,9 +64,9 @@ pub struct ServerKeyRing {
     policy: Policy,
     retired_grace_seconds: u32,
     /// Signs deployment packages (docs/PROTOCOL.md §8); machines pin its public key.
-    signing: Box<SecretScalar>,
+    signing: SigningKey,
     /// The signing key a rotation under way moves to: named in packages, not yet signing them.
-    next_signing: Option<Box<SecretScalar>>,
+    next_signing: Option<SigningKey>,
     /// Ascending by epoch; the last one is current.
     generations: Vec<Generation>,
     /// Argon2id memory reused by seals (`src/argon2_memory.rs`): at most one idle region per
@@ -119,7 +119,7 @@ impl ServerKeyRing {
         ServerKeyRing {
             policy,
             retired_grace_seconds: 0,
-            signing,
+            signing: SigningKey::new(signing),
             next_signing: None,
             generations,
             argon2_pool: Argon2Pool::new(),
@@ -135,7 +135,7 @@ impl ServerKeyRing {
         rng: &mut R,
     ) -> Result<()> {
         if self.next_signing.is_none() {
-            self.next_signing = Some(Box::new(SecretScalar::generate(rng)?));
+            self.next_signing = Some(SigningKey::new(Box::new(SecretScalar::generate(rng)?)));
         }
         Ok(())
     }
@@ -149,7 +149,7 @@ impl ServerKeyRing {
     #[doc(hidden)]
     pub fn begin_signing_key_rotation_to_secret(&mut self, next: SecretScalar) {
         if self.next_signing.is_none() {
-            self.next_signing = Some(Box::new(next));
+            self.next_signing = Some(SigningKey::new(Box::new(next)));
         }
     }
 
@@ -166,12 +166,12 @@ impl ServerKeyRing {
 
     /// The public key that signs this ring's deployment packages, SEC1 compressed.
     pub fn signing_public_key(&self) -> [u8; COMPRESSED_POINT_LEN] {
-        self.signing.public_compressed()
+        self.signing.public
     }
 
     /// The public key a signing-key rotation under way moves to, if any.
     pub fn next_signing_public_key(&self) -> Option<[u8; COMPRESSED_POINT_LEN]> {
-        self.next_signing.as_ref().map(|k| k.public_compressed())
+        self.next_signing.as_ref().map(|k| k.public)
     }
 
     /// Makes a new generation current, retiring the previous one at `now` (unix seconds), and
@@ -290,18 +290,19 @@ impl ServerKeyRing {
     pub fn deployment_package(&self) -> Result<DeploymentPackage> {
         let current = self.current()?;
         let public = PublicPoint::from_compressed(&current.public)?;
-        let next = self.next_signing.as_deref().unwrap_or(&self.signing);
+        let next = self.next_signing.as_ref().unwrap_or(&self.signing);
         DeploymentPackage::sign(
             current.epoch,
             public,
             self.policy.with_password_cost(current.password_cost),
-            &self.signing,
-            &next.public_compressed(),
+            &self.signing.secret,
+            &self.signing.public,
+            &next.public,
         )
     }
 
     /// How many Argon2id memory regions the ring keeps idle between seals: the number of CPUs
-    /// this process could use when the ring was made (at least 1).
+    /// this process could use when its first key ring was made (at least 1).
     ///
     /// Each seal takes an idle region (one of at least its generation's `memory_kib`) or, when
     /// none is idle, maps a new one: a seal never waits for memory, so concurrent seals on one
@@ -391,9 +392,9 @@ impl ServerKeyRing {
         ));
         body.extend_from_slice(&self.policy.to_bytes());
         body.extend_from_slice(&self.retired_grace_seconds.to_be_bytes());
-        body.extend_from_slice(self.signing.to_bytes().as_ref());
+        body.extend_from_slice(self.signing.secret.to_bytes().as_ref());
         match &self.next_signing {
-            Some(next) => body.extend_from_slice(next.to_bytes().as_ref()),
+            Some(next) => body.extend_from_slice(next.secret.to_bytes().as_ref()),
             None => body.extend_from_slice(&[0u8; SCALAR_LEN]),
         }
         body.extend_from_slice(&(self.generations.len() as u16).to_be_bytes());
@@ -433,7 +434,9 @@ impl ServerKeyRing {
         let next_signing = if no_rotation {
             None
         } else {
-            Some(Box::new(SecretScalar::from_bytes(&next_bytes)?))
+            Some(SigningKey::new(Box::new(SecretScalar::from_bytes(
+                &next_bytes,
+            )?)))
         };
         let count = usize::from(reader.u16()?);
         if count == 0 || count > MAX_GENERATIONS {
@@ -480,11 +483,25 @@ impl ServerKeyRing {
         Ok(ServerKeyRing {
             policy,
             retired_grace_seconds,
-            signing,
+            signing: SigningKey::new(signing),
             next_signing,
             generations,
             argon2_pool: Argon2Pool::new(),
         })
+    }
+}
+
+/// A deployment signing key and its public key, computed once (every package names it).
+#[derive(Clone)]
+struct SigningKey {
+    secret: Box<SecretScalar>,
+    public: [u8; COMPRESSED_POINT_LEN],
+}
+
+impl SigningKey {
+    fn new(secret: Box<SecretScalar>) -> Self {
+        let public = secret.public_compressed();
+        SigningKey { secret, public }
     }
 }
 

@@ -316,3 +316,15 @@ pub extern "C" fn olr_machine_password_cost(
         Ok(())
     }
 }
+
+/// Fuzz builds only (`cfg(fuzzing)`, set by cargo-fuzz; no release build has it): a handle for a
+/// machine a fuzz target built in Rust, so that every input can start from a copy of prebuilt
+/// fixtures instead of spending its time on their key derivations. Free it with
+/// `olr_machine_free`.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+impl olr_machine {
+    pub fn handle_for_fuzzing(machine: Machine) -> *mut olr_machine {
+        Box::into_raw(Box::new(olr_machine { machine }))
+    }
+}

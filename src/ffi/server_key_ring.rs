@@ -427,3 +427,13 @@ pub extern "C" fn olr_server_key_ring_finish_signing_key_rotation(
         Ok(())
     }
 }
+
+/// Fuzz builds only (`cfg(fuzzing)`): a handle for a key ring a fuzz target built in Rust (see
+/// `olr_machine::handle_for_fuzzing`). Free it with `olr_server_key_ring_free`.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+impl olr_server_key_ring {
+    pub fn handle_for_fuzzing(ring: ServerKeyRing) -> *mut olr_server_key_ring {
+        Box::into_raw(Box::new(olr_server_key_ring { ring }))
+    }
+}
