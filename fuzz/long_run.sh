@@ -13,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-10000000}
+# The vetted cryptographic crates without libFuzzer's instrumentation (fuzz/rustc-wrapper.sh).
+export RUSTC_WRAPPER="$PWD/fuzz/rustc-wrapper.sh"
 MAX_SECONDS=${MAX_SECONDS:-2400}
 LOG_DIR=${LOG_DIR:-fuzz/target/logs}
 TARGET_DIR=${FUZZ_LONG_TARGET_DIR:-fuzz/target/long}

@@ -115,7 +115,8 @@ run_step "Windows (mingw-w64 + Wine)" windows
 run_step ".NET binding (Mono + NUnit): build, conformance file, example" bash bindings/dotnet/run_tests.sh
 run_step "Java binding: javac, JUnit 5 (bindings.json, header, statuses, threads, leaks), reset-server example" bash bindings/java/run_tests.sh
 run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
-run_step "fuzzing smoke (every target, 15 s each)" env FUZZ_SECONDS=15 bash fuzz/smoke.sh
+run_step "fuzzing smoke (every target, 15 s each, from a temporary copy of the seeds)" env FUZZ_SECONDS=15 bash fuzz/smoke.sh
+run_step "fuzz coverage of the smoke corpora (src/ lines, regions, C exports reached)" bash fuzz/coverage.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 # A report, not a gate: prints the anchor line (library / libsodium); fails only if it cannot run.
 run_step "Argon2id anchor against libsodium (benches/anchor.sh, 3 rounds)" \
