@@ -44,6 +44,11 @@ const HEAVY: [u8; 7] = [0, 2, 3, 4, 5, 6, 7];
 const LIGHT_BUDGET: u32 = 1;
 /// The light opcode.
 const LIGHT: u8 = 1;
+/// Redeems per input outside a seal's promises (op 8): each is a scalar multiplication before
+/// it can fail, and without a bound the corpus drifts towards long inputs of redeems.
+const REDEEM_BUDGET: u32 = 2;
+/// The redeem opcode.
+const REDEEM: u8 = 8;
 
 fn scalar(u: &mut Unstructured) -> AResult<SecretScalar> {
     // Valid scalars: a small non-zero value in the last bytes.
@@ -140,6 +145,8 @@ struct World {
     budget: u32,
     /// Light steps left for this input (see [`LIGHT_BUDGET`]).
     light_budget: u32,
+    /// Redeems left for this input (see [`REDEEM_BUDGET`]).
+    redeem_budget: u32,
 }
 
 impl World {
@@ -169,6 +176,7 @@ impl World {
             qr_done: false,
             budget: BUDGET,
             light_budget: LIGHT_BUDGET,
+            redeem_budget: REDEEM_BUDGET,
         }
     }
 
@@ -199,6 +207,12 @@ impl World {
                 return Ok(());
             }
             self.light_budget -= 1;
+        }
+        if op == REDEEM {
+            if self.redeem_budget == 0 {
+                return Ok(());
+            }
+            self.redeem_budget -= 1;
         }
         match op {
             // A ring from given secrets, with a fuzzed policy and attempt limits.

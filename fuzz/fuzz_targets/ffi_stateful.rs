@@ -54,6 +54,11 @@ const EXPENSIVE: [u8; 9] = [1, 9, 10, 11, 12, 13, 18, 21, 29];
 const LIGHT_BUDGET: u32 = 2;
 /// The light opcodes.
 const LIGHT: [u8; 2] = [3, 7];
+/// Redeems per input outside a seal's promises: each is a scalar multiplication before it can
+/// fail, and without a bound the corpus drifts towards long inputs of redeems.
+const REDEEM_BUDGET: u32 = 3;
+/// The redeem opcodes.
+const REDEEM: [u8; 2] = [19, 20];
 /// The opcodes that never change a key ring (machines, ledgers, seals, redeems, aids, names,
 /// constants); any other step ends the rings' pristine state.
 const RING_READ_ONLY: core::ops::RangeInclusive<u8> = 10..=24;
@@ -198,6 +203,8 @@ struct World {
     budget: u32,
     /// Light public-key steps left for this input.
     light_budget: u32,
+    /// Redeems left for this input (see [`REDEEM_BUDGET`]).
+    redeem_budget: u32,
     /// Ring slots still holding their prebuilt ring, unchanged (see `World::new`): their
     /// package is known without signing it again.
     ring_pristine: [bool; RINGS],
@@ -372,6 +379,7 @@ impl World {
             key: fixtures().wrapping_bytes,
             budget: BUDGET,
             light_budget: LIGHT_BUDGET,
+            redeem_budget: REDEEM_BUDGET,
             ring_pristine: [false; RINGS],
             machine_pristine: [false; MACHINES],
             qr_done: false,
@@ -675,6 +683,12 @@ impl World {
                 return Ok(());
             }
             self.light_budget -= 1;
+        }
+        if REDEEM.contains(&op) {
+            if self.redeem_budget == 0 {
+                return Ok(());
+            }
+            self.redeem_budget -= 1;
         }
         let r = u.int_in_range(0..=RINGS - 1)?;
         let m = u.int_in_range(0..=MACHINES - 1)?;
