@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Miri over the FFI layer (issue 25): the unit tests under src/ffi and every FFI test file
+# Miri over the FFI layer (issue 25): the unit tests under src/ffi and of src/argon2_memory.rs
+# (the one other module with `unsafe`: its mapping and wipe), and every FFI test file
 # (tests/ffi.rs, ffi_account.rs, ffi_ledger.rs, ffi_typing.rs, ffi_utf16.rs; in CI without the
 # P-256-heavy tests listed below, counted as skipped) run in the Miri
 # interpreter, once with Stacked Borrows and once with Tree Borrows, both with
@@ -100,8 +101,9 @@ miri_run() {
     echo "$pass $fail $skip" >>"$counts"
 }
 
-# One borrow model: the src/ffi unit tests (`ffi::` selects exactly the tests of the src/ffi
-# modules), then the FFI test files; the tests left out by name count as skipped.
+# One borrow model: the unit tests of the unsafe code (`ffi::` selects exactly the tests of the
+# src/ffi modules, `argon2_memory::` those of the Argon2id memory module), then the FFI test
+# files; the tests left out by name count as skipped.
 model_runs() {
     local model=$1 flags
     case $model in
@@ -109,7 +111,7 @@ model_runs() {
     tree) flags="-Zmiri-strict-provenance -Zmiri-tree-borrows" ;;
     *) echo "unknown borrow model: $model"; echo "0 1 0" >>"$counts"; return ;;
     esac
-    miri_run "${model} borrows, src/ffi unit tests" "$flags" --lib -- ffi:: "${skip_args[@]}"
+    miri_run "${model} borrows, src/ffi and argon2_memory unit tests" "$flags" --lib -- ffi:: argon2_memory:: "${skip_args[@]}"
     miri_run "${model} borrows, tests/ffi*.rs" "$flags" "${tests[@]}" -- "${skip_args[@]}"
     for entry in "${skip_tests[@]}"; do
         echo "  skipped by name: ${entry%%|*}: ${entry#*|}"
