@@ -28,7 +28,7 @@ use offline_reset::{
     message_for_code, spell_code, Account, DeploymentPackage, Error, IdentificationCode, Machine,
     PasswordCost, Policy, ReplayLedger, ResetCode, ServerKeyRing, SpellingTable,
 };
-use offline_reset_fuzz::{fixtures, secret, NOW, OTHER_SID, PASSWORD, VECTOR_SID};
+use offline_reset_fuzz::{fixtures, secret, spend, NOW, OTHER_SID, PASSWORD, VECTOR_SID};
 
 const MAX_STEPS: usize = 20;
 /// Heavy steps per input: several public-key operations each (rings from secrets, signing-key
@@ -196,23 +196,14 @@ impl World {
         let r = u.choose_index(self.rings.len())?;
         let m = u.choose_index(self.machines.len())?;
         let op = u.int_in_range(0u8..=14)?;
-        if HEAVY.contains(&op) {
-            if self.budget == 0 {
-                return Ok(());
-            }
-            self.budget -= 1;
+        if HEAVY.contains(&op) && !spend(&mut self.budget) {
+            return Ok(());
         }
-        if op == LIGHT {
-            if self.light_budget == 0 {
-                return Ok(());
-            }
-            self.light_budget -= 1;
+        if op == LIGHT && !spend(&mut self.light_budget) {
+            return Ok(());
         }
-        if op == REDEEM {
-            if self.redeem_budget == 0 {
-                return Ok(());
-            }
-            self.redeem_budget -= 1;
+        if op == REDEEM && !spend(&mut self.redeem_budget) {
+            return Ok(());
         }
         match op {
             // A ring from given secrets, with a fuzzed policy and attempt limits.

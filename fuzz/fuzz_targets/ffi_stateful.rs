@@ -31,7 +31,7 @@ use libfuzzer_sys::arbitrary::{Result as AResult, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use offline_reset::ffi::*;
 use offline_reset_fuzz::{
-    fixtures, secret, sid_is_well_formed, MACHINE_B_SECRET, NOW, OTHER_SID, PASSWORD,
+    fixtures, secret, sid_is_well_formed, spend, MACHINE_B_SECRET, NOW, OTHER_SID, PASSWORD,
     SERVER_SECRET_EPOCH_2, VECTOR_SID,
 };
 
@@ -672,23 +672,14 @@ impl World {
 
     fn step(&mut self, u: &mut Unstructured) -> AResult<()> {
         let op = u.int_in_range(0u8..=29)?;
-        if EXPENSIVE.contains(&op) {
-            if self.budget == 0 {
-                return Ok(());
-            }
-            self.budget -= 1;
+        if EXPENSIVE.contains(&op) && !spend(&mut self.budget) {
+            return Ok(());
         }
-        if LIGHT.contains(&op) {
-            if self.light_budget == 0 {
-                return Ok(());
-            }
-            self.light_budget -= 1;
+        if LIGHT.contains(&op) && !spend(&mut self.light_budget) {
+            return Ok(());
         }
-        if REDEEM.contains(&op) {
-            if self.redeem_budget == 0 {
-                return Ok(());
-            }
-            self.redeem_budget -= 1;
+        if REDEEM.contains(&op) && !spend(&mut self.redeem_budget) {
+            return Ok(());
         }
         let r = u.int_in_range(0..=RINGS - 1)?;
         let m = u.int_in_range(0..=MACHINES - 1)?;

@@ -63,6 +63,18 @@ pub fn split_sid(data: &[u8]) -> (&[u8], &[u8]) {
 }
 
 /// The fixtures' time (2026-11-18) and new password.
+/// Takes one step from a per-input budget (the stateful targets' public-key and redeem steps):
+/// false, and nothing taken, when it is spent.
+pub fn spend(budget: &mut u32) -> bool {
+    match budget.checked_sub(1) {
+        Some(left) => {
+            *budget = left;
+            true
+        }
+        None => false,
+    }
+}
+
 pub const NOW: i64 = 1_795_000_000;
 pub const PASSWORD: &str = "Winter-Tulip-42";
 
