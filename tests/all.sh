@@ -94,11 +94,6 @@ windows() {
     bash tests/windows/run.sh
 }
 
-# Miri over the FFI layer: `bash tests/miri/run.sh` (Stacked and Tree Borrows, strict
-# provenance). Not a step yet: its CI subset takes about 25 minutes on the 2-core machine (P-256
-# takes about 50 s per scalar multiplication in the interpreter; measured 2026-12-04), more
-# than this run's budget holds; see issue 25 and docs/C_API.md's safety section.
-
 run_step "format (cargo fmt --check)" cargo fmt --all -- --check
 run_step "lint (cargo clippy --all-targets --all-features -D warnings)" cargo clippy --all-targets --all-features -- -D warnings
 run_step "Rust tests: unit, API, properties, vectors, Wycheproof (cargo test)" cargo test --all-targets
@@ -118,6 +113,7 @@ run_step "Java binding: javac, JUnit 5 (bindings.json, header, statuses, threads
 run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
 run_step "fuzzing smoke (every target, 15 s each, from a temporary copy of the seeds)" env FUZZ_SECONDS=15 bash fuzz/smoke.sh
 run_step "fuzz coverage of the smoke corpora (src/ lines, regions, C exports reached)" bash fuzz/coverage.sh
+run_step "Miri over the FFI layer: Stacked and Tree Borrows, strict provenance (tests/miri/run.sh)" bash tests/miri/run.sh
 run_step "benchmarks compile and run once (criterion --test)" bash benches/smoke.sh
 # A report, not a gate: prints the anchor line (library / libsodium); fails only if it cannot run.
 run_step "Argon2id anchor against libsodium (benches/anchor.sh, 3 rounds)" \

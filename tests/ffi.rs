@@ -3,6 +3,8 @@
 
 use core::ffi::c_char;
 use std::ptr::{null, null_mut};
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::OnceLock;
 
 use offline_reset::ffi::*;
 
@@ -10,8 +12,11 @@ use offline_reset::ffi::*;
 mod sid;
 use sid::VECTOR_SID;
 
-const NOW: i64 = 1_795_000_000;
-const PASSWORD: &str = "Winter-Tulip-42";
+#[path = "support/miri_fixture.rs"]
+mod miri_fixture;
+use miri_fixture::NOW;
+
+const PASSWORD: &str = miri_fixture::ALICE.2;
 
 fn c(text: &str) -> *const c_char {
     text.as_ptr().cast()
@@ -89,10 +94,77 @@ fn cost_of(f: impl FnOnce(*mut u32, *mut u32, *mut u32) -> olr_status) -> (u32, 
     (m, t, p)
 }
 
+/// A ring and a machine of its own, for a test that changes them.
 fn setup() -> Setup {
     let ring = quick_ring(60, 5);
     let (machine, id) = enroll(ring);
     Setup { ring, machine, id }
+}
+
+/// A ring and a machine made once per test binary and shared by the tests that only read them
+/// (`const` handles may be used from any thread): a generation and an enrollment are several
+/// P-256 scalar multiplications, minutes under Miri, where they are imported from
+/// tests/support/miri_fixture.rs instead. Never freed (the `_free` functions are exercised by
+/// [`setup`]'s tests and tests/ffi_ledger.rs); raw pointers are not `Sync`, so the handles sit
+/// in atomic pointers, which keep their provenance.
+struct Shared {
+    ring: AtomicPtr<olr_server_key_ring>,
+    machine: AtomicPtr<olr_machine>,
+    id: String,
+}
+
+impl Shared {
+    fn ring(&self) -> *const olr_server_key_ring {
+        self.ring.load(Ordering::Relaxed)
+    }
+
+    fn machine(&self) -> *const olr_machine {
+        self.machine.load(Ordering::Relaxed)
+    }
+}
+
+/// The ring and machine of tests/support/miri_fixture.rs, imported through C.
+fn imported_fixture() -> (*mut olr_server_key_ring, *mut olr_machine, String) {
+    let ring_bytes = miri_fixture::bytes(miri_fixture::RING_HEX);
+    let machine_bytes = miri_fixture::bytes(miri_fixture::MACHINE_HEX);
+    let (mut ring, mut machine) = (null_mut(), null_mut());
+    let status = olr_server_key_ring_import(
+        ring_bytes.as_ptr(),
+        ring_bytes.len(),
+        null(),
+        0,
+        &mut ring,
+        null_mut(),
+    );
+    assert_eq!(status, olr_status::OLR_OK, "{}", miri_fixture::STALE);
+    let status = olr_machine_import(
+        machine_bytes.as_ptr(),
+        machine_bytes.len(),
+        null(),
+        0,
+        &mut machine,
+        null_mut(),
+    );
+    assert_eq!(status, olr_status::OLR_OK, "{}", miri_fixture::STALE);
+    (ring, machine, miri_fixture::IDENTIFICATION_CODE.to_owned())
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let (ring, machine, id) = if cfg!(miri) {
+            imported_fixture()
+        } else {
+            let ring = quick_ring(60, 5);
+            let (machine, id) = enroll(ring);
+            (ring, machine, id)
+        };
+        Shared {
+            ring: AtomicPtr::new(ring),
+            machine: AtomicPtr::new(machine),
+            id,
+        }
+    })
 }
 
 fn seal(
@@ -155,10 +227,10 @@ fn open(
 
 #[test]
 fn whole_reset_through_the_c_abi() {
-    let s = setup();
+    let s = shared();
     let mut details = olr_error_details::default();
     let (status, code) = seal(
-        s.ring,
+        s.ring(),
         &s.id.to_lowercase(),
         "alice",
         "CORP",
@@ -169,7 +241,7 @@ fn whole_reset_through_the_c_abi() {
     assert_eq!(code.len(), OLR_RESET_CODE_TEXT_LEN);
     let mut accepted = olr_accepted_reset::default();
     let status = open(
-        s.machine,
+        s.machine(),
         &code,
         "ALICE",
         PASSWORD,
@@ -182,7 +254,7 @@ fn whole_reset_through_the_c_abi() {
     assert_eq!(accepted.expires_at - accepted.issued_at, 60 * 60);
     assert_eq!(
         open(
-            s.machine,
+            s.machine(),
             &code,
             "alice",
             "wrong",
@@ -194,7 +266,7 @@ fn whole_reset_through_the_c_abi() {
     );
     assert_eq!(
         open(
-            s.machine,
+            s.machine(),
             &code,
             "alice",
             PASSWORD,
@@ -482,7 +554,7 @@ fn password_costs_through_the_c_abi() {
 
 #[test]
 fn pointer_length_and_buffer_checks() {
-    let s = setup();
+    let s = shared();
     let mut out = [0u8; 128];
     let mut len = 7usize;
     let id = s.id.as_str();
@@ -539,7 +611,7 @@ fn pointer_length_and_buffer_checks() {
     let mut short_key = [0u8; 32];
     assert_eq!(
         olr_machine_export(
-            s.machine,
+            s.machine(),
             short_key.as_mut_ptr(),
             32,
             out.as_mut_ptr(),
@@ -549,39 +621,30 @@ fn pointer_length_and_buffer_checks() {
         olr_status::OLR_INVALID_KEY_MATERIAL
     );
     assert_eq!(
-        olr_machine_export(s.machine, null(), 64, out.as_mut_ptr(), 128, &mut len),
+        olr_machine_export(s.machine(), null(), 64, out.as_mut_ptr(), 128, &mut len),
         olr_status::OLR_NULL_POINTER
     );
     olr_machine_free(null_mut());
     olr_server_key_ring_free(null_mut());
 }
 
-/// `const` handles are shared by two threads that seal and open at the same time. Raw pointers
-/// are not `Send`, so the handles cross in atomic pointers (which keep their provenance, as
-/// Miri's strict provenance checks).
+/// `const` handles are shared by two threads that seal and open at the same time (the handles
+/// cross in [`Shared`]'s atomic pointers).
 #[test]
 fn two_threads_share_const_handles() {
-    use std::sync::atomic::{AtomicPtr, Ordering};
-    let s = setup();
-    let ring_ptr = AtomicPtr::new(s.ring);
-    let machine_ptr = AtomicPtr::new(s.machine);
-    let id = s.id.clone();
+    let s = shared();
     let rounds = if cfg!(miri) { 1 } else { 20 };
     std::thread::scope(|scope| {
         for thread in 0..2 {
-            let id = id.clone();
-            let (ring_ptr, machine_ptr) = (&ring_ptr, &machine_ptr);
             scope.spawn(move || {
-                let ring: *const olr_server_key_ring = ring_ptr.load(Ordering::Relaxed);
-                let machine: *const olr_machine = machine_ptr.load(Ordering::Relaxed);
                 for round in 0..rounds {
                     let user = format!("user{thread}-{round}");
                     let mut details = olr_error_details::default();
-                    let (status, code) = seal(ring, &id, &user, "corp", NOW, &mut details);
+                    let (status, code) = seal(s.ring(), &s.id, &user, "corp", NOW, &mut details);
                     assert_eq!(status, olr_status::OLR_OK);
                     assert_eq!(
                         open(
-                            machine,
+                            s.machine(),
                             &code,
                             &user,
                             PASSWORD,
@@ -602,7 +665,10 @@ fn two_threads_share_const_handles() {
 #[cfg(feature = "test-hooks")]
 #[test]
 fn panic_becomes_a_status() {
+    let s = shared();
     assert_eq!(olr_test_hook_panic(), olr_status::OLR_PANIC);
-    let s = setup();
-    assert_eq!(s.id.len(), OLR_IDENTIFICATION_CODE_TEXT_LEN);
+    let (status, id) = text_out(OLR_IDENTIFICATION_CODE_TEXT_LEN, |o, cap, len| {
+        olr_machine_identification_code(s.machine(), o, cap, len)
+    });
+    assert_eq!((status, id.as_str()), (olr_status::OLR_OK, s.id.as_str()));
 }

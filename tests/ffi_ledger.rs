@@ -6,38 +6,45 @@ use core::ffi::c_char;
 use std::ptr::{null, null_mut};
 
 use offline_reset::ffi::*;
-use offline_reset::primitives::SecretScalar;
-use offline_reset::{Account, Machine, Policy, ServerKeyRing};
 
 #[path = "support/sid.rs"]
 mod sid;
 use sid::*;
 
-const NOW: i64 = 1_795_000_000;
-const PASSWORD: &str = "Winter-Tulip-42";
+#[path = "support/miri_fixture.rs"]
+mod miri_fixture;
+use miri_fixture::{ALICE, NOW};
+
+const PASSWORD: &str = ALICE.2;
 
 fn c(text: &str) -> *const c_char {
     text.as_ptr().cast()
 }
 
-/// A machine handle (imported through C) and a reset code for alice@CORP sealed for it.
+/// The machine state (plain export) and the reset code for alice@CORP the tests start from,
+/// made once per test binary (several P-256 scalar multiplications); under Miri, imported from
+/// tests/support/miri_fixture.rs, made from the same inputs. Each test imports a machine handle
+/// of its own.
+fn made() -> &'static (Vec<u8>, String) {
+    static MADE: std::sync::OnceLock<(Vec<u8>, String)> = std::sync::OnceLock::new();
+    MADE.get_or_init(|| {
+        if cfg!(miri) {
+            return (
+                miri_fixture::bytes(miri_fixture::MACHINE_HEX),
+                miri_fixture::CODE_ALICE.to_owned(),
+            );
+        }
+        let ring = miri_fixture::ring();
+        let machine = miri_fixture::machine(&ring);
+        (
+            machine.export(None).unwrap().to_vec(),
+            miri_fixture::seal(&ring, &machine, ALICE),
+        )
+    })
+}
+
 fn setup() -> (*mut olr_machine, String) {
-    let ring = ServerKeyRing::from_secrets(
-        Policy::new(60, 5).unwrap(),
-        1,
-        SecretScalar::from_bytes(&[1; 32]).unwrap(),
-        SecretScalar::from_bytes(&[7; 32]).unwrap(),
-    );
-    let machine = Machine::enroll_with_secret(
-        &ring.deployment_package().unwrap(),
-        &SecretScalar::from_bytes(&[2; 32]).unwrap(),
-    )
-    .unwrap();
-    let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
-    let code = ring
-        .seal_reset_code(&machine.identification_code(), &alice, PASSWORD, NOW)
-        .unwrap();
-    let state = machine.export(None).unwrap();
+    let (state, code) = made();
     let mut handle = null_mut();
     assert_eq!(
         olr_machine_import(
@@ -48,9 +55,11 @@ fn setup() -> (*mut olr_machine, String) {
             &mut handle,
             null_mut()
         ),
-        olr_status::OLR_OK
+        olr_status::OLR_OK,
+        "{}",
+        miri_fixture::STALE
     );
-    (handle, code.as_str().to_owned())
+    (handle, code.clone())
 }
 
 fn redeem(

@@ -6,42 +6,47 @@ use core::ffi::c_char;
 use std::ptr::{null, null_mut};
 
 use offline_reset::ffi::*;
-use offline_reset::primitives::SecretScalar;
-use offline_reset::{Account, Machine, PasswordCost, Policy, ServerKeyRing};
 
 #[path = "support/sid.rs"]
 mod sid;
 use sid::{OTHER_SID, VECTOR_SID};
 
-const NOW: i64 = 1_795_000_000;
-const USER: &str = "Jürgen";
-const DOMAIN: &str = "Österreich";
-const PASSWORD: &str = "Grüße aus Wien 🏔";
+#[path = "support/miri_fixture.rs"]
+mod miri_fixture;
+use miri_fixture::{JURGEN, NOW};
+
+const USER: &str = JURGEN.0;
+const DOMAIN: &str = JURGEN.1;
+const PASSWORD: &str = JURGEN.2;
 
 fn w(text: &str) -> Vec<u16> {
     text.encode_utf16().collect()
 }
 
+/// The machine state (plain export) and the reset code for Jürgen@Österreich the tests start
+/// from, made once per test binary (several P-256 scalar multiplications); under Miri, imported
+/// from tests/support/miri_fixture.rs, made from the same inputs. Each test imports a machine
+/// handle of its own.
+fn made() -> &'static (Vec<u8>, String) {
+    static MADE: std::sync::OnceLock<(Vec<u8>, String)> = std::sync::OnceLock::new();
+    MADE.get_or_init(|| {
+        if cfg!(miri) {
+            return (
+                miri_fixture::bytes(miri_fixture::MACHINE_HEX),
+                miri_fixture::CODE_JURGEN.to_owned(),
+            );
+        }
+        let ring = miri_fixture::ring();
+        let machine = miri_fixture::machine(&ring);
+        (
+            machine.export(None).unwrap().to_vec(),
+            miri_fixture::seal(&ring, &machine, JURGEN),
+        )
+    })
+}
+
 fn setup() -> (*mut olr_machine, *mut olr_replay_ledger, String) {
-    let policy = Policy::new(60, 5)
-        .unwrap()
-        .with_password_cost(PasswordCost::minimum());
-    let ring = ServerKeyRing::from_secrets(
-        policy,
-        1,
-        SecretScalar::from_bytes(&[1; 32]).unwrap(),
-        SecretScalar::from_bytes(&[7; 32]).unwrap(),
-    );
-    let machine = Machine::enroll_with_secret(
-        &ring.deployment_package().unwrap(),
-        &SecretScalar::from_bytes(&[2; 32]).unwrap(),
-    )
-    .unwrap();
-    let account = Account::new(USER, DOMAIN, &VECTOR_SID).unwrap();
-    let code = ring
-        .seal_reset_code(&machine.identification_code(), &account, PASSWORD, NOW)
-        .unwrap();
-    let state = machine.export(None).unwrap();
+    let (state, code) = made();
     let mut handle = null_mut();
     assert_eq!(
         olr_machine_import(
@@ -52,14 +57,16 @@ fn setup() -> (*mut olr_machine, *mut olr_replay_ledger, String) {
             &mut handle,
             null_mut()
         ),
-        olr_status::OLR_OK
+        olr_status::OLR_OK,
+        "{}",
+        miri_fixture::STALE
     );
     let mut ledger = null_mut();
     assert_eq!(
         olr_replay_ledger_new(handle, &mut ledger),
         olr_status::OLR_OK
     );
-    (handle, ledger, code.as_str().to_owned())
+    (handle, ledger, code.clone())
 }
 
 #[allow(clippy::too_many_arguments)]
