@@ -126,8 +126,7 @@ impl Shared {
 /// The ring and machine of tests/support/miri_fixture.rs, imported through C.
 fn imported_fixture() -> (*mut olr_server_key_ring, *mut olr_machine, String) {
     let ring_bytes = miri_fixture::bytes(miri_fixture::RING_HEX);
-    let machine_bytes = miri_fixture::bytes(miri_fixture::MACHINE_HEX);
-    let (mut ring, mut machine) = (null_mut(), null_mut());
+    let mut ring = null_mut();
     let status = olr_server_key_ring_import(
         ring_bytes.as_ptr(),
         ring_bytes.len(),
@@ -137,15 +136,7 @@ fn imported_fixture() -> (*mut olr_server_key_ring, *mut olr_machine, String) {
         null_mut(),
     );
     assert_eq!(status, olr_status::OLR_OK, "{}", miri_fixture::STALE);
-    let status = olr_machine_import(
-        machine_bytes.as_ptr(),
-        machine_bytes.len(),
-        null(),
-        0,
-        &mut machine,
-        null_mut(),
-    );
-    assert_eq!(status, olr_status::OLR_OK, "{}", miri_fixture::STALE);
+    let machine = miri_fixture::import_machine(&miri_fixture::bytes(miri_fixture::MACHINE_HEX));
     (ring, machine, miri_fixture::IDENTIFICATION_CODE.to_owned())
 }
 

@@ -21,44 +21,10 @@ fn c(text: &str) -> *const c_char {
     text.as_ptr().cast()
 }
 
-/// The machine state (plain export) and the reset code for alice@CORP the tests start from,
-/// made once per test binary (several P-256 scalar multiplications); under Miri, imported from
-/// tests/support/miri_fixture.rs, made from the same inputs. Each test imports a machine handle
-/// of its own.
-fn made() -> &'static (Vec<u8>, String) {
-    static MADE: std::sync::OnceLock<(Vec<u8>, String)> = std::sync::OnceLock::new();
-    MADE.get_or_init(|| {
-        if cfg!(miri) {
-            return (
-                miri_fixture::bytes(miri_fixture::MACHINE_HEX),
-                miri_fixture::CODE_ALICE.to_owned(),
-            );
-        }
-        let ring = miri_fixture::ring();
-        let machine = miri_fixture::machine(&ring);
-        (
-            machine.export(None).unwrap().to_vec(),
-            miri_fixture::seal(&ring, &machine, ALICE),
-        )
-    })
-}
-
+/// A machine handle (imported through C) and a reset code for alice@CORP sealed for it.
 fn setup() -> (*mut olr_machine, String) {
-    let (state, code) = made();
-    let mut handle = null_mut();
-    assert_eq!(
-        olr_machine_import(
-            state.as_ptr(),
-            state.len(),
-            null(),
-            0,
-            &mut handle,
-            null_mut()
-        ),
-        olr_status::OLR_OK,
-        "{}",
-        miri_fixture::STALE
-    );
+    let (state, code) = miri_fixture::machine_state_and_code(ALICE);
+    let handle = miri_fixture::import_machine(state);
     (handle, code.clone())
 }
 

@@ -23,44 +23,9 @@ fn w(text: &str) -> Vec<u16> {
     text.encode_utf16().collect()
 }
 
-/// The machine state (plain export) and the reset code for Jürgen@Österreich the tests start
-/// from, made once per test binary (several P-256 scalar multiplications); under Miri, imported
-/// from tests/support/miri_fixture.rs, made from the same inputs. Each test imports a machine
-/// handle of its own.
-fn made() -> &'static (Vec<u8>, String) {
-    static MADE: std::sync::OnceLock<(Vec<u8>, String)> = std::sync::OnceLock::new();
-    MADE.get_or_init(|| {
-        if cfg!(miri) {
-            return (
-                miri_fixture::bytes(miri_fixture::MACHINE_HEX),
-                miri_fixture::CODE_JURGEN.to_owned(),
-            );
-        }
-        let ring = miri_fixture::ring();
-        let machine = miri_fixture::machine(&ring);
-        (
-            machine.export(None).unwrap().to_vec(),
-            miri_fixture::seal(&ring, &machine, JURGEN),
-        )
-    })
-}
-
 fn setup() -> (*mut olr_machine, *mut olr_replay_ledger, String) {
-    let (state, code) = made();
-    let mut handle = null_mut();
-    assert_eq!(
-        olr_machine_import(
-            state.as_ptr(),
-            state.len(),
-            null(),
-            0,
-            &mut handle,
-            null_mut()
-        ),
-        olr_status::OLR_OK,
-        "{}",
-        miri_fixture::STALE
-    );
+    let (state, code) = miri_fixture::machine_state_and_code(JURGEN);
+    let handle = miri_fixture::import_machine(state);
     let mut ledger = null_mut();
     assert_eq!(
         olr_replay_ledger_new(handle, &mut ledger),

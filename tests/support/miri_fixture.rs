@@ -9,6 +9,7 @@
 //! changes, the Miri tests fail with [`STALE`]; `bash tests/miri/run.sh --regenerate` remakes it.
 #![allow(dead_code)]
 
+use offline_reset::ffi::{olr_machine, olr_machine_import, olr_status};
 use offline_reset::primitives::SecretScalar;
 use offline_reset::{Account, Machine, PasswordCost, Policy, ServerKeyRing};
 
@@ -50,6 +51,46 @@ pub fn seal(
 /// The failure message of an import of the fixture's bytes.
 pub const STALE: &str = "tests/support/miri_fixture_data.rs no longer imports (the wire format \
                          changed?): remake it with `bash tests/miri/run.sh --regenerate`";
+
+/// The machine state (plain export) and a reset code for `account` (one of the two above) the
+/// tests of one binary start from, made once per binary: from the inputs natively, from the data
+/// file under Miri.
+pub fn machine_state_and_code(account: (&str, &str, &str)) -> &'static (Vec<u8>, String) {
+    static MADE: std::sync::OnceLock<(Vec<u8>, String)> = std::sync::OnceLock::new();
+    MADE.get_or_init(|| {
+        if cfg!(miri) {
+            let code = if account == ALICE {
+                CODE_ALICE
+            } else {
+                CODE_JURGEN
+            };
+            assert!(
+                account == ALICE || account == JURGEN,
+                "the fixture seals two accounts"
+            );
+            return (bytes(MACHINE_HEX), code.to_owned());
+        }
+        let ring = ring();
+        let machine = machine(&ring);
+        let state = machine.export(None).unwrap().to_vec();
+        (state, seal(&ring, &machine, account))
+    })
+}
+
+/// A machine handle imported through C from a plain state.
+pub fn import_machine(state: &[u8]) -> *mut olr_machine {
+    let mut handle = std::ptr::null_mut();
+    let status = olr_machine_import(
+        state.as_ptr(),
+        state.len(),
+        std::ptr::null(),
+        0,
+        &mut handle,
+        std::ptr::null_mut(),
+    );
+    assert_eq!(status, olr_status::OLR_OK, "{STALE}");
+    handle
+}
 
 /// A hex constant of the data file as bytes.
 pub fn bytes(hex: &str) -> Vec<u8> {
