@@ -73,7 +73,9 @@ fn world() -> World {
         secret(SIGNING_SECRET),
     );
     let mut ring_two_generations = ring.clone();
-    ring_two_generations.set_retired_grace_seconds(7 * 24 * 3600);
+    ring_two_generations
+        .set_retired_grace_seconds(7 * 24 * 3600)
+        .unwrap();
     ring_two_generations
         .rotate_to_secret(NOW, secret(SERVER_SECRET_2))
         .expect("rotate");

@@ -64,7 +64,7 @@
 /**
  * C ABI minor version: grows when a release appends functions, statuses or constants.
  */
-#define OLR_ABI_VERSION_MINOR 0
+#define OLR_ABI_VERSION_MINOR 1
 
 /**
  * The ABI version this header describes: `(major << 16) | minor`. Compare with
@@ -445,6 +445,38 @@ enum olr_status
      * The memory for the password binding (Argon2id) could not be reserved.
      */
     OLR_OUT_OF_MEMORY = 34,
+    /**
+     * This build has no PKCS#11 support: the library was built without the `pkcs11` feature. (ABI 2.1)
+     */
+    OLR_PKCS11_NOT_BUILT = 35,
+    /**
+     * The PKCS#11 module could not be loaded or initialized (wrong path, not a PKCS#11 module). (ABI 2.1)
+     */
+    OLR_TOKEN_MODULE_NOT_FOUND = 36,
+    /**
+     * No slot of the PKCS#11 module holds a token with the given label. (ABI 2.1)
+     */
+    OLR_TOKEN_ABSENT = 37,
+    /**
+     * The token refused the PIN (wrong, expired or locked). (ABI 2.1)
+     */
+    OLR_TOKEN_WRONG_PIN = 38,
+    /**
+     * The token holds no key ring under the label prefix, or a key the ring names is missing or is not the one recorded. (ABI 2.1)
+     */
+    OLR_TOKEN_KEY_MISSING = 39,
+    /**
+     * The token already holds a key ring under the label prefix. (ABI 2.1)
+     */
+    OLR_TOKEN_RING_EXISTS = 40,
+    /**
+     * The PKCS#11 token refused or failed an operation (not the PIN, not a missing key). (ABI 2.1)
+     */
+    OLR_TOKEN_FAILURE = 41,
+    /**
+     * The key ring's keys are held in a PKCS#11 token and never leave it: it cannot be exported. (ABI 2.1)
+     */
+    OLR_KEYS_IN_TOKEN = 42,
     /**
      * A required pointer is NULL (or a NULL input was given a non-zero length).
      */
@@ -1278,6 +1310,85 @@ olr_status olr_server_key_ring_begin_signing_key_rotation(struct olr_server_key_
  * changes when no rotation is under way.
  */
 olr_status olr_server_key_ring_finish_signing_key_rotation(struct olr_server_key_ring *ring);
+
+/**
+ * Creates a key ring whose keys are generated in a PKCS#11 token and never leave it (ABI 2.1):
+ * loads the module at `module_path` (for example `/usr/lib/softhsm/libsofthsm2.so`), finds
+ * the token labelled `token_label`, logs in with `pin`, generates epoch 1's key pair and the
+ * deployment signing key pair there (sensitive, not extractable) under labels starting with
+ * `key_label_prefix` (1 to 64 bytes), and writes the ring's record to the token. Policy
+ * arguments as in `olr_server_key_ring_generate_with_password_cost`.
+ *
+ * Every later change to the handle (rotation, pruning, `_set_*`, signing-key rotation) is
+ * written to the token at once and fails with the token's status, leaving the ring as it was;
+ * keys of retired generations are destroyed in the token. `olr_server_key_ring_export` fails
+ * with `OLR_KEYS_IN_TOKEN`: back up the token. Seals run in parallel on a pool of sessions.
+ *
+ * Fails with `OLR_PKCS11_NOT_BUILT` when the library was built without the `pkcs11` feature,
+ * `OLR_TOKEN_MODULE_NOT_FOUND`, `OLR_TOKEN_ABSENT`, `OLR_TOKEN_WRONG_PIN`,
+ * `OLR_TOKEN_RING_EXISTS` (a ring is already there under that prefix), `OLR_TOKEN_FAILURE`,
+ * `OLR_MALFORMED_INPUT` (prefix empty, too long or with control characters). The PIN is not
+ * kept, nor anything derived from it; PKCS#11 logs a process in once per token, so while a
+ * handle on the same token is open in this process a further open shares that login and does
+ * not check the PIN again. Free the handle with `olr_server_key_ring_free` (the token objects
+ * stay).
+ */
+olr_status olr_server_key_ring_generate_pkcs11(const char *module_path,
+                                               size_t module_path_len,
+                                               const char *token_label,
+                                               size_t token_label_len,
+                                               const uint8_t *pin,
+                                               size_t pin_len,
+                                               const char *key_label_prefix,
+                                               size_t key_label_prefix_len,
+                                               uint16_t reset_code_lifetime_minutes,
+                                               uint16_t clock_skew_minutes,
+                                               uint32_t memory_kib,
+                                               uint32_t iterations,
+                                               uint32_t parallelism,
+                                               struct olr_server_key_ring **out);
+
+/**
+ * Opens the key ring held in a PKCS#11 token under `key_label_prefix` (ABI 2.1), made by
+ * `olr_server_key_ring_generate_pkcs11` or `olr_server_key_ring_copy_to_pkcs11`, from its
+ * record in the token; each key is checked against its recorded public key. Arguments and
+ * statuses as in `olr_server_key_ring_generate_pkcs11`, and `OLR_TOKEN_KEY_MISSING` when no
+ * ring is there or one of its keys is missing.
+ */
+olr_status olr_server_key_ring_open_pkcs11(const char *module_path,
+                                           size_t module_path_len,
+                                           const char *token_label,
+                                           size_t token_label_len,
+                                           const uint8_t *pin,
+                                           size_t pin_len,
+                                           const char *key_label_prefix,
+                                           size_t key_label_prefix_len,
+                                           struct olr_server_key_ring **out);
+
+/**
+ * Copies a key ring held in this process into a PKCS#11 token (ABI 2.1): the way an existing
+ * deployment moves its keys into an HSM without redeploying machines (same keys, same codes).
+ * Writes a new handle for the copy in the token; `ring` is unchanged: delete every copy of its
+ * export afterwards. The token marks imported keys as once extractable. Arguments and statuses
+ * as in `olr_server_key_ring_generate_pkcs11`, and `OLR_KEYS_IN_TOKEN` when `ring` is already
+ * held in a token.
+ */
+olr_status olr_server_key_ring_copy_to_pkcs11(const struct olr_server_key_ring *ring,
+                                              const char *module_path,
+                                              size_t module_path_len,
+                                              const char *token_label,
+                                              size_t token_label_len,
+                                              const uint8_t *pin,
+                                              size_t pin_len,
+                                              const char *key_label_prefix,
+                                              size_t key_label_prefix_len,
+                                              struct olr_server_key_ring **out);
+
+/**
+ * Writes whether the ring's keys are held in a PKCS#11 token (ABI 2.1).
+ */
+olr_status olr_server_key_ring_is_held_in_token(const struct olr_server_key_ring *ring,
+                                                bool *out_held);
 
 /**
  * Enrolls this machine from a deployment package text, with a fresh key pair from the

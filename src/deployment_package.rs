@@ -8,9 +8,7 @@ use crate::code_text::{char_value, is_ignored, ALPHABET, MAX_EPOCH};
 use crate::envelope::{self, Kind, Reader};
 use crate::error::{Error, Result};
 use crate::policy::{Policy, POLICY_LEN};
-use crate::primitives::{
-    ecdsa_sign, ecdsa_verify, PublicPoint, SecretScalar, COMPRESSED_POINT_LEN, SIGNATURE_LEN,
-};
+use crate::primitives::{ecdsa_verify, PublicPoint, COMPRESSED_POINT_LEN, SIGNATURE_LEN};
 
 /// The label signed in front of a package's content (35 bytes).
 const SIGNATURE_LABEL: &[u8] = b"offline-reset-v1 deployment package";
@@ -102,9 +100,9 @@ impl DeploymentPackage {
         epoch: u16,
         server_public: PublicPoint,
         policy: Policy,
-        signing: &SecretScalar,
         signer: &[u8; COMPRESSED_POINT_LEN],
         next_signer: &[u8; COMPRESSED_POINT_LEN],
+        sign: impl FnOnce(&[&[u8]]) -> Result<[u8; SIGNATURE_LEN]>,
     ) -> Result<Self> {
         let mut package = DeploymentPackage {
             epoch,
@@ -114,7 +112,7 @@ impl DeploymentPackage {
             next_signer: PublicPoint::from_compressed(next_signer)?,
             signature: [0u8; SIGNATURE_LEN],
         };
-        package.signature = ecdsa_sign(signing, &[SIGNATURE_LABEL, &package.signed_bytes()])?;
+        package.signature = sign(&[SIGNATURE_LABEL, &package.signed_bytes()])?;
         Ok(package)
     }
 

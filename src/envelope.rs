@@ -46,6 +46,9 @@ pub(crate) enum Kind {
     MachineState = 2,
     DeploymentPackage = 3,
     ReplayLedger = 4,
+    /// A server key ring's public part in a PKCS#11 token (docs/PROTOCOL.md §9.8).
+    #[cfg_attr(not(feature = "pkcs11"), allow(dead_code))]
+    TokenRingRecord = 5,
 }
 
 const PLAIN: u8 = 0;

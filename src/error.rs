@@ -95,6 +95,22 @@ pub enum Error {
     InvalidSid,
     /// The memory for the password binding (Argon2id) could not be reserved.
     OutOfMemory,
+    /// This build has no PKCS#11 support: the library was built without the `pkcs11` feature.
+    Pkcs11NotBuilt,
+    /// The PKCS#11 module could not be loaded or initialized (wrong path, not a PKCS#11 module).
+    TokenModuleNotFound,
+    /// No slot of the PKCS#11 module holds a token with the given label.
+    TokenAbsent,
+    /// The token refused the PIN (wrong, expired or locked).
+    TokenWrongPin,
+    /// The token holds no key ring under the label prefix, or a key the ring names is missing or is not the one recorded.
+    TokenKeyMissing,
+    /// The token already holds a key ring under the label prefix.
+    TokenRingExists,
+    /// The PKCS#11 token refused or failed an operation (not the PIN, not a missing key).
+    TokenFailure,
+    /// The key ring's keys are held in a PKCS#11 token and never leave it: it cannot be exported.
+    KeysInToken,
 }
 
 impl Error {
@@ -135,6 +151,14 @@ impl Error {
             Error::PackageSignatureInvalid => 32,
             Error::InvalidSid => 33,
             Error::OutOfMemory => 34,
+            Error::Pkcs11NotBuilt => 35,
+            Error::TokenModuleNotFound => 36,
+            Error::TokenAbsent => 37,
+            Error::TokenWrongPin => 38,
+            Error::TokenKeyMissing => 39,
+            Error::TokenRingExists => 40,
+            Error::TokenFailure => 41,
+            Error::KeysInToken => 42,
         }
     }
 
@@ -182,6 +206,14 @@ pub const fn message_for_code(code: u32) -> &'static str {
         32 => "the deployment package is not signed by this deployment's signing key",
         33 => "the account SID is not a well-formed security identifier",
         34 => "not enough memory for the password check",
+        35 => "this build of offline-reset has no PKCS#11 support: use a library built with the pkcs11 feature",
+        36 => "the PKCS#11 module could not be loaded: check its path",
+        37 => "no token with that label is present in the PKCS#11 module's slots",
+        38 => "the token refused the PIN: it is wrong, expired or locked",
+        39 => "the token holds no key ring under that label prefix, or one of its keys is missing",
+        40 => "the token already holds a key ring under that label prefix",
+        41 => "the PKCS#11 token refused or failed an operation",
+        42 => "the key ring's keys are held in a PKCS#11 token and cannot be exported: back up the token instead",
         _ => "unknown status code",
     }
 }

@@ -52,6 +52,8 @@ mod identification_uri;
 #[doc(hidden)]
 pub mod key_schedule;
 mod machine;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
 mod policy;
 pub mod primitives;
 mod replay_ledger;
@@ -75,6 +77,8 @@ pub use identification_uri::{
     QrMatrix, IDENTIFICATION_URI_PARAMETER, MAX_PORTAL_URL_LEN, QR_QUIET_ZONE,
 };
 pub use machine::Machine;
+#[cfg(feature = "pkcs11")]
+pub use pkcs11::{Pkcs11Token, MAX_KEY_LABEL_PREFIX_LEN};
 pub use policy::{
     PasswordCost, Policy, DEFAULT_FAILED_OPENS_PER_ACCOUNT, DEFAULT_FAILED_OPENS_PER_CODE,
     DEFAULT_PASSWORD_ITERATIONS, DEFAULT_PASSWORD_MEMORY_KIB, DEFAULT_PASSWORD_PARALLELISM,

@@ -174,7 +174,29 @@ impl PublicPoint {
     pub fn to_compressed(&self) -> [u8; COMPRESSED_POINT_LEN] {
         compress(&self.0)
     }
+
+    /// SEC1 uncompressed encoding (tag 0x04, x, y): what PKCS#11 tokens take for ECDH.
+    #[cfg(feature = "pkcs11")]
+    pub(crate) fn to_uncompressed(self) -> [u8; UNCOMPRESSED_POINT_LEN] {
+        let encoded = self.0.to_sec1_point(false);
+        let mut out = [0u8; UNCOMPRESSED_POINT_LEN];
+        out.copy_from_slice(encoded.as_bytes());
+        out
+    }
+
+    /// The curve's base point G: `ECDH(s, G)` is the x-coordinate of `s`'s public key, which
+    /// checks a key held in a token against the public key recorded for it.
+    #[cfg(feature = "pkcs11")]
+    pub(crate) fn generator() -> Result<Self> {
+        PublicKey::from_affine(p256::AffinePoint::GENERATOR)
+            .map(PublicPoint)
+            .map_err(|_| Error::InvalidKeyMaterial)
+    }
 }
+
+/// Length of a SEC1 uncompressed P-256 point.
+#[cfg(feature = "pkcs11")]
+pub(crate) const UNCOMPRESSED_POINT_LEN: usize = 65;
 
 fn compress(point: &PublicKey) -> [u8; COMPRESSED_POINT_LEN] {
     let encoded = point.to_sec1_point(true);

@@ -18,7 +18,10 @@ use crate::error::{Error, Result};
 use crate::identification_code::IdentificationCode;
 use crate::key_schedule;
 use crate::policy::{PasswordCost, Policy, POLICY_LEN};
-use crate::primitives::{OsRng, PublicPoint, SecretScalar, COMPRESSED_POINT_LEN, SCALAR_LEN};
+use crate::primitives::{
+    ecdh, ecdsa_sign, OsRng, PublicPoint, SecretScalar, COMPRESSED_POINT_LEN, SCALAR_LEN,
+    SIGNATURE_LEN,
+};
 use crate::reset_code::ResetCode;
 
 /// Most generations a key ring holds (the current one and retired ones still in their grace
@@ -26,24 +29,62 @@ use crate::reset_code::ResetCode;
 pub const MAX_GENERATIONS: usize = 16;
 
 #[derive(Clone)]
-struct Generation {
-    epoch: u16,
-    /// Boxed so that growing or shrinking the ring moves a pointer, never the secret.
-    secret: Box<SecretScalar>,
-    public: [u8; COMPRESSED_POINT_LEN],
+pub(crate) struct Generation {
+    pub(crate) epoch: u16,
+    pub(crate) key: PrivateKey,
+    pub(crate) public: [u8; COMPRESSED_POINT_LEN],
     /// Fixed when the generation is made: machines of this epoch were deployed with it.
-    password_cost: PasswordCost,
+    pub(crate) password_cost: PasswordCost,
     /// `None` for the current generation.
-    retired: Option<Retirement>,
+    pub(crate) retired: Option<Retirement>,
+}
+
+/// Where a private key lives: in this process (boxed, so that growing or shrinking the ring
+/// moves a pointer, never the secret) or in a PKCS#11 token, which does the ECDH and ECDSA
+/// itself (`src/pkcs11.rs`).
+#[derive(Clone)]
+pub(crate) enum PrivateKey {
+    Software(Box<SecretScalar>),
+    #[cfg(feature = "pkcs11")]
+    Token(crate::pkcs11::TokenKey),
+}
+
+impl PrivateKey {
+    /// `ECDH(s, public)` (docs/PROTOCOL.md §2).
+    fn shared_x(&self, public: &PublicPoint) -> Result<Zeroizing<[u8; SCALAR_LEN]>> {
+        match self {
+            PrivateKey::Software(secret) => ecdh(secret, public),
+            #[cfg(feature = "pkcs11")]
+            PrivateKey::Token(key) => key.shared_x(public),
+        }
+    }
+
+    /// ECDSA over the message given in parts (docs/PROTOCOL.md §2).
+    fn sign(&self, message_parts: &[&[u8]]) -> Result<[u8; SIGNATURE_LEN]> {
+        match self {
+            PrivateKey::Software(secret) => ecdsa_sign(secret, message_parts),
+            #[cfg(feature = "pkcs11")]
+            PrivateKey::Token(key) => key.sign(message_parts),
+        }
+    }
+
+    /// The secret scalar, for a plain or wrapped export; a token never gives it out.
+    fn software_secret(&self) -> Result<&SecretScalar> {
+        match self {
+            PrivateKey::Software(secret) => Ok(secret),
+            #[cfg(feature = "pkcs11")]
+            PrivateKey::Token(_) => Err(Error::KeysInToken),
+        }
+    }
 }
 
 /// When a generation was retired and how long after that it may still seal. The window can only
 /// shrink (a lower grace period applies to it too); raising the grace period never brings a
 /// retired key back.
 #[derive(Clone, Copy)]
-struct Retirement {
-    at: i64,
-    grace_seconds: u32,
+pub(crate) struct Retirement {
+    pub(crate) at: i64,
+    pub(crate) grace_seconds: u32,
 }
 
 impl Retirement {
@@ -61,14 +102,18 @@ impl Generation {
 /// The server key ring. `Send + Sync`: sealing takes `&self`; rotating needs `&mut self`.
 #[derive(Clone)]
 pub struct ServerKeyRing {
-    policy: Policy,
-    retired_grace_seconds: u32,
+    pub(crate) policy: Policy,
+    pub(crate) retired_grace_seconds: u32,
     /// Signs deployment packages (docs/PROTOCOL.md §8); machines pin its public key.
-    signing: SigningKey,
+    pub(crate) signing: SigningKey,
     /// The signing key a rotation under way moves to: named in packages, not yet signing them.
-    next_signing: Option<SigningKey>,
+    pub(crate) next_signing: Option<SigningKey>,
     /// Ascending by epoch; the last one is current.
-    generations: Vec<Generation>,
+    pub(crate) generations: Vec<Generation>,
+    /// The token holding every private key of the ring, and the ring's record there; `None` for
+    /// a ring held in this process.
+    #[cfg(feature = "pkcs11")]
+    pub(crate) token: Option<crate::pkcs11::TokenRing>,
     /// Argon2id memory reused by seals (`src/argon2_memory.rs`): at most one idle region per
     /// CPU, wiped when let go and when the ring is dropped; a clone gets an empty pool.
     argon2_pool: Argon2Pool,
@@ -108,22 +153,69 @@ impl ServerKeyRing {
         secret: Box<SecretScalar>,
         signing: Box<SecretScalar>,
     ) -> Self {
+        let public = secret.public_compressed();
+        Self::from_keys(
+            policy,
+            epoch,
+            (PrivateKey::Software(secret), public),
+            SigningKey::new(signing),
+        )
+    }
+
+    /// A ring of one current generation and a signing key, wherever the keys live.
+    pub(crate) fn from_keys(
+        policy: Policy,
+        epoch: u16,
+        (key, public): (PrivateKey, [u8; COMPRESSED_POINT_LEN]),
+        signing: SigningKey,
+    ) -> Self {
         let mut generations = Vec::with_capacity(MAX_GENERATIONS + 1);
         generations.push(Generation {
             epoch,
-            public: secret.public_compressed(),
-            secret,
+            key,
+            public,
             password_cost: policy.password_cost(),
             retired: None,
         });
         ServerKeyRing {
             policy,
             retired_grace_seconds: 0,
-            signing: SigningKey::new(signing),
+            signing,
             next_signing: None,
             generations,
+            #[cfg(feature = "pkcs11")]
+            token: None,
             argon2_pool: Argon2Pool::new(),
         }
+    }
+
+    /// True when the ring's private keys are held in a PKCS#11 token (feature `pkcs11`): every
+    /// change is then written to the token at once, and [`ServerKeyRing::export`] refuses.
+    pub fn is_held_in_token(&self) -> bool {
+        #[cfg(feature = "pkcs11")]
+        return self.token.is_some();
+        #[cfg(not(feature = "pkcs11"))]
+        false
+    }
+
+    /// Runs a change; for a ring held in a token, writes the changed ring to the token, or
+    /// restores the ring as it was when either fails, and destroys the token keys the ring no
+    /// longer names (a retired generation's, a new one's whose record could not be written).
+    fn change<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        #[cfg(feature = "pkcs11")]
+        if self.token.is_some() {
+            let before = self.clone();
+            let result =
+                f(self).and_then(|value| crate::pkcs11::write_record(self).map(|()| value));
+            if result.is_err() {
+                let pool = core::mem::replace(&mut self.argon2_pool, Argon2Pool::new());
+                *self = before;
+                self.argon2_pool = pool;
+            }
+            let swept = crate::pkcs11::destroy_unnamed_keys(self);
+            return result.and_then(|value| swept.map(|()| value));
+        }
+        f(self)
     }
 
     /// Begins a rotation of the deployment signing key (docs/PROTOCOL.md §9.4): draws the next
@@ -134,10 +226,42 @@ impl ServerKeyRing {
         &mut self,
         rng: &mut R,
     ) -> Result<()> {
-        if self.next_signing.is_none() {
-            self.next_signing = Some(SigningKey::new(Box::new(SecretScalar::generate(rng)?)));
+        if self.next_signing.is_some() {
+            return Ok(());
         }
-        Ok(())
+        self.change(|ring| {
+            let next = ring.new_signing_key(|| SecretScalar::generate(rng))?;
+            ring.next_signing = Some(next);
+            Ok(())
+        })
+    }
+
+    /// A new signing key: drawn here for a ring in this process, generated in the token for a
+    /// ring held in one.
+    fn new_signing_key(&self, draw: impl FnOnce() -> Result<SecretScalar>) -> Result<SigningKey> {
+        #[cfg(feature = "pkcs11")]
+        if let Some(token) = &self.token {
+            let (key, public) = token.generate_signing_key()?;
+            return Ok(SigningKey { key, public });
+        }
+        Ok(SigningKey::new(Box::new(draw()?)))
+    }
+
+    /// A new generation key: drawn here for a ring in this process, generated in the token for
+    /// a ring held in one.
+    fn new_generation_key(
+        &self,
+        epoch: u16,
+        draw: impl FnOnce() -> Result<SecretScalar>,
+    ) -> Result<(PrivateKey, [u8; COMPRESSED_POINT_LEN])> {
+        #[cfg(feature = "pkcs11")]
+        if let Some(token) = &self.token {
+            return token.generate_generation_key(epoch);
+        }
+        let _ = epoch;
+        let secret = Box::new(draw()?);
+        let public = secret.public_compressed();
+        Ok((PrivateKey::Software(secret), public))
     }
 
     /// [`ServerKeyRing::begin_signing_key_rotation`] with the operating system's random number
@@ -146,11 +270,26 @@ impl ServerKeyRing {
         self.begin_signing_key_rotation(&mut OsRng)
     }
 
+    /// For a ring held in a token, the secret is imported into it.
     #[doc(hidden)]
-    pub fn begin_signing_key_rotation_to_secret(&mut self, next: SecretScalar) {
-        if self.next_signing.is_none() {
-            self.next_signing = Some(SigningKey::new(Box::new(next)));
+    pub fn begin_signing_key_rotation_to_secret(&mut self, next: SecretScalar) -> Result<()> {
+        if self.next_signing.is_some() {
+            return Ok(());
         }
+        self.change(|ring| {
+            let next = ring.import_signing_key(next)?;
+            ring.next_signing = Some(next);
+            Ok(())
+        })
+    }
+
+    fn import_signing_key(&self, secret: SecretScalar) -> Result<SigningKey> {
+        #[cfg(feature = "pkcs11")]
+        if let Some(token) = &self.token {
+            let (key, public) = token.import_signing_key(&secret)?;
+            return Ok(SigningKey { key, public });
+        }
+        Ok(SigningKey::new(Box::new(secret)))
     }
 
     /// Finishes a signing-key rotation: the next key becomes the signing key and the old one is
@@ -158,10 +297,19 @@ impl ServerKeyRing {
     /// [`begin_signing_key_rotation`](Self::begin_signing_key_rotation): a machine that did not
     /// refuses later packages ([`Error::PackageSignatureInvalid`]) and must be enrolled afresh.
     /// With no rotation under way nothing changes.
-    pub fn finish_signing_key_rotation(&mut self) {
-        if let Some(next) = self.next_signing.take() {
-            self.signing = next;
+    ///
+    /// # Errors
+    /// Only for a ring held in a token: the token's errors (the ring is then unchanged).
+    pub fn finish_signing_key_rotation(&mut self) -> Result<()> {
+        if self.next_signing.is_none() {
+            return Ok(());
         }
+        self.change(|ring| {
+            if let Some(next) = ring.next_signing.take() {
+                ring.signing = next;
+            }
+            Ok(())
+        })
     }
 
     /// The public key that signs this ring's deployment packages, SEC1 compressed.
@@ -182,8 +330,11 @@ impl ServerKeyRing {
         if self.current_epoch() >= MAX_EPOCH {
             return Err(Error::EpochsExhausted);
         }
-        let secret = Box::new(SecretScalar::generate(rng)?);
-        self.rotate_to_boxed_secret(now, secret)
+        self.change(|ring| {
+            let key =
+                ring.new_generation_key(ring.current_epoch() + 1, || SecretScalar::generate(rng))?;
+            ring.rotate_to_key(now, key)
+        })
     }
 
     /// [`ServerKeyRing::rotate`] with the operating system's random number generator.
@@ -191,12 +342,31 @@ impl ServerKeyRing {
         self.rotate(now, &mut OsRng)
     }
 
+    /// For a ring held in a token, the secret is imported into it.
     #[doc(hidden)]
     pub fn rotate_to_secret(&mut self, now: i64, secret: SecretScalar) -> Result<u16> {
-        self.rotate_to_boxed_secret(now, Box::new(secret))
+        if self.current_epoch() >= MAX_EPOCH {
+            return Err(Error::EpochsExhausted);
+        }
+        self.change(|ring| {
+            let epoch = ring.current_epoch() + 1;
+            #[cfg(feature = "pkcs11")]
+            if let Some(token) = &ring.token {
+                let key = token.import_generation_key(epoch, &secret)?;
+                return ring.rotate_to_key(now, key);
+            }
+            let _ = epoch;
+            let secret = Box::new(secret);
+            let public = secret.public_compressed();
+            ring.rotate_to_key(now, (PrivateKey::Software(secret), public))
+        })
     }
 
-    fn rotate_to_boxed_secret(&mut self, now: i64, secret: Box<SecretScalar>) -> Result<u16> {
+    fn rotate_to_key(
+        &mut self,
+        now: i64,
+        (key, public): (PrivateKey, [u8; COMPRESSED_POINT_LEN]),
+    ) -> Result<u16> {
         let current = self.current_epoch();
         if current >= MAX_EPOCH {
             return Err(Error::EpochsExhausted);
@@ -211,19 +381,29 @@ impl ServerKeyRing {
         }
         self.generations.push(Generation {
             epoch,
-            public: secret.public_compressed(),
-            secret,
+            key,
+            public,
             password_cost: self.policy.password_cost(),
             retired: None,
         });
-        self.prune(now);
+        self.drop_expired(now);
         Ok(epoch)
     }
 
     /// Erases retired generations whose grace period has ended at `now`, and the oldest beyond
     /// [`MAX_GENERATIONS`]. Rotation does this itself; call it to erase an expired key without
     /// rotating.
-    pub fn prune(&mut self, now: i64) {
+    ///
+    /// # Errors
+    /// Only for a ring held in a token: the token's errors (the ring is then unchanged).
+    pub fn prune(&mut self, now: i64) -> Result<()> {
+        self.change(|ring| {
+            ring.drop_expired(now);
+            Ok(())
+        })
+    }
+
+    fn drop_expired(&mut self, now: i64) {
         self.generations.retain(|g| g.usable_at(now));
         let excess = self.generations.len().saturating_sub(MAX_GENERATIONS);
         self.generations.drain(..excess);
@@ -238,15 +418,21 @@ impl ServerKeyRing {
     /// Sets the grace period for generations retired from now on. A lower value also shortens
     /// the windows of generations already retired (one whose window becomes 0 is erased at
     /// once); a higher value never lengthens them, so a retired key never comes back.
-    pub fn set_retired_grace_seconds(&mut self, seconds: u32) {
-        self.retired_grace_seconds = seconds;
-        for g in &mut self.generations {
-            if let Some(r) = g.retired.as_mut() {
-                r.grace_seconds = r.grace_seconds.min(seconds);
+    ///
+    /// # Errors
+    /// Only for a ring held in a token: the token's errors (the ring is then unchanged).
+    pub fn set_retired_grace_seconds(&mut self, seconds: u32) -> Result<()> {
+        self.change(|ring| {
+            ring.retired_grace_seconds = seconds;
+            for g in &mut ring.generations {
+                if let Some(r) = g.retired.as_mut() {
+                    r.grace_seconds = r.grace_seconds.min(seconds);
+                }
             }
-        }
-        self.generations
-            .retain(|g| g.retired.is_none_or(|r| r.grace_seconds > 0));
+            ring.generations
+                .retain(|g| g.retired.is_none_or(|r| r.grace_seconds > 0));
+            Ok(())
+        })
     }
 
     /// The current epoch.
@@ -263,8 +449,14 @@ impl ServerKeyRing {
     /// Changes the policy. Machines learn the lifetime and skew only from a new deployment
     /// package; the password cost takes effect at the next rotation (each generation keeps the
     /// cost its machines were deployed with).
-    pub fn set_policy(&mut self, policy: Policy) {
-        self.policy = policy;
+    ///
+    /// # Errors
+    /// Only for a ring held in a token: the token's errors (the ring is then unchanged).
+    pub fn set_policy(&mut self, policy: Policy) -> Result<()> {
+        self.change(|ring| {
+            ring.policy = policy;
+            Ok(())
+        })
     }
 
     /// The password cost of the generation for `epoch`, if the ring holds it.
@@ -295,9 +487,9 @@ impl ServerKeyRing {
             current.epoch,
             public,
             self.policy.with_password_cost(current.password_cost),
-            &self.signing.secret,
             &self.signing.public,
             &next.public,
+            |message_parts| self.signing.key.sign(message_parts),
         )
     }
 
@@ -357,9 +549,9 @@ impl ServerKeyRing {
         let machine_public_x = identification_code.machine_public_x();
         let machine_public = PublicPoint::from_x(machine_public_x)?;
         ResetCode::check_issue_time(now)?;
-        let key = key_schedule::machine_key(
-            &generation.secret,
-            &machine_public,
+        let shared_x = generation.key.shared_x(&machine_public)?;
+        let key = key_schedule::derive_machine_key(
+            &shared_x,
             epoch,
             &generation.public,
             machine_public_x,
@@ -386,29 +578,25 @@ impl ServerKeyRing {
     /// The key ring as bytes, plain or wrapped under `wrapping`, in a buffer that is wiped when
     /// dropped. Plain exports hold the secret keys in the clear: store them only where the
     /// platform protects them.
+    ///
+    /// # Errors
+    /// [`Error::KeysInToken`] for a ring held in a PKCS#11 token: its keys never leave it (back
+    /// up the token instead).
     pub fn export(&self, wrapping: Option<&WrappingKey>) -> Result<Zeroizing<Vec<u8>>> {
         let mut body = Zeroizing::new(Vec::with_capacity(
             HEADER_LEN + self.generations.len() * GENERATION_LEN,
         ));
         body.extend_from_slice(&self.policy.to_bytes());
         body.extend_from_slice(&self.retired_grace_seconds.to_be_bytes());
-        body.extend_from_slice(self.signing.secret.to_bytes().as_ref());
+        body.extend_from_slice(self.signing.key.software_secret()?.to_bytes().as_ref());
         match &self.next_signing {
-            Some(next) => body.extend_from_slice(next.secret.to_bytes().as_ref()),
+            Some(next) => body.extend_from_slice(next.key.software_secret()?.to_bytes().as_ref()),
             None => body.extend_from_slice(&[0u8; SCALAR_LEN]),
         }
         body.extend_from_slice(&(self.generations.len() as u16).to_be_bytes());
         for g in &self.generations {
-            body.extend_from_slice(&g.epoch.to_be_bytes());
-            body.push(u8::from(g.retired.is_some()));
-            let retired = g.retired.unwrap_or(Retirement {
-                at: 0,
-                grace_seconds: 0,
-            });
-            body.extend_from_slice(&retired.at.to_be_bytes());
-            body.extend_from_slice(&retired.grace_seconds.to_be_bytes());
-            body.extend_from_slice(&g.password_cost.to_bytes());
-            body.extend_from_slice(g.secret.to_bytes().as_ref());
+            write_generation_fields(&mut body, g);
+            body.extend_from_slice(g.key.software_secret()?.to_bytes().as_ref());
         }
         envelope::seal(Kind::ServerKeyRing, &body, wrapping).map(Zeroizing::new)
     }
@@ -444,37 +632,16 @@ impl ServerKeyRing {
         }
         let mut generations: Vec<Generation> = Vec::with_capacity(MAX_GENERATIONS + 1);
         for index in 0..count {
-            // Each field is checked as it is read, in order (docs/PROTOCOL.md §9.4).
-            let epoch = reader.u16()?;
-            let ascending = generations.last().is_none_or(|g| g.epoch < epoch);
-            if epoch == 0 || epoch > MAX_EPOCH || !ascending {
-                return Err(Error::MalformedInput);
-            }
-            let is_current = index + 1 == count;
-            if reader.u8()? != u8::from(!is_current) {
-                return Err(Error::MalformedInput);
-            }
-            let at = reader.i64()?;
-            let grace_seconds = reader.u32()?;
-            let retired = if is_current {
-                if at != 0 || grace_seconds != 0 {
-                    return Err(Error::MalformedInput);
-                }
-                None
-            } else {
-                if grace_seconds == 0 {
-                    return Err(Error::MalformedInput);
-                }
-                Some(Retirement { at, grace_seconds })
-            };
-            let password_cost = PasswordCost::from_bytes(&reader.array()?)?;
+            let previous = generations.last().map(|g| g.epoch);
+            let (epoch, retired, password_cost) =
+                read_generation_fields(&mut reader, index + 1 == count, previous)?;
             // Read straight into the box: no copy of the scalar bytes outlives this call.
             let secret_bytes = Zeroizing::new(reader.array::<SCALAR_LEN>()?);
             let secret = Box::new(SecretScalar::from_bytes(&secret_bytes)?);
             generations.push(Generation {
                 epoch,
                 public: secret.public_compressed(),
-                secret,
+                key: PrivateKey::Software(secret),
                 password_cost,
                 retired,
             });
@@ -486,6 +653,8 @@ impl ServerKeyRing {
             signing: SigningKey::new(signing),
             next_signing,
             generations,
+            #[cfg(feature = "pkcs11")]
+            token: None,
             argon2_pool: Argon2Pool::new(),
         })
     }
@@ -493,15 +662,18 @@ impl ServerKeyRing {
 
 /// A deployment signing key and its public key, computed once (every package names it).
 #[derive(Clone)]
-struct SigningKey {
-    secret: Box<SecretScalar>,
-    public: [u8; COMPRESSED_POINT_LEN],
+pub(crate) struct SigningKey {
+    pub(crate) key: PrivateKey,
+    pub(crate) public: [u8; COMPRESSED_POINT_LEN],
 }
 
 impl SigningKey {
-    fn new(secret: Box<SecretScalar>) -> Self {
+    pub(crate) fn new(secret: Box<SecretScalar>) -> Self {
         let public = secret.public_compressed();
-        SigningKey { secret, public }
+        SigningKey {
+            key: PrivateKey::Software(secret),
+            public,
+        }
     }
 }
 
@@ -517,6 +689,54 @@ impl fmt::Debug for ServerKeyRing {
             .field("policy", &self.policy)
             .field("retired_grace_seconds", &self.retired_grace_seconds)
             .field("secrets", &"<redacted>")
+            .field("held_in_token", &self.is_held_in_token())
             .finish()
     }
+}
+
+/// A generation's fields before its key (docs/PROTOCOL.md §9.4; the token ring record of §9.8
+/// has the same): epoch, retired flag, retired at, grace window, password cost.
+pub(crate) fn write_generation_fields(body: &mut Vec<u8>, g: &Generation) {
+    body.extend_from_slice(&g.epoch.to_be_bytes());
+    body.push(u8::from(g.retired.is_some()));
+    let retired = g.retired.unwrap_or(Retirement {
+        at: 0,
+        grace_seconds: 0,
+    });
+    body.extend_from_slice(&retired.at.to_be_bytes());
+    body.extend_from_slice(&retired.grace_seconds.to_be_bytes());
+    body.extend_from_slice(&g.password_cost.to_bytes());
+}
+
+/// Reads what [`write_generation_fields`] writes, checking each field as it is read, in order
+/// (docs/PROTOCOL.md §9.4): epochs ascend after `previous`, only the last generation
+/// (`is_current`) is current, every retired one has a grace window.
+pub(crate) fn read_generation_fields(
+    reader: &mut Reader<'_>,
+    is_current: bool,
+    previous: Option<u16>,
+) -> Result<(u16, Option<Retirement>, PasswordCost)> {
+    let epoch = reader.u16()?;
+    let ascending = previous.is_none_or(|p| p < epoch);
+    if epoch == 0 || epoch > MAX_EPOCH || !ascending {
+        return Err(Error::MalformedInput);
+    }
+    if reader.u8()? != u8::from(!is_current) {
+        return Err(Error::MalformedInput);
+    }
+    let at = reader.i64()?;
+    let grace_seconds = reader.u32()?;
+    let retired = if is_current {
+        if at != 0 || grace_seconds != 0 {
+            return Err(Error::MalformedInput);
+        }
+        None
+    } else {
+        if grace_seconds == 0 {
+            return Err(Error::MalformedInput);
+        }
+        Some(Retirement { at, grace_seconds })
+    };
+    let password_cost = PasswordCost::from_bytes(&reader.array()?)?;
+    Ok((epoch, retired, password_cost))
 }

@@ -111,7 +111,7 @@ fn rng_failure_is_an_error_not_a_panic() {
 #[test]
 fn rotation_with_grace_then_redeploy() {
     let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
-    ring.set_retired_grace_seconds(3600);
+    ring.set_retired_grace_seconds(3600).unwrap();
     let old_machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     let alice = Account::new("alice", "CORP", &VECTOR_SID).unwrap();
     assert_eq!(ring.rotate(NOW, &mut rng(3)), Ok(2));
@@ -183,16 +183,16 @@ fn a_retired_key_never_comes_back() {
         code_epoch: 1,
         current_epoch: 2,
     });
-    ring.set_retired_grace_seconds(3600);
+    ring.set_retired_grace_seconds(3600).unwrap();
     ring.rotate(NOW, &mut rng(3)).unwrap();
     assert!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1000).is_ok());
     // Lowering the grace shortens the retired generation's window...
-    ring.set_retired_grace_seconds(600);
+    ring.set_retired_grace_seconds(600).unwrap();
     assert_eq!(ring.epochs(), vec![1, 2], "a shorter window is still open");
     assert_eq!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1000), rotated);
     assert!(ring.seal_reset_code(&id, &alice, "pw", NOW + 599).is_ok());
     // ...and raising it again does not lengthen it.
-    ring.set_retired_grace_seconds(7200);
+    ring.set_retired_grace_seconds(7200).unwrap();
     assert_eq!(ring.retired_grace_seconds(), 7200);
     assert_eq!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1000), rotated);
     // The export keeps the shortened window.
@@ -205,31 +205,31 @@ fn a_retired_key_never_comes_back() {
         .seal_reset_code(&id, &alice, "pw", NOW + 599)
         .is_ok());
     // prune erases what is past its window, and only that.
-    ring.prune(NOW + 599);
+    ring.prune(NOW + 599).unwrap();
     assert_eq!(ring.epochs(), vec![1, 2]);
-    ring.prune(NOW + 600);
+    ring.prune(NOW + 600).unwrap();
     assert_eq!(ring.epochs(), vec![2]);
     assert_eq!(ring.password_cost(1), None);
     // Raising the grace after erasure cannot revive it either.
-    ring.set_retired_grace_seconds(u32::MAX);
+    ring.set_retired_grace_seconds(u32::MAX).unwrap();
     assert_eq!(ring.seal_reset_code(&id, &alice, "pw", NOW + 1), rotated);
     // The new grace applies to the next retirement.
     ring.rotate(NOW + 10_000, &mut rng(4)).unwrap();
     assert_eq!(ring.epochs(), vec![2, 3]);
-    ring.prune(NOW + 10_000 + 365 * 86_400);
+    ring.prune(NOW + 10_000 + 365 * 86_400).unwrap();
     assert_eq!(ring.epochs(), vec![2, 3], "a window of u32::MAX seconds");
 }
 
 #[test]
 fn a_grace_of_zero_erases_retired_keys_at_once() {
     let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
-    ring.set_retired_grace_seconds(86_400);
+    ring.set_retired_grace_seconds(86_400).unwrap();
     ring.rotate(NOW, &mut rng(3)).unwrap();
     ring.rotate(NOW + 1, &mut rng(4)).unwrap();
     assert_eq!(ring.epochs(), vec![1, 2, 3]);
-    ring.set_retired_grace_seconds(0);
+    ring.set_retired_grace_seconds(0).unwrap();
     assert_eq!(ring.epochs(), vec![3]);
-    ring.set_retired_grace_seconds(86_400);
+    ring.set_retired_grace_seconds(86_400).unwrap();
     assert_eq!(ring.epochs(), vec![3]);
 }
 
@@ -238,10 +238,10 @@ fn each_generation_keeps_its_password_cost() {
     let cheap = PasswordCost::minimum();
     let other = PasswordCost::new(MIN_PASSWORD_MEMORY_KIB + 1024, 3, 1).unwrap();
     let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
-    ring.set_retired_grace_seconds(3600);
+    ring.set_retired_grace_seconds(3600).unwrap();
     let old_machine = Machine::enroll(&ring.deployment_package().unwrap(), &mut rng(2)).unwrap();
     // A new cost in the policy applies from the next rotation on.
-    ring.set_policy(quick().with_password_cost(other));
+    ring.set_policy(quick().with_password_cost(other)).unwrap();
     assert_eq!(ring.password_cost(1), Some(cheap));
     assert_eq!(
         ring.deployment_package().unwrap().policy().password_cost(),
@@ -333,7 +333,7 @@ fn epochs_run_out_cleanly() {
 #[test]
 fn key_ring_keeps_at_most_max_generations() {
     let mut ring = ServerKeyRing::generate(quick(), &mut rng(1)).unwrap();
-    ring.set_retired_grace_seconds(u32::MAX);
+    ring.set_retired_grace_seconds(u32::MAX).unwrap();
     for i in 0..(MAX_GENERATIONS as i64 + 5) {
         ring.rotate(NOW + i, &mut rng(10)).unwrap();
     }
@@ -346,7 +346,7 @@ fn key_ring_keeps_at_most_max_generations() {
 #[test]
 fn persistence_round_trips_and_keeps_working() {
     let mut ring = ServerKeyRing::generate(quick_new(60, 5), &mut OsRng).unwrap();
-    ring.set_retired_grace_seconds(600);
+    ring.set_retired_grace_seconds(600).unwrap();
     ring.rotate(NOW, &mut OsRng).unwrap();
     let key = WrappingKey::generate(&mut OsRng).unwrap();
     let ring = ServerKeyRing::import(&ring.export(Some(&key)).unwrap(), Some(&key)).unwrap();
@@ -573,6 +573,14 @@ fn error_codes_are_stable_and_messages_static() {
         (Error::PackageSignatureInvalid, 32),
         (Error::InvalidSid, 33),
         (Error::OutOfMemory, 34),
+        (Error::Pkcs11NotBuilt, 35),
+        (Error::TokenModuleNotFound, 36),
+        (Error::TokenAbsent, 37),
+        (Error::TokenWrongPin, 38),
+        (Error::TokenKeyMissing, 39),
+        (Error::TokenRingExists, 40),
+        (Error::TokenFailure, 41),
+        (Error::KeysInToken, 42),
     ];
     let mut messages = std::collections::HashSet::new();
     for (error, code) in all {
@@ -585,7 +593,7 @@ fn error_codes_are_stable_and_messages_static() {
         assert!(!error.to_string().is_empty());
     }
     assert_eq!(message_for_code(0), "success");
-    assert_eq!(message_for_code(35), "unknown status code");
+    assert_eq!(message_for_code(43), "unknown status code");
     assert_eq!(message_for_code(u32::MAX), "unknown status code");
     assert_eq!(
         Error::Mistyped { group: Some(4) }.to_string(),

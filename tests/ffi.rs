@@ -662,3 +662,76 @@ fn panic_becomes_a_status() {
     });
     assert_eq!((status, id.as_str()), (olr_status::OLR_OK, s.id.as_str()));
 }
+
+/// The PKCS#11 entry points in a build without the `pkcs11` feature (the default, and what Miri
+/// runs): pointers and lengths are checked as everywhere, then `OLR_PKCS11_NOT_BUILT`, and
+/// nothing is written. tests/pkcs11/run.sh covers them with the feature, against a token.
+#[cfg(not(feature = "pkcs11"))]
+#[test]
+fn pkcs11_entry_points_without_the_feature() {
+    let ring = shared().ring.load(Ordering::Acquire);
+    let (module, token, prefix) = ("/usr/lib/softhsm/libsofthsm2.so", "t", "p");
+    let pin = b"1234";
+    let mut out: *mut olr_server_key_ring = null_mut();
+    let status = olr_server_key_ring_generate_pkcs11(
+        c(module),
+        module.len(),
+        c(token),
+        1,
+        pin.as_ptr(),
+        4,
+        c(prefix),
+        1,
+        60,
+        5,
+        OLR_MIN_PASSWORD_MEMORY_KIB,
+        OLR_MIN_PASSWORD_ITERATIONS,
+        1,
+        &mut out,
+    );
+    assert_eq!(status, olr_status::OLR_PKCS11_NOT_BUILT);
+    let status = olr_server_key_ring_open_pkcs11(
+        c(module),
+        module.len(),
+        c(token),
+        1,
+        null(),
+        4,
+        c(prefix),
+        1,
+        &mut out,
+    );
+    assert_eq!(status, olr_status::OLR_NULL_POINTER);
+    let status = olr_server_key_ring_open_pkcs11(
+        c(module),
+        module.len(),
+        c(token),
+        1,
+        pin.as_ptr(),
+        4,
+        c(prefix),
+        1,
+        &mut out,
+    );
+    assert_eq!(status, olr_status::OLR_PKCS11_NOT_BUILT);
+    let status = olr_server_key_ring_copy_to_pkcs11(
+        ring,
+        c(module),
+        module.len(),
+        c(token),
+        1,
+        pin.as_ptr(),
+        4,
+        c(prefix),
+        1,
+        &mut out,
+    );
+    assert_eq!(status, olr_status::OLR_PKCS11_NOT_BUILT);
+    assert!(out.is_null());
+    let mut held = true;
+    assert_eq!(
+        olr_server_key_ring_is_held_in_token(ring, &mut held),
+        olr_status::OLR_OK
+    );
+    assert!(!held);
+}

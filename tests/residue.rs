@@ -341,7 +341,7 @@ fn no_secret_is_left_in_freed_memory() {
     measured(&mut ops, "drop generated ring", || drop(generated));
 
     let mut ring = ServerKeyRing::from_secrets(quick(), 1, scalar(0x11), scalar(0x7C));
-    ring.set_retired_grace_seconds(3600);
+    ring.set_retired_grace_seconds(3600).unwrap();
     measured(&mut ops, "rotate with grace", || {
         ring.rotate_to_secret(NOW, scalar(0x22)).unwrap()
     });
@@ -354,9 +354,11 @@ fn no_secret_is_left_in_freed_memory() {
         &mut ops,
         "signing-key rotation (begin, sign, finish)",
         || {
-            no_grace.begin_signing_key_rotation_to_secret(scalar(0x7D));
+            no_grace
+                .begin_signing_key_rotation_to_secret(scalar(0x7D))
+                .unwrap();
             let _ = no_grace.deployment_package().unwrap();
-            no_grace.finish_signing_key_rotation();
+            no_grace.finish_signing_key_rotation().unwrap();
             let _ = no_grace.deployment_package().unwrap();
         },
     );

@@ -197,7 +197,7 @@ fn an_old_epoch_package_cannot_move_a_machine_back() {
     assert!(again.is_enrolled_with(&epoch_2));
     // A package of the same epoch with another server key conflicts with the enrollment.
     let mut forged_ring = ServerKeyRing::from_secrets(policy(), 2, scalar(7), scalar(9));
-    forged_ring.set_policy(policy());
+    forged_ring.set_policy(policy()).unwrap();
     assert_eq!(
         redeployed
             .redeploy_with_secret(&forged_ring.deployment_package().unwrap(), &scalar(6))
@@ -279,10 +279,12 @@ fn the_signing_key_rotates_only_through_a_package_signed_by_the_old_key() {
     let missed = enroll(&ring, 3);
     let old_key = ring.signing_public_key();
     assert_eq!(machine.pinned_signer(), old_key);
-    ring.begin_signing_key_rotation_to_secret(scalar(10));
+    ring.begin_signing_key_rotation_to_secret(scalar(10))
+        .unwrap();
     let new_key = ring.next_signing_public_key().unwrap();
     // Beginning again keeps the key already handed out.
-    ring.begin_signing_key_rotation_to_secret(scalar(11));
+    ring.begin_signing_key_rotation_to_secret(scalar(11))
+        .unwrap();
     assert_eq!(ring.next_signing_public_key(), Some(new_key));
     let rotating = ring.deployment_package().unwrap();
     assert_eq!(
@@ -296,7 +298,7 @@ fn the_signing_key_rotates_only_through_a_package_signed_by_the_old_key() {
     let ring = ServerKeyRing::import(&ring.export(None).unwrap(), None).unwrap();
     let mut ring = ring;
     assert_eq!(ring.next_signing_public_key(), Some(new_key));
-    ring.finish_signing_key_rotation();
+    ring.finish_signing_key_rotation().unwrap();
     assert_eq!(ring.signing_public_key(), new_key);
     assert_eq!(ring.next_signing_public_key(), None);
     let after = ring.deployment_package().unwrap();

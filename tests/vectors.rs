@@ -280,7 +280,7 @@ fn reset_code_vectors() {
         text,
     );
     let mut graceful = ring.clone();
-    graceful.set_retired_grace_seconds(3600);
+    graceful.set_retired_grace_seconds(3600).unwrap();
     graceful
         .rotate_to_secret(rotated_at, scalar(&r["epoch_2_server_secret"]))
         .unwrap();

@@ -98,7 +98,7 @@ fn rotated() -> &'static (ServerKeyRing, Machine, DeploymentPackage) {
     static ROTATED: std::sync::OnceLock<(ServerKeyRing, Machine, DeploymentPackage)> = std::sync::OnceLock::new();
     ROTATED.get_or_init(|| {
         let mut ring = start_ring().clone();
-        ring.set_retired_grace_seconds(3600);
+        ring.set_retired_grace_seconds(3600).unwrap();
         assert_eq!(ring.rotate_to_secret(NOW, secret(offline_reset_fuzz::SERVER_SECRET_EPOCH_2)).expect("rotate"), 2);
         let package = ring.deployment_package().expect("package");
         let machine = Machine::enroll_with_secret(&package, &secret(offline_reset_fuzz::MACHINE_B_SECRET)).expect("enroll");
@@ -239,7 +239,7 @@ impl World {
                 self.ring_pristine[r] = false;
                 let grace = *u.choose(&[0u32, 3600])?;
                 let ring = &mut self.rings[r];
-                ring.set_retired_grace_seconds(grace);
+                ring.set_retired_grace_seconds(grace).unwrap();
                 assert_eq!(ring.retired_grace_seconds(), grace);
                 let old = ring.current_epoch();
                 let now = self.now;
@@ -260,7 +260,7 @@ impl World {
                             }
                         }
                     }
-                    ring.prune(now + 7200);
+                    ring.prune(now + 7200).unwrap();
                     assert!(ring.epochs().contains(&e));
                 }
             }
@@ -271,7 +271,7 @@ impl World {
                 let before = ring.signing_public_key();
                 match u.int_in_range(0u8..=2)? {
                     0 => {
-                        ring.begin_signing_key_rotation_to_secret(scalar(u)?);
+                        ring.begin_signing_key_rotation_to_secret(scalar(u)?).unwrap();
                         assert_eq!(ring.signing_public_key(), before);
                         let next = ring.next_signing_public_key();
                         if let Some(p) = ok(ring.deployment_package()) {
@@ -281,7 +281,7 @@ impl World {
                     }
                     1 => {
                         let next = ring.next_signing_public_key();
-                        ring.finish_signing_key_rotation();
+                        ring.finish_signing_key_rotation().unwrap();
                         assert_eq!(ring.signing_public_key(), next.unwrap_or(before));
                         assert_eq!(ring.next_signing_public_key(), None);
                     }

@@ -156,7 +156,7 @@ fn made_by_key_ring(f: &Fixtures, input: &[u8]) {
     };
     let mut ring = ServerKeyRing::from_secrets(policy, epoch, server, signing);
     if flags & 4 != 0 {
-        ring.begin_signing_key_rotation_to_secret(secret(SERVER_SECRET_EPOCH_2));
+        ring.begin_signing_key_rotation_to_secret(secret(SERVER_SECRET_EPOCH_2)).unwrap();
     }
     let package = ring
         .deployment_package()

@@ -277,7 +277,7 @@ fn rotated() -> &'static (offline_reset::ServerKeyRing, offline_reset::Machine) 
     static ROTATED: OnceLock<(offline_reset::ServerKeyRing, offline_reset::Machine)> = OnceLock::new();
     ROTATED.get_or_init(|| {
         let mut ring = fixtures().rings[0].clone();
-        ring.set_retired_grace_seconds(3600);
+        ring.set_retired_grace_seconds(3600).unwrap();
         let epoch = ring
             .rotate_to_secret(NOW, secret(SERVER_SECRET_EPOCH_2))
             .expect("rotate");
@@ -1620,6 +1620,18 @@ impl World {
                 out = core::ptr::null_mut::<olr_server_key_ring>();
                 assert_eq!(st(olr_server_key_ring_generate_with_password_cost(1440, 10, 1, 1, 1, &mut out)), OLR_INVALID_POLICY);
                 assert!(out.is_null());
+                // PKCS#11: fuzz builds have no `pkcs11` feature; arguments are still checked first.
+                let (m, t, pin, pre) = ("/nonexistent/libnone.so", "token", b"1234", "olr");
+                let place = (m.as_ptr().cast(), m.len(), t.as_ptr().cast(), t.len(), pin.as_ptr(), pin.len(), pre.as_ptr().cast(), pre.len());
+                assert_eq!(st(olr_server_key_ring_generate_pkcs11(place.0, place.1, place.2, place.3, place.4, place.5, place.6, place.7, 1440, 10, 19456, 2, 1, &mut out)), OLR_PKCS11_NOT_BUILT);
+                assert_eq!(st(olr_server_key_ring_open_pkcs11(null, 1, place.2, place.3, place.4, place.5, place.6, place.7, &mut out)), OLR_NULL_POINTER);
+                assert_eq!(st(olr_server_key_ring_copy_to_pkcs11(r, place.0, place.1, place.2, place.3, place.4, place.5, place.6, place.7, core::ptr::null_mut())), OLR_NULL_POINTER);
+                assert!(out.is_null());
+                let mut held = true;
+                if !r.is_null() {
+                    assert_eq!(st(olr_server_key_ring_is_held_in_token(r, &mut held)), OLR_OK);
+                    assert!(!held);
+                }
             }
             _ => {
                 // Aids with NULL and over-long arguments.

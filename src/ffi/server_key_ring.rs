@@ -74,7 +74,7 @@ pub extern "C" fn olr_server_key_ring_set_retired_grace_seconds(
     seconds: u32,
 ) -> olr_status {
     ffi_boundary! {
-        ptr::handle_mut(ring)?.ring.set_retired_grace_seconds(seconds);
+        ptr::handle_mut(ring)?.ring.set_retired_grace_seconds(seconds)?;
         Ok(())
     }
 }
@@ -106,7 +106,7 @@ pub extern "C" fn olr_server_key_ring_set_policy(
         let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?
             .with_attempt_limits(old.failed_opens_per_code(), old.failed_opens_per_account())?
             .with_password_cost(old.password_cost());
-        ring.ring.set_policy(policy);
+        ring.ring.set_policy(policy)?;
         Ok(())
     }
 }
@@ -314,7 +314,7 @@ pub extern "C" fn olr_server_key_ring_set_password_cost(
         let ring = ptr::handle_mut(ring)?;
         let cost = PasswordCost::new(memory_kib, iterations, parallelism)?;
         let policy = ring.ring.policy().with_password_cost(cost);
-        ring.ring.set_policy(policy);
+        ring.ring.set_policy(policy)?;
         Ok(())
     }
 }
@@ -355,7 +355,7 @@ pub extern "C" fn olr_server_key_ring_prune(
     now: i64,
 ) -> olr_status {
     ffi_boundary! {
-        ptr::handle_mut(ring)?.ring.prune(now);
+        ptr::handle_mut(ring)?.ring.prune(now)?;
         Ok(())
     }
 }
@@ -375,7 +375,7 @@ pub extern "C" fn olr_server_key_ring_set_attempt_limits(
             .ring
             .policy()
             .with_attempt_limits(failed_opens_per_code, failed_opens_per_account)?;
-        ring.ring.set_policy(policy);
+        ring.ring.set_policy(policy)?;
         Ok(())
     }
 }
@@ -423,7 +423,204 @@ pub extern "C" fn olr_server_key_ring_finish_signing_key_rotation(
 ) -> olr_status {
     ffi_boundary! {
         let ring = ptr::handle_mut(ring)?;
-        ring.ring.finish_signing_key_rotation();
+        ring.ring.finish_signing_key_rotation()?;
+        Ok(())
+    }
+}
+
+/// Where a key ring held in a PKCS#11 token is: the module (a path, UTF-8), the token (its
+/// label), the user PIN (bytes as the token takes them) and the label prefix of the ring's
+/// objects. Read and checked in this order.
+#[cfg_attr(not(feature = "pkcs11"), allow(dead_code))]
+struct TokenPlace<'a> {
+    module_path: &'a str,
+    token_label: &'a str,
+    pin: &'a [u8],
+    key_label_prefix: &'a str,
+}
+
+impl<'a> TokenPlace<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn read(
+        module_path: *const c_char,
+        module_path_len: usize,
+        token_label: *const c_char,
+        token_label_len: usize,
+        pin: *const u8,
+        pin_len: usize,
+        key_label_prefix: *const c_char,
+        key_label_prefix_len: usize,
+    ) -> Result<Self, super::status::Fail> {
+        Ok(TokenPlace {
+            module_path: ptr::text(module_path, module_path_len)?,
+            token_label: ptr::text(token_label, token_label_len)?,
+            pin: ptr::bytes(pin, pin_len)?,
+            key_label_prefix: ptr::text(key_label_prefix, key_label_prefix_len)?,
+        })
+    }
+
+    #[cfg(feature = "pkcs11")]
+    fn open_token(&self) -> crate::Result<crate::Pkcs11Token> {
+        crate::Pkcs11Token::open(
+            std::path::Path::new(self.module_path),
+            self.token_label,
+            self.pin,
+        )
+    }
+}
+
+/// Creates a key ring whose keys are generated in a PKCS#11 token and never leave it (ABI 2.1):
+/// loads the module at `module_path` (for example `/usr/lib/softhsm/libsofthsm2.so`), finds
+/// the token labelled `token_label`, logs in with `pin`, generates epoch 1's key pair and the
+/// deployment signing key pair there (sensitive, not extractable) under labels starting with
+/// `key_label_prefix` (1 to 64 bytes), and writes the ring's record to the token. Policy
+/// arguments as in `olr_server_key_ring_generate_with_password_cost`.
+///
+/// Every later change to the handle (rotation, pruning, `_set_*`, signing-key rotation) is
+/// written to the token at once and fails with the token's status, leaving the ring as it was;
+/// keys of retired generations are destroyed in the token. `olr_server_key_ring_export` fails
+/// with `OLR_KEYS_IN_TOKEN`: back up the token. Seals run in parallel on a pool of sessions.
+///
+/// Fails with `OLR_PKCS11_NOT_BUILT` when the library was built without the `pkcs11` feature,
+/// `OLR_TOKEN_MODULE_NOT_FOUND`, `OLR_TOKEN_ABSENT`, `OLR_TOKEN_WRONG_PIN`,
+/// `OLR_TOKEN_RING_EXISTS` (a ring is already there under that prefix), `OLR_TOKEN_FAILURE`,
+/// `OLR_MALFORMED_INPUT` (prefix empty, too long or with control characters). The PIN is not
+/// kept, nor anything derived from it; PKCS#11 logs a process in once per token, so while a
+/// handle on the same token is open in this process a further open shares that login and does
+/// not check the PIN again. Free the handle with `olr_server_key_ring_free` (the token objects
+/// stay).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn olr_server_key_ring_generate_pkcs11(
+    module_path: *const c_char,
+    module_path_len: usize,
+    token_label: *const c_char,
+    token_label_len: usize,
+    pin: *const u8,
+    pin_len: usize,
+    key_label_prefix: *const c_char,
+    key_label_prefix_len: usize,
+    reset_code_lifetime_minutes: u16,
+    clock_skew_minutes: u16,
+    memory_kib: u32,
+    iterations: u32,
+    parallelism: u32,
+    out: *mut *mut olr_server_key_ring,
+) -> olr_status {
+    ffi_boundary! {
+        let out = Out::new(out)?;
+        let place = TokenPlace::read(
+            module_path, module_path_len, token_label, token_label_len, pin, pin_len,
+            key_label_prefix, key_label_prefix_len,
+        )?;
+        let cost = PasswordCost::new(memory_kib, iterations, parallelism)?;
+        let policy = Policy::new(reset_code_lifetime_minutes, clock_skew_minutes)?
+            .with_password_cost(cost);
+        #[cfg(feature = "pkcs11")]
+        {
+            let token = place.open_token()?;
+            let ring = ServerKeyRing::generate_in_token(&token, place.key_label_prefix, policy)?;
+            ptr::into_handle(out, olr_server_key_ring { ring });
+            Ok(())
+        }
+        #[cfg(not(feature = "pkcs11"))]
+        {
+            let _ = (out, place, policy);
+            Err::<(), _>(crate::Error::Pkcs11NotBuilt.into())
+        }
+    }
+}
+
+/// Opens the key ring held in a PKCS#11 token under `key_label_prefix` (ABI 2.1), made by
+/// `olr_server_key_ring_generate_pkcs11` or `olr_server_key_ring_copy_to_pkcs11`, from its
+/// record in the token; each key is checked against its recorded public key. Arguments and
+/// statuses as in `olr_server_key_ring_generate_pkcs11`, and `OLR_TOKEN_KEY_MISSING` when no
+/// ring is there or one of its keys is missing.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn olr_server_key_ring_open_pkcs11(
+    module_path: *const c_char,
+    module_path_len: usize,
+    token_label: *const c_char,
+    token_label_len: usize,
+    pin: *const u8,
+    pin_len: usize,
+    key_label_prefix: *const c_char,
+    key_label_prefix_len: usize,
+    out: *mut *mut olr_server_key_ring,
+) -> olr_status {
+    ffi_boundary! {
+        let out = Out::new(out)?;
+        let place = TokenPlace::read(
+            module_path, module_path_len, token_label, token_label_len, pin, pin_len,
+            key_label_prefix, key_label_prefix_len,
+        )?;
+        #[cfg(feature = "pkcs11")]
+        {
+            let token = place.open_token()?;
+            let ring = ServerKeyRing::open_in_token(&token, place.key_label_prefix)?;
+            ptr::into_handle(out, olr_server_key_ring { ring });
+            Ok(())
+        }
+        #[cfg(not(feature = "pkcs11"))]
+        {
+            let _ = (out, place);
+            Err::<(), _>(crate::Error::Pkcs11NotBuilt.into())
+        }
+    }
+}
+
+/// Copies a key ring held in this process into a PKCS#11 token (ABI 2.1): the way an existing
+/// deployment moves its keys into an HSM without redeploying machines (same keys, same codes).
+/// Writes a new handle for the copy in the token; `ring` is unchanged: delete every copy of its
+/// export afterwards. The token marks imported keys as once extractable. Arguments and statuses
+/// as in `olr_server_key_ring_generate_pkcs11`, and `OLR_KEYS_IN_TOKEN` when `ring` is already
+/// held in a token.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn olr_server_key_ring_copy_to_pkcs11(
+    ring: *const olr_server_key_ring,
+    module_path: *const c_char,
+    module_path_len: usize,
+    token_label: *const c_char,
+    token_label_len: usize,
+    pin: *const u8,
+    pin_len: usize,
+    key_label_prefix: *const c_char,
+    key_label_prefix_len: usize,
+    out: *mut *mut olr_server_key_ring,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        let out = Out::new(out)?;
+        let place = TokenPlace::read(
+            module_path, module_path_len, token_label, token_label_len, pin, pin_len,
+            key_label_prefix, key_label_prefix_len,
+        )?;
+        #[cfg(feature = "pkcs11")]
+        {
+            let token = place.open_token()?;
+            let copy = ring.ring.copy_into_token(&token, place.key_label_prefix)?;
+            ptr::into_handle(out, olr_server_key_ring { ring: copy });
+            Ok(())
+        }
+        #[cfg(not(feature = "pkcs11"))]
+        {
+            let _ = (ring, out, place);
+            Err::<(), _>(crate::Error::Pkcs11NotBuilt.into())
+        }
+    }
+}
+
+/// Writes whether the ring's keys are held in a PKCS#11 token (ABI 2.1).
+#[no_mangle]
+pub extern "C" fn olr_server_key_ring_is_held_in_token(
+    ring: *const olr_server_key_ring,
+    out_held: *mut bool,
+) -> olr_status {
+    ffi_boundary! {
+        let ring = ptr::handle(ring)?;
+        Out::new(out_held)?.write(ring.ring.is_held_in_token());
         Ok(())
     }
 }

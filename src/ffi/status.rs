@@ -96,6 +96,22 @@ pub enum olr_status {
     OLR_INVALID_SID = 33,
     /// The memory for the password binding (Argon2id) could not be reserved.
     OLR_OUT_OF_MEMORY = 34,
+    /// This build has no PKCS#11 support: the library was built without the `pkcs11` feature. (ABI 2.1)
+    OLR_PKCS11_NOT_BUILT = 35,
+    /// The PKCS#11 module could not be loaded or initialized (wrong path, not a PKCS#11 module). (ABI 2.1)
+    OLR_TOKEN_MODULE_NOT_FOUND = 36,
+    /// No slot of the PKCS#11 module holds a token with the given label. (ABI 2.1)
+    OLR_TOKEN_ABSENT = 37,
+    /// The token refused the PIN (wrong, expired or locked). (ABI 2.1)
+    OLR_TOKEN_WRONG_PIN = 38,
+    /// The token holds no key ring under the label prefix, or a key the ring names is missing or is not the one recorded. (ABI 2.1)
+    OLR_TOKEN_KEY_MISSING = 39,
+    /// The token already holds a key ring under the label prefix. (ABI 2.1)
+    OLR_TOKEN_RING_EXISTS = 40,
+    /// The PKCS#11 token refused or failed an operation (not the PIN, not a missing key). (ABI 2.1)
+    OLR_TOKEN_FAILURE = 41,
+    /// The key ring's keys are held in a PKCS#11 token and never leave it: it cannot be exported. (ABI 2.1)
+    OLR_KEYS_IN_TOKEN = 42,
     /// A required pointer is NULL (or a NULL input was given a non-zero length).
     OLR_NULL_POINTER = 100,
     /// A string input is not valid UTF-8.
@@ -115,7 +131,7 @@ pub enum olr_status {
 impl olr_status {
     /// Every status, in number order (the tests walk it).
     #[cfg(test)]
-    pub(crate) const ALL: [olr_status; 41] = [
+    pub(crate) const ALL: [olr_status; 49] = [
         olr_status::OLR_OK,
         olr_status::OLR_MALFORMED_INPUT,
         olr_status::OLR_MISTYPED,
@@ -151,6 +167,14 @@ impl olr_status {
         olr_status::OLR_PACKAGE_SIGNATURE_INVALID,
         olr_status::OLR_INVALID_SID,
         olr_status::OLR_OUT_OF_MEMORY,
+        olr_status::OLR_PKCS11_NOT_BUILT,
+        olr_status::OLR_TOKEN_MODULE_NOT_FOUND,
+        olr_status::OLR_TOKEN_ABSENT,
+        olr_status::OLR_TOKEN_WRONG_PIN,
+        olr_status::OLR_TOKEN_KEY_MISSING,
+        olr_status::OLR_TOKEN_RING_EXISTS,
+        olr_status::OLR_TOKEN_FAILURE,
+        olr_status::OLR_KEYS_IN_TOKEN,
         olr_status::OLR_NULL_POINTER,
         olr_status::OLR_INVALID_UTF8,
         olr_status::OLR_BUFFER_TOO_SMALL,
@@ -198,6 +222,14 @@ impl From<Error> for olr_status {
             Error::PackageSignatureInvalid => olr_status::OLR_PACKAGE_SIGNATURE_INVALID,
             Error::InvalidSid => olr_status::OLR_INVALID_SID,
             Error::OutOfMemory => olr_status::OLR_OUT_OF_MEMORY,
+            Error::Pkcs11NotBuilt => olr_status::OLR_PKCS11_NOT_BUILT,
+            Error::TokenModuleNotFound => olr_status::OLR_TOKEN_MODULE_NOT_FOUND,
+            Error::TokenAbsent => olr_status::OLR_TOKEN_ABSENT,
+            Error::TokenWrongPin => olr_status::OLR_TOKEN_WRONG_PIN,
+            Error::TokenKeyMissing => olr_status::OLR_TOKEN_KEY_MISSING,
+            Error::TokenRingExists => olr_status::OLR_TOKEN_RING_EXISTS,
+            Error::TokenFailure => olr_status::OLR_TOKEN_FAILURE,
+            Error::KeysInToken => olr_status::OLR_KEYS_IN_TOKEN,
         }
     }
 }
@@ -292,7 +324,7 @@ impl olr_error_details {
 /// Longest message plus its NUL; checked at compile time by `nul_terminated`.
 const MESSAGE_CAP: usize = 128;
 /// The last library code; the exhaustive `From<Error>` and the tests keep it current.
-const LAST_LIBRARY_CODE: usize = 34;
+const LAST_LIBRARY_CODE: usize = 42;
 
 const fn nul_terminated(text: &str) -> [u8; MESSAGE_CAP] {
     let bytes = text.as_bytes();
@@ -386,6 +418,14 @@ fn status_name(status: u32) -> &'static core::ffi::CStr {
         32 => c"OLR_PACKAGE_SIGNATURE_INVALID",
         33 => c"OLR_INVALID_SID",
         34 => c"OLR_OUT_OF_MEMORY",
+        35 => c"OLR_PKCS11_NOT_BUILT",
+        36 => c"OLR_TOKEN_MODULE_NOT_FOUND",
+        37 => c"OLR_TOKEN_ABSENT",
+        38 => c"OLR_TOKEN_WRONG_PIN",
+        39 => c"OLR_TOKEN_KEY_MISSING",
+        40 => c"OLR_TOKEN_RING_EXISTS",
+        41 => c"OLR_TOKEN_FAILURE",
+        42 => c"OLR_KEYS_IN_TOKEN",
         100 => c"OLR_NULL_POINTER",
         101 => c"OLR_INVALID_UTF8",
         102 => c"OLR_BUFFER_TOO_SMALL",
@@ -464,6 +504,14 @@ mod tests {
             Error::PackageSignatureInvalid,
             Error::InvalidSid,
             Error::OutOfMemory,
+            Error::Pkcs11NotBuilt,
+            Error::TokenModuleNotFound,
+            Error::TokenAbsent,
+            Error::TokenWrongPin,
+            Error::TokenKeyMissing,
+            Error::TokenRingExists,
+            Error::TokenFailure,
+            Error::KeysInToken,
         ]
     }
 
@@ -512,7 +560,7 @@ mod tests {
         for status in olr_status::ALL {
             assert_eq!(name(status as u32), format!("{status:?}"));
         }
-        for unknown in [35, 99, 106, 1000, u32::MAX] {
+        for unknown in [43, 99, 106, 1000, u32::MAX] {
             assert_eq!(name(unknown), "OLR_UNKNOWN_STATUS");
         }
     }
@@ -527,7 +575,7 @@ mod tests {
             assert_ne!(text, "unknown status code", "{status:?}");
             assert!(!text.is_empty());
         }
-        for unknown in [35, 99, 106, 1000, u32::MAX] {
+        for unknown in [43, 99, 106, 1000, u32::MAX] {
             assert_eq!(message(unknown), "unknown status code");
         }
     }

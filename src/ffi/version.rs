@@ -26,7 +26,7 @@ pub const OLR_VERSION_NUMBER: u32 =
 /// also the shared library's soname suffix (`liboffline_reset.so.2`).
 pub const OLR_ABI_VERSION_MAJOR: u32 = 2;
 /// C ABI minor version: grows when a release appends functions, statuses or constants.
-pub const OLR_ABI_VERSION_MINOR: u32 = 0;
+pub const OLR_ABI_VERSION_MINOR: u32 = 1;
 /// The ABI version this header describes: `(major << 16) | minor`. Compare with
 /// `olr_abi_version()` at run time, or pass it to `olr_abi_is_compatible`.
 pub const OLR_ABI_VERSION: u32 = (OLR_ABI_VERSION_MAJOR << 16) | OLR_ABI_VERSION_MINOR;
@@ -320,7 +320,7 @@ mod tests {
     fn maximum_sizes_are_exact() {
         let key = WrappingKey::from_bytes(&[7u8; 64]).unwrap();
         let mut ring = ServerKeyRing::generate_with_os_rng(Policy::default()).unwrap();
-        ring.set_retired_grace_seconds(u32::MAX);
+        ring.set_retired_grace_seconds(u32::MAX).unwrap();
         for step in 0..40 {
             ring.rotate_with_os_rng(1_800_000_000 + step).unwrap();
         }

@@ -200,6 +200,14 @@ static void test_versions_sizes_messages(void)
                         OLR_PACKAGE_SIGNATURE_INVALID,
                         OLR_INVALID_SID,
                         OLR_OUT_OF_MEMORY,
+                        OLR_PKCS11_NOT_BUILT,
+                        OLR_TOKEN_MODULE_NOT_FOUND,
+                        OLR_TOKEN_ABSENT,
+                        OLR_TOKEN_WRONG_PIN,
+                        OLR_TOKEN_KEY_MISSING,
+                        OLR_TOKEN_RING_EXISTS,
+                        OLR_TOKEN_FAILURE,
+                        OLR_KEYS_IN_TOKEN,
                         OLR_NULL_POINTER,
                         OLR_INVALID_UTF8,
                         OLR_BUFFER_TOO_SMALL,
@@ -210,7 +218,7 @@ static void test_versions_sizes_messages(void)
         "OLR_CLOCK_SET_BACK",         "OLR_TOO_MANY_ATTEMPTS",         "OLR_LEDGER_OF_ANOTHER_MACHINE",
         "OLR_LEDGER_ROLLED_BACK",     "OLR_PACKAGE_EPOCH_TOO_OLD",     "OLR_PACKAGE_SIGNATURE_INVALID",
         "OLR_INVALID_SID",            "OLR_OUT_OF_MEMORY"};
-    uint32_t unknown[] = {35, 99, 106, 1000, 0x7FFFFFFFu, UINT32_MAX};
+    uint32_t unknown[] = {43, 99, 106, 1000, 0x7FFFFFFFu, UINT32_MAX};
     const char *unknown_text = olr_status_message(UINT32_MAX);
     size_t i;
 
@@ -224,12 +232,15 @@ static void test_versions_sizes_messages(void)
           OLR_LEDGER_OF_ANOTHER_MACHINE == 29 && OLR_LEDGER_ROLLED_BACK == 30 &&
           OLR_PACKAGE_EPOCH_TOO_OLD == 31 && OLR_PACKAGE_SIGNATURE_INVALID == 32 &&
           OLR_INVALID_SID == 33 && OLR_OUT_OF_MEMORY == 34);
+    CHECK(OLR_PKCS11_NOT_BUILT == 35 && OLR_TOKEN_MODULE_NOT_FOUND == 36 && OLR_TOKEN_ABSENT == 37 &&
+          OLR_TOKEN_WRONG_PIN == 38 && OLR_TOKEN_KEY_MISSING == 39 && OLR_TOKEN_RING_EXISTS == 40 &&
+          OLR_TOKEN_FAILURE == 41 && OLR_KEYS_IN_TOKEN == 42);
     /* ABI 2.0 sizes. */
     CHECK(OLR_DEPLOYMENT_PACKAGE_TEXT_LEN == 319 && OLR_MACHINE_STATE_MAX_LEN == 218 &&
           OLR_SERVER_KEY_RING_MAX_LEN == 1068 && OLR_REPLAY_LEDGER_MAX_LEN == 58968 &&
           OLR_MAX_LEDGER_ACCOUNTS == 1024 && OLR_MAX_LEDGER_CODES == 256 &&
           OLR_MIN_SID_LEN == 12 && OLR_MAX_SID_LEN == 68 && OLR_PACKAGE_FINGERPRINT_LEN == 64);
-    CHECK(OLR_ABI_VERSION_MAJOR == 2 && OLR_ABI_VERSION == 0x20000);
+    CHECK(OLR_ABI_VERSION_MAJOR == 2 && OLR_ABI_VERSION == 0x20001);
     CHECK(OLR_REPLAY_LEDGER_MAX_LEN <= OLR_MAX_INPUT_LEN);
     for (i = 0; i < sizeof all / sizeof all[0]; i++) {
         const char *text = olr_status_message(all[i]);
@@ -1848,6 +1859,48 @@ static void test_utf16(void)
 }
 
 /* ABI 1.1: olr_status_name gives the header's identifier for every status. */
+static void test_pkcs11_without_the_feature(void)
+{
+    /* This library is built without the cargo feature pkcs11 (tests/pkcs11/run.sh tests the
+     * token through the bindings): arguments are still checked, then OLR_PKCS11_NOT_BUILT. */
+    static const char module[] = "/usr/lib/softhsm/libsofthsm2.so", token[] = "t", prefix[] = "p";
+    static const uint8_t pin[] = "1234";
+    olr_server_key_ring *out = NULL;
+    bool held = true;
+    EXPECT(olr_server_key_ring_generate_pkcs11(module, strlen(module), token, 1, pin, 4, prefix, 1,
+                                               60, 5, OLR_MIN_PASSWORD_MEMORY_KIB,
+                                               OLR_MIN_PASSWORD_ITERATIONS, 1, &out),
+           OLR_PKCS11_NOT_BUILT);
+    EXPECT(olr_server_key_ring_generate_pkcs11(module, strlen(module), token, 1, pin, 4, prefix, 1,
+                                               0, 5, OLR_MIN_PASSWORD_MEMORY_KIB,
+                                               OLR_MIN_PASSWORD_ITERATIONS, 1, &out),
+           OLR_INVALID_POLICY);
+    EXPECT(olr_server_key_ring_generate_pkcs11(module, strlen(module), token, 1, pin, 4, prefix, 1,
+                                               60, 5, OLR_MIN_PASSWORD_MEMORY_KIB,
+                                               OLR_MIN_PASSWORD_ITERATIONS, 1, NULL),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_open_pkcs11(module, strlen(module), token, 1, NULL, 4, prefix, 1,
+                                           &out),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_open_pkcs11(module, strlen(module), "\xff", 1, pin, 4, prefix, 1,
+                                           &out),
+           OLR_INVALID_UTF8);
+    EXPECT(olr_server_key_ring_open_pkcs11(module, strlen(module), token, 1, pin, 4, prefix, 1,
+                                           &out),
+           OLR_PKCS11_NOT_BUILT);
+    EXPECT(olr_server_key_ring_copy_to_pkcs11(NULL, module, strlen(module), token, 1, pin, 4,
+                                              prefix, 1, &out),
+           OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_copy_to_pkcs11(ring, module, strlen(module), token, 1, pin, 4,
+                                              prefix, 1, &out),
+           OLR_PKCS11_NOT_BUILT);
+    CHECK(out == NULL);
+    EXPECT(olr_server_key_ring_is_held_in_token(ring, &held), OLR_OK);
+    CHECK(!held);
+    EXPECT(olr_server_key_ring_is_held_in_token(NULL, &held), OLR_NULL_POINTER);
+    EXPECT(olr_server_key_ring_is_held_in_token(ring, NULL), OLR_NULL_POINTER);
+}
+
 static void test_status_names(void)
 {
     CHECK(strcmp(olr_status_name(OLR_OK), "OLR_OK") == 0);
@@ -1859,7 +1912,7 @@ static void test_status_names(void)
     CHECK(strcmp(olr_status_name(OLR_PANIC), "OLR_PANIC") == 0);
     CHECK(strcmp(olr_status_name(OLR_INVALID_SID), "OLR_INVALID_SID") == 0);
     CHECK(strcmp(olr_status_name(OLR_OUT_OF_MEMORY), "OLR_OUT_OF_MEMORY") == 0);
-    CHECK(strcmp(olr_status_name(35), "OLR_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(olr_status_name(43), "OLR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(olr_status_name(99), "OLR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(olr_status_name(OLR_INVALID_UTF16), "OLR_INVALID_UTF16") == 0);
     CHECK(strcmp(olr_status_name(105), "OLR_INVALID_UTF16") == 0);
@@ -1885,6 +1938,7 @@ int main(void)
     test_nul_termination();
     test_utf16();
     test_status_names();
+    test_pkcs11_without_the_feature();
 #if defined(OLR_TEST_HOOKS)
     test_panic_boundary();
 #else

@@ -568,6 +568,14 @@ static void test_status_object()
         {OLR_PACKAGE_SIGNATURE_INVALID, 32, "OLR_PACKAGE_SIGNATURE_INVALID"},
         {OLR_INVALID_SID, 33, "OLR_INVALID_SID"},
         {OLR_OUT_OF_MEMORY, 34, "OLR_OUT_OF_MEMORY"},
+        {OLR_PKCS11_NOT_BUILT, 35, "OLR_PKCS11_NOT_BUILT"},
+        {OLR_TOKEN_MODULE_NOT_FOUND, 36, "OLR_TOKEN_MODULE_NOT_FOUND"},
+        {OLR_TOKEN_ABSENT, 37, "OLR_TOKEN_ABSENT"},
+        {OLR_TOKEN_WRONG_PIN, 38, "OLR_TOKEN_WRONG_PIN"},
+        {OLR_TOKEN_KEY_MISSING, 39, "OLR_TOKEN_KEY_MISSING"},
+        {OLR_TOKEN_RING_EXISTS, 40, "OLR_TOKEN_RING_EXISTS"},
+        {OLR_TOKEN_FAILURE, 41, "OLR_TOKEN_FAILURE"},
+        {OLR_KEYS_IN_TOKEN, 42, "OLR_KEYS_IN_TOKEN"},
     };
     std::string unknown_message = olr::status(static_cast<olr_status>(4242)).message();
     std::vector<std::string> messages;
@@ -581,7 +589,7 @@ static void test_status_object()
         olr::error err(st);
         CHECK(std::string(err.what()) == std::string(a.name) + ": " + st.message());
     }
-    CHECK(std::strcmp(olr::status(static_cast<olr_status>(35)).name(), "OLR_UNKNOWN_STATUS") == 0);
+    CHECK(std::strcmp(olr::status(static_cast<olr_status>(43)).name(), "OLR_UNKNOWN_STATUS") == 0);
 }
 
 int main()

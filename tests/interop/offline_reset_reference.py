@@ -68,6 +68,14 @@ ERROR_CODES = {
     "PackageSignatureInvalid": 32,
     "InvalidSid": 33,
     "OutOfMemory": 34,
+    "Pkcs11NotBuilt": 35,
+    "TokenModuleNotFound": 36,
+    "TokenAbsent": 37,
+    "TokenWrongPin": 38,
+    "TokenKeyMissing": 39,
+    "TokenRingExists": 40,
+    "TokenFailure": 41,
+    "KeysInToken": 42,
 }
 
 _NO_GROUP = object()
@@ -129,6 +137,10 @@ def u16(n: int) -> bytes:
 
 def u32(n: int) -> bytes:
     return n.to_bytes(4, "big")
+
+
+def u64(n: int) -> bytes:
+    return n.to_bytes(8, "big")
 
 
 def i64(n: int) -> bytes:
@@ -822,6 +834,7 @@ KIND_KEY_RING = 1
 KIND_MACHINE_STATE = 2
 KIND_DEPLOYMENT = 3
 KIND_REPLAY_LEDGER = 4
+KIND_TOKEN_RING_RECORD = 5
 MAX_BODY = 1 << 20
 WRAP_CHECK_AD = b"offline-reset-v1 wrapping key check"
 WRAP_AD = b"offline-reset-v1 wrap"
@@ -959,6 +972,37 @@ class Generation:
     def encode(self) -> bytes:
         return (u16(self.epoch) + bytes([1 if self.retired else 0]) + i64(self.retired_at)
                 + u32(self.window) + self.password_cost.encode() + self.secret)
+
+
+def _read_generations(r: "_Reader", key_len: int, check_key) -> list:
+    """§9.4's `u16(count)` and generations (§9.8's with public keys): each field checked as it
+    is read, the last generation known from `count` before its fields are read. Returns
+    (epoch, retired, retired at, grace window, password cost, key) tuples."""
+    count = r.int(2)
+    if not 1 <= count <= MAX_GENERATIONS:
+        raise _err("MalformedInput")
+    gens = []
+    prev = 0
+    for i in range(count):
+        last = i == count - 1
+        epoch = r.epoch()
+        if epoch <= prev:
+            raise _err("MalformedInput")
+        prev = epoch
+        retired = r.int(1)
+        if retired != (0 if last else 1):
+            raise _err("MalformedInput")
+        retired_at = r.int(8, signed=True)
+        if last and retired_at != 0:
+            raise _err("MalformedInput")
+        window = r.int(4)
+        if (last and window != 0) or (not last and window < 1):
+            raise _err("MalformedInput")
+        cost = r.password_cost()
+        key = r.take(key_len)
+        check_key(key)
+        gens.append((epoch, not last, retired_at, window, cost, key))
+    return gens
 
 
 KEY_RING_HEADER_LEN = POLICY_LEN + 4 + 32 + 32 + 2  # 90
@@ -1106,36 +1150,116 @@ class KeyRing:
             nxt = None
         else:
             validate_scalar(nxt)
-        count = r.int(2)
-        if not 1 <= count <= MAX_GENERATIONS:
-            raise _err("MalformedInput")
-        gens = []
-        prev = 0
-        for i in range(count):
-            last = i == count - 1
-            epoch = r.epoch()
-            if epoch <= prev:
-                raise _err("MalformedInput")
-            prev = epoch
-            retired = r.int(1)
-            if retired != (0 if last else 1):
-                raise _err("MalformedInput")
-            retired_at = r.int(8, signed=True)
-            if last and retired_at != 0:
-                raise _err("MalformedInput")
-            window = r.int(4)
-            if (last and window != 0) or (not last and window < 1):
-                raise _err("MalformedInput")
-            cost = r.password_cost()
-            secret = r.take(32)
-            validate_scalar(secret)
-            gens.append(Generation(epoch, secret, cost, not last, retired_at, window))
+        gens = [Generation(epoch, secret, cost, retired, retired_at, window)
+                for epoch, retired, retired_at, window, cost, secret
+                in _read_generations(r, 32, validate_scalar)]
         r.end()
         return KeyRing(policy, grace, signing, nxt, gens)
 
     @staticmethod
     def import_(data: bytes, wrapping_key: Optional[bytes] = None) -> "KeyRing":
         return KeyRing.from_content(open_envelope(data, KIND_KEY_RING, wrapping_key))
+
+
+# ---------------------------------------------------------------------------------------------
+# §9.8 Token ring record (the public part of a ring whose keys are in a PKCS#11 token)
+# ---------------------------------------------------------------------------------------------
+
+TOKEN_RING_HEADER_LEN = 8 + POLICY_LEN + 4 + 33 + 33 + 2  # 100
+TOKEN_GENERATION_LEN = 60
+
+
+@dataclass(frozen=True)
+class TokenGeneration:
+    epoch: int
+    retired: bool
+    retired_at: int
+    window: int  # grace window, seconds
+    password_cost: PasswordCost
+    public: bytes  # compressed point (33)
+
+    def encode(self) -> bytes:
+        return (u16(self.epoch) + bytes([1 if self.retired else 0]) + i64(self.retired_at)
+                + u32(self.window) + self.password_cost.encode() + self.public)
+
+
+@dataclass(frozen=True)
+class TokenRingRecord:
+    """§9.8: §9.4's content with every secret replaced by its compressed public key, and a
+    serial in front. The record is the CKA_VALUE of the ring's CKO_DATA object."""
+    serial: int
+    policy: Policy
+    grace_seconds: int
+    signing_public: bytes
+    next_signing_public: Optional[bytes]  # None: 33 zero bytes, no signing-key rotation
+    generations: tuple
+
+    @staticmethod
+    def of_key_ring(ring: KeyRing, serial: int) -> "TokenRingRecord":
+        """The record a token would hold for these keys (used by the self-checks)."""
+        nxt = ring.next_signing_secret
+        return TokenRingRecord(
+            serial, ring.policy, ring.grace_seconds, ring.signer_public(),
+            None if nxt is None else compressed(validate_scalar(nxt).public_key()),
+            tuple(TokenGeneration(g.epoch, g.retired, g.retired_at, g.window, g.password_cost,
+                                  g.public_compressed()) for g in ring.generations))
+
+    def content(self) -> bytes:
+        out = (u64(self.serial) + self.policy.encode() + u32(self.grace_seconds)
+               + self.signing_public + (self.next_signing_public or bytes(33))
+               + u16(len(self.generations)))
+        for g in self.generations:
+            out += g.encode()
+        return out
+
+    def envelope(self) -> bytes:
+        return make_envelope(KIND_TOKEN_RING_RECORD, self.content())
+
+    @staticmethod
+    def from_content(content: bytes) -> "TokenRingRecord":
+        """Field by field, in order (§9.4 rules with §9.8's exceptions)."""
+        r = _Reader(content)
+        serial = r.int(8)
+        policy = r.policy()
+        grace = r.int(4)
+        signing = r.take(33)
+        validate_compressed_point(signing)
+        nxt = r.take(33)
+        if nxt == bytes(33):
+            nxt = None
+        else:
+            validate_compressed_point(nxt)
+        gens = tuple(TokenGeneration(*g) for g in
+                     _read_generations(r, 33, validate_compressed_point))
+        r.end()
+        return TokenRingRecord(serial, policy, grace, signing, nxt, gens)
+
+    @staticmethod
+    def read(data: bytes) -> "TokenRingRecord":
+        """The object's CKA_VALUE: a plain envelope (§9.2 with no wrapping key) of kind 5."""
+        return TokenRingRecord.from_content(open_envelope(data, KIND_TOKEN_RING_RECORD))
+
+    def as_dict(self) -> dict:
+        """A JSON form: policy and password costs as in §13, keys as lowercase hex."""
+        def cost(c: PasswordCost) -> dict:
+            return {"memory_kib": c.m, "iterations": c.t, "parallelism": c.p}
+        p = self.policy
+        return {
+            "serial": self.serial,
+            "policy": {"lifetime_minutes": p.lifetime_minutes,
+                       "clock_skew_minutes": p.clock_skew_minutes,
+                       "failed_opens_per_code": p.failed_opens_per_code,
+                       "failed_opens_per_account": p.failed_opens_per_account,
+                       "password_cost": cost(p.password_cost)},
+            "retired_grace_seconds": self.grace_seconds,
+            "signing_public": self.signing_public.hex(),
+            "next_signing_public": (None if self.next_signing_public is None
+                                    else self.next_signing_public.hex()),
+            "generations": [{"epoch": g.epoch, "retired": g.retired, "retired_at": g.retired_at,
+                             "grace_window_seconds": g.window,
+                             "password_cost": cost(g.password_cost), "public": g.public.hex()}
+                            for g in self.generations],
+        }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,9 @@
 # tests/interop/.venv (installing Debian's python3-venv with apt-get when running as root and
 # `python3 -m venv` fails) and installs the pinned `cryptography` there; as a last resort it
 # installs into tests/interop/.deps with `pip install --target`.
+#
+# `run.sh --token-ring-record FILE` instead reads the §9.8 token ring record in FILE (JSON:
+# {"record_hex", "expect"}) and compares its fields with "expect" (token_ring_record.py).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,4 +52,10 @@ else
   RUN="$PY"
 fi
 
+if [ "${1:-}" = "--token-ring-record" ]; then
+  # Reads a §9.8 token ring record a real token holds and compares it with its "expect".
+  [ "$#" -eq 2 ] || { echo "usage: $0 [--token-ring-record FILE]" >&2; exit 2; }
+  exec "$RUN" "$HERE/token_ring_record.py" "$2"
+fi
+[ "$#" -eq 0 ] || { echo "usage: $0 [--token-ring-record FILE]" >&2; exit 2; }
 exec "$RUN" "$HERE/test_vectors.py"

@@ -3,6 +3,12 @@ this implementation's reading of the spec, not interoperability)."""
 
 from __future__ import annotations
 
+import struct
+import zlib
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 import offline_reset_reference as ref
 from offline_reset_reference import OfflineResetError
 
@@ -315,6 +321,7 @@ def self_checks(c) -> None:
     c.eq("redeem: LedgerFull counts nothing", lg.counts(), (0, 256))
 
     _step0_and_import_checks(c)
+    token_ring_record_checks(c)
 
 
 def _pub(secret: bytes) -> bytes:
@@ -495,3 +502,213 @@ def _step0_and_import_checks(c) -> None:
          _err(lambda: m.redeem(foreign, code, "alice", "CORP", SID, "", t)),
          "LedgerOfAnotherMachine")
     c.eq("redeem: errors before step 5 leave the ledger new", foreign.generation, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# §9.8 token ring record, built by hand with struct from the spec's layout (not with the
+# reference's encoder), then read with ref.TokenRingRecord.read.
+# ---------------------------------------------------------------------------------------------
+
+def _point(k: int) -> bytes:
+    """The compressed point k·G (§2), computed by the `cryptography` package."""
+    return ec.derive_private_key(k, ec.SECP256R1()).public_key().public_bytes(
+        Encoding.X962, PublicFormat.CompressedPoint)
+
+
+def _off_curve_point() -> bytes:
+    """0x02 || x with x < p but x³ − 3x + b not a square mod p (no such point)."""
+    p = ref.P256_P
+    b = 0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B
+    x = 1
+    while pow((x ** 3 - 3 * x + b) % p, (p - 1) // 2, p) == 1:
+        x += 1
+    return b"\x02" + x.to_bytes(32, "big")
+
+
+def _policy(lifetime=1440, skew=10, per_code=5, per_account=20, cost=(19456, 2, 1)) -> bytes:
+    return struct.pack(">HHHHIII", lifetime, skew, per_code, per_account, *cost)
+
+
+def _gen(epoch, retired, retired_at, window, public, cost=(19456, 2, 1)) -> bytes:
+    return struct.pack(">HBqIIII33s", epoch, retired, retired_at, window, *cost, public)
+
+
+def _record_body(serial, policy, grace, signing, nxt, gens, count=None) -> bytes:
+    return (struct.pack(">Q", serial) + policy + struct.pack(">I33s33sH", grace, signing, nxt,
+                                                            len(gens) if count is None else count)
+            + b"".join(gens))
+
+
+def _envelope(body: bytes, kind: int = 5, protection: int = 0, version: int = 1) -> bytes:
+    head = b"OLR" + struct.pack(">BBBI", version, kind, protection, len(body)) + body
+    return head + struct.pack(">I", zlib.crc32(head))
+
+
+def _read(data: bytes):
+    try:
+        return ref.TokenRingRecord.read(data).as_dict()
+    except OfflineResetError as e:
+        return e.name
+
+
+def token_ring_record_checks(c) -> None:
+    P1, P2, P3, SG, NX = (_point(k) for k in (11, 22, 33, 44, 55))
+    cost_a, cost_b = (19456, 2, 1), (65536, 3, 4)
+    pol = _policy(60, 5, 3, 9, cost_b)
+    g1 = _gen(1, 1, -7, 3600, P1, cost_a)
+    g3 = _gen(3, 1, 1795000000, 99999, P2, cost_b)  # window above the header's grace: as stored
+    g4 = _gen(4, 0, 0, 0, P3, cost_b)
+    body = _record_body(2 ** 64 - 1, pol, 120, SG, NX, [g1, g3, g4])
+    c.eq("token record: body is 100 + 60·count bytes", len(body), 100 + 60 * 3)
+    cost = lambda m, t, p: {"memory_kib": m, "iterations": t, "parallelism": p}  # noqa: E731
+    c.eq("token record: a valid record reads back exactly", _read(_envelope(body)), {
+        "serial": 2 ** 64 - 1,
+        "policy": {"lifetime_minutes": 60, "clock_skew_minutes": 5, "failed_opens_per_code": 3,
+                   "failed_opens_per_account": 9, "password_cost": cost(65536, 3, 4)},
+        "retired_grace_seconds": 120, "signing_public": SG.hex(), "next_signing_public": NX.hex(),
+        "generations": [
+            {"epoch": 1, "retired": True, "retired_at": -7, "grace_window_seconds": 3600,
+             "password_cost": cost(19456, 2, 1), "public": P1.hex()},
+            {"epoch": 3, "retired": True, "retired_at": 1795000000, "grace_window_seconds": 99999,
+             "password_cost": cost(65536, 3, 4), "public": P2.hex()},
+            {"epoch": 4, "retired": False, "retired_at": 0, "grace_window_seconds": 0,
+             "password_cost": cost(65536, 3, 4), "public": P3.hex()}]})
+    one = _record_body(0, _policy(), 0, SG, bytes(33), [_gen(2047, 0, 0, 0, P1)])
+    got = _read(_envelope(one))
+    c.eq("token record: next signing key of 33 zero bytes reads as none; serial 0, epoch 2047",
+         (got["next_signing_public"], got["serial"], got["generations"][0]["epoch"])
+         if isinstance(got, dict) else got, (None, 0, 2047))
+    # The reference's own encoder and a ring's public part agree with the hand-built bytes.
+    ring = ref.KeyRing.new(S1, D1, MIN_POLICY, 600)
+    ring.rotate(1795000000, S2)
+    ring.begin_signing_key_rotation(D2)
+    rec = ref.TokenRingRecord.of_key_ring(ring, 7)
+    by_hand = _record_body(7, _policy(60, 5, 5, 20, (19456, 2, 1)), 600, _pub(D1), _pub(D2), [
+        _gen(1, 1, 1795000000, 600, _pub(S1)), _gen(2, 0, 0, 0, _pub(S2))])
+    c.eq("token record: a ring's record (reference encoder) = the hand-built bytes",
+         rec.envelope(), _envelope(by_hand))
+    c.eq("token record: ... and reads back as that record",
+         ref.TokenRingRecord.read(_envelope(by_hand)), rec)
+
+    # §9.2 envelope: kind 5, plain, in §9.2's order.
+    env = _envelope(body)
+    for what, data, err in [
+        ("magic", b"OLX" + env[3:], "MalformedInput"),
+        ("version 2", _envelope(body, version=2), "UnsupportedVersion"),
+        ("13 bytes", env[:13], "Truncated"),
+        ("body length > 2^20", env[:6] + struct.pack(">I", 2 ** 20 + 1) + env[10:],
+         "MalformedInput"),
+        ("cut short", env[:-1], "Truncated"),
+        ("a byte after the CRC", env + b"\0", "MalformedInput"),
+        ("CRC", env[:-1] + bytes([env[-1] ^ 1]), "Corrupted"),
+        ("kind 1 (a §9.4 key ring)", _envelope(body, kind=1), "WrongKind"),
+        ("kind 4", _envelope(body, kind=4), "WrongKind"),
+        ("wrapped (protection 1): a plain envelope is read with no wrapping key",
+         _envelope(body, protection=1), "WrappingMismatch"),
+        ("protection 2", _envelope(body, protection=2), "MalformedInput"),
+        ("kind checked before protection", _envelope(body, kind=2, protection=1), "WrongKind"),
+    ]:
+        c.eq(f"token record envelope: {what} -> {err}", _read(data), err)
+
+    def body_with(**kw):
+        a = dict(serial=1, policy=_policy(), grace=0, signing=SG, nxt=bytes(33),
+                 gens=[_gen(1, 1, 5, 1, P1), _gen(2, 0, 0, 0, P2)], count=None)
+        a.update(kw)
+        return _envelope(_record_body(**a))
+
+    c.eq("token record: the base case reads", isinstance(_read(body_with()), dict), True)
+    bad_points = [("x not on the curve", _off_curve_point()),
+                  ("x = p", b"\x02" + ref.P256_P.to_bytes(32, "big")),
+                  ("prefix 0x04", b"\x04" + SG[1:]), ("prefix 0x00", b"\x00" + SG[1:]),
+                  ("33 zero bytes", bytes(33))]
+    cases = [
+        # §9.5 policy ranges, checked once the 20-byte field is read -> InvalidPolicy.
+        ("lifetime 0", dict(policy=_policy(lifetime=0)), "InvalidPolicy"),
+        ("lifetime 16384", dict(policy=_policy(lifetime=16384)), "InvalidPolicy"),
+        ("skew 1441", dict(policy=_policy(skew=1441)), "InvalidPolicy"),
+        ("failed opens per code 0", dict(policy=_policy(per_code=0)), "InvalidPolicy"),
+        ("failed opens per account 1001", dict(policy=_policy(per_account=1001)), "InvalidPolicy"),
+        ("policy memory 19455", dict(policy=_policy(cost=(19455, 2, 1))), "InvalidPolicy"),
+        ("policy lanes 17", dict(policy=_policy(cost=(19456, 2, 17))), "InvalidPolicy"),
+        ("generation passes 65", dict(gens=[_gen(1, 1, 5, 1, P1, (19456, 65, 1)),
+                                            _gen(2, 0, 0, 0, P2)]), "InvalidPolicy"),
+        ("generation memory 1048577", dict(gens=[_gen(1, 1, 5, 1, P1),
+                                                 _gen(2, 0, 0, 0, P2, (1048577, 2, 1))]),
+         "InvalidPolicy"),
+        ("limits 1000/1000, skew 1440, lifetime 16383, cost at the ceilings read",
+         dict(policy=_policy(16383, 1440, 1000, 1000, (1048576, 64, 16))), None),
+        # §9.8 points -> InvalidKeyMaterial.
+        *[(f"signing key: {w}", dict(signing=pt), "InvalidKeyMaterial") for w, pt in bad_points],
+        *[(f"next signing key: {w}", dict(nxt=pt), "InvalidKeyMaterial")
+          for w, pt in bad_points[:4]],
+        ("next signing key 0x00 then 31 zeros and 0x01", dict(nxt=bytes(32) + b"\x01"),
+         "InvalidKeyMaterial"),
+        *[(f"retired generation's key: {w}", dict(gens=[_gen(1, 1, 5, 1, pt), _gen(2, 0, 0, 0, P2)]),
+           "InvalidKeyMaterial") for w, pt in bad_points],
+        ("current generation's key: x not on the curve",
+         dict(gens=[_gen(1, 1, 5, 1, P1), _gen(2, 0, 0, 0, _off_curve_point())]),
+         "InvalidKeyMaterial"),
+        ("next signing key = the signing key reads (no rule against it)", dict(nxt=SG), None),
+        # §9.4 count, epochs, flags, windows -> MalformedInput.
+        ("count 0", dict(gens=[]), "MalformedInput"),
+        ("count 17", dict(gens=[_gen(e, 1, 5, 1, P1) for e in range(1, 17)]
+                          + [_gen(17, 0, 0, 0, P2)]), "MalformedInput"),
+        ("count 16 reads", dict(gens=[_gen(e, 1, 5, 1, P1) for e in range(1, 16)]
+                                + [_gen(16, 0, 0, 0, P2)]), None),
+        ("count 3 with 2 generations", dict(count=3), "MalformedInput"),
+        ("count 1 with 2 generations (the first is then current and retired)", dict(count=1),
+         "MalformedInput"),
+        ("epoch 0", dict(gens=[_gen(0, 1, 5, 1, P1), _gen(2, 0, 0, 0, P2)]), "MalformedInput"),
+        ("epoch 2048", dict(gens=[_gen(2048, 0, 0, 0, P1)]), "MalformedInput"),
+        ("epochs equal", dict(gens=[_gen(2, 1, 5, 1, P1), _gen(2, 0, 0, 0, P2)]),
+         "MalformedInput"),
+        ("epochs descending", dict(gens=[_gen(3, 1, 5, 1, P1), _gen(2, 0, 0, 0, P2)]),
+         "MalformedInput"),
+        ("current generation retired = 1", dict(gens=[_gen(1, 1, 5, 1, P1), _gen(2, 1, 0, 0, P2)]),
+         "MalformedInput"),
+        ("retired generation retired = 0", dict(gens=[_gen(1, 0, 5, 1, P1), _gen(2, 0, 0, 0, P2)]),
+         "MalformedInput"),
+        ("retired flag 2", dict(gens=[_gen(1, 2, 5, 1, P1), _gen(2, 0, 0, 0, P2)]),
+         "MalformedInput"),
+        ("current retired at 1", dict(gens=[_gen(1, 1, 5, 1, P1), _gen(2, 0, 1, 0, P2)]),
+         "MalformedInput"),
+        ("current grace window 1", dict(gens=[_gen(1, 1, 5, 1, P1), _gen(2, 0, 0, 1, P2)]),
+         "MalformedInput"),
+        ("retired grace window 0", dict(gens=[_gen(1, 1, 5, 0, P1), _gen(2, 0, 0, 0, P2)]),
+         "MalformedInput"),
+        ("retired at the smallest i64 and window 2^32 − 1 read",
+         dict(gens=[_gen(1, 1, -2 ** 63, 2 ** 32 - 1, P1), _gen(2, 0, 0, 0, P2)]), None),
+        # Fields are checked as they are read, in order: the first failure is the answer.
+        ("bad policy before a bad signing key", dict(policy=_policy(lifetime=0), signing=bytes(33)),
+         "InvalidPolicy"),
+        ("bad signing key before count 0", dict(signing=bytes(33), gens=[]), "InvalidKeyMaterial"),
+        ("bad next signing key before count 17",
+         dict(nxt=_off_curve_point(), count=17), "InvalidKeyMaterial"),
+        ("count 0 before anything a generation holds", dict(gens=[_gen(0, 7, 1, 0, bytes(33))],
+                                                            count=0), "MalformedInput"),
+        ("generation's epoch before its bad key", dict(gens=[_gen(0, 1, 5, 1, bytes(33)),
+                                                             _gen(2, 0, 0, 0, P2)]),
+         "MalformedInput"),
+        ("generation's cost before its bad key", dict(gens=[_gen(1, 1, 5, 1, bytes(33), (1, 2, 1)),
+                                                            _gen(2, 0, 0, 0, P2)]),
+         "InvalidPolicy"),
+        ("first generation's bad key before the second's bad flag",
+         dict(gens=[_gen(1, 1, 5, 1, bytes(33)), _gen(2, 1, 0, 0, P2)]), "InvalidKeyMaterial"),
+        ("first generation's bad window before the second's bad key",
+         dict(gens=[_gen(1, 1, 5, 0, P1), _gen(2, 0, 0, 0, bytes(33))]), "MalformedInput"),
+        ("the current flag is checked as read (before a bad cost of the same generation)",
+         dict(gens=[_gen(1, 1, 5, 1, P1), _gen(2, 1, 0, 0, P2, (1, 1, 1))]), "MalformedInput"),
+    ]
+    for what, kw, err in cases:
+        got = _read(body_with(**kw))
+        c.eq(f"token record: {what} -> {err or 'reads'}",
+             got if isinstance(got, str) else None, err)
+    # Trailing bytes and truncation (the envelope rebuilt around the changed body).
+    base = _record_body(1, _policy(), 0, SG, NX, [_gen(1, 1, 5, 1, P1), _gen(2, 0, 0, 0, P2)])
+    c.eq("token record: one byte after the last generation -> MalformedInput",
+         _read(_envelope(base + b"\0")), "MalformedInput")
+    c.eq("token record: a whole extra generation after count -> MalformedInput",
+         _read(_envelope(base + _gen(3, 0, 0, 0, P3))), "MalformedInput")
+    cut = sorted({_read(_envelope(base[:n])) for n in range(len(base))})
+    c.eq("token record: the body cut at every length -> MalformedInput (cut inside the policy "
+         "included)", cut, ["MalformedInput"])
