@@ -452,6 +452,8 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	add(r.CurrentEpoch())
 	add(r.Epochs())
 	add(r.DeploymentPackage())
+	add(r.IsHeldInToken())
+	add(r.CopyToPKCS11(TokenPlace{"/m.so", "t", []byte("1234"), "p"}))
 	add(m.Export(nil))
 	add(m.IdentificationCode())
 	add(m.Epoch())

@@ -11,8 +11,9 @@
 //     Close returns ErrClosed, never touches the freed pointer. A finalizer closes handles that
 //     were never closed, as a safety net only.
 //   - Values: IdentificationCode, ResetCode (canonical text), Account (username, offline domain,
-//     binary SID), Policy, PasswordCost, AttemptLimits, AcceptedReset and DeploymentPackageInfo
-//     are plain values.
+//     binary SID), Policy, PasswordCost, AttemptLimits, AcceptedReset, DeploymentPackageInfo
+//     and TokenPlace (where a ring is held in a PKCS#11 token; it never prints its PIN) are
+//     plain values.
 //   - Errors are values: every failure is an *Error (Status, Message, Group, CodeEpoch,
 //     CurrentEpoch, FoundVersion; use errors.As), and errors.Is matches it against the sentinel of
 //     its status (ErrMistyped, ErrKeyRotated, …, one per status of the header). A status unknown
@@ -55,9 +56,13 @@
 //
 //	CGO_LDFLAGS="$ROOT/target/release/liboffline_reset.a -lm -lrt -lpthread -lgcc_s -lutil -ldl -lc" go test ./...
 //
+// The PKCS#11 functions (GenerateServerKeyRingPKCS11, OpenServerKeyRingPKCS11, CopyToPKCS11)
+// need a library built with `cargo build --release --lib --features pkcs11`; the default build
+// returns ErrPkcs11NotBuilt.
+//
 // Installed library: build with -tags olr_pkgconfig to use `#cgo pkg-config: offline-reset`.
 // The library is linked at build time, so OFFLINE_RESET_LIBRARY (docs/BINDINGS.md §5, for
 // bindings that load it at run time) does not apply; the C ABI is still checked at start-up
-// (olr_abi_is_compatible for ABI 2.0): an incompatible library (an ABI 1.x one, whose functions
+// (olr_abi_is_compatible for ABI 2.1): an incompatible library (an ABI 1.x one, whose functions
 // take no SID) panics during package initialization, naming both versions.
 package offlinereset

@@ -62,6 +62,16 @@ const (
 	StatusPackageSignatureInvalid Status = C.OLR_PACKAGE_SIGNATURE_INVALID
 	StatusInvalidSid              Status = C.OLR_INVALID_SID
 	StatusOutOfMemory             Status = C.OLR_OUT_OF_MEMORY
+
+	// ABI 2.1 (server keys in a PKCS#11 token).
+	StatusPkcs11NotBuilt      Status = C.OLR_PKCS11_NOT_BUILT
+	StatusTokenModuleNotFound Status = C.OLR_TOKEN_MODULE_NOT_FOUND
+	StatusTokenAbsent         Status = C.OLR_TOKEN_ABSENT
+	StatusTokenWrongPin       Status = C.OLR_TOKEN_WRONG_PIN
+	StatusTokenKeyMissing     Status = C.OLR_TOKEN_KEY_MISSING
+	StatusTokenRingExists     Status = C.OLR_TOKEN_RING_EXISTS
+	StatusTokenFailure        Status = C.OLR_TOKEN_FAILURE
+	StatusKeysInToken         Status = C.OLR_KEYS_IN_TOKEN
 )
 
 // Error is every failure of the library: the status, the library's message (olr_status_message)
@@ -152,6 +162,17 @@ var (
 	ErrPackageSignatureInvalid = sentinel(StatusPackageSignatureInvalid)
 	ErrInvalidSid              = sentinel(StatusInvalidSid)
 	ErrOutOfMemory             = sentinel(StatusOutOfMemory)
+
+	// ABI 2.1 (server keys in a PKCS#11 token). ErrPkcs11NotBuilt: the library was built
+	// without the cargo feature pkcs11.
+	ErrPkcs11NotBuilt      = sentinel(StatusPkcs11NotBuilt)
+	ErrTokenModuleNotFound = sentinel(StatusTokenModuleNotFound)
+	ErrTokenAbsent         = sentinel(StatusTokenAbsent)
+	ErrTokenWrongPin       = sentinel(StatusTokenWrongPin)
+	ErrTokenKeyMissing     = sentinel(StatusTokenKeyMissing)
+	ErrTokenRingExists     = sentinel(StatusTokenRingExists)
+	ErrTokenFailure        = sentinel(StatusTokenFailure)
+	ErrKeysInToken         = sentinel(StatusKeysInToken)
 )
 
 // ErrClosed is returned by every method of a ServerKeyRing, Machine or ReplayLedger after Close.
@@ -174,7 +195,11 @@ var statusNames = map[Status]string{
 	StatusClockSetBack: "CLOCK_SET_BACK", StatusTooManyAttempts: "TOO_MANY_ATTEMPTS",
 	StatusLedgerOfAnotherMachine: "LEDGER_OF_ANOTHER_MACHINE", StatusLedgerRolledBack: "LEDGER_ROLLED_BACK",
 	StatusPackageEpochTooOld: "PACKAGE_EPOCH_TOO_OLD", StatusPackageSignatureInvalid: "PACKAGE_SIGNATURE_INVALID",
-	StatusInvalidSid: "INVALID_SID", StatusOutOfMemory: "OUT_OF_MEMORY", StatusNullPointer: "NULL_POINTER",
+	StatusInvalidSid: "INVALID_SID", StatusOutOfMemory: "OUT_OF_MEMORY",
+	StatusPkcs11NotBuilt: "PKCS11_NOT_BUILT", StatusTokenModuleNotFound: "TOKEN_MODULE_NOT_FOUND",
+	StatusTokenAbsent: "TOKEN_ABSENT", StatusTokenWrongPin: "TOKEN_WRONG_PIN",
+	StatusTokenKeyMissing: "TOKEN_KEY_MISSING", StatusTokenRingExists: "TOKEN_RING_EXISTS",
+	StatusTokenFailure: "TOKEN_FAILURE", StatusKeysInToken: "KEYS_IN_TOKEN", StatusNullPointer: "NULL_POINTER",
 	StatusInvalidUtf8: "INVALID_UTF8", StatusBufferTooSmall: "BUFFER_TOO_SMALL",
 	StatusInvalidLength: "INVALID_LENGTH", StatusPanic: "PANIC", StatusInvalidUtf16: "INVALID_UTF16",
 }
@@ -195,7 +220,11 @@ var sentinels = map[Status]*Error{
 	StatusClockSetBack: ErrClockSetBack, StatusTooManyAttempts: ErrTooManyAttempts,
 	StatusLedgerOfAnotherMachine: ErrLedgerOfAnotherMachine, StatusLedgerRolledBack: ErrLedgerRolledBack,
 	StatusPackageEpochTooOld: ErrPackageEpochTooOld, StatusPackageSignatureInvalid: ErrPackageSignatureInvalid,
-	StatusInvalidSid: ErrInvalidSid, StatusOutOfMemory: ErrOutOfMemory, StatusNullPointer: ErrNullPointer,
+	StatusInvalidSid: ErrInvalidSid, StatusOutOfMemory: ErrOutOfMemory,
+	StatusPkcs11NotBuilt: ErrPkcs11NotBuilt, StatusTokenModuleNotFound: ErrTokenModuleNotFound,
+	StatusTokenAbsent: ErrTokenAbsent, StatusTokenWrongPin: ErrTokenWrongPin,
+	StatusTokenKeyMissing: ErrTokenKeyMissing, StatusTokenRingExists: ErrTokenRingExists,
+	StatusTokenFailure: ErrTokenFailure, StatusKeysInToken: ErrKeysInToken, StatusNullPointer: ErrNullPointer,
 	StatusInvalidUtf8: ErrInvalidUtf8, StatusBufferTooSmall: ErrBufferTooSmall,
 	StatusInvalidLength: ErrInvalidLength, StatusPanic: ErrPanic, StatusInvalidUtf16: ErrInvalidUtf16,
 }

@@ -60,6 +60,77 @@ func ImportServerKeyRing(data, wrappingKey []byte) (*ServerKeyRing, error) {
 	return newRing(h), nil
 }
 
+// GenerateServerKeyRingPKCS11 creates a ring whose keys are generated in a PKCS#11 token and
+// never leave it (ABI 2.1): epoch 1's key pair, the deployment signing key pair and the ring's
+// record, under labels starting with place.KeyLabelPrefix. Every later change (Rotate, Prune,
+// the Set methods, signing-key rotation) is written to the token at once; Export fails with
+// ErrKeysInToken (back up the token). Close leaves the token objects in place.
+//
+// Errors: ErrPkcs11NotBuilt (the library was built without the cargo feature pkcs11),
+// ErrTokenModuleNotFound, ErrTokenAbsent, ErrTokenWrongPin, ErrTokenRingExists (a ring is
+// already there under that prefix), ErrTokenFailure, ErrMalformedInput (an empty, too long or
+// control-character prefix), ErrInvalidPolicy.
+func GenerateServerKeyRingPKCS11(place TokenPlace, policy Policy, cost PasswordCost) (*ServerKeyRing, error) {
+	mp, mn, tp, tn, pp, pn, lp, ln := place.args()
+	var h *C.olr_server_key_ring
+	status := C.olr_server_key_ring_generate_pkcs11(mp, mn, tp, tn, pp, pn, lp, ln,
+		C.uint16_t(policy.ResetCodeLifetimeMinutes), C.uint16_t(policy.ClockSkewMinutes),
+		C.uint32_t(cost.MemoryKiB), C.uint32_t(cost.Iterations), C.uint32_t(cost.Parallelism), &h)
+	runtime.KeepAlive(place.PIN)
+	if err := makeError(status, nil); err != nil {
+		return nil, err
+	}
+	return newRing(h), nil
+}
+
+// OpenServerKeyRingPKCS11 opens the ring held in a PKCS#11 token under place.KeyLabelPrefix
+// (made by GenerateServerKeyRingPKCS11 or CopyToPKCS11), checking each key against its record.
+// Errors: ErrTokenKeyMissing (no ring under that prefix, or one of its keys is missing), and
+// those of GenerateServerKeyRingPKCS11.
+func OpenServerKeyRingPKCS11(place TokenPlace) (*ServerKeyRing, error) {
+	mp, mn, tp, tn, pp, pn, lp, ln := place.args()
+	var h *C.olr_server_key_ring
+	status := C.olr_server_key_ring_open_pkcs11(mp, mn, tp, tn, pp, pn, lp, ln, &h)
+	runtime.KeepAlive(place.PIN)
+	if err := makeError(status, nil); err != nil {
+		return nil, err
+	}
+	return newRing(h), nil
+}
+
+// CopyToPKCS11 copies the ring's keys into a PKCS#11 token and returns the ring held there (a
+// new handle; r is unchanged): how a deployment moves its keys into an HSM without redeploying
+// machines (same keys, same codes). Delete every copy of r's export afterwards. Errors:
+// ErrKeysInToken (r is already held in a token), and those of GenerateServerKeyRingPKCS11.
+func (r *ServerKeyRing) CopyToPKCS11(place TokenPlace) (*ServerKeyRing, error) {
+	mp, mn, tp, tn, pp, pn, lp, ln := place.args()
+	h, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	var out *C.olr_server_key_ring
+	status := C.olr_server_key_ring_copy_to_pkcs11(h, mp, mn, tp, tn, pp, pn, lp, ln, &out)
+	r.mu.RUnlock()
+	runtime.KeepAlive(place.PIN)
+	if err := makeError(status, nil); err != nil {
+		return nil, err
+	}
+	return newRing(out), nil
+}
+
+// IsHeldInToken reports whether the ring's keys are held in a PKCS#11 token (then Export fails
+// with ErrKeysInToken).
+func (r *ServerKeyRing) IsHeldInToken() (bool, error) {
+	h, err := r.read()
+	if err != nil {
+		return false, err
+	}
+	defer r.mu.RUnlock()
+	var held C.bool
+	err = makeError(C.olr_server_key_ring_is_held_in_token(h, &held), nil)
+	return bool(held), err
+}
+
 // Close frees the ring and wipes its secret keys. Closing twice is fine.
 func (r *ServerKeyRing) Close() error {
 	r.mu.Lock()
@@ -99,6 +170,7 @@ func (r *ServerKeyRing) write() (*C.olr_server_key_ring, error) {
 
 // Export writes the ring as bytes, wrapped under wrappingKey, or plain (secret keys in the
 // clear) when it is nil. The result is the only copy the binding makes: wipe it when done.
+// A ring held in a PKCS#11 token cannot be exported (ErrKeysInToken).
 func (r *ServerKeyRing) Export(wrappingKey []byte) ([]byte, error) {
 	h, err := r.read()
 	if err != nil {

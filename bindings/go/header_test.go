@@ -78,7 +78,7 @@ func TestStatusesAreTheHeaders(t *testing.T) {
 }
 
 func TestABIIsCheckedAtLoad(t *testing.T) {
-	if ABIVersion != 2<<16 || LinkedABIVersion() != ABIVersion {
+	if ABIVersion != 2<<16|1 || LinkedABIVersion() != ABIVersion {
 		t.Fatalf("binding ABI %x, linked %x", ABIVersion, LinkedABIVersion())
 	}
 	if err := checkABI(ABIVersion); err != nil {
@@ -88,9 +88,9 @@ func TestABIIsCheckedAtLoad(t *testing.T) {
 	for _, c := range []struct {
 		want uint32
 		text string
-	}{{3 << 16, "needs 3.0"}, {1<<16 | 1, "needs 1.1"}, {2<<16 | 99, "needs 2.99"}} {
+	}{{3 << 16, "needs 3.0"}, {1<<16 | 1, "needs 1.1"}, {2<<16 | 2, "needs 2.2"}, {2<<16 | 99, "needs 2.99"}} {
 		err := checkABI(c.want)
-		if err == nil || !strings.Contains(err.Error(), "C ABI 2.0") || !strings.Contains(err.Error(), c.text) {
+		if err == nil || !strings.Contains(err.Error(), "C ABI 2.1") || !strings.Contains(err.Error(), c.text) {
 			t.Fatalf("an incompatible ABI loads: %x %v", c.want, err)
 		}
 	}

@@ -13,8 +13,8 @@ import (
 	"unsafe"
 )
 
-// ABIVersion is the C ABI this binding was written for: (major << 16) | minor, ABI 2.0.
-const ABIVersion uint32 = 2<<16 | 0
+// ABIVersion is the C ABI this binding was written for: (major << 16) | minor, ABI 2.1.
+const ABIVersion uint32 = 2<<16 | 1
 
 // Lengths of the C ABI (include/offline_reset.h).
 const (
@@ -154,6 +154,42 @@ func MinimumPasswordCost() PasswordCost {
 type AttemptLimits struct {
 	FailedOpensPerCode    uint16
 	FailedOpensPerAccount uint16
+}
+
+// TokenPlace says where a key ring is held in a PKCS#11 token (ABI 2.1): the module to load
+// (for example "/usr/lib/softhsm/libsofthsm2.so"), the label of the token, the user PIN (the
+// bytes as the token takes them: passed to the library without a copy, used to log in and not
+// kept; the caller wipes its buffer) and the label prefix of the ring's objects in the token
+// (1 to 64 bytes). Its String and GoString leave the PIN out, so formatting a TokenPlace with
+// fmt (%v, %+v, %#v) never prints it.
+type TokenPlace struct {
+	ModulePath     string
+	TokenLabel     string
+	PIN            []byte
+	KeyLabelPrefix string
+}
+
+// String is the place without the PIN.
+func (p TokenPlace) String() string {
+	return fmt.Sprintf("{ModulePath:%q TokenLabel:%q PIN:<hidden> KeyLabelPrefix:%q}", p.ModulePath, p.TokenLabel, p.KeyLabelPrefix)
+}
+
+// GoString is the place without the PIN, for %#v.
+func (p TokenPlace) GoString() string {
+	return fmt.Sprintf("offlinereset.TokenPlace{ModulePath:%q, TokenLabel:%q, PIN:<hidden>, KeyLabelPrefix:%q}", p.ModulePath, p.TokenLabel, p.KeyLabelPrefix)
+}
+
+// args are the place as the C functions take it (the PIN without a copy; keep place.PIN alive
+// until the call returns).
+func (p TokenPlace) args() (mp *C.char, mn C.size_t, tp *C.char, tn C.size_t, pp *C.uint8_t, pn C.size_t, lp *C.char, ln C.size_t) {
+	mp, mn = str(p.ModulePath)
+	tp, tn = str(p.TokenLabel)
+	pin, pn := byt(p.PIN)
+	if pin == nil {
+		pin = emptyInput
+	}
+	lp, ln = str(p.KeyLabelPrefix)
+	return mp, mn, tp, tn, (*C.uint8_t)(unsafe.Pointer(pin)), pn, lp, ln
 }
 
 // AcceptedReset is what a machine learns from a reset code that opened (unix seconds).

@@ -3,6 +3,8 @@
 # when missing, builds the static library, then `go vet`, `go test -race` (every test and the
 # Example) and the 100,000-call leak test again without -race (its RSS bound; the race detector's
 # own memory grows), plus one run of each benchmark. Prints "Go binding: N passed, M failed".
+# The PKCS#11 tests run against a token when OLR_TEST_PKCS11_MODULE, _TOKEN and _PIN are set
+# (then build with OLR_CARGO_FEATURES=pkcs11); without them, they expect ErrPkcs11NotBuilt.
 # No module proxy: the module has no dependencies (GOPROXY=off proves it).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +21,13 @@ if ! command -v go >/dev/null; then
     fi
 fi
 
-(cd "$root" && cargo build --release --lib --quiet) || exit 1
+# OLR_CARGO_FEATURES (e.g. pkcs11, for the PKCS#11 tests) adds cargo features to that build;
+# put a feature build in its own CARGO_TARGET_DIR to keep the default one.
+features=()
+if [ -n "${OLR_CARGO_FEATURES:-}" ]; then
+    features=(--features "$OLR_CARGO_FEATURES")
+fi
+(cd "$root" && cargo build --release --lib ${features[@]+"${features[@]}"} --quiet) || exit 1
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 export CGO_ENABLED=1 GOPROXY=off GOFLAGS=-mod=readonly
 # The static archive and the system libraries it needs (docs/C_API.md's link line).

@@ -93,24 +93,25 @@ def defines(repo):
 
 def test_constants_are_the_headers(repo):
     d = defines(repo)
-    assert olr.ABI_VERSION == (d["ABI_VERSION_MAJOR"] << 16) | d["ABI_VERSION_MINOR"] == (2 << 16)
+    assert olr.ABI_VERSION == (d["ABI_VERSION_MAJOR"] << 16) | d["ABI_VERSION_MINOR"] == (2 << 16) | 1
     for name in ("IDENTIFICATION_CODE_TEXT_LEN", "RESET_CODE_TEXT_LEN", "DEPLOYMENT_PACKAGE_TEXT_LEN",
                  "WRAPPING_KEY_LEN", "MAX_NAME_LEN", "MAX_PASSWORD_LEN", "MAX_GENERATIONS",
                  "MAX_LEDGER_ACCOUNTS", "MAX_LEDGER_CODES", "MIN_SID_LEN", "MAX_SID_LEN",
                  "PACKAGE_FINGERPRINT_LEN"):
         assert getattr(olr, name) == d[name], name
     assert "MAX_LEDGER_ENTRIES" not in d and not hasattr(olr, "MAX_LEDGER_ENTRIES")
+    assert olr.PasswordCost.minimum() == olr.PasswordCost(d["MIN_PASSWORD_MEMORY_KIB"], d["MIN_PASSWORD_ITERATIONS"], 1)
 
 
 def test_abi_is_checked_at_load(monkeypatch, tmp_path):
-    assert olr.ABI_VERSION == (2 << 16) | 0 == olr.abi_version()
+    assert olr.ABI_VERSION == (2 << 16) | 1 == olr.abi_version()
     # Another major version (older or newer), or a newer minor version than the library's.
-    for wanted in ((1 << 16) | 1, (3 << 16), (2 << 16) | 1):
+    for wanted in ((1 << 16) | 1, (3 << 16), (2 << 16) | 2):
         monkeypatch.setattr(_native, "ABI_VERSION", wanted)
         try:
             _native.load(olr.library_path())
         except ImportError as e:
-            assert "C ABI 2.0" in str(e) and f"needs {wanted >> 16}.{wanted & 0xFFFF}" in str(e)
+            assert "C ABI 2.1" in str(e) and f"needs {wanted >> 16}.{wanted & 0xFFFF}" in str(e)
         else:
             raise AssertionError(f"ABI {wanted:#x} loads")
     monkeypatch.setenv(_native.LIBRARY_ENV, str(tmp_path / "missing.so"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import os
 import threading
 from contextlib import contextmanager
 from ctypes import byref, c_bool, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p, create_string_buffer
@@ -113,21 +114,22 @@ def _blob(data: Optional[Bytes], what: str) -> Tuple[Optional[object], int]:
 
 
 class _Password:
-    """The password as UTF-8 in a buffer the binding wipes after the call (when it made it)."""
+    """The password (or a token PIN) as UTF-8 in a buffer the binding wipes after the call (when
+    it made it)."""
 
-    def __init__(self, password: Secret) -> None:
+    def __init__(self, password: Secret, what: str = "password") -> None:
         self._owned: Optional[bytearray] = None
         if isinstance(password, str):
             try:
                 self._owned = bytearray(password, "utf-8")
             except UnicodeEncodeError:
                 raise make_error(Status.INVALID_UTF8, status_message(Status.INVALID_UTF8)) from None
-            self.arg, self.len = _blob(self._owned, "password")
+            self.arg, self.len = _blob(self._owned, what)
         elif isinstance(password, memoryview):
             self._owned = bytearray(password)
-            self.arg, self.len = _blob(self._owned, "password")
+            self.arg, self.len = _blob(self._owned, what)
         else:
-            self.arg, self.len = _blob(password, "password")
+            self.arg, self.len = _blob(password, what)
 
     def wipe(self) -> None:
         self.arg = None
@@ -509,6 +511,27 @@ def _cost_args(cost: PasswordCost) -> Tuple[int, int, int]:
     )
 
 
+PathText = Union[str, bytes, os.PathLike]
+"""A file path: ``str``, UTF-8 ``bytes`` or a path object (``pathlib.Path``)."""
+
+
+@contextmanager
+def _token_place(module_path: PathText, token_label: Text, pin: Secret,
+                 key_label_prefix: Text) -> Iterator[Tuple[object, ...]]:
+    """The four token arguments as the C functions take them (pointer, length, …); a PIN given
+    as ``str`` or ``memoryview`` is copied into a buffer wiped when the block ends. Neither the
+    PIN nor its length is ever put in an exception."""
+    path = _utf8(os.fspath(module_path) if isinstance(module_path, os.PathLike) else module_path,
+                 "module_path")
+    label = _utf8(token_label, "token_label")
+    prefix = _utf8(key_label_prefix, "key_label_prefix")
+    secret = _Password(pin, "pin")
+    try:
+        yield (path, len(path), label, len(label), secret.arg, secret.len, prefix, len(prefix))
+    finally:
+        secret.wipe()
+
+
 def _import(function, data: Bytes, wrapping_key: Optional[Bytes]) -> c_void_p:
     raw, n = _blob(data, "data")
     key, key_len = _blob(wrapping_key, "wrapping_key")
@@ -521,6 +544,8 @@ def _import(function, data: Bytes, wrapping_key: Optional[Bytes]) -> c_void_p:
 class ServerKeyRing(_Handle):
     """The reset server's key ring: one key pair per epoch, rotation, the retired-key grace period.
 
+    Held in this process (:meth:`generate`, :meth:`from_bytes`) or in a PKCS#11 token
+    (:meth:`generate_pkcs11`, :meth:`open_pkcs11`, :meth:`copy_to_pkcs11`), with the same API.
     Sealing may run from many threads at once; ``rotate``, the setters and ``close`` wait for
     them (and they for it).
     """
@@ -546,8 +571,80 @@ class ServerKeyRing(_Handle):
         """Imports an export (with its wrapping key, or None for a plain one)."""
         return cls(_import(LIB.olr_server_key_ring_import, data, wrapping_key))
 
+    @classmethod
+    def generate_pkcs11(cls, module_path: PathText, token_label: Text, pin: Secret, key_label_prefix: Text,
+                        *, policy: Policy = Policy(),
+                        password_cost: Optional[PasswordCost] = None) -> "ServerKeyRing":
+        """A new ring whose keys are generated in a PKCS#11 token and never leave it (ABI 2.1).
+
+        Loads the module at ``module_path`` (e.g. ``/usr/lib/softhsm/libsofthsm2.so``), logs in
+        to the token labelled ``token_label`` with ``pin`` (``bytes``/``bytearray`` as the token
+        takes them, or a ``str`` sent as UTF-8; not kept), and creates epoch 1's key pair, the
+        deployment signing key pair and the ring's record under labels starting with
+        ``key_label_prefix`` (1 to 64 bytes). Every later change (rotate, prune, setters,
+        signing-key rotation) is written to the token; :meth:`export` raises
+        :class:`KeysInTokenError` (back up the token). Closing the ring leaves the token objects.
+
+        Raises:
+            Pkcs11NotBuiltError: the library was built without the ``pkcs11`` feature.
+            TokenModuleNotFoundError, TokenAbsentError, TokenWrongPinError,
+            TokenRingExistsError (a ring is already there under that prefix), TokenFailureError,
+            MalformedInputError (an empty, too long or control-character prefix),
+            InvalidPolicyError.
+        """
+        out = c_void_p()
+        args = (*_policy_args(policy), *_cost_args(password_cost or PasswordCost()))
+        with _token_place(module_path, token_label, pin, key_label_prefix) as place:
+            _fail(LIB.olr_server_key_ring_generate_pkcs11(*place, *args, byref(out)))
+        return cls(out)
+
+    @classmethod
+    def open_pkcs11(cls, module_path: PathText, token_label: Text, pin: Secret,
+                    key_label_prefix: Text) -> "ServerKeyRing":
+        """Opens the ring held in a PKCS#11 token under ``key_label_prefix`` (made by
+        :meth:`generate_pkcs11` or :meth:`copy_to_pkcs11`), checking each key against its record.
+
+        Raises:
+            TokenKeyMissingError: no ring under that prefix, or one of its keys is missing;
+            and the errors of :meth:`generate_pkcs11`.
+        """
+        out = c_void_p()
+        with _token_place(module_path, token_label, pin, key_label_prefix) as place:
+            _fail(LIB.olr_server_key_ring_open_pkcs11(*place, byref(out)))
+        return cls(out)
+
+    def copy_to_pkcs11(self, module_path: PathText, token_label: Text, pin: Secret,
+                       key_label_prefix: Text) -> "ServerKeyRing":
+        """Copies this ring's keys into a PKCS#11 token and returns the ring held there (a new
+        handle; this one is unchanged): how a deployment moves its keys into an HSM without
+        redeploying machines (same keys, same codes). Delete every copy of this ring's export
+        afterwards.
+
+        Raises:
+            KeysInTokenError: this ring is already held in a token;
+            and the errors of :meth:`generate_pkcs11`.
+        """
+        out = c_void_p()
+        with _token_place(module_path, token_label, pin, key_label_prefix) as place:
+            with self._shared() as h:
+                _fail(LIB.olr_server_key_ring_copy_to_pkcs11(h, *place, byref(out)))
+        return type(self)(out)
+
+    @property
+    def is_held_in_token(self) -> bool:
+        """Whether the ring's keys are held in a PKCS#11 token (then :meth:`export` raises
+        :class:`KeysInTokenError`)."""
+        out = c_bool()
+        with self._shared() as h:
+            _fail(LIB.olr_server_key_ring_is_held_in_token(h, byref(out)))
+        return bool(out.value)
+
     def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
-        """The ring as bytes, wrapped under ``wrapping_key`` or plain (secret keys in the clear)."""
+        """The ring as bytes, wrapped under ``wrapping_key`` or plain (secret keys in the clear).
+
+        Raises:
+            KeysInTokenError: the ring is held in a PKCS#11 token (:attr:`is_held_in_token`).
+        """
         with self._shared() as h:
             return _export(LIB.olr_server_key_ring_export, h, wrapping_key)
 

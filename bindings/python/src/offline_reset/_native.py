@@ -14,7 +14,7 @@ from ctypes import POINTER, c_bool, c_char_p, c_int64, c_size_t, c_uint8, c_uint
 from typing import Dict, List, Optional, Tuple
 
 #: The C ABI version this binding is written against (``OLR_ABI_VERSION``: major << 16 | minor).
-ABI_VERSION = (2 << 16) | 0
+ABI_VERSION = (2 << 16) | 1
 
 #: Environment variable naming an explicit native library to load instead of the packaged one.
 LIBRARY_ENV = "OFFLINE_RESET_LIBRARY"
@@ -110,6 +110,20 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_server_key_ring_attempt_limits": (_status, [_handle, _u16_out, _u16_out]),
     "olr_server_key_ring_begin_signing_key_rotation": (_status, [_handle]),
     "olr_server_key_ring_finish_signing_key_rotation": (_status, [_handle]),
+    "olr_server_key_ring_generate_pkcs11": (
+        _status,
+        [_text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t,
+         c_uint16, c_uint16, c_uint32, c_uint32, c_uint32, _handle_out],
+    ),
+    "olr_server_key_ring_open_pkcs11": (
+        _status,
+        [_text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t, _handle_out],
+    ),
+    "olr_server_key_ring_copy_to_pkcs11": (
+        _status,
+        [_handle, _text, c_size_t, _text, c_size_t, _text, c_size_t, _text, c_size_t, _handle_out],
+    ),
+    "olr_server_key_ring_is_held_in_token": (_status, [_handle, POINTER(c_bool)]),
     "olr_machine_enroll": (_status, [_text, c_size_t, _handle_out, _details]),
     "olr_machine_redeploy": (_status, [_handle, _text, c_size_t, _handle_out, _details]),
     "olr_machine_free": (None, [_handle]),

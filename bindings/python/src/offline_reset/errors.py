@@ -50,6 +50,14 @@ class Status(enum.IntEnum):
     PACKAGE_SIGNATURE_INVALID = 32
     INVALID_SID = 33
     OUT_OF_MEMORY = 34
+    PKCS11_NOT_BUILT = 35
+    TOKEN_MODULE_NOT_FOUND = 36
+    TOKEN_ABSENT = 37
+    TOKEN_WRONG_PIN = 38
+    TOKEN_KEY_MISSING = 39
+    TOKEN_RING_EXISTS = 40
+    TOKEN_FAILURE = 41
+    KEYS_IN_TOKEN = 42
     NULL_POINTER = 100
     INVALID_UTF8 = 101
     BUFFER_TOO_SMALL = 102
@@ -260,6 +268,42 @@ class OutOfMemoryError(OfflineResetError):
     leaves the ledger unchanged)."""
 
 
+class Pkcs11NotBuiltError(OfflineResetError):
+    """35: this library was built without PKCS#11 support (build it with
+    ``cargo build --release --features pkcs11``; ABI 2.1)."""
+
+
+class TokenModuleNotFoundError(OfflineResetError):
+    """36: the PKCS#11 module could not be loaded or initialized (wrong path, not a PKCS#11
+    module)."""
+
+
+class TokenAbsentError(OfflineResetError):
+    """37: no slot of the PKCS#11 module holds a token with the given label."""
+
+
+class TokenWrongPinError(OfflineResetError):
+    """38: the token refused the PIN (wrong, expired or locked)."""
+
+
+class TokenKeyMissingError(OfflineResetError):
+    """39: the token holds no key ring under the label prefix, or one of its keys is missing or
+    is not the one recorded."""
+
+
+class TokenRingExistsError(OfflineResetError):
+    """40: the token already holds a key ring under the label prefix."""
+
+
+class TokenFailureError(OfflineResetError):
+    """41: the PKCS#11 token refused or failed an operation (not the PIN, not a missing key)."""
+
+
+class KeysInTokenError(OfflineResetError):
+    """42: the key ring's keys are held in a PKCS#11 token and never leave it: it cannot be
+    exported (back up the token instead), nor copied into a token again."""
+
+
 class NullPointerError(OfflineResetError):
     """100: a required pointer is NULL (a bug in the binding)."""
 
@@ -321,6 +365,14 @@ ERROR_CLASSES: Dict[int, Type[OfflineResetError]] = {
     Status.PACKAGE_SIGNATURE_INVALID: PackageSignatureInvalidError,
     Status.INVALID_SID: InvalidSidError,
     Status.OUT_OF_MEMORY: OutOfMemoryError,
+    Status.PKCS11_NOT_BUILT: Pkcs11NotBuiltError,
+    Status.TOKEN_MODULE_NOT_FOUND: TokenModuleNotFoundError,
+    Status.TOKEN_ABSENT: TokenAbsentError,
+    Status.TOKEN_WRONG_PIN: TokenWrongPinError,
+    Status.TOKEN_KEY_MISSING: TokenKeyMissingError,
+    Status.TOKEN_RING_EXISTS: TokenRingExistsError,
+    Status.TOKEN_FAILURE: TokenFailureError,
+    Status.KEYS_IN_TOKEN: KeysInTokenError,
     Status.NULL_POINTER: NullPointerError,
     Status.INVALID_UTF8: InvalidUtf8Error,
     Status.BUFFER_TOO_SMALL: BufferTooSmallError,
