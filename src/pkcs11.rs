@@ -490,7 +490,11 @@ pub(crate) fn destroy_unnamed_keys(ring: &ServerKeyRing) -> Result<()> {
     let Some(token_ring) = &ring.token else {
         return Ok(());
     };
-    let named = named_handles(ring);
+    destroy_keys_except(token_ring, &named_handles(ring))
+}
+
+/// Destroys every private key object with the ring's `CKA_ID` but those in `keep`.
+fn destroy_keys_except(token_ring: &TokenRing, keep: &[ObjectHandle]) -> Result<()> {
     token_ring.token.with_session(|session| {
         let keys = session
             .find_objects(&[
@@ -498,7 +502,7 @@ pub(crate) fn destroy_unnamed_keys(ring: &ServerKeyRing) -> Result<()> {
                 Attribute::Id(token_ring.key_id()),
             ])
             .map_err(token_error)?;
-        for key in keys.into_iter().filter(|key| !named.contains(key)) {
+        for key in keys.into_iter().filter(|key| !keep.contains(key)) {
             session.destroy_object(key).map_err(token_error)?;
         }
         Ok(())
@@ -758,20 +762,7 @@ fn new_token_ring(token: &Pkcs11Token, prefix: &str) -> Result<TokenRing> {
 /// Writes the first record of a new ring; when making its keys or writing fails, destroys every
 /// key made under the prefix (there was no ring there: `new_token_ring` checked).
 fn finish_new_ring(token_ring: TokenRing, made: Result<ServerKeyRing>) -> Result<ServerKeyRing> {
-    let empty_ring_keys = || {
-        token_ring.token.with_session(|session| {
-            let keys = session
-                .find_objects(&[
-                    Attribute::Class(ObjectClass::PRIVATE_KEY),
-                    Attribute::Id(token_ring.key_id()),
-                ])
-                .map_err(token_error)?;
-            for key in keys {
-                let _ = session.destroy_object(key);
-            }
-            Ok(())
-        })
-    };
+    let empty_ring_keys = || destroy_keys_except(&token_ring, &[]);
     let mut ring = match made {
         Ok(ring) => ring,
         Err(error) => {

@@ -66,27 +66,6 @@ residue() {
     return "${PIPESTATUS[0]}"
 }
 
-# The Python binding (bindings/python): pip builds the crate into a wheel and installs it into a
-# fresh virtual environment, then pytest runs its tests (bindings.json among them).
-python_binding() {
-    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
-        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-            apt-get install -y -qq python3-venv >/dev/null || return 1
-        else
-            echo "python3-venv is missing"; return 1
-        fi
-    fi
-    local venv status
-    venv=$(mktemp -d)/venv
-    python3 -m venv "$venv" || return 1
-    "$venv/bin/pip" install -q --upgrade pip >/dev/null 2>&1
-    "$venv/bin/pip" install -q "$root/bindings/python" pytest || return 1
-    (cd "$root/bindings/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
-    status=$?
-    rm -rf "$(dirname "$venv")"
-    return $status
-}
-
 # Windows for real (tests/windows/run.sh): the DLL, import library, .def and static library
 # cross-built with mingw-w64, imports checked, and the C/C++ tests, examples, login tile,
 # bindings.json and the Windows storage example (DPAPI, MoveFileExW, UTF-16) run under Wine.
@@ -105,7 +84,7 @@ run_step "demo runs end to end" cargo run --quiet --example demo
 run_step "QR symbols decoded by zbar (tests/qr/run.sh)" bash tests/qr/run.sh
 run_step "independent Python implementation checks every vector" bash tests/interop/run.sh
 run_step "C ABI: header drift, symbols, C/C++ examples, negative tests, valgrind, ASan/UBSan, mingw" bash tests/c/run.sh
-run_step "Python binding: build, install into a fresh venv, pytest" python_binding
+run_step "Python binding: build, install into a fresh venv, pytest" bash bindings/python/run_tests.sh
 run_step "C++ header, login tile example (scripted), install through pkg-config, g++/clang++, ASan/UBSan, valgrind, mingw" bash tests/cpp/run.sh
 run_step "Windows (mingw-w64 + Wine)" windows
 run_step ".NET binding (Mono + NUnit): build, conformance file, example" bash bindings/dotnet/run_tests.sh

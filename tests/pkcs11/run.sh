@@ -46,7 +46,7 @@ for label in "$OLR_TEST_PKCS11_TOKEN" "$OLR_TEST_PKCS11_SPARE_TOKEN"; do
 done
 
 if [ "${1:-}" = "--bench" ]; then
-    exec cargo bench --features pkcs11 --bench pkcs11
+    CARGO_TARGET_DIR=$root/target/pkcs11 exec cargo bench --features pkcs11 --bench pkcs11
 fi
 
 passed=0
@@ -62,17 +62,6 @@ part() {
     fi
 }
 
-python_binding() {
-    local venv status
-    venv=$(mktemp -d)/venv
-    python3 -m venv "$venv" || return 1
-    "$venv/bin/pip" install -q --upgrade pip >/dev/null 2>&1
-    "$venv/bin/pip" install -q "$root/bindings/python" pytest || return 1
-    (cd "$root/bindings/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
-    status=$?
-    rm -rf "$(dirname "$venv")"
-    return $status
-}
 
 export OLR_TEST_PKCS11_RECORD_OUT=$work/token-ring-record.json
 part "Rust API against the token (tests/pkcs11.rs)" \
@@ -83,7 +72,7 @@ part "the token's ring record read by the independent implementation (tests/inte
 # (the benchmark shares its release dependencies).
 export OLR_CARGO_FEATURES=pkcs11
 export CARGO_TARGET_DIR=$root/target/pkcs11
-part "Python binding against the token" python_binding
+part "Python binding against the token" bash bindings/python/run_tests.sh
 part ".NET binding against the token" bash bindings/dotnet/run_tests.sh
 part "Java binding against the token" bash bindings/java/run_tests.sh
 part "Go binding against the token" bash bindings/go/run_tests.sh
