@@ -4,6 +4,9 @@
 # native library (cargo build --release --lib; respects CARGO_TARGET_DIR), compiles the binding,
 # its NUnit tests and the README's example with mcs, runs them, and prints
 # "dotnet binding: N passed, M failed". Exit status non-zero on any failure.
+# The PKCS#11 tests run against a token when OLR_TEST_PKCS11_MODULE, _TOKEN, _PIN and
+# _SPARE_TOKEN are set (then build with OLR_CARGO_FEATURES=pkcs11, with SOFTHSM2_CONF for
+# SoftHSM2; the test process inherits them); without them, they expect Pkcs11NotBuiltException.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -22,7 +25,13 @@ if ! command -v mcs >/dev/null || ! command -v nunit-console >/dev/null || ! [ -
 fi
 [ -f "$nunit_dll" ] || nunit_dll=$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll | head -n 1)
 
-(cd "$root" && cargo build --quiet --release --lib) || exit 1
+# OLR_CARGO_FEATURES (e.g. pkcs11, for the PKCS#11 tests) adds cargo features to that build;
+# put a feature build in its own CARGO_TARGET_DIR to keep the default one.
+features=()
+if [ -n "${OLR_CARGO_FEATURES:-}" ]; then
+    features=(--features "$OLR_CARGO_FEATURES")
+fi
+(cd "$root" && cargo build --quiet --release --lib ${features[@]+"${features[@]}"}) || exit 1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The native library beside the assembly: what a package ships, and where the binding looks.

@@ -4,6 +4,10 @@
 # packages it as a jar carrying linux-x86-64/liboffline_reset.so, runs the JUnit 5 tests with the
 # console launcher, then compiles and runs the reset-server example from the jar (the packaged
 # library) and through jna.library.path. Ends with "java-binding: N passed, M failed".
+# The PKCS#11 tests run against a token when OLR_TEST_PKCS11_MODULE, _TOKEN, _PIN and
+# _SPARE_TOKEN are set (then build with OLR_CARGO_FEATURES=pkcs11, in its own CARGO_TARGET_DIR);
+# without them, they expect PKCS11_NOT_BUILT. The test JVM inherits the environment (those and
+# SOFTHSM2_CONF).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -25,7 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-(cd "$root" && cargo build --release --lib --quiet) || exit 1
+# OLR_CARGO_FEATURES (e.g. pkcs11, for the PKCS#11 tests) adds cargo features to that build.
+features=()
+if [ -n "${OLR_CARGO_FEATURES:-}" ]; then
+    features=(--features "$OLR_CARGO_FEATURES")
+fi
+(cd "$root" && cargo build --release --lib ${features[@]+"${features[@]}"} --quiet) || exit 1
 lib=$target_dir/release/liboffline_reset.so
 
 build=$(mktemp -d)
@@ -38,6 +47,9 @@ jar --create --file "$build/offline-reset.jar" -C "$build/classes" . || exit 1
 javac -Xlint:all --release 17 -encoding UTF-8 -d "$build/test" -cp "$build/classes:$jna:$launcher" \
     $(find "$here/src/test/java" -name '*.java') || exit 1
 
+if [ -n "${OLR_TEST_PKCS11_MODULE:-}" ]; then
+    echo "PKCS#11 tests against token ${OLR_TEST_PKCS11_TOKEN:-?} (spare ${OLR_TEST_PKCS11_SPARE_TOKEN:-?}) of $OLR_TEST_PKCS11_MODULE"
+fi
 # Tests: the library named explicitly; heap fixed so the leak test sees native growth.
 (cd "$here" && java -Xms64m -Xmx64m -XX:+AlwaysPreTouch -Doffline.reset.library="$lib" -Doffline.reset.repo="$root" \
     -jar "$launcher" -cp "$build/test:$build/classes:$jna" --select-package org.offlinereset \

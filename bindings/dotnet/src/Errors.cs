@@ -42,6 +42,14 @@ namespace OfflineReset
         PackageSignatureInvalid = 32,
         InvalidSid = 33,
         OutOfMemory = 34,
+        Pkcs11NotBuilt = 35,
+        TokenModuleNotFound = 36,
+        TokenAbsent = 37,
+        TokenWrongPin = 38,
+        TokenKeyMissing = 39,
+        TokenRingExists = 40,
+        TokenFailure = 41,
+        KeysInToken = 42,
         NullPointer = 100,
         InvalidUtf8 = 101,
         BufferTooSmall = 102,
@@ -123,6 +131,14 @@ namespace OfflineReset
                 case Status.PackageSignatureInvalid: return new PackageSignatureInvalidException(m, g, ce, cu, fv);
                 case Status.InvalidSid: return new InvalidSidException(m, g, ce, cu, fv);
                 case Status.OutOfMemory: return new OfflineResetOutOfMemoryException(m, g, ce, cu, fv);
+                case Status.Pkcs11NotBuilt: return new Pkcs11NotBuiltException(m, g, ce, cu, fv);
+                case Status.TokenModuleNotFound: return new TokenModuleNotFoundException(m, g, ce, cu, fv);
+                case Status.TokenAbsent: return new TokenAbsentException(m, g, ce, cu, fv);
+                case Status.TokenWrongPin: return new TokenWrongPinException(m, g, ce, cu, fv);
+                case Status.TokenKeyMissing: return new TokenKeyMissingException(m, g, ce, cu, fv);
+                case Status.TokenRingExists: return new TokenRingExistsException(m, g, ce, cu, fv);
+                case Status.TokenFailure: return new TokenFailureException(m, g, ce, cu, fv);
+                case Status.KeysInToken: return new KeysInTokenException(m, g, ce, cu, fv);
                 case Status.NullPointer: return new NullPointerException(m, g, ce, cu, fv);
                 case Status.InvalidUtf8: return new InvalidUtf8Exception(m, g, ce, cu, fv);
                 case Status.BufferTooSmall: return new BufferTooSmallException(m, g, ce, cu, fv);
@@ -347,6 +363,62 @@ namespace OfflineReset
     public sealed class OfflineResetOutOfMemoryException : OfflineResetException
     {
         internal OfflineResetOutOfMemoryException(string m, int g, int ce, int cu, int fv) : base(Status.OutOfMemory, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status Pkcs11NotBuilt (35): this build has no PKCS#11 support: the native
+    /// library was built without the cargo feature <c>pkcs11</c> (ABI 2.1).</summary>
+    public sealed class Pkcs11NotBuiltException : OfflineResetException
+    {
+        internal Pkcs11NotBuiltException(string m, int g, int ce, int cu, int fv) : base(Status.Pkcs11NotBuilt, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status TokenModuleNotFound (36): the PKCS#11 module could not be loaded or
+    /// initialized (wrong path, not a PKCS#11 module).</summary>
+    public sealed class TokenModuleNotFoundException : OfflineResetException
+    {
+        internal TokenModuleNotFoundException(string m, int g, int ce, int cu, int fv) : base(Status.TokenModuleNotFound, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status TokenAbsent (37): no slot of the PKCS#11 module holds a token with the given
+    /// label.</summary>
+    public sealed class TokenAbsentException : OfflineResetException
+    {
+        internal TokenAbsentException(string m, int g, int ce, int cu, int fv) : base(Status.TokenAbsent, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status TokenWrongPin (38): the token refused the PIN (wrong, expired or locked). The
+    /// PIN is in no exception text.</summary>
+    public sealed class TokenWrongPinException : OfflineResetException
+    {
+        internal TokenWrongPinException(string m, int g, int ce, int cu, int fv) : base(Status.TokenWrongPin, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status TokenKeyMissing (39): the token holds no key ring under the label prefix,
+    /// or a key the ring names is missing or is not the one recorded.</summary>
+    public sealed class TokenKeyMissingException : OfflineResetException
+    {
+        internal TokenKeyMissingException(string m, int g, int ce, int cu, int fv) : base(Status.TokenKeyMissing, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status TokenRingExists (40): the token already holds a key ring under the label
+    /// prefix.</summary>
+    public sealed class TokenRingExistsException : OfflineResetException
+    {
+        internal TokenRingExistsException(string m, int g, int ce, int cu, int fv) : base(Status.TokenRingExists, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status TokenFailure (41): the PKCS#11 token refused or failed an operation (not the
+    /// PIN, not a missing key).</summary>
+    public sealed class TokenFailureException : OfflineResetException
+    {
+        internal TokenFailureException(string m, int g, int ce, int cu, int fv) : base(Status.TokenFailure, m, g, ce, cu, fv) { }
+    }
+
+    /// <summary>Status KeysInToken (42): the key ring's keys are held in a PKCS#11 token and never
+    /// leave it: it cannot be exported (back up the token), nor copied to another token.</summary>
+    public sealed class KeysInTokenException : OfflineResetException
+    {
+        internal KeysInTokenException(string m, int g, int ce, int cu, int fv) : base(Status.KeysInToken, m, g, ce, cu, fv) { }
     }
 
     /// <summary>Status NullPointer (100).</summary>

@@ -64,8 +64,9 @@ namespace OfflineReset
     internal static class Native
     {
         internal const string Lib = "offline_reset";
-        /// <summary>The C ABI this binding is written against: (major &lt;&lt; 16) | minor = 2.0.</summary>
-        internal const uint AbiVersion = (2u << 16) | 0u;
+        /// <summary>The C ABI this binding is written against: (major &lt;&lt; 16) | minor = 2.1 (the
+        /// PKCS#11 key ring functions).</summary>
+        internal const uint AbiVersion = (2u << 16) | 1u;
 
         static Native()
         {
@@ -133,6 +134,10 @@ namespace OfflineReset
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_attempt_limits(KeyRingHandle ring, out ushort failedOpensPerCode, out ushort failedOpensPerAccount);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_begin_signing_key_rotation(KeyRingHandle ring);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_finish_signing_key_rotation(KeyRingHandle ring);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_generate_pkcs11(byte[] modulePath, UIntPtr modulePathLen, byte[] tokenLabel, UIntPtr tokenLabelLen, byte[] pin, UIntPtr pinLen, byte[] keyLabelPrefix, UIntPtr keyLabelPrefixLen, ushort lifetimeMinutes, ushort skewMinutes, uint memoryKib, uint iterations, uint parallelism, out KeyRingHandle @out);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_open_pkcs11(byte[] modulePath, UIntPtr modulePathLen, byte[] tokenLabel, UIntPtr tokenLabelLen, byte[] pin, UIntPtr pinLen, byte[] keyLabelPrefix, UIntPtr keyLabelPrefixLen, out KeyRingHandle @out);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_copy_to_pkcs11(KeyRingHandle ring, byte[] modulePath, UIntPtr modulePathLen, byte[] tokenLabel, UIntPtr tokenLabelLen, byte[] pin, UIntPtr pinLen, byte[] keyLabelPrefix, UIntPtr keyLabelPrefixLen, out KeyRingHandle @out);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_server_key_ring_is_held_in_token(KeyRingHandle ring, out byte held);
 
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_enroll(byte[] package, UIntPtr packageLen, out MachineHandle @out, ref ErrorDetails details);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint olr_machine_redeploy(MachineHandle machine, byte[] package, UIntPtr packageLen, out MachineHandle @out, ref ErrorDetails details);

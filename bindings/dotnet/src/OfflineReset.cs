@@ -267,6 +267,51 @@ namespace OfflineReset
         public override string ToString() { return string.Format("AttemptLimits({0} per code, {1} per account)", FailedOpensPerCode, FailedOpensPerAccount); }
     }
 
+    /// <summary>Where a key ring is held in a PKCS#11 token (ABI 2.1): the module's path (for
+    /// example /usr/lib/softhsm/libsofthsm2.so), the token's label, the user PIN and the prefix of
+    /// the ring's key labels (1 to 64 bytes of UTF-8, no control characters). The PIN is bytes as
+    /// the token takes them (null is the empty PIN); the array is the caller's: passed to the
+    /// library without a copy, used to log in and not kept, so wipe it after use. ToString leaves
+    /// the PIN out, and no exception carries it.</summary>
+    public sealed class Pkcs11TokenPlace
+    {
+        public Pkcs11TokenPlace(string modulePath, string tokenLabel, byte[] pin, string keyLabelPrefix)
+        {
+            if (modulePath == null) throw new ArgumentNullException("modulePath");
+            if (tokenLabel == null) throw new ArgumentNullException("tokenLabel");
+            if (keyLabelPrefix == null) throw new ArgumentNullException("keyLabelPrefix");
+            ModulePath = modulePath; TokenLabel = tokenLabel; Pin = pin; KeyLabelPrefix = keyLabelPrefix;
+        }
+        public string ModulePath { get; private set; }
+        public string TokenLabel { get; private set; }
+        /// <summary>The caller's PIN array itself (not a copy).</summary>
+        public byte[] Pin { get; private set; }
+        public string KeyLabelPrefix { get; private set; }
+        /// <summary>The place without the PIN.</summary>
+        public override string ToString()
+        {
+            return string.Format("Pkcs11TokenPlace(module {0}, token {1}, key label prefix {2}, PIN hidden)", ModulePath, TokenLabel, KeyLabelPrefix);
+        }
+
+        /// <summary>The place as the C functions take it: the texts as UTF-8, the PIN without a copy.</summary>
+        internal Args Encode()
+        {
+            Args a = new Args();
+            a.Module = Interop.Utf8(ModulePath, "modulePath", out a.ModuleLength);
+            a.Token = Interop.Utf8(TokenLabel, "tokenLabel", out a.TokenLength);
+            a.Pin = Interop.Bytes(Pin ?? new byte[0], "pin");
+            a.PinLength = Pin == null ? 0 : Pin.Length;
+            a.Prefix = Interop.Utf8(KeyLabelPrefix, "keyLabelPrefix", out a.PrefixLength);
+            return a;
+        }
+
+        internal struct Args
+        {
+            internal byte[] Module, Token, Pin, Prefix;
+            internal int ModuleLength, TokenLength, PinLength, PrefixLength;
+        }
+    }
+
     /// <summary>What a machine learns from a reset code that opened (unix seconds).</summary>
     public struct AcceptedReset
     {
@@ -479,8 +524,9 @@ namespace OfflineReset
     }
 
     /// <summary>The reset server's key ring: one key pair per epoch, rotation, the retired-key
-    /// grace period. Sealing may run from many threads at once; Rotate, Prune, the setters and
-    /// Dispose wait for them.</summary>
+    /// grace period. Held in this process (Generate, FromBytes) or in a PKCS#11 token
+    /// (GeneratePkcs11, OpenPkcs11, CopyToPkcs11), with the same API. Sealing may run from many
+    /// threads at once; Rotate, Prune, the setters and Dispose wait for them.</summary>
     public sealed class ServerKeyRing : NativeObject
     {
         internal readonly KeyRingHandle h;
@@ -504,6 +550,67 @@ namespace OfflineReset
         /// <summary>A new ring with the default policy and password cost.</summary>
         public static ServerKeyRing Generate() { return Generate(Policy.Default, PasswordCost.Default); }
 
+        /// <summary>A new ring whose keys are generated in a PKCS#11 token and never leave it (ABI
+        /// 2.1): epoch 1's key pair, the deployment signing key pair and the ring's record, under
+        /// labels starting with place.KeyLabelPrefix. Every later change (Rotate, Prune, the
+        /// setters, signing-key rotation) is written to the token at once; Export throws
+        /// KeysInTokenException (back up the token). Dispose leaves the token objects in place.
+        /// Throws Pkcs11NotBuiltException (the native library was built without the cargo
+        /// feature pkcs11), TokenModuleNotFoundException, TokenAbsentException,
+        /// TokenWrongPinException, TokenRingExistsException (a ring is already there under that
+        /// prefix), TokenFailureException, MalformedInputException (an empty, too long or
+        /// control-character prefix), InvalidPolicyException.</summary>
+        public static ServerKeyRing GeneratePkcs11(Pkcs11TokenPlace place, Policy policy, PasswordCost passwordCost)
+        {
+            if (place == null) throw new ArgumentNullException("place");
+            Pkcs11TokenPlace.Args a = place.Encode();
+            KeyRingHandle h;
+            uint s = Native.olr_server_key_ring_generate_pkcs11(a.Module, Interop.Len(a.ModuleLength), a.Token, Interop.Len(a.TokenLength),
+                a.Pin, Interop.Len(a.PinLength), a.Prefix, Interop.Len(a.PrefixLength),
+                (ushort)policy.ResetCodeLifetimeMinutes, (ushort)policy.ClockSkewMinutes,
+                (uint)passwordCost.MemoryKib, (uint)passwordCost.Iterations, (uint)passwordCost.Parallelism, out h);
+            return Own(s, h, default(ErrorDetails));
+        }
+
+        /// <summary>GeneratePkcs11 with the default policy and password cost.</summary>
+        public static ServerKeyRing GeneratePkcs11(Pkcs11TokenPlace place) { return GeneratePkcs11(place, Policy.Default, PasswordCost.Default); }
+
+        /// <summary>Opens the ring held in a PKCS#11 token under place.KeyLabelPrefix (made by
+        /// GeneratePkcs11 or CopyToPkcs11), checking each key against its record. Throws
+        /// TokenKeyMissingException (no ring under that prefix, or one of its keys is missing),
+        /// and the exceptions of GeneratePkcs11.</summary>
+        public static ServerKeyRing OpenPkcs11(Pkcs11TokenPlace place)
+        {
+            if (place == null) throw new ArgumentNullException("place");
+            Pkcs11TokenPlace.Args a = place.Encode();
+            KeyRingHandle h;
+            uint s = Native.olr_server_key_ring_open_pkcs11(a.Module, Interop.Len(a.ModuleLength), a.Token, Interop.Len(a.TokenLength),
+                a.Pin, Interop.Len(a.PinLength), a.Prefix, Interop.Len(a.PrefixLength), out h);
+            return Own(s, h, default(ErrorDetails));
+        }
+
+        /// <summary>Copies this ring's keys into a PKCS#11 token and returns the ring held there (a
+        /// new object; this one is unchanged and still the caller's to dispose): how a deployment
+        /// moves its keys into an HSM without redeploying machines (same keys, same codes). Delete
+        /// every copy of this ring's export afterwards. Throws KeysInTokenException (this ring is
+        /// already held in a token), and the exceptions of GeneratePkcs11.</summary>
+        public ServerKeyRing CopyToPkcs11(Pkcs11TokenPlace place)
+        {
+            if (place == null) throw new ArgumentNullException("place");
+            Pkcs11TokenPlace.Args a = place.Encode();
+            KeyRingHandle copy = null;
+            uint s = Shared(() => Native.olr_server_key_ring_copy_to_pkcs11(h, a.Module, Interop.Len(a.ModuleLength), a.Token, Interop.Len(a.TokenLength),
+                a.Pin, Interop.Len(a.PinLength), a.Prefix, Interop.Len(a.PrefixLength), out copy));
+            return Own(s, copy, default(ErrorDetails));
+        }
+
+        /// <summary>Whether the ring's keys are held in a PKCS#11 token (then Export throws
+        /// KeysInTokenException).</summary>
+        public bool IsHeldInToken
+        {
+            get { return Shared(() => { byte b; Interop.Check(Native.olr_server_key_ring_is_held_in_token(h, out b)); return b != 0; }); }
+        }
+
         /// <summary>Imports an export: wrapped (give its wrapping key) or plain (wrappingKey null).</summary>
         public static ServerKeyRing FromBytes(byte[] data, byte[] wrappingKey = null)
         {
@@ -514,7 +621,7 @@ namespace OfflineReset
         }
 
         /// <summary>The ring as bytes, wrapped under wrappingKey, or plain (secret keys in the clear:
-        /// wipe the array after use).</summary>
+        /// wipe the array after use). A ring held in a PKCS#11 token throws KeysInTokenException.</summary>
         public byte[] Export(byte[] wrappingKey = null)
         {
             return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_server_key_ring_export(h, k, kl, o, c, out n)));

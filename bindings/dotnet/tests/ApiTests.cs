@@ -162,7 +162,7 @@ namespace OfflineReset.Tests
                 else seen[m] = s;
             }
             Assert.IsEmpty(problems, string.Join("\n", problems));
-            Assert.AreEqual(unknown, OfflineResetLibrary.StatusMessage(35u));
+            Assert.AreEqual(unknown, OfflineResetLibrary.StatusMessage(43u)); // the first number not assigned (ABI 2.1)
             Assert.AreEqual(unknown, OfflineResetLibrary.StatusMessage(uint.MaxValue));
         }
 
@@ -395,7 +395,7 @@ namespace OfflineReset.Tests
             Assert.AreEqual(1, OfflineResetLibrary.ProtocolVersion);
             Assert.AreEqual(2, OfflineResetLibrary.Version.Count(c => c == '.'));
             Assert.AreEqual(2u, OfflineResetLibrary.AbiVersion >> 16);
-            Assert.AreEqual(2u << 16, OfflineResetLibrary.BindingAbiVersion);
+            Assert.AreEqual((2u << 16) | 1u, OfflineResetLibrary.BindingAbiVersion);
         }
     }
 }

@@ -17,7 +17,7 @@ import java.nio.file.Paths;
  * long[]}; {@code bool *} is {@code byte[1]}; {@code olr_error_details *} is a {@code byte[16]} and
  * {@code olr_accepted_reset *} a {@code long[2]}; {@code uint64_t} is {@code long} (read as unsigned) and {@code
  * uint64_t *} a {@code long[1]}; non-secret text and bytes are {@code byte[]};
- * secrets (passwords, wrapping keys, key ring and machine exports) are off-heap {@link Pointer}s to
+ * secrets (passwords, PKCS#11 PINs, wrapping keys, key ring and machine exports) are off-heap {@link Pointer}s to
  * memory the binding wipes. A {@code bool} return is read as {@code byte}.
  */
 final class Native {
@@ -109,6 +109,15 @@ final class Native {
     static native int olr_server_key_ring_attempt_limits(long ring, short[] perCode, short[] perAccount);
     static native int olr_server_key_ring_begin_signing_key_rotation(long ring);
     static native int olr_server_key_ring_finish_signing_key_rotation(long ring);
+    // server key ring in a PKCS#11 token (ABI 2.1); the PIN is a secret
+    static native int olr_server_key_ring_generate_pkcs11(byte[] modulePath, long modulePathLen, byte[] tokenLabel,
+            long tokenLabelLen, Pointer pin, long pinLen, byte[] keyLabelPrefix, long keyLabelPrefixLen, short lifetime,
+            short skew, int memoryKib, int iterations, int parallelism, long[] out);
+    static native int olr_server_key_ring_open_pkcs11(byte[] modulePath, long modulePathLen, byte[] tokenLabel,
+            long tokenLabelLen, Pointer pin, long pinLen, byte[] keyLabelPrefix, long keyLabelPrefixLen, long[] out);
+    static native int olr_server_key_ring_copy_to_pkcs11(long ring, byte[] modulePath, long modulePathLen, byte[] tokenLabel,
+            long tokenLabelLen, Pointer pin, long pinLen, byte[] keyLabelPrefix, long keyLabelPrefixLen, long[] out);
+    static native int olr_server_key_ring_is_held_in_token(long ring, byte[] outHeld);
     // machine
     static native int olr_machine_enroll(byte[] pkg, long pkgLen, long[] out, byte[] details);
     static native int olr_machine_redeploy(long machine, byte[] pkg, long pkgLen, long[] out, byte[] details);

@@ -31,8 +31,11 @@ import java.util.List;
 public final class OfflineReset {
     private OfflineReset() {}
 
-    /** The C ABI version this binding is written against ({@code OLR_ABI_VERSION}: major << 16 | minor). */
-    public static final int ABI_VERSION = 2 << 16;
+    /**
+     * The C ABI version this binding is written against ({@code OLR_ABI_VERSION}: major << 16 | minor): 2.1,
+     * the first with the PKCS#11 functions.
+     */
+    public static final int ABI_VERSION = 2 << 16 | 1;
     /** Shortest binary SID, in bytes: one sub-authority ({@code OLR_MIN_SID_LEN}). */
     public static final int MIN_SID_LEN = 12;
     /** Longest binary SID, in bytes: 15 sub-authorities ({@code OLR_MAX_SID_LEN}). */

@@ -29,6 +29,49 @@ public final class ServerKeyRing extends NativeHandle {
         return new ServerKeyRing(out[0]);
     }
 
+    /** A new ring in a PKCS#11 token with the default policy and password cost. */
+    public static ServerKeyRing generatePkcs11(Pkcs11TokenPlace place) {
+        return generatePkcs11(place, Policy.DEFAULT, PasswordCost.DEFAULT);
+    }
+
+    /**
+     * A new ring at epoch 1 whose keys are generated in a PKCS#11 token and never leave it (ABI 2.1),
+     * under labels starting with {@code place.keyLabelPrefix()}; the ring's record is written to the
+     * token. Every later change ({@link #rotate}, {@link #prune}, the setters, signing-key rotation)
+     * is written to the token at once and fails with the token's status, leaving the ring as it was;
+     * {@link #export} fails with KEYS_IN_TOKEN (back up the token). {@link #close} leaves the token's
+     * objects in place. The token signs each package anew: {@link #deploymentPackage()} and its
+     * fingerprint differ at every call.
+     *
+     * @throws OfflineResetException PKCS11_NOT_BUILT (the library was built without the {@code pkcs11}
+     *     feature), TOKEN_MODULE_NOT_FOUND, TOKEN_ABSENT, TOKEN_WRONG_PIN, TOKEN_RING_EXISTS (a ring is
+     *     already there under that prefix), TOKEN_FAILURE, MALFORMED_INPUT (prefix empty, too long or with
+     *     control characters), INVALID_POLICY
+     */
+    public static ServerKeyRing generatePkcs11(Pkcs11TokenPlace place, Policy policy, PasswordCost cost) {
+        short lifetime = lifetime(policy), skew = skew(policy);
+        long[] out = new long[1];
+        OfflineReset.check(place.call((m, mn, t, tn, pin, pn, p, pl) -> Native.olr_server_key_ring_generate_pkcs11(m, mn, t, tn,
+                pin, pn, p, pl, lifetime, skew, cost.memoryKib(), cost.iterations(), cost.parallelism(), out)));
+        return new ServerKeyRing(out[0]);
+    }
+
+    /**
+     * Opens the ring held in a PKCS#11 token under {@code place.keyLabelPrefix()} (made by {@link
+     * #generatePkcs11} or {@link #copyToPkcs11}), checking each key against its record (ABI 2.1).
+     * PKCS#11 logs a process in once per token: while a handle on the same token is open in this
+     * process, a further open shares that login and does not check the PIN again.
+     *
+     * @throws OfflineResetException TOKEN_KEY_MISSING (no ring under that prefix, or one of its keys is
+     *     missing), and those of {@link #generatePkcs11(Pkcs11TokenPlace, Policy, PasswordCost)}
+     */
+    public static ServerKeyRing openPkcs11(Pkcs11TokenPlace place) {
+        long[] out = new long[1];
+        OfflineReset.check(place.call((m, mn, t, tn, pin, pn, p, pl) -> Native.olr_server_key_ring_open_pkcs11(m, mn, t, tn,
+                pin, pn, p, pl, out)));
+        return new ServerKeyRing(out[0]);
+    }
+
     /**
      * Imports an export, with its wrapping key or {@code null} for a plain one.
      *
@@ -38,9 +81,38 @@ public final class ServerKeyRing extends NativeHandle {
         return new ServerKeyRing(importHandle(Native::olr_server_key_ring_import, data, wrappingKey));
     }
 
-    /** The ring as bytes, wrapped under {@code wrappingKey} or plain ({@code null}: secret keys in the clear; wipe it). */
+    /**
+     * The ring as bytes, wrapped under {@code wrappingKey} or plain ({@code null}: secret keys in the clear; wipe it).
+     *
+     * @throws OfflineResetException KEYS_IN_TOKEN (a ring held in a PKCS#11 token: back up the token)
+     */
     public byte[] export(byte[] wrappingKey) {
         return shared(h -> export(h, Native::olr_server_key_ring_export, wrappingKey));
+    }
+
+    /**
+     * Copies this ring's keys into a PKCS#11 token and returns the ring held there (ABI 2.1; a new
+     * handle, this one unchanged): how a deployment moves its keys into an HSM without redeploying
+     * machines (same keys, same codes). Delete every copy of this ring's export afterwards.
+     *
+     * @throws OfflineResetException KEYS_IN_TOKEN (this ring is already held in a token), and those of
+     *     {@link #generatePkcs11(Pkcs11TokenPlace, Policy, PasswordCost)}
+     */
+    public ServerKeyRing copyToPkcs11(Pkcs11TokenPlace place) {
+        long[] out = new long[1];
+        OfflineReset.check(shared(h -> place.call((m, mn, t, tn, pin, pn, p, pl) -> Native.olr_server_key_ring_copy_to_pkcs11(h,
+                m, mn, t, tn, pin, pn, p, pl, out))));
+        return new ServerKeyRing(out[0]);
+    }
+
+    /** Whether the ring's keys are held in a PKCS#11 token (then {@link #export} fails with KEYS_IN_TOKEN). */
+    public boolean isHeldInToken() {
+        byte[] held = new byte[1];
+        shared(h -> {
+            OfflineReset.check(Native.olr_server_key_ring_is_held_in_token(h, held));
+            return null;
+        });
+        return held[0] != 0;
     }
 
     /**
@@ -261,6 +333,6 @@ public final class ServerKeyRing extends NativeHandle {
 
     @Override
     public String toString() {
-        return isClosed() ? "ServerKeyRing(closed)" : "ServerKeyRing(epochs " + Arrays.toString(epochs()) + ")";
+        return isClosed() ? "ServerKeyRing(closed)" : "ServerKeyRing(epochs " + Arrays.toString(epochs()) + (isHeldInToken() ? ", in a PKCS#11 token)" : ")");
     }
 }

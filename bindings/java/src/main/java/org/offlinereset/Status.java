@@ -13,7 +13,19 @@ public enum Status {
     EPOCHS_EXHAUSTED(20), ALREADY_USED(21), SUPERSEDED(22), CODE_BEFORE_ROTATION(23),
     REDEPLOY_NEEDED(24), LEDGER_FULL(25), UTF16_TEXT(26), CLOCK_SET_BACK(27), TOO_MANY_ATTEMPTS(28),
     LEDGER_OF_ANOTHER_MACHINE(29), LEDGER_ROLLED_BACK(30), PACKAGE_EPOCH_TOO_OLD(31),
-    PACKAGE_SIGNATURE_INVALID(32), INVALID_SID(33), OUT_OF_MEMORY(34), NULL_POINTER(100), INVALID_UTF8(101),
+    PACKAGE_SIGNATURE_INVALID(32), INVALID_SID(33), OUT_OF_MEMORY(34),
+    /** ABI 2.1: the library was built without the {@code pkcs11} cargo feature. */
+    PKCS11_NOT_BUILT(35),
+    /**
+     * ABI 2.1, a PKCS#11 token's: the module cannot be loaded, no token has the label, the PIN is
+     * refused, no ring (or one of its keys) is under the label prefix, a ring is already there, the
+     * token failed otherwise.
+     */
+    TOKEN_MODULE_NOT_FOUND(36), TOKEN_ABSENT(37), TOKEN_WRONG_PIN(38), TOKEN_KEY_MISSING(39), TOKEN_RING_EXISTS(40),
+    TOKEN_FAILURE(41),
+    /** ABI 2.1: the ring's keys are held in a PKCS#11 token and never leave it (no export). */
+    KEYS_IN_TOKEN(42),
+    NULL_POINTER(100), INVALID_UTF8(101),
     BUFFER_TOO_SMALL(102), INVALID_LENGTH(103), PANIC(104),
     /** C-only: a {@code _utf16} function's text holds an unpaired surrogate (this binding passes UTF-8). */
     INVALID_UTF16(105),

@@ -181,7 +181,7 @@ class ApiTest {
             Status other = byMessage.put(message, s);
             assertTrue(other == null, s + " and " + other + " share the message \"" + message + "\"");
         }
-        for (int n : new int[] {35, 99, 106, 65535, -1}) assertEquals(unknownMessage, OfflineReset.statusMessage(n), "status " + n);
+        for (int n : new int[] {43, 99, 106, 65535, -1}) assertEquals(unknownMessage, OfflineReset.statusMessage(n), "status " + n);
         OfflineResetException unknown = OfflineReset.error(4242, null);
         assertEquals(Status.UNKNOWN, unknown.status());
         assertEquals(4242, unknown.statusNumber());

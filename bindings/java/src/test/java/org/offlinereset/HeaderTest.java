@@ -136,11 +136,17 @@ class HeaderTest {
         Map<String, Long> defines = defines();
         assertEquals(2L, defines.get("ABI_VERSION_MAJOR"));
         assertEquals((defines.get("ABI_VERSION_MAJOR") << 16) | defines.get("ABI_VERSION_MINOR"), (long) OfflineReset.ABI_VERSION);
-        assertEquals(2 << 16, OfflineReset.ABI_VERSION);
+        assertEquals(2 << 16 | 1, OfflineReset.ABI_VERSION); // 2.1: the PKCS#11 functions
+        assertTrue(OfflineReset.abiVersion() >= OfflineReset.ABI_VERSION, "the loaded library is 2.1 or later");
         NativeLibrary lib = NativeLibrary.getInstance(OfflineReset.libraryPath());
         Native.checkAbi(lib, OfflineReset.ABI_VERSION); // this one passes
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> Native.checkAbi(lib, 3 << 16));
         assertTrue(e.getMessage().contains("C ABI 2.") && e.getMessage().contains("needs 3.0"), e.getMessage());
+        // A binding written for a later minor version than the library's is refused (it may call what is not there).
+        int loaded = OfflineReset.abiVersion(), later = loaded + 1;
+        e = assertThrows(UnsatisfiedLinkError.class, () -> Native.checkAbi(lib, later));
+        assertTrue(e.getMessage().contains("C ABI 2." + (loaded & 0xFFFF)) && e.getMessage().contains("needs 2." + (later & 0xFFFF)),
+                e.getMessage());
         // A binding written for ABI 1.1 must not load a 2.x library: the signatures changed.
         e = assertThrows(UnsatisfiedLinkError.class, () -> Native.checkAbi(lib, (1 << 16) | 1));
         assertTrue(e.getMessage().contains("C ABI 2.") && e.getMessage().contains("needs 1.1"), e.getMessage());
