@@ -210,6 +210,12 @@ pub(crate) struct TokenKey {
 }
 
 impl TokenKey {
+    /// The key as a ring holds it, with its public key.
+    fn held(self) -> (PrivateKey, [u8; COMPRESSED_POINT_LEN]) {
+        let public = self.public;
+        (PrivateKey::Token(self), public)
+    }
+
     /// `ECDH(s, public)` computed by the token (`CKM_ECDH1_DERIVE`, no KDF) into a session
     /// object that is read once and destroyed.
     pub(crate) fn shared_x(&self, public: &PublicPoint) -> Result<Zeroizing<[u8; SCALAR_LEN]>> {
@@ -404,8 +410,7 @@ impl TokenRing {
         epoch: u16,
     ) -> Result<(PrivateKey, [u8; COMPRESSED_POINT_LEN])> {
         let key = self.generate(self.label(&format!("epoch/{epoch}")), Role::Derive)?;
-        let public = key.public;
-        Ok((PrivateKey::Token(key), public))
+        Ok(key.held())
     }
 
     pub(crate) fn import_generation_key(
@@ -414,14 +419,12 @@ impl TokenRing {
         secret: &SecretScalar,
     ) -> Result<(PrivateKey, [u8; COMPRESSED_POINT_LEN])> {
         let key = self.import(secret, self.label(&format!("epoch/{epoch}")), Role::Derive)?;
-        let public = key.public;
-        Ok((PrivateKey::Token(key), public))
+        Ok(key.held())
     }
 
     pub(crate) fn generate_signing_key(&self) -> Result<(PrivateKey, [u8; COMPRESSED_POINT_LEN])> {
         let key = self.generate(self.label("signing"), Role::Sign)?;
-        let public = key.public;
-        Ok((PrivateKey::Token(key), public))
+        Ok(key.held())
     }
 
     pub(crate) fn import_signing_key(
@@ -429,8 +432,7 @@ impl TokenRing {
         secret: &SecretScalar,
     ) -> Result<(PrivateKey, [u8; COMPRESSED_POINT_LEN])> {
         let key = self.import(secret, self.label("signing"), Role::Sign)?;
-        let public = key.public;
-        Ok((PrivateKey::Token(key), public))
+        Ok(key.held())
     }
 
     /// Every record object of this ring in the token, with its handle.
@@ -616,15 +618,15 @@ impl ServerKeyRing {
         let token_ring = new_token_ring(token, key_label_prefix)?;
         let copy = (|| {
             let mut copy = self.clone();
-            let signing = software_secret(&self.signing.key)?;
+            let signing = self.signing.key.software_secret()?;
             let (key, public) = token_ring.import_signing_key(signing)?;
             copy.signing = SigningKey { key, public };
             if let Some(next) = &self.next_signing {
-                let (key, public) = token_ring.import_signing_key(software_secret(&next.key)?)?;
+                let (key, public) = token_ring.import_signing_key(next.key.software_secret()?)?;
                 copy.next_signing = Some(SigningKey { key, public });
             }
             for g in &mut copy.generations {
-                let secret = software_secret(&g.key)?;
+                let secret = g.key.software_secret()?;
                 g.key = token_ring.import_generation_key(g.epoch, secret)?.0;
             }
             Ok(copy)
@@ -735,13 +737,6 @@ impl ServerKeyRing {
         ring.retired_grace_seconds = record.retired_grace_seconds;
         ring.token = Some(token_ring);
         Ok(ring)
-    }
-}
-
-fn software_secret(key: &PrivateKey) -> Result<&SecretScalar> {
-    match key {
-        PrivateKey::Software(secret) => Ok(secret),
-        PrivateKey::Token(_) => Err(Error::KeysInToken),
     }
 }
 

@@ -69,7 +69,7 @@ impl PrivateKey {
     }
 
     /// The secret scalar, for a plain or wrapped export; a token never gives it out.
-    fn software_secret(&self) -> Result<&SecretScalar> {
+    pub(crate) fn software_secret(&self) -> Result<&SecretScalar> {
         match self {
             PrivateKey::Software(secret) => Ok(secret),
             #[cfg(feature = "pkcs11")]
