@@ -1,5 +1,7 @@
 """The Python API: round trips, every status as its class, the ledger, redeployment, secrets, handles."""
 
+import json
+
 import pytest
 
 import offline_reset as olr
@@ -293,3 +295,26 @@ def test_names():
     assert olr.name_problem("CORP\\alice") is olr.NameProblem.QUALIFIED_NAME
     assert olr.NameProblem.QUALIFIED_NAME.hint
     assert olr.protocol_version() == 1 and olr.version().count(".") == 2
+
+
+def test_identification_uri_reads_and_spelling_follow_the_vectors(repo):
+    uri = json.loads((repo / "tests/vectors/identification_uri.json").read_text(encoding="utf-8"))
+    for case in uri["reads"]:
+        if "ok" in case["result"]:
+            code = olr.IdentificationCode.from_uri_or_code(case["input"])
+            assert code.text == case["result"]["ok"], case
+        else:
+            with pytest.raises(olr.error_class(case["result"]["error"]["code"])):
+                olr.IdentificationCode.from_uri_or_code(case["input"])
+    spelling = json.loads((repo / "tests/vectors/spelling.json").read_text(encoding="utf-8"))
+    tables = {"english": None, "german": spelling["german_table"]}
+    for case in spelling["cases"]:
+        table = tables[case["table"]]
+        if "ok" in case["result"]:
+            assert olr.spell_code(case["input"], table) == case["result"]["ok"], case
+        else:
+            with pytest.raises(olr.error_class(case["result"]["error"]["code"])) as err:
+                olr.spell_code(case["input"], table)
+            if "group" in case["result"]["error"]:
+                assert err.value.group == case["result"]["error"]["group"]
+    assert olr.spell_code(olr.IdentificationCode(uri["code"])).startswith("one zero zero Quebec")

@@ -19,6 +19,7 @@ from ._core import (
     MIN_SID_LEN,
     PACKAGE_FINGERPRINT_LEN,
     RESET_CODE_TEXT_LEN,
+    SPELLING_MAX_LEN,
     WRAPPING_KEY_LEN,
     AcceptedReset,
     Account,
@@ -40,6 +41,7 @@ from ._core import (
     name_problem,
     normalize_names,
     protocol_version,
+    spell_code,
     status_message,
     version,
 )
@@ -52,11 +54,11 @@ __version__ = "0.1.0"
 __all__ = [
     "ABI_VERSION", "DEPLOYMENT_PACKAGE_TEXT_LEN", "ERROR_CLASSES", "IDENTIFICATION_CODE_TEXT_LEN",
     "MAX_GENERATIONS", "MAX_LEDGER_ACCOUNTS", "MAX_LEDGER_CODES", "MAX_NAME_LEN", "MAX_PASSWORD_LEN",
-    "MAX_SID_LEN", "MIN_SID_LEN", "PACKAGE_FINGERPRINT_LEN", "RESET_CODE_TEXT_LEN",
+    "MAX_SID_LEN", "MIN_SID_LEN", "PACKAGE_FINGERPRINT_LEN", "RESET_CODE_TEXT_LEN", "SPELLING_MAX_LEN",
     "WRAPPING_KEY_LEN", "AcceptedReset", "Account", "AttemptLimits", "DeploymentPackageInfo",
     "IdentificationCode",
     "Machine", "NameProblem", "OfflineResetError", "PasswordCost", "Policy", "ReplayLedger",
     "ResetCode", "ServerKeyRing", "Status", "abi_version", "check_deployment_package",
     "default_offline_domain", "deployment_package_fingerprint", "error_class", "generate_wrapping_key", "library_path", "name_problem",
-    "normalize_names", "protocol_version", "status_message", "version",
+    "normalize_names", "protocol_version", "spell_code", "status_message", "version",
 ] + [cls.__name__ for cls in ERROR_CLASSES.values()]

@@ -36,6 +36,7 @@ MAX_LEDGER_CODES: int = LIB.olr_max_ledger_codes()
 MIN_SID_LEN: int = 12
 MAX_SID_LEN: int = 68
 PACKAGE_FINGERPRINT_LEN: int = 64
+SPELLING_MAX_LEN: int = 2125
 
 
 def status_message(status: int) -> str:
@@ -317,12 +318,43 @@ class IdentificationCode(_Code):
     _check = LIB.olr_identification_code_check
     _len = IDENTIFICATION_CODE_TEXT_LEN
 
+    @classmethod
+    def from_uri_or_code(cls, text: Text) -> "IdentificationCode":
+        """Reads what a reset portal received from the phone flow: the ``olr-id`` URI the
+        machine's QR symbol carries (``https://...?olr-id=...``; ``http://`` too, any case) or
+        the typed code itself.
+
+        Raises:
+            MalformedInputError: a URI without exactly one ``olr-id`` parameter.
+            MistypedError, UnsupportedVersionError: as for the typed code.
+        """
+        raw = _utf8(text, "text")
+        code = cls.__new__(cls)
+        code._text = _out_text(LIB.olr_identification_code_parse_uri_or_code, IDENTIFICATION_CODE_TEXT_LEN,
+                               raw, len(raw), details=True)
+        return code
+
 
 class ResetCode(_Code):
     """A reset code, parsed from typed text with the same rules as :class:`IdentificationCode`."""
 
     _check = LIB.olr_reset_code_check
     _len = RESET_CODE_TEXT_LEN
+
+
+def spell_code(code: Union[IdentificationCode, ResetCode, Text], table: Optional[Text] = None) -> str:
+    """The code spelled for reading aloud: a word per symbol, groups separated by `` / ``.
+
+    ``table`` is None for English (digits as words, letters by the NATO alphabet) or a localized
+    table: 32 lines, the words for ``0123456789ABCDEFGHJKMNPQRSTVWXYZ`` in that order.
+
+    Raises:
+        MalformedInputError: a bad table, or a code of neither length.
+        MistypedError: as for the typed code.
+    """
+    raw = _utf8(str(code) if isinstance(code, _Code) else code, "code")
+    tab = _utf8(table, "table") if table is not None else None
+    return _out_text(LIB.olr_spell_code, SPELLING_MAX_LEN, raw, len(raw), tab, len(tab) if tab else 0, details=True)
 
 
 def _normalize(u: bytes, d: bytes) -> Tuple[str, str]:

@@ -80,6 +80,8 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
         _status,
         [_text, c_size_t, _text, c_size_t, _text, c_size_t, _size_out, _text, c_size_t, _size_out, _details],
     ),
+    "olr_identification_code_parse_uri_or_code": (_status, [_text, c_size_t, _text, c_size_t, _size_out, _details]),
+    "olr_spell_code": (_status, [_text, c_size_t, _text, c_size_t, _text, c_size_t, _size_out, _details]),
     "olr_name_problem": (_status, [_text, c_size_t, _u32_out]),
     "olr_name_problem_hint": (c_char_p, [c_uint32]),
     "olr_server_key_ring_generate": (_status, [c_uint16, c_uint16, _handle_out]),
