@@ -145,10 +145,11 @@ def self_service_in_browser(env: Env, id_code: str) -> None:
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
+    profile = tempfile.mkdtemp(prefix="olr-chromium-")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--ignore-certificate-errors", "--window-size=900,1100",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='olr-chromium-')}"):
+                 f"--user-data-dir={profile}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
@@ -198,7 +199,37 @@ def self_service_in_browser(env: Env, id_code: str) -> None:
         env.passwords["alice"] = new
         env.browser_code = code  # type: ignore[attr-defined]
     finally:
+        driver_pid = driver.service.process.pid
         driver.quit()
+        # Everything the browser test started is gone: chromedriver by its process id, and
+        # every Chromium process of this profile.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (alive(driver_pid) or browser_processes(profile)):
+            time.sleep(0.25)
+        check(not alive(driver_pid) and not browser_processes(profile),
+              f"chromedriver (pid {driver_pid}) and its Chromium stopped", str(browser_processes(profile)))
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def browser_processes(profile: str) -> List[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if profile.encode() in f.read() and alive(int(entry)):
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
 
 
 def main() -> int:
