@@ -492,16 +492,22 @@ class App:
         """(session token, message). The same message for an unknown user, a wrong password and
         a non-member, so the page does not tell which accounts exist."""
         refused = "The user name or password is wrong."
-        key = username.strip().casefold()
-        if self.account_failures.exhausted(key) or self.client_failures.exhausted(client):
+        limited = "Too many failed sign-ins. Wait 15 minutes, or contact the help desk."
+        if self.client_failures.exhausted(client):
             self.audit("sign-in", kind=kind, user=username, client=client, result="rate-limited")
-            return None, "Too many failed sign-ins. Wait 15 minutes, or contact the help desk."
+            return None, limited
         group = self.config.helpdesk_group_dn if kind == "help-desk" else None
         try:
             account = self.directory.find_user(username.strip(), member_of=group) if username.strip() else None
         except DirectoryError as e:
             self.audit("sign-in", kind=kind, user=username, client=client, result="directory-error")
             return None, e.reason
+        # Failures count per account as the directory names it, so no spelling of the name
+        # that the directory also matches starts a fresh count.
+        key = (account.sam_account_name if account else username.strip()).casefold()
+        if self.account_failures.exhausted(key):
+            self.audit("sign-in", kind=kind, user=username, client=client, result="rate-limited")
+            return None, limited
         # kinit reads one line: a password with a line break or other control character is
         # refused here rather than cut short there.
         if (account is None or not password or any(ord(c) < 32 or ord(c) == 127 for c in password)
@@ -527,9 +533,6 @@ class App:
             self.audit("seal", **fields, result=getattr(e.status, "name", str(int(e.status))))
             return ResetOutcome(False, seal_failure_message(e, table, other))
         fields["machine"] = self.machine_tag(machine)
-        if self.seals.exhausted(username.casefold()):
-            self.audit("seal", **fields, result="rate-limited")
-            return ResetOutcome(False, "Too many resets for this account in the last hour. Contact the help desk." + NOT_CHANGED)
         # 2. The account as the directory has it.
         try:
             account = self.directory.find_user(username)
@@ -542,6 +545,10 @@ class App:
             return ResetOutcome(False, e.reason + NOT_CHANGED)
         fields["user"] = account.sam_account_name
         display = f"{domain}\\{account.sam_account_name}"
+        if self.seals.exhausted(account.sam_account_name.casefold()):
+            self.audit("seal", **fields, result="rate-limited")
+            return ResetOutcome(False, "Too many resets for this account in the last hour. Contact the help desk." + NOT_CHANGED,
+                                account_display=display)
         # 3. Seal. A failure here changes nothing.
         try:
             ring = self.keys.ring()
@@ -554,7 +561,7 @@ class App:
             self.audit("seal", **fields, result=getattr(e.status, "name", str(int(e.status))), **{
                 k: v for k, v in e.details.items() if v})
             return ResetOutcome(False, seal_failure_message(e, table, other, problem), account_display=display)
-        self.seals.record(username.casefold())
+        self.seals.record(account.sam_account_name.casefold())
         # 4. Change the password in the directory; only when it accepted it is the code handed out.
         try:
             self.directory.set_password(account, new_password)

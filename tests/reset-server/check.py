@@ -355,6 +355,20 @@ def main() -> int:
     out = env.tile(machine, "bob", "New-bob-5!", r_code)
     check(status == 200 and "tile: [OLR_OK]" in out, "after the redeploy a reset works again", out)
 
+    # Seals are limited per user: bob had 3 this hour (one whose password the directory refused).
+    status, page, limited_code = help_desk_reset(env, agent, csrf, "bob", new_id, "New-bob-6!")
+    check(status == 422 and not limited_code and "Too many resets" in element(page, "error"),
+          "help desk: a fourth seal for bob within the hour is refused (limit 3)", element(page, "error"))
+    check(env.kinit("bob", "New-bob-5!"), "help desk: the limited reset left bob's password unchanged")
+    secrets.append("New-bob-6!")
+
+    # Failed sign-ins are limited per client too (12 in this configuration): then even an agent
+    # with the right password is refused from that address.
+    for n in range(12):
+        env.post(env.client(), "/help-desk/sign-in", {"username": f"nobody{n}", "password": "x"})
+    status, page = env.post(env.client(), "/help-desk/sign-in", {"username": "carol", "password": old_password("carol")})
+    check(status == 429, "help desk: after 12 failed sign-ins from one address, the right password is refused too", str(status))
+
     # The audit log: every seal and sign-in, no password, no reset code, no identification code.
     audit = open(os.path.join(env.work, "audit.log"), encoding="utf-8").read()
     records = [json.loads(line) for line in audit.splitlines()]

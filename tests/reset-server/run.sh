@@ -146,8 +146,8 @@ wrapping_key_file = secrets/wrapping.key
 
 [limits]
 sign_in_failures_per_account = 5
-sign_in_failures_per_client = 40
-seals_per_user_per_hour = 10
+sign_in_failures_per_client = 12
+seals_per_user_per_hour = 3
 EOF
 umask 022
 python=$work/venv/bin/python
