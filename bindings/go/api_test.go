@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf16"
 )
 
@@ -56,7 +57,7 @@ func sameAccount(a, b Account) bool {
 
 func TestRoundTripNonASCII(t *testing.T) {
 	ring, machine := fixture(t)
-	id := must(machine.IdentificationCode())
+	id := machine.IdentificationCode()
 	for _, c := range []struct{ user, domain, pw string }{
 		{"alice", "CORP", "Winter-Tulip-42"}, {"Jürgen", "ÖSTERREICH", "Grüße aus Wien 🏔"},
 		{"İstanbul", "ist", "pässwörd"}, {"山田", "東京", "パスワード"},
@@ -91,7 +92,7 @@ func TestRoundTripNonASCII(t *testing.T) {
 func TestPasswordBytesAreTheCallers(t *testing.T) {
 	ring, machine := fixture(t)
 	pw := []byte("Grüße")
-	code := must(ring.SealResetCodeBytes(must(machine.IdentificationCode()), acct("bob", "CORP"), pw, now))
+	code := must(ring.SealResetCodeBytes(machine.IdentificationCode(), acct("bob", "CORP"), pw, now))
 	if !bytes.Equal(pw, []byte("Grüße")) {
 		t.Fatal("the binding changed the caller's buffer")
 	}
@@ -103,13 +104,13 @@ func TestPasswordBytesAreTheCallers(t *testing.T) {
 	}
 	_, err := machine.OpenResetCodeForDiagnosticsBytes(code, acct("bob", "CORP"), pw, now)
 	expectIs(t, err, ErrRejected)
-	_, err = ring.SealResetCodeBytes(must(machine.IdentificationCode()), acct("bob", "CORP"), nil, now)
+	_, err = ring.SealResetCodeBytes(machine.IdentificationCode(), acct("bob", "CORP"), nil, now)
 	expectIs(t, err, ErrInvalidPassword)
 }
 
 func TestSIDIsRequiredAndChecked(t *testing.T) {
 	ring, machine := fixture(t)
-	id := must(machine.IdentificationCode())
+	id := machine.IdentificationCode()
 	if err := acct("alice", "CORP").Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestSIDIsRequiredAndChecked(t *testing.T) {
 
 func TestEveryStatusAsItsSentinel(t *testing.T) {
 	ring, machine := fixture(t)
-	id := must(machine.IdentificationCode())
+	id := machine.IdentificationCode()
 	idText := id.String()
 	last := "0"
 	if idText[len(idText)-1] == '0' {
@@ -171,7 +172,7 @@ func TestEveryStatusAsItsSentinel(t *testing.T) {
 	expectIs(t, err, ErrExpired)
 	_, err = machine.OpenResetCodeForDiagnostics(code, acct("a", "B"), "p", now-3600)
 	expectIs(t, err, ErrNotYetValid)
-	_, err = ImportMachine(must(ring.Export(nil)), nil)
+	_, err = ImportMachine(must(ring.ExportPlain()), nil)
 	expectIs(t, err, ErrWrongKind)
 	key1, key2 := must(GenerateWrappingKey()), must(GenerateWrappingKey())
 	_, err = ImportMachine(must(machine.Export(key1)), nil)
@@ -181,10 +182,10 @@ func TestEveryStatusAsItsSentinel(t *testing.T) {
 	_, err = machine.Export([]byte("short"))
 	expectIs(t, err, ErrInvalidKeyMaterial)
 	empty := must(NewReplayLedger(machine))
-	blob := must(empty.Export(nil))
+	blob := must(empty.ExportPlain())
 	_, err = ImportReplayLedger(blob[:len(blob)-1], nil, machine, 0)
 	expectIs(t, err, ErrTruncated)
-	state := must(machine.Export(nil))
+	state := must(machine.ExportPlain())
 	state[30] ^= 1
 	_, err = ImportMachine(state, nil)
 	expectIs(t, err, ErrCorrupted)
@@ -209,12 +210,12 @@ func expectIsNil(t *testing.T, err error) {
 
 func TestRotationRedeploymentAndLedgerStatuses(t *testing.T) {
 	ring, machine := fixture(t)
-	id := must(machine.IdentificationCode())
+	id := machine.IdentificationCode()
 	code := must(ring.SealResetCode(id, acct("a", "B"), "p", now))
 	// Rotation: on the server, and on the machine in both directions.
-	rotated := must(ImportServerKeyRing(must(ring.Export(nil)), nil))
+	rotated := must(ImportServerKeyRing(must(ring.ExportPlain()), nil))
 	defer rotated.Close()
-	if e := must(rotated.Rotate(now)); e != must(ring.CurrentEpoch())+1 {
+	if e := must(rotated.Rotate(now)); e != ring.CurrentEpoch()+1 {
 		t.Fatalf("rotated to %d", e)
 	}
 	_, err := rotated.SealResetCode(id, acct("a", "B"), "p", now+1)
@@ -227,19 +228,19 @@ func TestRotationRedeploymentAndLedgerStatuses(t *testing.T) {
 	defer oldLedger.Close()
 	newer := must(machine.Redeploy(must(rotated.DeploymentPackage())))
 	defer newer.Close()
-	if must(newer.Epoch()) != 2 || must(newer.IdentificationCode()) == id || must(machine.Epoch()) != 1 {
+	if newer.Epoch() != 2 || newer.IdentificationCode() == id || machine.Epoch() != 1 {
 		t.Fatal("redeployment to epoch 2")
 	}
 	_, err = newer.OpenResetCodeForDiagnostics(code, acct("a", "B"), "p", now)
 	if e := expectIs(t, err, ErrCodeBeforeRotation); e.CodeEpoch != 1 || e.CurrentEpoch != 2 {
 		t.Fatalf("epochs %d %d", e.CodeEpoch, e.CurrentEpoch)
 	}
-	newerCode := must(rotated.SealResetCode(must(newer.IdentificationCode()), acct("a", "B"), "p", now))
+	newerCode := must(rotated.SealResetCode(newer.IdentificationCode(), acct("a", "B"), "p", now))
 	_, err = machine.OpenResetCodeForDiagnostics(newerCode, acct("a", "B"), "p", now)
 	expectIs(t, err, ErrRedeployNeeded)
 	_, err = newer.RedeemResetCode(oldLedger, newerCode, acct("a", "B"), "p", now)
 	expectIs(t, err, ErrLedgerOfAnotherMachine)
-	_, err = ImportReplayLedger(must(oldLedger.Export(nil)), nil, newer, 0)
+	_, err = ImportReplayLedger(must(oldLedger.ExportPlain()), nil, newer, 0)
 	expectIs(t, err, ErrLedgerOfAnotherMachine)
 	// The older package for the redeployed machine; a package of another server.
 	_, err = newer.Redeploy(must(ring.DeploymentPackage()))
@@ -258,17 +259,17 @@ func TestRotationRedeploymentAndLedgerStatuses(t *testing.T) {
 	expectIs(t, err, ErrAlreadyUsed)
 	_, err = machine.RedeemResetCode(ledger, code, acct("a", "B"), "p", now+120)
 	expectIs(t, err, ErrSuperseded)
-	gen := must(ledger.Generation())
+	gen := ledger.Generation()
 	if gen != 3 {
 		t.Fatalf("generation %d after 3 redeems", gen)
 	}
 	_, err = machine.RedeemResetCode(ledger, later, acct("a", "B"), "p", now-3600)
 	expectIs(t, err, ErrClockSetBack)
-	if must(ledger.Generation()) != gen {
+	if ledger.Generation() != gen {
 		t.Fatal("a clock set back changed the ledger")
 	}
-	saved := must(ledger.Export(nil))
-	if got := must(ImportReplayLedger(saved, nil, machine, gen)); must(got.Generation()) != gen {
+	saved := must(ledger.ExportPlain())
+	if got := must(ImportReplayLedger(saved, nil, machine, gen)); got.Generation() != gen {
 		t.Fatal("re-import")
 	}
 	_, err = ImportReplayLedger(saved, nil, machine, gen+1)
@@ -296,14 +297,14 @@ func TestLedgerChangesOnFailures(t *testing.T) {
 	ring, machine := fixture(t)
 	ledger := must(NewReplayLedger(machine))
 	defer ledger.Close()
-	if a, c, err := ledger.Counts(); a != 0 || c != 0 || err != nil || must(ledger.Generation()) != 0 {
-		t.Fatalf("new ledger: %d %d %v", a, c, err)
+	if a, c := ledger.Counts(); a != 0 || c != 0 || ledger.Generation() != 0 {
+		t.Fatalf("new ledger: %d %d", a, c)
 	}
-	code := must(ring.SealResetCode(must(machine.IdentificationCode()), acct("dave", "CORP"), "pw", now))
+	code := must(ring.SealResetCode(machine.IdentificationCode(), acct("dave", "CORP"), "pw", now))
 	_, err := machine.RedeemResetCode(ledger, code, acct("dave", "CORP"), "not the pw", now+60)
 	expectIs(t, err, ErrRejected)
-	if a, c, _ := ledger.Counts(); a != 1 || c != 1 || must(ledger.Generation()) != 1 {
-		t.Fatalf("after a failure: %d accounts, %d codes, generation %d", a, c, must(ledger.Generation()))
+	if a, c := ledger.Counts(); a != 1 || c != 1 || ledger.Generation() != 1 {
+		t.Fatalf("after a failure: %d accounts, %d codes, generation %d", a, c, ledger.Generation())
 	}
 	key := must(GenerateWrappingKey())
 	wrapped := must(ledger.Export(key))
@@ -312,7 +313,7 @@ func TestLedgerChangesOnFailures(t *testing.T) {
 	if _, err := machine.RedeemResetCode(restored, code, acct("dave", "CORP"), "pw", now+60); err != nil {
 		t.Fatal(err)
 	}
-	if a, c, _ := restored.Counts(); a != 1 || c != 0 || must(restored.Generation()) != 2 {
+	if a, c := restored.Counts(); a != 1 || c != 0 || restored.Generation() != 2 {
 		t.Fatalf("after the success: %d accounts, %d codes", a, c)
 	}
 	_, err = ImportReplayLedger(wrapped, nil, machine, 0)
@@ -323,25 +324,25 @@ func TestLedgerChangesOnFailures(t *testing.T) {
 // package's attempt limits; a signing-key rotation reaches only machines redeployed during it.
 func TestRedeployAndSigningKeyRotation(t *testing.T) {
 	base, _ := fixture(t)
-	ring := must(ImportServerKeyRing(must(base.Export(nil)), nil))
+	ring := must(ImportServerKeyRing(must(base.ExportPlain()), nil))
 	defer ring.Close()
 	machine := must(EnrollMachine(must(ring.DeploymentPackage())))
 	defer machine.Close()
 	stale := must(EnrollMachine(must(ring.DeploymentPackage()))) // never redeployed
 	defer stale.Close()
-	id := must(machine.IdentificationCode())
+	id := machine.IdentificationCode()
 
-	if must(ring.AttemptLimits()) != (AttemptLimits{5, 20}) {
-		t.Fatalf("default limits %+v", must(ring.AttemptLimits()))
+	if ring.AttemptLimits() != (AttemptLimits{5, 20}) {
+		t.Fatalf("default limits %+v", ring.AttemptLimits())
 	}
 	expectIs(t, ring.SetAttemptLimits(AttemptLimits{0, 20}), ErrInvalidPolicy)
 	expectIs(t, ring.SetAttemptLimits(AttemptLimits{5, 1001}), ErrInvalidPolicy)
 	before := must(DeploymentPackageFingerprint(must(ring.DeploymentPackage())))
 	expectIsNil(t, ring.SetAttemptLimits(AttemptLimits{1, 20}))
-	if must(ring.AttemptLimits()) != (AttemptLimits{1, 20}) {
+	if ring.AttemptLimits() != (AttemptLimits{1, 20}) {
 		t.Fatal("limits not kept")
 	}
-	if got := must(ImportServerKeyRing(must(ring.Export(nil)), nil)); must(got.AttemptLimits()) != (AttemptLimits{1, 20}) {
+	if got := must(ImportServerKeyRing(must(ring.ExportPlain()), nil)); got.AttemptLimits() != (AttemptLimits{1, 20}) {
 		t.Fatal("limits not exported")
 	}
 	pkg := must(ring.DeploymentPackage())
@@ -361,7 +362,7 @@ func TestRedeployAndSigningKeyRotation(t *testing.T) {
 	defer ledger.Close()
 	redeployed := must(machine.Redeploy(pkg))
 	defer redeployed.Close()
-	if must(redeployed.IdentificationCode()) != id || !must(redeployed.IsEnrolledWith(pkg)) {
+	if redeployed.IdentificationCode() != id || !must(redeployed.IsEnrolledWith(pkg)) {
 		t.Fatal("same-epoch redeployment changed the identification code")
 	}
 	code := must(ring.SealResetCode(id, acct("erin", "CORP"), "pw", now))
@@ -398,14 +399,14 @@ func TestRedeployAndSigningKeyRotation(t *testing.T) {
 // code without recording it.
 func TestNilHandles(t *testing.T) {
 	ring, machine := fixture(t)
-	code := must(ring.SealResetCode(must(machine.IdentificationCode()), acct("nil", "CORP"), "p", now))
+	code := must(ring.SealResetCode(machine.IdentificationCode(), acct("nil", "CORP"), "p", now))
 	_, err := machine.RedeemResetCode(nil, code, acct("nil", "CORP"), "p", now)
 	expectIs(t, err, ErrNullPointer)
 	_, err = machine.RedeemResetCodeBytes(nil, code, acct("nil", "CORP"), []byte("p"), now)
 	expectIs(t, err, ErrNullPointer)
 	_, err = NewReplayLedger(nil)
 	expectIs(t, err, ErrNullPointer)
-	_, err = ImportReplayLedger(must(must(NewReplayLedger(machine)).Export(nil)), nil, nil, 0)
+	_, err = ImportReplayLedger(must(must(NewReplayLedger(machine)).ExportPlain()), nil, nil, 0)
 	expectIs(t, err, ErrNullPointer)
 	var m *Machine
 	_, err = m.Redeploy(must(ring.DeploymentPackage()))
@@ -413,68 +414,104 @@ func TestNilHandles(t *testing.T) {
 	var r *ServerKeyRing
 	expectIs(t, r.BeginSigningKeyRotation(), ErrNullPointer)
 	var l *ReplayLedger
-	_, err = l.Generation()
+	_, err = l.ExportPlain()
 	expectIs(t, err, ErrNullPointer)
+	// The getters that cannot fail panic on a nil handle, naming the method.
+	expectPanic(t, "ReplayLedger.Generation called on a nil *ReplayLedger", ErrNullPointer, func() { l.Generation() })
+	expectPanic(t, "Machine.Epoch called on a nil *Machine", ErrNullPointer, func() { m.Epoch() })
+	expectPanic(t, "ServerKeyRing.Policy called on a nil *ServerKeyRing", ErrNullPointer, func() { r.Policy() })
+}
+
+// expectPanic runs f, which must panic with an error wrapping target whose text contains text.
+func expectPanic(t *testing.T, text string, target error, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		v := recover()
+		err, ok := v.(error)
+		if !ok || !errors.Is(err, target) || !strings.Contains(err.Error(), text) {
+			t.Errorf("panic %v, want an error wrapping %v with %q", v, target, text)
+		}
+	}()
+	f()
 }
 
 func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	ring, machine := fixture(t)
-	r := must(ImportServerKeyRing(must(ring.Export(nil)), nil))
-	m := must(ImportMachine(must(machine.Export(nil)), nil))
+	r := must(ImportServerKeyRing(must(ring.ExportPlain()), nil))
+	m := must(ImportMachine(must(machine.ExportPlain()), nil))
 	l := must(NewReplayLedger(machine))
 	for _, c := range []interface{ Close() error }{r, m, l} {
 		if c.Close() != nil || c.Close() != nil {
 			t.Fatal("Close failed")
 		}
 	}
-	id := must(machine.IdentificationCode())
+	id := machine.IdentificationCode()
 	code := must(ring.SealResetCode(id, acct("a", "B"), "p", now))
-	ledgerBlob := must(must(NewReplayLedger(machine)).Export(nil))
+	ledgerBlob := must(must(NewReplayLedger(machine)).ExportPlain())
 	pkg := must(ring.DeploymentPackage())
 	errs := []error{}
 	add := func(_ interface{}, err error) { errs = append(errs, err) }
 	add(r.SealResetCode(id, acct("a", "B"), "p", now))
 	add(r.SealResetCodeBytes(id, acct("a", "B"), []byte("p"), now))
-	add(r.Export(nil))
+	add(r.ExportPlain())
 	add(r.Rotate(now))
 	add(nil, r.Prune(now))
-	add(r.RetiredGraceSeconds())
 	add(nil, r.SetRetiredGraceSeconds(1))
-	add(r.Policy())
+	add(nil, r.SetRetiredGrace(time.Second))
 	add(nil, r.SetPolicy(DefaultPolicy()))
 	add(r.PasswordCost(1))
-	add(r.CurrentPasswordCost())
 	add(nil, r.SetPasswordCost(MinimumPasswordCost()))
-	add(r.AttemptLimits())
 	add(nil, r.SetAttemptLimits(AttemptLimits{5, 20}))
 	add(nil, r.BeginSigningKeyRotation())
 	add(nil, r.FinishSigningKeyRotation())
-	add(r.CurrentEpoch())
-	add(r.Epochs())
 	add(r.DeploymentPackage())
-	add(r.IsHeldInToken())
 	add(r.CopyToPKCS11(TokenPlace{"/m.so", "t", []byte("1234"), "p"}))
-	add(m.Export(nil))
-	add(m.IdentificationCode())
-	add(m.Epoch())
-	add(m.Policy())
-	add(m.PasswordCost())
+	add(r.ExportPlain())
+	add(r.RotateAt(time.Unix(now, 0)))
+	add(nil, r.PruneAt(time.Unix(now, 0)))
+	add(r.SealResetCodeAt(id, acct("a", "B"), "p", time.Unix(now, 0)))
+	add(m.Export(must(GenerateWrappingKey())))
+	add(m.ExportPlain())
 	add(m.IsEnrolledWith("x"))
 	add(m.Redeploy(pkg))
 	add(m.OpenResetCodeForDiagnostics(code, acct("a", "B"), "p", now))
 	add(m.OpenResetCodeForDiagnosticsBytes(code, acct("a", "B"), []byte("p"), now))
 	add(m.RedeemResetCode(l, code, acct("a", "B"), "p", now))
+	add(m.RedeemResetCodeAt(l, code, acct("a", "B"), "p", time.Unix(now, 0)))
 	add(machine.RedeemResetCode(l, code, acct("a", "B"), "p", now)) // open machine, closed ledger
 	add(NewReplayLedger(m))
 	add(ImportReplayLedger(ledgerBlob, nil, m, 0))
-	_, _, err := l.Counts()
-	add(nil, err)
-	add(l.Generation())
-	add(l.Export(nil))
+	add(l.Export(must(GenerateWrappingKey())))
+	add(l.ExportPlain())
 	for i, err := range errs {
 		if !errors.Is(err, ErrClosed) {
 			t.Errorf("call %d after Close: %v", i, err)
 		}
+	}
+	// The getters that cannot fail return values; after Close they panic with an error wrapping
+	// ErrClosed that names the method.
+	for name, f := range map[string]func(){
+		"ServerKeyRing.RetiredGraceSeconds": func() { r.RetiredGraceSeconds() },
+		"ServerKeyRing.RetiredGrace":        func() { r.RetiredGrace() }, // through RetiredGraceSeconds
+		"ServerKeyRing.Policy":              func() { r.Policy() },
+		"ServerKeyRing.CurrentPasswordCost": func() { r.CurrentPasswordCost() },
+		"ServerKeyRing.AttemptLimits":       func() { r.AttemptLimits() },
+		"ServerKeyRing.CurrentEpoch":        func() { r.CurrentEpoch() },
+		"ServerKeyRing.Epochs":              func() { r.Epochs() },
+		"ServerKeyRing.IsHeldInToken":       func() { r.IsHeldInToken() },
+		"Machine.IdentificationCode":        func() { m.IdentificationCode() },
+		"Machine.Epoch":                     func() { m.Epoch() },
+		"Machine.Policy":                    func() { m.Policy() },
+		"Machine.PasswordCost":              func() { m.PasswordCost() },
+		"ReplayLedger.Counts":               func() { l.Counts() },
+		"ReplayLedger.Generation":           func() { l.Generation() },
+	} {
+		want := name
+		if name == "ServerKeyRing.RetiredGrace" {
+			want = "ServerKeyRing.RetiredGraceSeconds"
+		}
+		expectPanic(t, want+" called after Close", ErrClosed, f)
 	}
 }
 
@@ -486,17 +523,17 @@ func TestRingSettingsAndExports(t *testing.T) {
 	if r.SetPolicy(Policy{60, 5}) != nil || r.SetRetiredGraceSeconds(3600) != nil {
 		t.Fatal("setters")
 	}
-	if must(r.Policy()) != (Policy{60, 5}) || must(r.RetiredGraceSeconds()) != 3600 {
+	if r.Policy() != (Policy{60, 5}) || r.RetiredGraceSeconds() != 3600 {
 		t.Fatal("settings not kept")
 	}
-	if must(r.CurrentPasswordCost()) != MinimumPasswordCost() {
+	if r.CurrentPasswordCost() != MinimumPasswordCost() {
 		t.Fatal("cost")
 	}
 	if r.SetPasswordCost(PasswordCost{20000, 2, 1}) != nil || must(r.Rotate(now)) != 2 || must(r.PasswordCost(2)) != (PasswordCost{20000, 2, 1}) {
 		t.Fatal("rotation with a new cost")
 	}
-	if err := r.Prune(now + 3600); err != nil || len(must(r.Epochs())) != 1 || must(r.Epochs())[0] != 2 {
-		t.Fatalf("prune: %v %v", err, must(r.Epochs()))
+	if err := r.Prune(now + 3600); err != nil || len(r.Epochs()) != 1 || r.Epochs()[0] != 2 {
+		t.Fatalf("prune: %v %v", err, r.Epochs())
 	}
 	_, err := r.PasswordCost(1)
 	expectIs(t, err, ErrKeyRotated)
@@ -509,7 +546,7 @@ func TestRingSettingsAndExports(t *testing.T) {
 	}
 	m := must(EnrollMachine(pkg))
 	defer m.Close()
-	if !must(m.IsEnrolledWith(pkg)) || must(m.Epoch()) != 2 || must(m.PasswordCost()) != (PasswordCost{20000, 2, 1}) || must(m.Policy()) != (Policy{60, 5}) {
+	if !must(m.IsEnrolledWith(pkg)) || m.Epoch() != 2 || m.PasswordCost() != (PasswordCost{20000, 2, 1}) || m.Policy() != (Policy{60, 5}) {
 		t.Fatal("machine")
 	}
 }

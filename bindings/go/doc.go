@@ -3,17 +3,39 @@
 // to that machine, the account (names and SID) and the new password; the machine redeems it
 // offline against its replay ledger.
 //
+// Import it as
+//
+//	import offlinereset "github.com/offline-reset/offline-reset/bindings/go"
+//
 // The package is a thin cgo shell over the C ABI (include/offline_reset.h, docs/C_API.md) and
 // follows docs/BINDINGS.md: it re-implements no protocol logic. It adds Go idioms only:
 //
 //   - Handles: *ServerKeyRing, *Machine and *ReplayLedger own one C handle each. Close frees it
-//     and wipes the secrets inside (call it with defer); closing twice is fine; any call after
-//     Close returns ErrClosed, never touches the freed pointer. A finalizer closes handles that
-//     were never closed, as a safety net only.
+//     and wipes the secrets inside (call it with defer); closing twice is fine. A finalizer
+//     closes handles that were never closed, as a safety net only. The freed pointer is never
+//     touched: after Close, every method that returns an error returns ErrClosed, and the
+//     getters that cannot fail, which return plain values (ServerKeyRing.CurrentEpoch, Epochs,
+//     Policy, RetiredGraceSeconds, RetiredGrace, CurrentPasswordCost, AttemptLimits,
+//     IsHeldInToken; Machine.IdentificationCode, Epoch, Policy, PasswordCost;
+//     ReplayLedger.Counts, Generation), panic with an error wrapping ErrClosed that names the
+//     method: a use after Close is a programming error, as a send on a closed channel is. On a
+//     nil handle they panic the same way (wrapping ErrNullPointer); the other methods return
+//     ErrNullPointer.
+//   - Exports: Export(wrappingKey) always wraps (a nil or empty key is ErrNoWrappingKey);
+//     ExportPlain, a separate name, writes the secrets in the clear. Import functions read
+//     either: the key of a wrapped export, nil for a plain one (a mix-up is ErrWrappingMismatch).
+//   - Time: every method taking unix seconds (now int64) has an …At twin taking a time.Time
+//     (SealResetCodeAt, SealResetCodeBytesAt, RedeemResetCodeAt, RedeemResetCodeBytesAt,
+//     OpenResetCodeForDiagnosticsAt, …BytesAt, RotateAt, PruneAt; whole seconds, t.Unix());
+//     AcceptedReset has Issued and Expires, Policy has ResetCodeLifetime and ClockSkew, the
+//     ring has RetiredGrace and SetRetiredGrace (time.Duration).
 //   - Values: IdentificationCode, ResetCode (canonical text), Account (username, offline domain,
 //     binary SID), Policy, PasswordCost, AttemptLimits, AcceptedReset, DeploymentPackageInfo
 //     and TokenPlace (where a ring is held in a PKCS#11 token; it never prints its PIN) are
-//     plain values.
+//     plain values. An Account holds the names as typed (or as the directory has them), which
+//     is what seal and redeem pass to the library; it prints as `DOMAIN\username (S-1-…)`,
+//     Normalize gives the normalized (comparison) forms on request, and Same compares two
+//     accounts as the library does (normalized names and SID), as the other bindings' equality.
 //   - Errors are values: every failure is an *Error (Status, Message, Group, CodeEpoch,
 //     CurrentEpoch, FoundVersion; use errors.As), and errors.Is matches it against the sentinel of
 //     its status (ErrMistyped, ErrKeyRotated, …, one per status of the header). A status unknown
@@ -51,18 +73,30 @@
 //
 // # Linking
 //
-// In-tree (default): build the static library with `cargo build --release --lib` at the
-// repository root and set CGO_LDFLAGS to the archive plus its system libraries:
+// The header is the module's own copy (include/offline_reset.h in the module, byte-identical to
+// the repository's), and the library is linked at build time. By default the link flags come
+// from pkg-config's offline-reset.pc (examples/c/install.sh installs the shared library, the
+// header and the .pc file in a prefix). The .pc file carries no run-time path, so pass one, and
+// the program then runs without LD_LIBRARY_PATH:
 //
-//	CGO_LDFLAGS="$ROOT/target/release/liboffline_reset.a -lm -lrt -lpthread -lgcc_s -lutil -ldl -lc" go test ./...
+//	export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig
+//	CGO_LDFLAGS="-Wl,-rpath,$(pkg-config --variable=libdir offline-reset)" go build
+//
+// (Leave the -Wl,-rpath out for a library in /usr or /usr/local.) Go 1.19's build cache does not
+// notice a changed .pc file: after installing the library in another prefix, run
+// `go clean -cache`. With -tags olr_cgoflags, pkg-config is not used and CGO_LDFLAGS alone names
+// the library, for example the static archive of an in-tree build (bindings/go/run_tests.sh):
+//
+//	CGO_LDFLAGS="$ROOT/target/release/liboffline_reset.a -lm -lrt -lpthread -lgcc_s -lutil -ldl -lc" go test -tags olr_cgoflags ./...
 //
 // The PKCS#11 functions (GenerateServerKeyRingPKCS11, OpenServerKeyRingPKCS11, CopyToPKCS11)
 // need a library built with `cargo build --release --lib --features pkcs11`; the default build
 // returns ErrPkcs11NotBuilt.
 //
-// Installed library: build with -tags olr_pkgconfig to use `#cgo pkg-config: offline-reset`.
 // The library is linked at build time, so OFFLINE_RESET_LIBRARY (docs/BINDINGS.md §5, for
-// bindings that load it at run time) does not apply; the C ABI is still checked at start-up
-// (olr_abi_is_compatible for ABI 2.1): an incompatible library (an ABI 1.x one, whose functions
-// take no SID) panics during package initialization, naming both versions.
+// bindings that load it at run time) does not apply, and a missing library is the dynamic
+// loader's error before main. The C ABI is checked at the first call, not at initialization
+// (the package never panics there): with an incompatible library (an ABI 1.x one, whose
+// functions take no SID) every function that can fail returns an *ABIError naming both versions,
+// which matches ErrIncompatibleLibrary (errors.Is).
 package offlinereset

@@ -175,8 +175,14 @@ var (
 	ErrKeysInToken         = sentinel(StatusKeysInToken)
 )
 
-// ErrClosed is returned by every method of a ServerKeyRing, Machine or ReplayLedger after Close.
+// ErrClosed is returned by every method of a ServerKeyRing, Machine or ReplayLedger that returns
+// an error, after Close. The getters that cannot fail (Epoch, Policy, IdentificationCode,
+// Generation, …) return values instead and panic after Close, with an error wrapping ErrClosed.
 var ErrClosed = errors.New("offlinereset: object is closed")
+
+// ErrNoWrappingKey: Export was given no wrapping key. A plain (unwrapped) export, which holds
+// the secrets in the clear, is never made by accident: it is ExportPlain.
+var ErrNoWrappingKey = errors.New("offlinereset: Export needs a wrapping key (a plain export is ExportPlain)")
 
 // statusNames: the header's names (without OLR_), and each status's sentinel.
 var statusNames = map[Status]string{

@@ -1,3 +1,3 @@
-module offlinereset
+module github.com/offline-reset/offline-reset/bindings/go
 
 go 1.19

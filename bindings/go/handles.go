@@ -6,9 +6,13 @@ package offlinereset
 import "C"
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -38,6 +42,9 @@ func newRing(h *C.olr_server_key_ring) *ServerKeyRing {
 
 // GenerateServerKeyRing creates a ring at epoch 1 with a fresh key pair from the OS RNG.
 func GenerateServerKeyRing(policy Policy, cost PasswordCost) (*ServerKeyRing, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	var h *C.olr_server_key_ring
 	status := C.olr_server_key_ring_generate_with_password_cost(C.uint16_t(policy.ResetCodeLifetimeMinutes),
 		C.uint16_t(policy.ClockSkewMinutes), C.uint32_t(cost.MemoryKiB), C.uint32_t(cost.Iterations),
@@ -48,8 +55,11 @@ func GenerateServerKeyRing(policy Policy, cost PasswordCost) (*ServerKeyRing, er
 	return newRing(h), nil
 }
 
-// ImportServerKeyRing reads an Export (wrappingKey nil for a plain export).
+// ImportServerKeyRing reads an Export with its wrappingKey, or an ExportPlain with a nil key.
 func ImportServerKeyRing(data, wrappingKey []byte) (*ServerKeyRing, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	p, n := ubyt(data)
 	k, kn := ubyt(wrappingKey)
 	var h *C.olr_server_key_ring
@@ -71,6 +81,9 @@ func ImportServerKeyRing(data, wrappingKey []byte) (*ServerKeyRing, error) {
 // already there under that prefix), ErrTokenFailure, ErrMalformedInput (an empty, too long or
 // control-character prefix), ErrInvalidPolicy.
 func GenerateServerKeyRingPKCS11(place TokenPlace, policy Policy, cost PasswordCost) (*ServerKeyRing, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	mp, mn, tp, tn, pp, pn, lp, ln := place.args()
 	var h *C.olr_server_key_ring
 	status := C.olr_server_key_ring_generate_pkcs11(mp, mn, tp, tn, pp, pn, lp, ln,
@@ -88,6 +101,9 @@ func GenerateServerKeyRingPKCS11(place TokenPlace, policy Policy, cost PasswordC
 // Errors: ErrTokenKeyMissing (no ring under that prefix, or one of its keys is missing), and
 // those of GenerateServerKeyRingPKCS11.
 func OpenServerKeyRingPKCS11(place TokenPlace) (*ServerKeyRing, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	mp, mn, tp, tn, pp, pn, lp, ln := place.args()
 	var h *C.olr_server_key_ring
 	status := C.olr_server_key_ring_open_pkcs11(mp, mn, tp, tn, pp, pn, lp, ln, &h)
@@ -119,16 +135,13 @@ func (r *ServerKeyRing) CopyToPKCS11(place TokenPlace) (*ServerKeyRing, error) {
 }
 
 // IsHeldInToken reports whether the ring's keys are held in a PKCS#11 token (then Export fails
-// with ErrKeysInToken).
-func (r *ServerKeyRing) IsHeldInToken() (bool, error) {
-	h, err := r.read()
-	if err != nil {
-		return false, err
-	}
+// with ErrKeysInToken). It panics after Close, as every getter that cannot fail does.
+func (r *ServerKeyRing) IsHeldInToken() bool {
+	h := r.get("IsHeldInToken")
 	defer r.mu.RUnlock()
 	var held C.bool
-	err = makeError(C.olr_server_key_ring_is_held_in_token(h, &held), nil)
-	return bool(held), err
+	mustOK(C.olr_server_key_ring_is_held_in_token(h, &held))
+	return bool(held)
 }
 
 // Close frees the ring and wipes its secret keys. Closing twice is fine.
@@ -156,6 +169,16 @@ func (r *ServerKeyRing) read() (*C.olr_server_key_ring, error) {
 	return r.h, nil
 }
 
+// get is read for the getters that cannot fail: they return values, not errors, and panic on a
+// closed or nil handle (a programming error, as a closed channel's send is).
+func (r *ServerKeyRing) get(method string) *C.olr_server_key_ring {
+	h, err := r.read()
+	if err != nil {
+		panic(useError("ServerKeyRing", method, err))
+	}
+	return h
+}
+
 func (r *ServerKeyRing) write() (*C.olr_server_key_ring, error) {
 	if r == nil {
 		return nil, ErrNullPointer
@@ -168,10 +191,23 @@ func (r *ServerKeyRing) write() (*C.olr_server_key_ring, error) {
 	return r.h, nil
 }
 
-// Export writes the ring as bytes, wrapped under wrappingKey, or plain (secret keys in the
-// clear) when it is nil. The result is the only copy the binding makes: wipe it when done.
-// A ring held in a PKCS#11 token cannot be exported (ErrKeysInToken).
+// Export writes the ring as bytes wrapped under wrappingKey (WrappingKeyLen bytes, from
+// GenerateWrappingKey; a nil or empty key is ErrNoWrappingKey: a plain export is ExportPlain).
+// The result is the only copy the binding makes: wipe it when done. A ring held in a PKCS#11
+// token cannot be exported (ErrKeysInToken).
 func (r *ServerKeyRing) Export(wrappingKey []byte) ([]byte, error) {
+	if len(wrappingKey) == 0 {
+		return nil, ErrNoWrappingKey
+	}
+	return r.export(wrappingKey)
+}
+
+// ExportPlain writes the ring unwrapped: its secret keys in the clear. For tests and for a
+// store that protects the bytes itself; wipe the result when done. Read it back with
+// ImportServerKeyRing(data, nil).
+func (r *ServerKeyRing) ExportPlain() ([]byte, error) { return r.export(nil) }
+
+func (r *ServerKeyRing) export(wrappingKey []byte) ([]byte, error) {
 	h, err := r.read()
 	if err != nil {
 		return nil, err
@@ -188,6 +224,16 @@ func (r *ServerKeyRing) Export(wrappingKey []byte) ([]byte, error) {
 func (r *ServerKeyRing) SealResetCode(id IdentificationCode, account Account, newPassword string, now int64) (ResetCode, error) {
 	pw, pwn := str(newPassword)
 	return r.seal(id, account, pw, pwn, now)
+}
+
+// SealResetCodeAt is SealResetCode issued at t (its whole unix seconds).
+func (r *ServerKeyRing) SealResetCodeAt(id IdentificationCode, account Account, newPassword string, t time.Time) (ResetCode, error) {
+	return r.SealResetCode(id, account, newPassword, unixSeconds(t))
+}
+
+// SealResetCodeBytesAt is SealResetCodeBytes issued at t.
+func (r *ServerKeyRing) SealResetCodeBytesAt(id IdentificationCode, account Account, newPassword []byte, t time.Time) (ResetCode, error) {
+	return r.SealResetCodeBytes(id, account, newPassword, unixSeconds(t))
 }
 
 // SealResetCodeBytes is SealResetCode with the password as UTF-8 bytes, passed without a copy
@@ -236,6 +282,12 @@ func (r *ServerKeyRing) Rotate(now int64) (uint16, error) {
 	return uint16(epoch), err
 }
 
+// RotateAt is Rotate at t.
+func (r *ServerKeyRing) RotateAt(t time.Time) (uint16, error) { return r.Rotate(unixSeconds(t)) }
+
+// PruneAt is Prune at t.
+func (r *ServerKeyRing) PruneAt(t time.Time) error { return r.Prune(unixSeconds(t)) }
+
 // Prune erases retired generations whose grace period has ended at now.
 func (r *ServerKeyRing) Prune(now int64) error {
 	h, err := r.write()
@@ -247,15 +299,27 @@ func (r *ServerKeyRing) Prune(now int64) error {
 }
 
 // RetiredGraceSeconds is how long a generation retired from now on still seals codes.
-func (r *ServerKeyRing) RetiredGraceSeconds() (uint32, error) {
-	h, err := r.read()
-	if err != nil {
-		return 0, err
-	}
+func (r *ServerKeyRing) RetiredGraceSeconds() uint32 {
+	h := r.get("RetiredGraceSeconds")
 	defer r.mu.RUnlock()
 	var out C.uint32_t
-	err = makeError(C.olr_server_key_ring_retired_grace_seconds(h, &out), nil)
-	return uint32(out), err
+	mustOK(C.olr_server_key_ring_retired_grace_seconds(h, &out))
+	return uint32(out)
+}
+
+// RetiredGrace is RetiredGraceSeconds as a time.Duration.
+func (r *ServerKeyRing) RetiredGrace() time.Duration {
+	return time.Duration(r.RetiredGraceSeconds()) * time.Second
+}
+
+// SetRetiredGrace is SetRetiredGraceSeconds with a time.Duration, in whole seconds (a fraction
+// of a second is dropped: the window only shrinks). A negative duration or one over
+// math.MaxUint32 seconds is ErrInvalidPolicy.
+func (r *ServerKeyRing) SetRetiredGrace(d time.Duration) error {
+	if d < 0 || d/time.Second > math.MaxUint32 {
+		return &Error{Status: StatusInvalidPolicy, Message: StatusMessage(uint32(StatusInvalidPolicy))}
+	}
+	return r.SetRetiredGraceSeconds(uint32(d / time.Second))
 }
 
 // SetRetiredGraceSeconds sets the grace period of generations retired from now on.
@@ -269,15 +333,12 @@ func (r *ServerKeyRing) SetRetiredGraceSeconds(seconds uint32) error {
 }
 
 // Policy is the ring's reset-code lifetime and clock skew.
-func (r *ServerKeyRing) Policy() (Policy, error) {
-	h, err := r.read()
-	if err != nil {
-		return Policy{}, err
-	}
+func (r *ServerKeyRing) Policy() Policy {
+	h := r.get("Policy")
 	defer r.mu.RUnlock()
 	var l, s C.uint16_t
-	err = makeError(C.olr_server_key_ring_policy(h, &l, &s), nil)
-	return Policy{uint16(l), uint16(s)}, err
+	mustOK(C.olr_server_key_ring_policy(h, &l, &s))
+	return Policy{uint16(l), uint16(s)}
 }
 
 // SetPolicy changes the reset-code lifetime and clock skew (machines learn them only from a new
@@ -302,17 +363,16 @@ func (r *ServerKeyRing) PasswordCost(epoch uint16) (PasswordCost, error) {
 }
 
 // CurrentPasswordCost is the password cost of the current generation.
-func (r *ServerKeyRing) CurrentPasswordCost() (PasswordCost, error) {
-	h, err := r.read()
-	if err != nil {
-		return PasswordCost{}, err
-	}
+func (r *ServerKeyRing) CurrentPasswordCost() PasswordCost {
+	h := r.get("CurrentPasswordCost")
 	defer r.mu.RUnlock()
 	var e C.uint16_t
-	if err := makeError(C.olr_server_key_ring_current_epoch(h, &e), nil); err != nil {
-		return PasswordCost{}, err
+	mustOK(C.olr_server_key_ring_current_epoch(h, &e))
+	c, err := ringCost(h, uint16(e))
+	if err != nil {
+		panic(err) // the current generation is always held
 	}
-	return ringCost(h, uint16(e))
+	return c
 }
 
 func ringCost(h *C.olr_server_key_ring, epoch uint16) (PasswordCost, error) {
@@ -332,15 +392,12 @@ func (r *ServerKeyRing) SetPasswordCost(c PasswordCost) error {
 }
 
 // AttemptLimits are the attempt limits the ring's deployment packages carry.
-func (r *ServerKeyRing) AttemptLimits() (AttemptLimits, error) {
-	h, err := r.read()
-	if err != nil {
-		return AttemptLimits{}, err
-	}
+func (r *ServerKeyRing) AttemptLimits() AttemptLimits {
+	h := r.get("AttemptLimits")
 	defer r.mu.RUnlock()
 	var c, a C.uint16_t
-	err = makeError(C.olr_server_key_ring_attempt_limits(h, &c, &a), nil)
-	return AttemptLimits{uint16(c), uint16(a)}, err
+	mustOK(C.olr_server_key_ring_attempt_limits(h, &c, &a))
+	return AttemptLimits{uint16(c), uint16(a)}
 }
 
 // SetAttemptLimits sets the attempt limits the next deployment package carries (each 1 to 1000,
@@ -381,37 +438,30 @@ func (r *ServerKeyRing) FinishSigningKeyRotation() error {
 }
 
 // CurrentEpoch is the current generation's epoch.
-func (r *ServerKeyRing) CurrentEpoch() (uint16, error) {
-	h, err := r.read()
-	if err != nil {
-		return 0, err
-	}
+func (r *ServerKeyRing) CurrentEpoch() uint16 {
+	h := r.get("CurrentEpoch")
 	defer r.mu.RUnlock()
 	var e C.uint16_t
-	err = makeError(C.olr_server_key_ring_current_epoch(h, &e), nil)
-	return uint16(e), err
+	mustOK(C.olr_server_key_ring_current_epoch(h, &e))
+	return uint16(e)
 }
 
 // Epochs are the epochs the ring holds, oldest first (the last is current).
-func (r *ServerKeyRing) Epochs() ([]uint16, error) {
-	h, err := r.read()
-	if err != nil {
-		return nil, err
-	}
+func (r *ServerKeyRing) Epochs() []uint16 {
+	h := r.get("Epochs")
 	defer r.mu.RUnlock()
 	var arr [MaxGenerations]C.uint16_t
 	var n C.size_t
-	if err := makeError(C.olr_server_key_ring_epochs(h, &arr[0], MaxGenerations, &n), nil); err != nil {
-		return nil, err
-	}
+	mustOK(C.olr_server_key_ring_epochs(h, &arr[0], MaxGenerations, &n))
 	out := make([]uint16, n)
 	for i := range out {
 		out[i] = uint16(arr[i])
 	}
-	return out, nil
+	return out
 }
 
-// DeploymentPackage is the deployment package text of the current generation (public).
+// DeploymentPackage is the deployment package text of the current generation (public). It can
+// fail for a ring held in a PKCS#11 token, which signs each package anew (ErrTokenFailure).
 func (r *ServerKeyRing) DeploymentPackage() (string, error) {
 	h, err := r.read()
 	if err != nil {
@@ -424,6 +474,23 @@ func (r *ServerKeyRing) DeploymentPackage() (string, error) {
 		return "", err
 	}
 	return string(buf[:n]), nil
+}
+
+// mustOK is for the C getters that fail only on a NULL argument, which the binding never passes:
+// a failure would be a bug of the binding or the library, so it panics.
+func mustOK(status C.olr_status) {
+	if err := makeError(status, nil); err != nil {
+		panic(err)
+	}
+}
+
+// useError is the panic value of a getter called on a closed or nil handle: an error wrapping
+// ErrClosed or ErrNullPointer, naming the method.
+func useError(typ, method string, err error) error {
+	if errors.Is(err, ErrClosed) {
+		return fmt.Errorf("offlinereset: %s.%s called after Close: %w", typ, method, err)
+	}
+	return fmt.Errorf("offlinereset: %s.%s called on a nil *%s: %w", typ, method, typ, err)
 }
 
 // export runs an _export function twice: size query, then into a slice of exactly that size,
@@ -463,6 +530,9 @@ func newMachine(h *C.olr_machine) *Machine {
 
 // EnrollMachine enrolls from a deployment package (its text, or the file's raw bytes as a string).
 func EnrollMachine(pkg string) (*Machine, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	p, n := str(pkg)
 	var h *C.olr_machine
 	var d C.olr_error_details
@@ -472,8 +542,11 @@ func EnrollMachine(pkg string) (*Machine, error) {
 	return newMachine(h), nil
 }
 
-// ImportMachine reads a Machine.Export (wrappingKey nil for a plain export).
+// ImportMachine reads a Machine.Export with its wrappingKey, or an ExportPlain with a nil key.
 func ImportMachine(data, wrappingKey []byte) (*Machine, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	p, n := ubyt(data)
 	k, kn := ubyt(wrappingKey)
 	var h *C.olr_machine
@@ -531,8 +604,28 @@ func (m *Machine) read() (*C.olr_machine, error) {
 	return m.h, nil
 }
 
-// Export writes the machine state, wrapped or plain (machine key in the clear: wipe the result).
+func (m *Machine) get(method string) *C.olr_machine {
+	h, err := m.read()
+	if err != nil {
+		panic(useError("Machine", method, err))
+	}
+	return h
+}
+
+// Export writes the machine state wrapped under wrappingKey (a nil or empty key is
+// ErrNoWrappingKey: a plain export is ExportPlain).
 func (m *Machine) Export(wrappingKey []byte) ([]byte, error) {
+	if len(wrappingKey) == 0 {
+		return nil, ErrNoWrappingKey
+	}
+	return m.export(wrappingKey)
+}
+
+// ExportPlain writes the machine state unwrapped: the machine key in the clear (wipe the
+// result). Read it back with ImportMachine(data, nil).
+func (m *Machine) ExportPlain() ([]byte, error) { return m.export(nil) }
+
+func (m *Machine) export(wrappingKey []byte) ([]byte, error) {
 	h, err := m.read()
 	if err != nil {
 		return nil, err
@@ -544,54 +637,40 @@ func (m *Machine) Export(wrappingKey []byte) ([]byte, error) {
 }
 
 // IdentificationCode is the code to show on the login screen.
-func (m *Machine) IdentificationCode() (IdentificationCode, error) {
-	h, err := m.read()
-	if err != nil {
-		return IdentificationCode{}, err
-	}
+func (m *Machine) IdentificationCode() IdentificationCode {
+	h := m.get("IdentificationCode")
 	defer m.mu.RUnlock()
 	var buf [IdentificationCodeTextLen]byte
 	var n C.size_t
-	if err := makeError(C.olr_machine_identification_code(h, (*C.char)(unsafe.Pointer(&buf[0])), IdentificationCodeTextLen, &n), nil); err != nil {
-		return IdentificationCode{}, err
-	}
-	return IdentificationCode{string(buf[:n])}, nil
+	mustOK(C.olr_machine_identification_code(h, (*C.char)(unsafe.Pointer(&buf[0])), IdentificationCodeTextLen, &n))
+	return IdentificationCode{string(buf[:n])}
 }
 
 // Epoch is the key generation the machine is enrolled for.
-func (m *Machine) Epoch() (uint16, error) {
-	h, err := m.read()
-	if err != nil {
-		return 0, err
-	}
+func (m *Machine) Epoch() uint16 {
+	h := m.get("Epoch")
 	defer m.mu.RUnlock()
 	var e C.uint16_t
-	err = makeError(C.olr_machine_epoch(h, &e), nil)
-	return uint16(e), err
+	mustOK(C.olr_machine_epoch(h, &e))
+	return uint16(e)
 }
 
 // Policy is the policy from the deployment package.
-func (m *Machine) Policy() (Policy, error) {
-	h, err := m.read()
-	if err != nil {
-		return Policy{}, err
-	}
+func (m *Machine) Policy() Policy {
+	h := m.get("Policy")
 	defer m.mu.RUnlock()
 	var l, s C.uint16_t
-	err = makeError(C.olr_machine_policy(h, &l, &s), nil)
-	return Policy{uint16(l), uint16(s)}, err
+	mustOK(C.olr_machine_policy(h, &l, &s))
+	return Policy{uint16(l), uint16(s)}
 }
 
 // PasswordCost is the Argon2id cost from the deployment package.
-func (m *Machine) PasswordCost() (PasswordCost, error) {
-	h, err := m.read()
-	if err != nil {
-		return PasswordCost{}, err
-	}
+func (m *Machine) PasswordCost() PasswordCost {
+	h := m.get("PasswordCost")
 	defer m.mu.RUnlock()
 	var a, b, c C.uint32_t
-	err = makeError(C.olr_machine_password_cost(h, &a, &b, &c), nil)
-	return PasswordCost{uint32(a), uint32(b), uint32(c)}, err
+	mustOK(C.olr_machine_password_cost(h, &a, &b, &c))
+	return PasswordCost{uint32(a), uint32(b), uint32(c)}
 }
 
 // IsEnrolledWith says whether pkg is the deployment package this machine is enrolled with.
@@ -640,6 +719,26 @@ func (m *Machine) OpenResetCodeForDiagnosticsBytes(code ResetCode, account Accou
 func (m *Machine) RedeemResetCode(ledger *ReplayLedger, code ResetCode, account Account, newPassword string, now int64) (AcceptedReset, error) {
 	pw, pwn := str(newPassword)
 	return m.open(true, ledger, code, account, pw, pwn, now)
+}
+
+// OpenResetCodeForDiagnosticsAt is OpenResetCodeForDiagnostics at t.
+func (m *Machine) OpenResetCodeForDiagnosticsAt(code ResetCode, account Account, newPassword string, t time.Time) (AcceptedReset, error) {
+	return m.OpenResetCodeForDiagnostics(code, account, newPassword, unixSeconds(t))
+}
+
+// OpenResetCodeForDiagnosticsBytesAt is OpenResetCodeForDiagnosticsBytes at t.
+func (m *Machine) OpenResetCodeForDiagnosticsBytesAt(code ResetCode, account Account, newPassword []byte, t time.Time) (AcceptedReset, error) {
+	return m.OpenResetCodeForDiagnosticsBytes(code, account, newPassword, unixSeconds(t))
+}
+
+// RedeemResetCodeAt is RedeemResetCode at t (the machine's clock: time.Now()).
+func (m *Machine) RedeemResetCodeAt(ledger *ReplayLedger, code ResetCode, account Account, newPassword string, t time.Time) (AcceptedReset, error) {
+	return m.RedeemResetCode(ledger, code, account, newPassword, unixSeconds(t))
+}
+
+// RedeemResetCodeBytesAt is RedeemResetCodeBytes at t.
+func (m *Machine) RedeemResetCodeBytesAt(ledger *ReplayLedger, code ResetCode, account Account, newPassword []byte, t time.Time) (AcceptedReset, error) {
+	return m.RedeemResetCodeBytes(ledger, code, account, newPassword, unixSeconds(t))
 }
 
 // RedeemResetCodeBytes is RedeemResetCode with the password as bytes (passed without a copy).
@@ -709,6 +808,9 @@ func newLedger(h *C.olr_replay_ledger) *ReplayLedger {
 // Use it only for a first enrollment or after a redeployment to a new epoch: a ledger that cannot
 // be read back must not be replaced by an empty one silently (docs/PROTOCOL.md §12.3 rule 7).
 func NewReplayLedger(machine *Machine) (*ReplayLedger, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	mh, err := machine.read()
 	if err != nil {
 		return nil, err
@@ -721,11 +823,15 @@ func NewReplayLedger(machine *Machine) (*ReplayLedger, error) {
 	return newLedger(h), nil
 }
 
-// ImportReplayLedger reads a ReplayLedger.Export for machine (wrappingKey nil for a plain export).
+// ImportReplayLedger reads a ReplayLedger.Export for machine with its wrappingKey, or an
+// ExportPlain with a nil key.
 // A ledger of another machine or enrollment is ErrLedgerOfAnotherMachine; one whose generation is
 // below minimumGeneration (the value kept in a monotonic store; 0 when there is none) is
 // ErrLedgerRolledBack.
 func ImportReplayLedger(data, wrappingKey []byte, machine *Machine, minimumGeneration uint64) (*ReplayLedger, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	p, n := ubyt(data)
 	k, kn := ubyt(wrappingKey)
 	mh, err := machine.read()
@@ -769,6 +875,14 @@ func (l *ReplayLedger) read() (*C.olr_replay_ledger, error) {
 	return l.h, nil
 }
 
+func (l *ReplayLedger) get(method string) *C.olr_replay_ledger {
+	h, err := l.read()
+	if err != nil {
+		panic(useError("ReplayLedger", method, err))
+	}
+	return h
+}
+
 func (l *ReplayLedger) write() (*C.olr_replay_ledger, error) {
 	if l == nil {
 		return nil, ErrNullPointer
@@ -783,33 +897,38 @@ func (l *ReplayLedger) write() (*C.olr_replay_ledger, error) {
 
 // Counts are the ledger's account records (at most MaxLedgerAccounts) and code records (codes
 // with failed opens, at most MaxLedgerCodes).
-func (l *ReplayLedger) Counts() (accounts, codes int, err error) {
-	h, err := l.read()
-	if err != nil {
-		return 0, 0, err
-	}
+func (l *ReplayLedger) Counts() (accounts, codes int) {
+	h := l.get("Counts")
 	defer l.mu.RUnlock()
 	var a, c C.size_t
-	err = makeError(C.olr_replay_ledger_counts(h, &a, &c), nil)
-	return int(a), int(c), err
+	mustOK(C.olr_replay_ledger_counts(h, &a, &c))
+	return int(a), int(c)
 }
 
 // Generation is increased by one at every redeem that passed the clock check. After persisting
 // the ledger, keep it where it cannot be rolled back with the file (a TPM NV counter, a registry
 // value only SYSTEM writes) and pass it to ImportReplayLedger as minimumGeneration.
-func (l *ReplayLedger) Generation() (uint64, error) {
-	h, err := l.read()
-	if err != nil {
-		return 0, err
-	}
+func (l *ReplayLedger) Generation() uint64 {
+	h := l.get("Generation")
 	defer l.mu.RUnlock()
 	var g C.uint64_t
-	err = makeError(C.olr_replay_ledger_generation(h, &g), nil)
-	return uint64(g), err
+	mustOK(C.olr_replay_ledger_generation(h, &g))
+	return uint64(g)
 }
 
-// Export writes the ledger, wrapped or plain.
+// Export writes the ledger wrapped under wrappingKey (a nil or empty key is ErrNoWrappingKey: a
+// plain export is ExportPlain).
 func (l *ReplayLedger) Export(wrappingKey []byte) ([]byte, error) {
+	if len(wrappingKey) == 0 {
+		return nil, ErrNoWrappingKey
+	}
+	return l.export(wrappingKey)
+}
+
+// ExportPlain writes the ledger unwrapped. Read it back with ImportReplayLedger(data, nil, …).
+func (l *ReplayLedger) ExportPlain() ([]byte, error) { return l.export(nil) }
+
+func (l *ReplayLedger) export(wrappingKey []byte) ([]byte, error) {
 	h, err := l.read()
 	if err != nil {
 		return nil, err

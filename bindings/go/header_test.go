@@ -1,19 +1,59 @@
 package offlinereset
 
 import (
+	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 )
 
+// moduleHeader is the module's copy of the header, the one cgo compiles against
+// (include/offline_reset.h beside this file: #cgo CPPFLAGS: -I${SRCDIR}/include).
+func moduleHeader(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("include", "offline_reset.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The module's header is the repository's include/offline_reset.h, byte for byte. The repository
+// root is two levels above the module (bindings/go); when the module is used outside the
+// repository (a copy in a module cache, a vendor tree), there is nothing to compare and the test
+// says so. After a header change: cp include/offline_reset.h bindings/go/include/
+func TestHeaderCopyIsTheRepositorys(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := filepath.Join(root, "include", "offline_reset.h")
+	own, err := os.ReadFile(filepath.Join(root, "bindings", "go", "go.mod"))
+	_, cargoErr := os.Stat(filepath.Join(root, "Cargo.toml"))
+	if err != nil || cargoErr != nil || !bytes.HasPrefix(own, []byte("module github.com/offline-reset/offline-reset/bindings/go\n")) {
+		t.Skipf("SKIP: the module is used outside the offline-reset repository (%s is not its root): "+
+			"no repository copy of the header to compare with", root)
+	}
+	// Inside the repository the header must be there: a missing one fails.
+	want, err := os.ReadFile(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := moduleHeader(t); !bytes.Equal(got, want) {
+		t.Fatalf("bindings/go/include/offline_reset.h (%d bytes) differs from %s (%d bytes): "+
+			"cp include/offline_reset.h bindings/go/include/", len(got), repo, len(want))
+	}
+}
+
 // The binding's status list is the header's (include/offline_reset.h), parsed as text: a status
 // added to the header without its Go constant, name and sentinel fails here. (The prototypes
 // need no such test: cgo compiles every call against the header itself.)
 func TestStatusesAreTheHeaders(t *testing.T) {
-	text := string(repoFile(t, "include/offline_reset.h"))
+	text := string(moduleHeader(t))
 	found := map[string]uint32{}
 	problems := map[string]uint32{}
 	for _, m := range regexp.MustCompile(`(?m)^\s*OLR_(\w+) = (\d+),`).FindAllStringSubmatch(text, -1) {
@@ -84,13 +124,18 @@ func TestABIIsCheckedAtLoad(t *testing.T) {
 	if err := checkABI(ABIVersion); err != nil {
 		t.Fatal(err)
 	}
+	if err := ready(); err != nil {
+		t.Fatal(err)
+	}
 	// A newer major, and the previous one (ABI 1.1 callers pass no SID: they must not load).
 	for _, c := range []struct {
 		want uint32
 		text string
 	}{{3 << 16, "needs 3.0"}, {1<<16 | 1, "needs 1.1"}, {2<<16 | 2, "needs 2.2"}, {2<<16 | 99, "needs 2.99"}} {
 		err := checkABI(c.want)
-		if err == nil || !strings.Contains(err.Error(), "C ABI 2.1") || !strings.Contains(err.Error(), c.text) {
+		var e *ABIError
+		if err == nil || !strings.Contains(err.Error(), "C ABI 2.1") || !strings.Contains(err.Error(), c.text) ||
+			!errors.Is(err, ErrIncompatibleLibrary) || !errors.As(err, &e) || e.Linked != LinkedABIVersion() || e.Wanted != c.want {
 			t.Fatalf("an incompatible ABI loads: %x %v", c.want, err)
 		}
 	}
@@ -100,7 +145,7 @@ func TestABIIsCheckedAtLoad(t *testing.T) {
 // prototype), except the login-screen aids listed here, which a reset server in Go does not need
 // yet: a new export fails this test until it is wrapped or added to the list on purpose.
 func TestEveryExportIsWrappedOrListed(t *testing.T) {
-	text := string(repoFile(t, "include/offline_reset.h"))
+	text := string(moduleHeader(t))
 	text = regexp.MustCompile(`(?s)#if defined\(OLR_TEST_HOOKS\).*?#endif`).ReplaceAllString(text, "")
 	text = regexp.MustCompile(`(?s)/\*.*?\*/`).ReplaceAllString(text, "")
 	notWrapped := map[string]bool{
@@ -159,7 +204,7 @@ func TestEveryExportIsWrappedOrListed(t *testing.T) {
 // The sizes and limits of the header this package was compiled against are the linked
 // library's (a stale archive or header fails here), and so are the status names.
 func TestLimitsAndNamesAreTheLinkedLibrarys(t *testing.T) {
-	text := string(repoFile(t, "include/offline_reset.h"))
+	text := string(moduleHeader(t))
 	for name, linked := range linkedLimits() {
 		m := regexp.MustCompile(`(?m)^#define OLR_` + name + ` (\d+)$`).FindStringSubmatch(text)
 		if m == nil {

@@ -7,8 +7,13 @@ package offlinereset
 import "C"
 
 import (
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -40,19 +45,51 @@ const (
 	ReplayLedgerMaxLen  = C.OLR_REPLAY_LEDGER_MAX_LEN
 )
 
-func init() {
-	if err := checkABI(ABIVersion); err != nil {
-		// The Go form of "refuse to load" (docs/BINDINGS.md §6): the program cannot start.
-		panic(err)
-	}
+// ErrIncompatibleLibrary: the linked library does not serve callers built for ABIVersion (for
+// example an ABI 1.x library, whose functions take no SID). The package does not panic at
+// initialization: the first call that can fail returns this error (an *ABIError naming both
+// versions; errors.Is(err, ErrIncompatibleLibrary)), and so does every later one. The library is
+// linked at build time, so a library that is missing altogether is the dynamic loader's error,
+// before main.
+var ErrIncompatibleLibrary = errors.New("offlinereset: the linked library's C ABI is incompatible")
+
+// ABIError is the error of every call when the linked library's C ABI is not compatible.
+type ABIError struct {
+	Linked, Wanted uint32 // (major << 16) | minor
+}
+
+func (e *ABIError) Error() string {
+	return fmt.Sprintf("offlinereset: the linked library has C ABI %d.%d, this binding needs %d.%d",
+		e.Linked>>16, e.Linked&0xffff, e.Wanted>>16, e.Wanted&0xffff)
+}
+
+// Is makes errors.Is(err, ErrIncompatibleLibrary) true.
+func (e *ABIError) Is(target error) bool { return target == ErrIncompatibleLibrary }
+
+// abiCheck is the ABI check of the first call, done once (docs/BINDINGS.md §6: refuse to load,
+// in Go's form: an error from the first call, never a panic at initialization).
+type abiCheck struct {
+	want uint32
+	once sync.Once
+	err  error
+}
+
+// abi: the tests swap it for one wanting another ABI.
+var abi = &abiCheck{want: ABIVersion}
+
+// ready is nil when the linked library serves this binding, else its *ABIError. Every exported
+// function that can fail calls it first (except the methods of handles, which exist only after a
+// constructor called it); header_test.go checks that.
+func ready() error {
+	a := abi
+	a.once.Do(func() { a.err = checkABI(a.want) })
+	return a.err
 }
 
 // checkABI asks the linked library whether it serves callers built for ABI want.
 func checkABI(want uint32) error {
 	if !bool(C.olr_abi_is_compatible(C.uint32_t(want))) {
-		have := uint32(C.olr_abi_version())
-		return fmt.Errorf("offlinereset: the linked library has C ABI %d.%d, this binding needs %d.%d",
-			have>>16, have&0xffff, want>>16, want&0xffff)
+		return &ABIError{Linked: uint32(C.olr_abi_version()), Wanted: want}
 	}
 	return nil
 }
@@ -126,6 +163,14 @@ type Policy struct {
 	ClockSkewMinutes         uint16
 }
 
+// ResetCodeLifetime is ResetCodeLifetimeMinutes as a time.Duration.
+func (p Policy) ResetCodeLifetime() time.Duration {
+	return time.Duration(p.ResetCodeLifetimeMinutes) * time.Minute
+}
+
+// ClockSkew is ClockSkewMinutes as a time.Duration.
+func (p Policy) ClockSkew() time.Duration { return time.Duration(p.ClockSkewMinutes) * time.Minute }
+
 // DefaultPolicy: 24 hours, 10 minutes.
 func DefaultPolicy() Policy {
 	return Policy{C.OLR_DEFAULT_LIFETIME_MINUTES, C.OLR_DEFAULT_CLOCK_SKEW_MINUTES}
@@ -192,6 +237,10 @@ func (p TokenPlace) args() (mp *C.char, mn C.size_t, tp *C.char, tn C.size_t, pp
 	return mp, mn, tp, tn, (*C.uint8_t)(unsafe.Pointer(pin)), pn, lp, ln
 }
 
+// unixSeconds is t as the library takes time: whole unix seconds (t.Unix()). The zero Time and
+// other times out of the library's range (2025 to 2152) are ErrTimeOutOfRange, from the library.
+func unixSeconds(t time.Time) int64 { return t.Unix() }
+
 // AcceptedReset is what a machine learns from a reset code that opened (unix seconds).
 type AcceptedReset struct {
 	IssuedAt  int64
@@ -213,6 +262,9 @@ type DeploymentPackageInfo struct {
 // CheckDeploymentPackage reads a deployment package (its text, or the raw bytes of the file as a
 // string) without enrolling.
 func CheckDeploymentPackage(pkg string) (DeploymentPackageInfo, error) {
+	if err := ready(); err != nil {
+		return DeploymentPackageInfo{}, err
+	}
 	p, n := str(pkg)
 	var epoch, lifetime, skew C.uint16_t
 	var d C.olr_error_details
@@ -227,6 +279,9 @@ func CheckDeploymentPackage(pkg string) (DeploymentPackageInfo, error) {
 // of one package. Compare it with the server's before the first deployment. Package errors as
 // CheckDeploymentPackage.
 func DeploymentPackageFingerprint(pkg string) (string, error) {
+	if err := ready(); err != nil {
+		return "", err
+	}
 	p, n := str(pkg)
 	var buf [PackageFingerprintLen + 1]byte
 	var outLen C.size_t
@@ -240,6 +295,9 @@ func DeploymentPackageFingerprint(pkg string) (string, error) {
 
 // GenerateWrappingKey is a fresh random wrapping key (64 bytes) from the OS RNG. Wipe it after use.
 func GenerateWrappingKey() ([]byte, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
 	out := make([]byte, WrappingKeyLen)
 	var n C.size_t
 	p, _ := ubyt(out)
@@ -252,6 +310,9 @@ func GenerateWrappingKey() ([]byte, error) {
 // DefaultOfflineDomain is the offline user domain for a user's FQDN when none was typed
 // ("corp.example.com" gives "CORP").
 func DefaultOfflineDomain(fqdn string) (string, error) {
+	if err := ready(); err != nil {
+		return "", err
+	}
 	p, n := str(fqdn)
 	var buf [MaxNameLen]byte
 	var outLen C.size_t
@@ -281,6 +342,9 @@ func (p NameProblem) Hint() string { return C.GoString(C.olr_name_problem_hint(C
 
 // CheckName says what is wrong with a typed username or offline domain (NameProblemNone if nothing).
 func CheckName(text string) (NameProblem, error) {
+	if err := ready(); err != nil {
+		return 0, err
+	}
 	p, n := str(text)
 	var out C.olr_name_problem_code
 	if err := makeError(C.olr_name_problem(p, n, &out), nil); err != nil {
@@ -296,6 +360,9 @@ type IdentificationCode struct{ text string }
 // ParseIdentificationCode parses a typed identification code (case-insensitive; O reads as 0,
 // I and L as 1; spaces and hyphens ignored). A mistyped code is ErrMistyped with Error.Group.
 func ParseIdentificationCode(text string) (IdentificationCode, error) {
+	if err := ready(); err != nil {
+		return IdentificationCode{}, err
+	}
 	s, err := checkCode(text, IdentificationCodeTextLen, true)
 	return IdentificationCode{s}, err
 }
@@ -308,6 +375,9 @@ type ResetCode struct{ text string }
 
 // ParseResetCode parses a typed reset code with the rules of ParseIdentificationCode.
 func ParseResetCode(text string) (ResetCode, error) {
+	if err := ready(); err != nil {
+		return ResetCode{}, err
+	}
 	s, err := checkCode(text, ResetCodeTextLen, false)
 	return ResetCode{s}, err
 }
@@ -357,6 +427,9 @@ func sid(b []byte) (*C.uint8_t, C.size_t) {
 // Check checks the names and the SID as seal and redeem will (ErrInvalidUsername,
 // ErrInvalidDomain, then ErrInvalidSid).
 func (a Account) Check() error {
+	if err := ready(); err != nil {
+		return err
+	}
 	u, un := str(a.Username)
 	d, dn := str(a.OfflineDomain)
 	s, sn := sid(a.SID)
@@ -369,6 +442,9 @@ func (a Account) Check() error {
 // it is not checked here, Check does). Two accounts are the same exactly when both normalized
 // names and the SID are equal.
 func (a Account) Normalize() (Account, error) {
+	if err := ready(); err != nil {
+		return Account{}, err
+	}
 	u, un := str(a.Username)
 	d, dn := str(a.OfflineDomain)
 	var ub, db [MaxNameLen]byte
@@ -383,8 +459,57 @@ func (a Account) Normalize() (Account, error) {
 	return Account{string(ub[:ul]), string(db[:dl]), a.SID}, nil
 }
 
+// String is the account for display: the names as typed (not normalized; Normalize gives the
+// comparison forms) and the SID in its S-1-… form, as `DOMAIN\username (S-1-5-21-…)`.
+func (a Account) String() string {
+	return a.OfflineDomain + `\` + a.Username + " (" + a.SIDString() + ")"
+}
+
+// SIDString is the SID in its string form, such as S-1-5-21-1004336348-1177238915-682003330-1001
+// (identifier authority as a decimal number, sub-authorities little-endian as Windows stores
+// them), as the Java and .NET bindings write it. A SID that is not one (wrong length or count)
+// is "invalid SID " and its bytes in hex.
+func (a Account) SIDString() string {
+	s := a.SID
+	if len(s) < 8 || (len(s)-8)%4 != 0 || int(s[1]) != (len(s)-8)/4 {
+		return "invalid SID " + hex.EncodeToString(s)
+	}
+	var authority uint64
+	for _, b := range s[2:8] {
+		authority = authority<<8 | uint64(b)
+	}
+	var b strings.Builder
+	b.WriteString("S-" + strconv.Itoa(int(s[0])) + "-" + strconv.FormatUint(authority, 10))
+	for k := 8; k+4 <= len(s); k += 4 {
+		sub := uint32(s[k]) | uint32(s[k+1])<<8 | uint32(s[k+2])<<16 | uint32(s[k+3])<<24
+		b.WriteString("-" + strconv.FormatUint(uint64(sub), 10))
+	}
+	return b.String()
+}
+
+// Same reports whether a and b are the same account, as the library compares them (and as the
+// other bindings' Account equality does): both normalized names equal and the SIDs byte-equal.
+// Errors are Normalize's (an invalid name of either account).
+func (a Account) Same(b Account) (bool, error) {
+	if err := ready(); err != nil {
+		return false, err
+	}
+	na, err := a.Normalize()
+	if err != nil {
+		return false, err
+	}
+	nb, err := b.Normalize()
+	if err != nil {
+		return false, err
+	}
+	return na.Username == nb.Username && na.OfflineDomain == nb.OfflineDomain && string(a.SID) == string(b.SID), nil
+}
+
 // AccountWithFQDN is the account with the default offline domain of the user's FQDN.
 func AccountWithFQDN(username, fqdn string, sid []byte) (Account, error) {
+	if err := ready(); err != nil {
+		return Account{}, err
+	}
 	d, err := DefaultOfflineDomain(fqdn)
 	if err != nil {
 		return Account{}, err
