@@ -101,7 +101,7 @@ def test_every_status_raises_its_class(ring, machine):
     with pytest.raises(olr.NotYetValidError):
         machine.open_reset_code_for_diagnostics(code, acct, "p", NOW - 3600)
     with pytest.raises(olr.WrongKindError):
-        olr.Machine.from_bytes(ring.export())
+        olr.Machine.from_bytes(ring.export_plain())
     with pytest.raises(olr.WrappingMismatchError):
         olr.Machine.from_bytes(machine.export(olr.generate_wrapping_key()))
     with pytest.raises(olr.WrongWrappingKeyError):
@@ -110,8 +110,8 @@ def test_every_status_raises_its_class(ring, machine):
         machine.export(b"short")
     with olr.ReplayLedger(machine) as fresh:
         with pytest.raises(olr.TruncatedError):
-            olr.ReplayLedger.from_bytes(fresh.export()[:-1], machine=machine)
-    blob = machine.export()
+            olr.ReplayLedger.from_bytes(fresh.export_plain()[:-1], machine=machine)
+    blob = machine.export_plain()
     blob[30] ^= 1
     with pytest.raises(olr.CorruptedError):
         olr.Machine.from_bytes(blob)
@@ -122,7 +122,7 @@ def test_every_status_raises_its_class(ring, machine):
     with pytest.raises(olr.InvalidLengthError):
         olr.name_problem("a" * 70000)
     # Rotation: on the server, and on the machine in both directions.
-    with olr.ServerKeyRing.from_bytes(ring.export()) as rotated:
+    with olr.ServerKeyRing.from_bytes(ring.export_plain()) as rotated:
         assert rotated.rotate(NOW) == ring.current_epoch + 1
         with pytest.raises(olr.KeyRotatedError) as e:
             rotated.seal_reset_code(id_text, acct, "p", NOW + 1)
@@ -141,7 +141,7 @@ def test_every_status_raises_its_class(ring, machine):
                 with pytest.raises(olr.LedgerOfAnotherMachineError):
                     newer.redeem_reset_code(old_ledger, newer_code, acct, "p", NOW)
                 with pytest.raises(olr.LedgerOfAnotherMachineError):
-                    olr.ReplayLedger.from_bytes(old_ledger.export(), machine=newer)
+                    olr.ReplayLedger.from_bytes(old_ledger.export_plain(), machine=newer)
     with olr.ServerKeyRing.generate(password_cost=olr.PasswordCost.minimum()) as stranger:
         with pytest.raises(olr.PackageSignatureInvalidError):
             machine.redeploy(stranger.deployment_package)
@@ -158,7 +158,7 @@ def test_every_status_raises_its_class(ring, machine):
         # The refused AlreadyUsed and Superseded attempts stay counted (one code record each).
         assert (ledger.account_count, ledger.code_count, ledger.generation) == (1, 2, 3)
         with pytest.raises(olr.LedgerRolledBackError):
-            olr.ReplayLedger.from_bytes(ledger.export(), machine=machine, minimum_generation=4)
+            olr.ReplayLedger.from_bytes(ledger.export_plain(), machine=machine, minimum_generation=4)
     # Statuses the binding cannot provoke (OutOfMemory, LedgerFull, …) still map to their class.
     for status in olr.Status:
         if status:
@@ -179,7 +179,7 @@ def test_redeem_counts_failures_and_the_ledger_persists(ring, machine):
     """Attempts are counted before the answer: a failed redeem changes the ledger too, so it is
     persisted after every redeem; the limits come from the deployment package."""
     key = olr.generate_wrapping_key()
-    with olr.ServerKeyRing.from_bytes(ring.export()) as r:
+    with olr.ServerKeyRing.from_bytes(ring.export_plain()) as r:
         r.attempt_limits = olr.AttemptLimits(failed_opens_per_code=2, failed_opens_per_account=20)
         with machine.redeploy(r.deployment_package) as m:
             assert m.identification_code == machine.identification_code  # same epoch
@@ -205,7 +205,7 @@ def test_redeem_counts_failures_and_the_ledger_persists(ring, machine):
 
 
 def test_signing_key_rotation_and_fingerprints(ring, machine):
-    with olr.ServerKeyRing.from_bytes(ring.export()) as r:
+    with olr.ServerKeyRing.from_bytes(ring.export_plain()) as r:
         before = r.deployment_package
         fp = olr.deployment_package_fingerprint(before)
         assert len(fp) == olr.PACKAGE_FINGERPRINT_LEN and fp == fp.lower() and int(fp, 16) >= 0
@@ -229,7 +229,7 @@ def test_signing_key_rotation_and_fingerprints(ring, machine):
 
 
 def test_handles(ring, machine):
-    r = olr.ServerKeyRing.from_bytes(ring.export())
+    r = olr.ServerKeyRing.from_bytes(ring.export_plain())
     with r:
         assert r.epochs == ring.epochs
     assert r.closed
@@ -244,7 +244,7 @@ def test_handles(ring, machine):
         machine.redeem_reset_code(None, "x", ("a", "B", SID), "p", NOW)
     # The open-only call has a diagnostics-only name; nothing under the old name accepts codes.
     assert not hasattr(olr.Machine, "open_reset_code") and not hasattr(olr.ReplayLedger, "__len__")
-    m = olr.Machine.from_bytes(machine.export())
+    m = olr.Machine.from_bytes(machine.export_plain())
     m.close()
     with pytest.raises(ValueError):
         olr.ReplayLedger(m)
@@ -260,7 +260,7 @@ def test_integers_are_range_checked(ring, machine):
         olr.ReplayLedger.from_bytes(b"", machine=machine, minimum_generation=-1)
     with pytest.raises(TypeError, match="now"):
         machine.open_reset_code_for_diagnostics("x", ("a", "B", SID), "p", float(NOW))
-    with olr.ServerKeyRing.from_bytes(ring.export()) as r:
+    with olr.ServerKeyRing.from_bytes(ring.export_plain()) as r:
         with pytest.raises(ValueError, match="failed_opens_per_code"):
             r.attempt_limits = olr.AttemptLimits(65536 + 5, 20)
         for limits in (olr.AttemptLimits(0, 20), olr.AttemptLimits(5, 1001)):

@@ -77,7 +77,7 @@ def redeem_sequence(m, i):
     with olr.ReplayLedger(m) as led:
         steps = [outcome(lambda s=s: open_(m, led, s)) for s in i["steps"]]
         value = dict(ledger_value(led), steps=steps)
-        exported = led.export()
+        exported = led.export_plain()
     with olr.ReplayLedger.from_bytes(exported, machine=m, minimum_generation=value["generation"]) as again:
         survived = ledger_value(again)
     assert survived == {k: value[k] for k in ("accounts", "codes", "generation")}, (survived, value)

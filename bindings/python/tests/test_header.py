@@ -18,6 +18,8 @@ def test_status_enum_is_the_headers(repo):
     assert statuses == {s.name: int(s) for s in olr.Status}
     problems = {k[len("NAME_PROBLEM_"):]: v for k, v in found.items() if k.startswith("NAME_PROBLEM_")}
     assert problems == {p.name: int(p) for p in olr.NameProblem}
+    groups = {k[len("GROUP_"):]: v for k, v in found.items() if k.startswith("GROUP_")}
+    assert groups == {g.name: int(g) for g in olr.GroupState}
     # Every failing status has its own exception class, named after it.
     for status in olr.Status:
         if status != olr.Status.OK:
@@ -42,6 +44,8 @@ def expected_ctype(c):
         return ctypes.c_void_p
     if c == "olr_error_details *":
         return ctypes.POINTER(_native.ErrorDetails)
+    if c == "olr_typing_progress *":
+        return ctypes.POINTER(_native.TypingProgressC)
     if c == "olr_accepted_reset *":
         return ctypes.POINTER(_native.AcceptedResetC)
     if c == "olr_name_problem_code *":
@@ -57,22 +61,20 @@ def test_prototypes_are_the_headers(repo):
     text = re.sub(r"#if defined\(OLR_TEST_HOOKS\).*?#endif", "", header(repo), flags=re.S)
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     protos = re.findall(r"^(?:OLR_MUST_USE\s+)?([\w ]+?\**)\s*(olr_\w+)\(([^)]*)\);", text, re.M | re.S)
-    # Every function is declared by the binding, except these login-screen aids (typing
-    # progress, QR, URI writer, NUL-terminated sizes, status names, UTF-16 twins), which a reset
-    # server in Python does not need yet: listed so that a new export fails here until it is
-    # wrapped or added to this list on purpose. (The URI reader and the spelling are wrapped:
-    # a portal reads the phone's URI and a help desk reads the code out.)
+    # Every function is declared by the binding, except these, listed so that a new export
+    # fails here until it is wrapped or added to this list on purpose:
     not_wrapped = {
-        "olr_identification_code_progress", "olr_reset_code_progress",
-        "olr_identification_code_uri", "olr_identification_code_qr",
+        # The NUL-terminated sizes (`*_TEXT_LEN + 1`) are for C callers that want a C string;
+        # the binding passes lengths and returns Python str, so the lengths are what it uses.
         "olr_identification_code_text_size", "olr_reset_code_text_size",
-        "olr_deployment_package_text_size", "olr_status_name",
-        # The UTF-16 twins are for the Windows login screen (LSA strings are UTF-16); a Python
-        # reset server passes UTF-8 to their UTF-8 twins, which it wraps.
+        "olr_deployment_package_text_size",
+        # The UTF-16 twins are for the Windows login screen (LSA strings are UTF-16); Python
+        # passes the same text as UTF-8 to their UTF-8 twins, which it wraps.
         "olr_machine_redeem_reset_code_utf16", "olr_machine_open_reset_code_for_diagnostics_utf16",
         "olr_reset_code_check_utf16", "olr_reset_code_progress_utf16", "olr_account_check_utf16",
         "olr_name_problem_utf16", "olr_account_normalize_utf16",
     }
+    assert all(n.endswith(("_text_size", "_utf16")) for n in not_wrapped)
     names = {p[1] for p in protos}
     assert names - not_wrapped == set(_native.PROTOTYPES), sorted((names - not_wrapped) ^ set(_native.PROTOTYPES))
     for ret, name, params in protos:
@@ -97,10 +99,23 @@ def test_constants_are_the_headers(repo):
     for name in ("IDENTIFICATION_CODE_TEXT_LEN", "RESET_CODE_TEXT_LEN", "DEPLOYMENT_PACKAGE_TEXT_LEN",
                  "WRAPPING_KEY_LEN", "MAX_NAME_LEN", "MAX_PASSWORD_LEN", "MAX_GENERATIONS",
                  "MAX_LEDGER_ACCOUNTS", "MAX_LEDGER_CODES", "MIN_SID_LEN", "MAX_SID_LEN",
-                 "PACKAGE_FINGERPRINT_LEN", "SPELLING_MAX_LEN"):
+                 "PACKAGE_FINGERPRINT_LEN", "SPELLING_MAX_LEN", "MAX_PORTAL_URL_LEN",
+                 "IDENTIFICATION_URI_MAX_LEN", "QR_QUIET_ZONE", "QR_MAX_WIDTH"):
         assert getattr(olr, name) == d[name], name
     assert "MAX_LEDGER_ENTRIES" not in d and not hasattr(olr, "MAX_LEDGER_ENTRIES")
     assert olr.PasswordCost.minimum() == olr.PasswordCost(d["MIN_PASSWORD_MEMORY_KIB"], d["MIN_PASSWORD_ITERATIONS"], 1)
+
+
+def test_typing_progress_struct_is_the_headers(repo):
+    """``olr_typing_progress``: the fields in the header's order, 32 bytes."""
+    text = re.sub(r"/\*.*?\*/", "", header(repo), flags=re.S)
+    body = re.search(r"typedef struct olr_typing_progress \{(.*?)\} olr_typing_progress;", text, re.S).group(1)
+    fields = re.findall(r"^\s*([\w ]+?)\s+(\w+)(?:\[(\d+)\])?;", body, re.M)
+    assert [f[1] for f in fields] == [f[0] for f in _native.TypingProgressC._fields_]
+    sizes = {"olr_group_state": 1, "uint8_t": 1, "bool": 1, "uint16_t": 2, "uint32_t": 4}
+    for (ctype, name, count), (_, field) in zip(fields, _native.TypingProgressC._fields_):
+        assert ctypes.sizeof(field) == sizes[ctype] * int(count or 1), name
+    assert ctypes.sizeof(_native.TypingProgressC) == 32
 
 
 def test_abi_is_checked_at_load(monkeypatch, tmp_path):

@@ -48,7 +48,7 @@ def rss_kib():
 def test_no_leak_in_100000_calls(ring, machine):
     id_text = str(machine.identification_code)
     package = ring.deployment_package
-    blob = machine.export()
+    blob = machine.export_plain()
 
     def round_(n):
         for _ in range(n):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import datetime
 import enum
 import os
 import threading
@@ -11,7 +12,7 @@ from ctypes import byref, c_bool, c_size_t, c_uint16, c_uint32, c_uint64, c_void
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Tuple, Union
 
-from ._native import LIB, AcceptedResetC, ErrorDetails
+from ._native import LIB, AcceptedResetC, ErrorDetails, TypingProgressC
 from .errors import Status, make_error
 
 Text = Union[str, bytes]
@@ -37,11 +38,22 @@ MIN_SID_LEN: int = 12
 MAX_SID_LEN: int = 68
 PACKAGE_FINGERPRINT_LEN: int = 64
 SPELLING_MAX_LEN: int = 2125
+MAX_PORTAL_URL_LEN: int = 512
+IDENTIFICATION_URI_MAX_LEN: int = 591
+QR_QUIET_ZONE: int = 4
+QR_MAX_WIDTH: int = 185
 
 
 def status_message(status: int) -> str:
     """The library's static English message for any status number."""
     return LIB.olr_status_message(status & 0xFFFFFFFF).decode("utf-8")
+
+
+def status_name(status: int) -> str:
+    """The status's stable identifier in the header (``"OLR_REJECTED"`` for 7), or
+    ``"OLR_UNKNOWN_STATUS"`` for a number the library does not know: for logs and for keying a
+    table of user-facing texts (unlike :func:`status_message`, its wording never changes)."""
+    return LIB.olr_status_name(status & 0xFFFFFFFF).decode("ascii")
 
 
 def version() -> str:
@@ -74,8 +86,27 @@ def _int(value: int, what: str, bits: int, signed: bool = False) -> int:
     return value
 
 
-def _now(now: int) -> int:
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_SECOND = datetime.timedelta(seconds=1)
+
+Time = Union[int, datetime.datetime]
+"""A point in time: unix seconds (``int``) or a timezone-aware ``datetime.datetime``."""
+
+
+def _now(now: Time) -> int:
+    """Unix seconds from an int, or from an aware datetime (fractions of a second dropped)."""
+    if isinstance(now, datetime.datetime):
+        if now.tzinfo is None or now.tzinfo.utcoffset(now) is None:
+            raise TypeError(
+                "now must be a timezone-aware datetime (such as datetime.now(timezone.utc)), not a "
+                "naive one: its time zone is unknown"
+            )
+        return _int((now - _EPOCH) // _SECOND, "now", 64, signed=True)
     return _int(now, "now", 64, signed=True)
+
+
+def _utc(seconds: int) -> datetime.datetime:
+    return _EPOCH + datetime.timedelta(seconds=seconds)
 
 
 def _sid(sid: Sid) -> bytes:
@@ -150,6 +181,7 @@ def _out_text(function, cap: int, *args: object, details: bool = False) -> str:
 
 
 def _export(function, handle: int, wrapping_key: Optional[Bytes]) -> bytearray:
+    """``wrapping_key`` None: the plain export (only through the ``export_plain`` methods)."""
     key, key_len = _blob(wrapping_key, "wrapping_key")
     needed = c_size_t()
     status = function(handle, key, key_len, None, 0, byref(needed))
@@ -161,6 +193,15 @@ def _export(function, handle: int, wrapping_key: Optional[Bytes]) -> bytearray:
     out = bytearray(buf.raw[: n.value])
     ctypes.memset(buf, 0, needed.value)
     return out
+
+
+def _required_key(wrapping_key: Bytes, owner: str) -> Bytes:
+    if wrapping_key is None:
+        raise TypeError(
+            f"{owner}.export() needs a wrapping key (generate_wrapping_key()); "
+            f"{owner}.export_plain() writes the secrets in the clear"
+        )
+    return wrapping_key
 
 
 def generate_wrapping_key() -> bytearray:
@@ -242,10 +283,21 @@ class AttemptLimits:
 
 @dataclass(frozen=True)
 class AcceptedReset:
-    """What a machine learns from a reset code that opened (unix seconds)."""
+    """What a machine learns from a reset code that opened (unix seconds; the ``_datetime``
+    properties give the same times as timezone-aware UTC datetimes)."""
 
     issued_at: int
     expires_at: int
+
+    @property
+    def issued_at_datetime(self) -> datetime.datetime:
+        """:attr:`issued_at` as an aware datetime in UTC."""
+        return _utc(self.issued_at)
+
+    @property
+    def expires_at_datetime(self) -> datetime.datetime:
+        """:attr:`expires_at` as an aware datetime in UTC."""
+        return _utc(self.expires_at)
 
 
 @dataclass(frozen=True)
@@ -277,16 +329,119 @@ def check_deployment_package(package: Text) -> DeploymentPackageInfo:
     return DeploymentPackageInfo(epoch.value, Policy(lifetime.value, skew.value))
 
 
+class GroupState(enum.IntEnum):
+    """The state of one group of a code being typed (``olr_group_state``)."""
+
+    EMPTY = 0
+    INCOMPLETE = 1
+    VALID = 2
+    MISTYPED = 3
+    NOT_A_SYMBOL = 4
+
+
+@dataclass(frozen=True)
+class TypingProgress:
+    """Feedback on a code while it is typed (``olr_typing_progress``): colour each group from
+    :attr:`groups`; :attr:`ready` is true exactly when parsing the same text succeeds."""
+
+    groups: Tuple[GroupState, ...]
+    """The state of each group in reading order (8 for an identification code, 6 for a reset code)."""
+    complete: bool
+    """Exactly the code's number of symbols is typed."""
+    too_long: bool
+    """More symbols are typed than the code has."""
+    whole_code_ok: bool
+    """Complete, every group valid, and the whole-code check passes."""
+    ready: bool
+    """``whole_code_ok`` and the version is this library's: the code parses."""
+    unsupported_version: Optional[int]
+    """The version the first symbol names when it is not this library's, else None."""
+    first_wrong_group: int
+    """The 1-based number of the first group known to be wrong, or 0."""
+    symbols_typed: int
+    """Characters typed that are not separators."""
+    symbols_expected: int
+    """The code's number of symbols (64 or 44)."""
+
+
+class _Scratch(threading.local):
+    """Per-thread output buffers for the cheap calls (code checks): allocated once per thread
+    instead of at every call. Code texts are public, so the buffers are not wiped."""
+
+    def __init__(self) -> None:
+        n, details = c_size_t(), ErrorDetails()
+        #: (output buffer, its length, byref(length), details, byref(details)): one lookup.
+        self.check = (create_string_buffer(max(IDENTIFICATION_CODE_TEXT_LEN, RESET_CODE_TEXT_LEN)),
+                      n, byref(n), details, byref(details))
+        self.progress = TypingProgressC()
+        self.progress_ref = byref(self.progress)
+
+
+_scratch = _Scratch()
+
+
+def _progress(function, text: Text) -> TypingProgress:
+    raw = _utf8(text, "text")
+    scratch = _scratch
+    _fail(function(raw, len(raw), scratch.progress_ref))
+    p = scratch.progress
+    return TypingProgress(
+        groups=tuple(GroupState(g) for g in p.groups[: p.group_count]),
+        complete=bool(p.complete),
+        too_long=bool(p.too_long),
+        whole_code_ok=bool(p.whole_code_ok),
+        ready=bool(p.ready),
+        unsupported_version=int(p.unsupported_version) if p.has_unsupported_version else None,
+        first_wrong_group=int(p.first_wrong_group),
+        symbols_typed=int(p.symbols_typed),
+        symbols_expected=int(p.symbols_expected),
+    )
+
+
+def _bare(function):
+    """The same C function as a second pointer without ``argtypes`` (same ``restype``), for the
+    hot paths: ctypes then converts no arguments (~0.4 µs less per call), so every argument
+    passed to it MUST already be its exact C type: ``bytes`` or a ctypes buffer for a pointer,
+    ``c_size_t`` for a length, ``byref(...)`` for an out-pointer (never a Python int, which
+    ctypes would pass as a C int)."""
+    bare = type(function)(ctypes.cast(function, c_void_p).value)
+    bare.restype = function.restype
+    return bare
+
+
 class _Code:
     _check = None
+    _check_bare = None
+    _cap = c_size_t(0)
+    _progress_fn = None
     _len = 0
 
     def __init__(self, text: Union[Text, "_Code"]) -> None:
-        if isinstance(text, type(self)):
+        # The hot path (a typed code, checked at every keystroke or request): per-thread
+        # buffers, the function bound once per class, no encode for ASCII-only checks.
+        cls = type(self)
+        if type(text) is str:
+            try:
+                raw = text.encode("utf-8")
+            except UnicodeEncodeError:
+                raw = _utf8(text, "code")  # raises InvalidUtf8Error
+        elif isinstance(text, cls):
             self._text: str = text._text
             return
-        raw = _utf8(text if not isinstance(text, _Code) else str(text), "code")
-        self._text = _out_text(type(self)._check, type(self)._len, raw, len(raw), details=True)
+        else:
+            raw = _utf8(text if not isinstance(text, _Code) else str(text), "code")
+        buf, n, n_ref, details, details_ref = _scratch.check
+        status = cls._check_bare(raw, c_size_t(len(raw)), buf, cls._cap, n_ref, details_ref)
+        if status:
+            _fail(status, details)
+        self._text = buf.raw[: n.value].decode("ascii")
+
+    @classmethod
+    def progress(cls, text: Text) -> TypingProgress:
+        """Feedback while the code is typed: call it with the whole field's text at every
+        keystroke. Reads the text as parsing does and never fails on partial, wrong or too long
+        text (only :class:`InvalidUtf8Error` for a lone surrogate)."""
+        return _progress(cls._progress_fn, text)
 
     @property
     def text(self) -> str:
@@ -316,7 +471,42 @@ class IdentificationCode(_Code):
     """
 
     _check = LIB.olr_identification_code_check
+    _check_bare = _bare(LIB.olr_identification_code_check)
+    _progress_fn = LIB.olr_identification_code_progress
     _len = IDENTIFICATION_CODE_TEXT_LEN
+    _cap = c_size_t(IDENTIFICATION_CODE_TEXT_LEN)
+
+    def uri(self, base_url: Text) -> str:
+        """The URI that opens the reset portal with this code filled in (PROTOCOL.md §6.1):
+        ``base_url``, then ``?`` (or ``&``), ``olr-id=`` and the code. At most
+        :data:`IDENTIFICATION_URI_MAX_LEN` characters.
+
+        Raises:
+            MalformedInputError: ``base_url`` does not start with ``https://`` and a host, has
+            characters a URI may not, a fragment or an ``olr-id`` parameter, or is longer than
+            :data:`MAX_PORTAL_URL_LEN` bytes.
+        """
+        raw = self._text.encode("ascii")
+        base = _utf8(base_url, "base_url")
+        return _out_text(LIB.olr_identification_code_uri, IDENTIFICATION_URI_MAX_LEN + 1,
+                         raw, len(raw), base, len(base), details=True)
+
+    def qr(self, base_url: Text) -> "QrSymbol":
+        """The QR symbol of :meth:`uri` (level M, the smallest version that fits, the quiet
+        zone included): draw each dark module as a small square.
+
+        Raises:
+            MalformedInputError: as :meth:`uri`.
+        """
+        raw = self._text.encode("ascii")
+        base = _utf8(base_url, "base_url")
+        cap = QR_MAX_WIDTH * QR_MAX_WIDTH
+        buf = create_string_buffer(cap)
+        n, width = c_size_t(), c_size_t()
+        d = ErrorDetails()
+        _fail(LIB.olr_identification_code_qr(raw, len(raw), base, len(base), buf, cap, byref(n), byref(width),
+                                             byref(d)), d)
+        return QrSymbol(width.value, buf.raw[: n.value])
 
     @classmethod
     def from_uri_or_code(cls, text: Text) -> "IdentificationCode":
@@ -339,7 +529,32 @@ class ResetCode(_Code):
     """A reset code, parsed from typed text with the same rules as :class:`IdentificationCode`."""
 
     _check = LIB.olr_reset_code_check
+    _check_bare = _bare(LIB.olr_reset_code_check)
+    _progress_fn = LIB.olr_reset_code_progress
     _len = RESET_CODE_TEXT_LEN
+    _cap = c_size_t(RESET_CODE_TEXT_LEN)
+
+
+@dataclass(frozen=True)
+class QrSymbol:
+    """A QR symbol as a module matrix: :attr:`width` modules per side (the quiet zone of
+    :data:`QR_QUIET_ZONE` light modules on each side included), :attr:`modules` ``width * width``
+    bytes row-major from the top left, 1 for a dark module and 0 for a light one."""
+
+    width: int
+    modules: bytes
+
+    def is_dark(self, x: int, y: int) -> bool:
+        """Whether the module in column ``x``, row ``y`` (from the top left) is dark."""
+        if not (0 <= x < self.width and 0 <= y < self.width):
+            raise IndexError(f"module ({x}, {y}) is outside a {self.width}x{self.width} symbol")
+        return self.modules[y * self.width + x] == 1
+
+    @property
+    def rows(self) -> List[bytes]:
+        """The rows from the top, each ``width`` bytes."""
+        w = self.width
+        return [self.modules[i: i + w] for i in range(0, w * w, w)]
 
 
 def spell_code(code: Union[IdentificationCode, ResetCode, Text], table: Optional[Text] = None) -> str:
@@ -671,21 +886,33 @@ class ServerKeyRing(_Handle):
             _fail(LIB.olr_server_key_ring_is_held_in_token(h, byref(out)))
         return bool(out.value)
 
-    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
-        """The ring as bytes, wrapped under ``wrapping_key`` or plain (secret keys in the clear).
+    def export(self, wrapping_key: Bytes) -> bytearray:
+        """The ring as bytes, wrapped under ``wrapping_key`` (:func:`generate_wrapping_key`;
+        required: :meth:`export_plain` is the plain form).
+
+        Raises:
+            TypeError: no wrapping key.
+            KeysInTokenError: the ring is held in a PKCS#11 token (:attr:`is_held_in_token`).
+        """
+        with self._shared() as h:
+            return _export(LIB.olr_server_key_ring_export, h, _required_key(wrapping_key, "ServerKeyRing"))
+
+    def export_plain(self) -> bytearray:
+        """The ring as bytes NOT wrapped: its secret keys in the clear. Only for storage the
+        platform already protects as a whole, or tests; :meth:`export` wraps.
 
         Raises:
             KeysInTokenError: the ring is held in a PKCS#11 token (:attr:`is_held_in_token`).
         """
         with self._shared() as h:
-            return _export(LIB.olr_server_key_ring_export, h, wrapping_key)
+            return _export(LIB.olr_server_key_ring_export, h, None)
 
     def seal_reset_code(
         self,
         identification_code: Union[IdentificationCode, Text],
         account: AccountLike,
         new_password: Secret,
-        now: int,
+        now: Time,
     ) -> ResetCode:
         """Seals a reset code for the machine, account and new password, issued at ``now``.
 
@@ -712,7 +939,7 @@ class ServerKeyRing(_Handle):
         code._text = buf.raw[: n.value].decode("ascii")
         return code
 
-    def rotate(self, now: int) -> int:
+    def rotate(self, now: Time) -> int:
         """Makes a new generation current, retiring the previous one at ``now``; returns the new epoch."""
         epoch = c_uint16()
         now = _now(now)
@@ -720,7 +947,7 @@ class ServerKeyRing(_Handle):
             _fail(LIB.olr_server_key_ring_rotate(h, now, byref(epoch)))
         return epoch.value
 
-    def prune(self, now: int) -> None:
+    def prune(self, now: Time) -> None:
         """Erases retired generations whose grace period has ended at ``now``."""
         now = _now(now)
         with self._exclusive() as h:
@@ -846,9 +1073,21 @@ class Machine(_Handle):
     def from_bytes(cls, data: Bytes, wrapping_key: Optional[Bytes] = None) -> "Machine":
         return cls(_import(LIB.olr_machine_import, data, wrapping_key))
 
-    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
+    def export(self, wrapping_key: Bytes) -> bytearray:
+        """The machine state (its private key) as bytes, wrapped under ``wrapping_key``
+        (required: :meth:`export_plain` is the plain form).
+
+        Raises:
+            TypeError: no wrapping key.
+        """
         with self._shared() as h:
-            return _export(LIB.olr_machine_export, h, wrapping_key)
+            return _export(LIB.olr_machine_export, h, _required_key(wrapping_key, "Machine"))
+
+    def export_plain(self) -> bytearray:
+        """The machine state NOT wrapped: its private key in the clear. Only for storage the
+        platform already protects as a whole, or tests; :meth:`export` wraps."""
+        with self._shared() as h:
+            return _export(LIB.olr_machine_export, h, None)
 
     def redeploy(self, package: Text) -> "Machine":
         """Takes a later deployment package and returns the redeployed machine (a new handle;
@@ -907,7 +1146,7 @@ class Machine(_Handle):
         return bool(out.value)
 
     def _open(self, ledger: Optional["ReplayLedger"], code: Union[ResetCode, Text],
-              account: AccountLike, new_password: Secret, now: int) -> AcceptedReset:
+              account: AccountLike, new_password: Secret, now: Time) -> AcceptedReset:
         raw = _utf8(str(code) if isinstance(code, ResetCode) else code, "reset_code")
         u, d, sid = _account(account)
         now = _now(now)
@@ -935,14 +1174,14 @@ class Machine(_Handle):
         return AcceptedReset(accepted.issued_at, accepted.expires_at)
 
     def open_reset_code_for_diagnostics(self, code: Union[ResetCode, Text], account: AccountLike,
-                                        new_password: Secret, now: int) -> AcceptedReset:
+                                        new_password: Secret, now: Time) -> AcceptedReset:
         """Diagnostics only: says whether a reset code would open, counting no attempt and
         recording nothing, so a code checked here still works and guesses are not limited.
         A login integration MUST NOT accept codes with it: use :meth:`redeem_reset_code`."""
         return self._open(None, code, account, new_password, now)
 
     def redeem_reset_code(self, ledger: "ReplayLedger", code: Union[ResetCode, Text],
-                          account: AccountLike, new_password: Secret, now: int) -> AcceptedReset:
+                          account: AccountLike, new_password: Secret, now: Time) -> AcceptedReset:
         """Redeems a typed reset code for the cached account (its username, offline domain and
         SID) against ``ledger`` (PROTOCOL.md §9.7): the only call a login integration may act on.
 
@@ -1006,9 +1245,21 @@ class ReplayLedger(_Handle):
         _Handle.__init__(ledger, out)
         return ledger
 
-    def export(self, wrapping_key: Optional[Bytes] = None) -> bytearray:
+    def export(self, wrapping_key: Bytes) -> bytearray:
+        """The ledger as bytes, wrapped (encrypted and authenticated) under ``wrapping_key``
+        (required: :meth:`export_plain` is the plain form).
+
+        Raises:
+            TypeError: no wrapping key.
+        """
         with self._shared() as h:
-            return _export(LIB.olr_replay_ledger_export, h, wrapping_key)
+            return _export(LIB.olr_replay_ledger_export, h, _required_key(wrapping_key, "ReplayLedger"))
+
+    def export_plain(self) -> bytearray:
+        """The ledger NOT wrapped (readable and, without a monotonic counter, replaceable). Only
+        for storage the platform already protects, or tests; :meth:`export` wraps."""
+        with self._shared() as h:
+            return _export(LIB.olr_replay_ledger_export, h, None)
 
     def _counts(self) -> Tuple[int, int]:
         accounts, codes = c_size_t(), c_size_t()

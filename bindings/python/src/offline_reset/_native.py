@@ -38,6 +38,27 @@ class AcceptedResetC(ctypes.Structure):
     _fields_ = [("issued_at", c_int64), ("expires_at", c_int64)]
 
 
+class TypingProgressC(ctypes.Structure):
+    """``olr_typing_progress`` (32 bytes)."""
+
+    _fields_ = [
+        ("groups", c_uint8 * 8),
+        ("group_count", c_uint8),
+        ("complete", c_bool),
+        ("too_long", c_bool),
+        ("whole_code_ok", c_bool),
+        ("ready", c_bool),
+        ("has_unsupported_version", c_bool),
+        ("unsupported_version", c_uint8),
+        ("first_wrong_group", c_uint8),
+        ("symbols_typed", c_uint32),
+        ("symbols_expected", c_uint16),
+        ("reserved", c_uint8 * 10),
+    ]
+
+
+assert ctypes.sizeof(TypingProgressC) == 32
+
 _status = c_uint32
 _details = POINTER(ErrorDetails)
 _handle = c_void_p  # const olr_x * / olr_x *
@@ -51,6 +72,7 @@ _text = c_char_p  # const char *, char * out, const uint8_t *, uint8_t * out
 #: name -> (return type, parameter types), in header order.
 PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_status_message": (c_char_p, [c_uint32]),
+    "olr_status_name": (c_char_p, [c_uint32]),
     "olr_version": (c_char_p, []),
     "olr_version_number": (c_uint32, []),
     "olr_abi_version": (c_uint32, []),
@@ -71,6 +93,8 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_max_input_len": (c_size_t, []),
     "olr_identification_code_check": (_status, [_text, c_size_t, _text, c_size_t, _size_out, _details]),
     "olr_reset_code_check": (_status, [_text, c_size_t, _text, c_size_t, _size_out, _details]),
+    "olr_identification_code_progress": (_status, [_text, c_size_t, POINTER(TypingProgressC)]),
+    "olr_reset_code_progress": (_status, [_text, c_size_t, POINTER(TypingProgressC)]),
     "olr_default_offline_domain": (_status, [_text, c_size_t, _text, c_size_t, _size_out]),
     "olr_account_check": (_status, [_text, c_size_t, _text, c_size_t, _text, c_size_t]),
     "olr_deployment_package_check": (_status, [_text, c_size_t, _u16_out, _u16_out, _u16_out, _details]),
@@ -79,6 +103,11 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "olr_account_normalize": (
         _status,
         [_text, c_size_t, _text, c_size_t, _text, c_size_t, _size_out, _text, c_size_t, _size_out, _details],
+    ),
+    "olr_identification_code_uri": (_status, [_text, c_size_t, _text, c_size_t, _text, c_size_t, _size_out, _details]),
+    "olr_identification_code_qr": (
+        _status,
+        [_text, c_size_t, _text, c_size_t, _text, c_size_t, _size_out, _size_out, _details],
     ),
     "olr_identification_code_parse_uri_or_code": (_status, [_text, c_size_t, _text, c_size_t, _size_out, _details]),
     "olr_spell_code": (_status, [_text, c_size_t, _text, c_size_t, _text, c_size_t, _size_out, _details]),
