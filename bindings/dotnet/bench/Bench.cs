@@ -14,12 +14,12 @@ static class Bench
         using (var m = Machine.Enroll(ring.DeploymentPackage))
         {
             string id = m.IdentificationCode.Text;
-            for (int i = 0; i < 10000; i++) new IdentificationCode(id); // warm up (JIT)
+            for (int i = 0; i < 10000; i++) IdentificationCode.Parse(id); // warm up (JIT)
             var t = Stopwatch.StartNew();
-            for (int i = 0; i < checks; i++) new IdentificationCode(id);
+            for (int i = 0; i < checks; i++) IdentificationCode.Parse(id);
             Console.WriteLine("check {0:F3} us", t.Elapsed.TotalMilliseconds * 1000 / checks);
             const int seals = 30;
-            var idc = new IdentificationCode(id);
+            var idc = IdentificationCode.Parse(id);
             var account = new Account("alice", "CORP", new byte[] { 1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 81, 4, 0, 0 });
             ResetCode code = null;
             t = Stopwatch.StartNew();

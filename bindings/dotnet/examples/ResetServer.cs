@@ -63,16 +63,17 @@ static class ResetServer
                 using (var ring = ServerKeyRing.FromBytes(File.ReadAllBytes(ringFile), wrappingKey))
                 {
                     IdentificationCode id;
-                    try { id = new IdentificationCode(typedByUser); }
+                    try { id = IdentificationCode.Parse(typedByUser); }
                     catch (MistypedException e)
                     {
                         Console.Error.WriteLine("Please read group {0} again.", e.Group);
                         return 1;
                     }
                     var account = new Account("Jürgen", "CORP", sid);
-                    long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                    code = ring.SealResetCode(id, account, "Grüße-aus-Wien-7", now);
+                    code = ring.SealResetCode(id, account, "Grüße-aus-Wien-7", DateTimeOffset.UtcNow);
+                    // The account as typed (CORP\Jürgen), and as the library compares it (CORP\JÜRGEN).
                     Console.WriteLine("Reset code for {0}: {1}", account, code);
+                    Console.WriteLine("(compared as {0})", account.ToNormalizedString());
                 }
 
                 // On the machine, offline, under an exclusive lock: import the ledger with the
@@ -96,7 +97,7 @@ static class ResetServer
                     try
                     {
                         accepted = machine.RedeemResetCode(ledger, code, new Account("jürgen", "corp", sid),
-                            "Grüße-aus-Wien-7", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+                            "Grüße-aus-Wien-7", DateTimeOffset.UtcNow);
                     }
                     catch (OfflineResetException e) { refused = e; }
 
@@ -117,7 +118,7 @@ static class ResetServer
                     if (refused != null) return 1;
                     // Only now: update the cached credentials of that account.
                     Console.WriteLine("Accepted: valid until {0:u} (ledger generation {1})",
-                        DateTimeOffset.FromUnixTimeSeconds(accepted.ExpiresAt), minimumGeneration);
+                        accepted.ExpiresUtc, minimumGeneration);
                 }
             }
             return 0;

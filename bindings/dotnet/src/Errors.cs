@@ -4,7 +4,11 @@ using System;
 
 namespace OfflineReset
 {
-    /// <summary><c>olr_status</c>: the C ABI's status numbers (stable, never reused).</summary>
+    /// <summary><c>olr_status</c>: the C ABI's status numbers (stable, never reused). Every status
+    /// has a name here, but NullPointer (100), BufferTooSmall (102), Panic (104) and InvalidUtf16
+    /// (105) have no public exception class: the binding never passes a NULL pointer or a short
+    /// buffer and never calls the UTF-16 functions, so only a bug (in the binding or a Panic in
+    /// the library) can surface them, as an OfflineResetException whose Status names them.</summary>
     public enum Status : uint
     {
         Ok = 0,
@@ -82,6 +86,13 @@ namespace OfflineReset
         public int CurrentEpoch { get; private set; }
         /// <summary>UnsupportedVersion: the version found.</summary>
         public int FoundVersion { get; private set; }
+
+        /// <summary>Statuses only a C caller (or a bug) causes: their exception classes are internal
+        /// and callers see them as OfflineResetException with this Status.</summary>
+        internal static bool InternalStatusClass(Status status)
+        {
+            return status == Status.NullPointer || status == Status.BufferTooSmall || status == Status.Panic || status == Status.InvalidUtf16;
+        }
 
         /// <summary>The name of the exception class a status is thrown as: Status + "Exception",
         /// except OutOfMemory (OfflineResetOutOfMemoryException).</summary>
@@ -421,40 +432,42 @@ namespace OfflineReset
         internal KeysInTokenException(string m, int g, int ce, int cu, int fv) : base(Status.KeysInToken, m, g, ce, cu, fv) { }
     }
 
-    /// <summary>Status NullPointer (100).</summary>
-    public sealed class NullPointerException : OfflineResetException
+    /// <summary>Status NullPointer (100): internal (see InternalStatusClass).</summary>
+    internal sealed class NullPointerException : OfflineResetException
     {
         internal NullPointerException(string m, int g, int ce, int cu, int fv) : base(Status.NullPointer, m, g, ce, cu, fv) { }
     }
 
-    /// <summary>Status InvalidUtf8 (101).</summary>
+    /// <summary>Status InvalidUtf8 (101): a string is not valid UTF-16 (a lone surrogate), so it
+    /// cannot be passed as UTF-8; thrown by the binding with the library's message.</summary>
     public sealed class InvalidUtf8Exception : OfflineResetException
     {
         internal InvalidUtf8Exception(string m, int g, int ce, int cu, int fv) : base(Status.InvalidUtf8, m, g, ce, cu, fv) { }
     }
 
-    /// <summary>Status BufferTooSmall (102).</summary>
-    public sealed class BufferTooSmallException : OfflineResetException
+    /// <summary>Status BufferTooSmall (102): internal (see InternalStatusClass).</summary>
+    internal sealed class BufferTooSmallException : OfflineResetException
     {
         internal BufferTooSmallException(string m, int g, int ce, int cu, int fv) : base(Status.BufferTooSmall, m, g, ce, cu, fv) { }
     }
 
-    /// <summary>Status InvalidLength (103).</summary>
+    /// <summary>Status InvalidLength (103): an input (text or bytes) is longer than the library
+    /// reads (OLR_MAX_INPUT_LEN).</summary>
     public sealed class InvalidLengthException : OfflineResetException
     {
         internal InvalidLengthException(string m, int g, int ce, int cu, int fv) : base(Status.InvalidLength, m, g, ce, cu, fv) { }
     }
 
-    /// <summary>Status Panic (104).</summary>
-    public sealed class PanicException : OfflineResetException
+    /// <summary>Status Panic (104): internal (see InternalStatusClass).</summary>
+    internal sealed class PanicException : OfflineResetException
     {
         internal PanicException(string m, int g, int ce, int cu, int fv) : base(Status.Panic, m, g, ce, cu, fv) { }
     }
 
     /// <summary>Status InvalidUtf16 (105): a string holds an unpaired surrogate. Only the C ABI's
     /// <c>_utf16</c> functions return it; this binding passes UTF-8 (a lone surrogate in a .NET
-    /// string is InvalidUtf8Exception), so it never sees it.</summary>
-    public sealed class InvalidUtf16Exception : OfflineResetException
+    /// string is InvalidUtf8Exception), so it never sees it: internal (see InternalStatusClass).</summary>
+    internal sealed class InvalidUtf16Exception : OfflineResetException
     {
         internal InvalidUtf16Exception(string m, int g, int ce, int cu, int fv) : base(Status.InvalidUtf16, m, g, ce, cu, fv) { }
     }

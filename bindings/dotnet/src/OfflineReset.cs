@@ -40,6 +40,26 @@ namespace OfflineReset
             return data.Length == 0 ? Empty : data;
         }
 
+        /// <summary>The wrapping key an Export requires: null is the caller's mistake (a plain
+        /// export is ExportPlain, named so that keys are never written in the clear by accident);
+        /// an empty or wrong-length key is the library's InvalidKeyMaterialException.</summary>
+        internal static byte[] RequiredKey(byte[] wrappingKey)
+        {
+            if (wrappingKey == null)
+                throw new ArgumentNullException("wrappingKey", "Export needs a wrapping key (OfflineResetLibrary.GenerateWrappingKey); ExportPlain() writes the secrets in the clear.");
+            return wrappingKey;
+        }
+
+        /// <summary>A point in time as the library takes it: unix seconds (fractions dropped).</summary>
+        internal static long UnixSeconds(DateTimeOffset time) { return time.ToUnixTimeSeconds(); }
+
+        /// <summary>Whole seconds of a non-negative duration (fractions dropped).</summary>
+        internal static long Seconds(TimeSpan duration, string what)
+        {
+            if (duration < TimeSpan.Zero) throw new ArgumentOutOfRangeException(what, "a duration must not be negative");
+            return duration.Ticks / TimeSpan.TicksPerSecond;
+        }
+
         /// <summary>An optional wrapping key: null stays NULL (a plain export/import).</summary>
         internal static byte[] Key(byte[] key) { return key == null ? null : (key.Length == 0 ? Empty : key); }
         internal static int KeyLen(byte[] key) { return key == null ? 0 : key.Length; }
@@ -224,6 +244,10 @@ namespace OfflineReset
         public static Policy Default { get { return new Policy(1440, 10); } }
         public int ResetCodeLifetimeMinutes { get; private set; }
         public int ClockSkewMinutes { get; private set; }
+        /// <summary>ResetCodeLifetimeMinutes as a TimeSpan.</summary>
+        public TimeSpan ResetCodeLifetime { get { return TimeSpan.FromMinutes(ResetCodeLifetimeMinutes); } }
+        /// <summary>ClockSkewMinutes as a TimeSpan.</summary>
+        public TimeSpan ClockSkew { get { return TimeSpan.FromMinutes(ClockSkewMinutes); } }
         public bool Equals(Policy o) { return o.ResetCodeLifetimeMinutes == ResetCodeLifetimeMinutes && o.ClockSkewMinutes == ClockSkewMinutes; }
         public override bool Equals(object o) { return o is Policy && Equals((Policy)o); }
         public override int GetHashCode() { return ResetCodeLifetimeMinutes * 65537 + ClockSkewMinutes; }
@@ -247,6 +271,11 @@ namespace OfflineReset
         public bool Equals(PasswordCost o) { return o.MemoryKib == MemoryKib && o.Iterations == Iterations && o.Parallelism == Parallelism; }
         public override bool Equals(object o) { return o is PasswordCost && Equals((PasswordCost)o); }
         public override int GetHashCode() { return MemoryKib * 31 + Iterations * 7 + Parallelism; }
+        /// <summary>The cost as Argon2id parameters, for example "Argon2id m=65536 KiB, t=3, p=1".</summary>
+        public override string ToString()
+        {
+            return string.Format(System.Globalization.CultureInfo.InvariantCulture, "Argon2id m={0} KiB, t={1}, p={2}", MemoryKib, Iterations, Parallelism);
+        }
     }
 
     /// <summary>Failed opens allowed per reset code and per account within one code lifetime
@@ -312,12 +341,17 @@ namespace OfflineReset
         }
     }
 
-    /// <summary>What a machine learns from a reset code that opened (unix seconds).</summary>
+    /// <summary>What a machine learns from a reset code that opened: IssuedAt and ExpiresAt in
+    /// unix seconds, IssuedUtc and ExpiresUtc the same times as DateTimeOffset (offset zero).</summary>
     public struct AcceptedReset
     {
         public AcceptedReset(long issuedAt, long expiresAt) : this() { IssuedAt = issuedAt; ExpiresAt = expiresAt; }
         public long IssuedAt { get; private set; }
         public long ExpiresAt { get; private set; }
+        /// <summary>IssuedAt as a DateTimeOffset in UTC.</summary>
+        public DateTimeOffset IssuedUtc { get { return DateTimeOffset.FromUnixTimeSeconds(IssuedAt); } }
+        /// <summary>ExpiresAt as a DateTimeOffset in UTC.</summary>
+        public DateTimeOffset ExpiresUtc { get { return DateTimeOffset.FromUnixTimeSeconds(ExpiresAt); } }
     }
 
     /// <summary>What a deployment package says: its epoch and policy.</summary>
@@ -329,20 +363,35 @@ namespace OfflineReset
     }
 
     /// <summary>A machine's identification code, parsed from typed text (case-insensitive; O reads
-    /// as 0, I and L as 1; spaces and hyphens ignored). Throws MistypedException (Group),
-    /// MalformedInputException, UnsupportedVersionException.</summary>
+    /// as 0, I and L as 1; spaces and hyphens ignored) by Parse or TryParse.</summary>
     public sealed class IdentificationCode : IEquatable<IdentificationCode>
     {
-        public IdentificationCode(string text)
+        IdentificationCode(string canonical, bool trusted) { Text = canonical; }
+
+        /// <summary>Obsolete: use Parse (the same checks and exceptions) or TryParse.</summary>
+        [Obsolete("Use IdentificationCode.Parse(text), or TryParse(text, out code) for input that may be mistyped.")]
+        public IdentificationCode(string text) : this(Parse(text).Text, true) { }
+
+        /// <summary>Checks typed text and returns the code in canonical form. Throws
+        /// MistypedException (Group: the group to retype, 0 = the whole-code check),
+        /// MalformedInputException, UnsupportedVersionException, InvalidUtf8Exception (a lone
+        /// surrogate), InvalidLengthException; ArgumentNullException for null.</summary>
+        public static IdentificationCode Parse(string text)
         {
-            int len;
-            byte[] raw = Interop.Utf8(text, "text", out len);
-            byte[] buf = new byte[OfflineResetLibrary.IdentificationCodeTextLength];
-            UIntPtr n;
-            ErrorDetails d = default(ErrorDetails);
-            Interop.Check(Native.olr_identification_code_check(raw, Interop.Len(len), buf, Interop.Len(buf.Length), out n, ref d), d);
-            Text = Interop.Text(buf, n);
+            return new IdentificationCode(CodeText.Parse(text, OfflineResetLibrary.IdentificationCodeTextLength, Native.olr_identification_code_check), true);
         }
+
+        /// <summary>Like Parse, but returns false (and null) instead of throwing, for any text
+        /// the library refuses and for null.</summary>
+        public static bool TryParse(string text, out IdentificationCode code)
+        {
+            string canonical = CodeText.TryParse(text, OfflineResetLibrary.IdentificationCodeTextLength, Native.olr_identification_code_check);
+            code = canonical == null ? null : new IdentificationCode(canonical, true);
+            return code != null;
+        }
+
+        internal static IdentificationCode Trusted(string canonical) { return new IdentificationCode(canonical, true); }
+
         /// <summary>The canonical text (upper case, groups joined by '-').</summary>
         public string Text { get; private set; }
         public override string ToString() { return Text; }
@@ -351,19 +400,35 @@ namespace OfflineReset
         public override int GetHashCode() { return Text.GetHashCode(); }
     }
 
-    /// <summary>A reset code, parsed from typed text with the same rules as IdentificationCode.</summary>
+    /// <summary>A reset code, parsed from typed text with the same rules as IdentificationCode,
+    /// by Parse or TryParse.</summary>
     public sealed class ResetCode : IEquatable<ResetCode>
     {
-        public ResetCode(string text)
+        ResetCode(string canonical, bool trusted) { Text = canonical; }
+
+        /// <summary>Obsolete: use Parse (the same checks and exceptions) or TryParse.</summary>
+        [Obsolete("Use ResetCode.Parse(text), or TryParse(text, out code) for input that may be mistyped.")]
+        public ResetCode(string text) : this(Parse(text).Text, true) { }
+
+        /// <summary>Checks typed text and returns the code in canonical form. Throws as
+        /// IdentificationCode.Parse.</summary>
+        public static ResetCode Parse(string text)
         {
-            int len;
-            byte[] raw = Interop.Utf8(text, "text", out len);
-            byte[] buf = new byte[OfflineResetLibrary.ResetCodeTextLength];
-            UIntPtr n;
-            ErrorDetails d = default(ErrorDetails);
-            Interop.Check(Native.olr_reset_code_check(raw, Interop.Len(len), buf, Interop.Len(buf.Length), out n, ref d), d);
-            Text = Interop.Text(buf, n);
+            return new ResetCode(CodeText.Parse(text, OfflineResetLibrary.ResetCodeTextLength, Native.olr_reset_code_check), true);
         }
+
+        /// <summary>Like Parse, but returns false (and null) instead of throwing, for any text
+        /// the library refuses and for null.</summary>
+        public static bool TryParse(string text, out ResetCode code)
+        {
+            string canonical = CodeText.TryParse(text, OfflineResetLibrary.ResetCodeTextLength, Native.olr_reset_code_check);
+            code = canonical == null ? null : new ResetCode(canonical, true);
+            return code != null;
+        }
+
+        internal static ResetCode Trusted(string canonical) { return new ResetCode(canonical, true); }
+
+        /// <summary>The canonical text (upper case, groups joined by '-').</summary>
         public string Text { get; private set; }
         public override string ToString() { return Text; }
         public bool Equals(ResetCode o) { return o != null && o.Text == Text; }
@@ -371,12 +436,56 @@ namespace OfflineReset
         public override int GetHashCode() { return Text.GetHashCode(); }
     }
 
+    /// <summary>The check shared by the codes' Parse and TryParse.</summary>
+    internal static class CodeText
+    {
+        internal delegate uint CheckFn(byte[] text, UIntPtr textLen, byte[] @out, UIntPtr cap, out UIntPtr len, ref ErrorDetails details);
+
+        /// <summary>The library's status (0: canonical set) and its details.</summary>
+        static uint Run(byte[] raw, int len, int cap, CheckFn f, out string canonical, out ErrorDetails d)
+        {
+            byte[] buf = new byte[cap];
+            UIntPtr n;
+            d = default(ErrorDetails);
+            uint s = f(raw, Interop.Len(len), buf, Interop.Len(buf.Length), out n, ref d);
+            canonical = s == 0 ? Interop.Text(buf, n) : null;
+            return s;
+        }
+
+        /// <summary>The canonical text, or the status's exception (ArgumentNullException for null,
+        /// InvalidUtf8Exception for a lone surrogate).</summary>
+        internal static string Parse(string text, int cap, CheckFn f)
+        {
+            int len;
+            byte[] raw = Interop.Utf8(text, "text", out len);
+            string canonical;
+            ErrorDetails d;
+            Interop.Check(Run(raw, len, cap, f, out canonical, out d), d);
+            return canonical;
+        }
+
+        /// <summary>The canonical text, or null for null text and for any status.</summary>
+        internal static string TryParse(string text, int cap, CheckFn f)
+        {
+            if (text == null) return null;
+            int len;
+            byte[] raw;
+            try { raw = Interop.Utf8(text, "text", out len); }
+            catch (OfflineResetException) { return null; } // a lone surrogate: InvalidUtf8
+            string canonical;
+            ErrorDetails d;
+            return Run(raw, len, cap, f, out canonical, out d) == 0 ? canonical : null;
+        }
+    }
+
     /// <summary>A Windows account: username, offline user domain and the account's binary SID
     /// (docs/PROTOCOL.md section 5: revision 1, 1 to 15 sub-authorities, 8 + 4 x count bytes; on
     /// the server the directory's objectSid, on the machine the cached account's SID, for example
-    /// <c>SecurityIdentifier.GetBinaryForm</c>). Username and OfflineDomain are the normalized
-    /// forms; seal and open pass the typed forms to the library. The SID is copied. Throws, in
-    /// this order, InvalidUsernameException, InvalidDomainException, InvalidSidException.</summary>
+    /// <c>SecurityIdentifier.GetBinaryForm</c>). Username, OfflineDomain and ToString show the
+    /// names as given (typed); NormalizedUsername and NormalizedOfflineDomain are the comparison
+    /// forms (what Equals compares, with the SID). Seal and open pass the typed forms to the
+    /// library. The SID is copied. Throws, in this order, InvalidUsernameException,
+    /// InvalidDomainException, InvalidSidException.</summary>
     public sealed class Account : IEquatable<Account>
     {
         internal readonly byte[] TypedUsername, TypedDomain;
@@ -385,6 +494,8 @@ namespace OfflineReset
 
         public Account(string username, string offlineDomain, byte[] sid)
         {
+            Username = username;
+            OfflineDomain = offlineDomain;
             TypedUsername = Interop.Utf8(username, "username", out TypedUsernameLength);
             TypedDomain = Interop.Utf8(offlineDomain, "offlineDomain", out TypedDomainLength);
             if (sid == null) throw new ArgumentNullException("sid");
@@ -398,8 +509,8 @@ namespace OfflineReset
             ErrorDetails d = default(ErrorDetails);
             Interop.Check(Native.olr_account_normalize(TypedUsername, Interop.Len(TypedUsernameLength), TypedDomain, Interop.Len(TypedDomainLength),
                 ub, Interop.Len(cap), out un, db, Interop.Len(cap), out dn, ref d), d);
-            Username = Interop.Text(ub, un);
-            OfflineDomain = Interop.Text(db, dn);
+            NormalizedUsername = Interop.Text(ub, un);
+            NormalizedOfflineDomain = Interop.Text(db, dn);
         }
 
         /// <summary>The account with the default offline domain of the user's FQDN.</summary>
@@ -420,21 +531,34 @@ namespace OfflineReset
         internal byte[] SidArg { get { return Interop.Bytes(sid, "sid"); } }
         internal int SidLength { get { return sid.Length; } }
 
+        /// <summary>The username as given to the constructor (what the user or directory typed).</summary>
         public string Username { get; private set; }
+        /// <summary>The offline domain as given to the constructor (WithFqdn: the default offline
+        /// domain of the FQDN).</summary>
         public string OfflineDomain { get; private set; }
+        /// <summary>The username's comparison form (Windows upper-casing; olr_account_normalize).</summary>
+        public string NormalizedUsername { get; private set; }
+        /// <summary>The offline domain's comparison form (olr_account_normalize).</summary>
+        public string NormalizedOfflineDomain { get; private set; }
         /// <summary>A copy of the binary SID.</summary>
         public byte[] Sid { get { return (byte[])sid.Clone(); } }
+        /// <summary>The SID in its S-1-… text form.</summary>
+        public string SidString { get { return SidText(sid); } }
         /// <summary>Same account: normalized names byte-equal and SIDs byte-equal.</summary>
         public bool Equals(Account o)
         {
-            if (o == null || o.Username != Username || o.OfflineDomain != OfflineDomain || o.sid.Length != sid.Length) return false;
+            if (o == null || o.NormalizedUsername != NormalizedUsername || o.NormalizedOfflineDomain != NormalizedOfflineDomain || o.sid.Length != sid.Length) return false;
             for (int i = 0; i < sid.Length; i++) if (o.sid[i] != sid[i]) return false;
             return true;
         }
         public override bool Equals(object o) { return Equals(o as Account); }
-        public override int GetHashCode() { return Username.GetHashCode() ^ OfflineDomain.GetHashCode() ^ sid.Length; }
-        /// <summary>DOMAIN\username and the SID in its S-1-… form.</summary>
+        public override int GetHashCode() { return NormalizedUsername.GetHashCode() ^ NormalizedOfflineDomain.GetHashCode() ^ sid.Length; }
+        /// <summary>OfflineDomain\Username as typed and the SID in its S-1-… form, for example
+        /// "corp\Jürgen (S-1-5-21-…-1105)"; ToNormalizedString gives the comparison forms.</summary>
         public override string ToString() { return OfflineDomain + "\\" + Username + " (" + SidText(sid) + ")"; }
+        /// <summary>NormalizedOfflineDomain\NormalizedUsername and the SID, for example
+        /// "CORP\JÜRGEN (S-1-5-21-…-1105)".</summary>
+        public string ToNormalizedString() { return NormalizedOfflineDomain + "\\" + NormalizedUsername + " (" + SidText(sid) + ")"; }
 
         /// <summary>The S-1-… text of a well-formed binary SID (the constructor checked it).</summary>
         static string SidText(byte[] b)
@@ -620,11 +744,21 @@ namespace OfflineReset
             return Own(s, h, d);
         }
 
-        /// <summary>The ring as bytes, wrapped under wrappingKey, or plain (secret keys in the clear:
-        /// wipe the array after use). A ring held in a PKCS#11 token throws KeysInTokenException.</summary>
-        public byte[] Export(byte[] wrappingKey = null)
+        /// <summary>The ring as bytes, wrapped under wrappingKey (required: null is
+        /// ArgumentNullException, a key of the wrong length InvalidKeyMaterialException; ExportPlain
+        /// is the plain form). A ring held in a PKCS#11 token throws KeysInTokenException.</summary>
+        public byte[] Export(byte[] wrappingKey)
         {
+            Interop.RequiredKey(wrappingKey);
             return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_server_key_ring_export(h, k, kl, o, c, out n)));
+        }
+
+        /// <summary>The ring as bytes NOT wrapped: the secret keys in the clear (wipe the array
+        /// after use). Only for storage the platform already protects as a whole, or tests; Export
+        /// wraps. A ring held in a PKCS#11 token throws KeysInTokenException.</summary>
+        public byte[] ExportPlain()
+        {
+            return Shared(() => Interop.Export(null, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_server_key_ring_export(h, k, kl, o, c, out n)));
         }
 
         public ResetCode SealResetCode(IdentificationCode identificationCode, Account account, string newPassword, long now)
@@ -636,6 +770,18 @@ namespace OfflineReset
         public ResetCode SealResetCode(IdentificationCode identificationCode, Account account, byte[] newPassword, long now)
         {
             return Seal(identificationCode, account, PasswordArg.From(newPassword), now);
+        }
+
+        /// <summary>SealResetCode with now as a DateTimeOffset (any offset; whole seconds, fractions dropped).</summary>
+        public ResetCode SealResetCode(IdentificationCode identificationCode, Account account, string newPassword, DateTimeOffset now)
+        {
+            return Seal(identificationCode, account, PasswordArg.From(newPassword), Interop.UnixSeconds(now));
+        }
+
+        /// <summary>SealResetCode with a UTF-8 password the caller owns and now as a DateTimeOffset.</summary>
+        public ResetCode SealResetCode(IdentificationCode identificationCode, Account account, byte[] newPassword, DateTimeOffset now)
+        {
+            return Seal(identificationCode, account, PasswordArg.From(newPassword), Interop.UnixSeconds(now));
         }
 
         ResetCode Seal(IdentificationCode id, Account account, PasswordArg pw, long now)
@@ -653,28 +799,44 @@ namespace OfflineReset
                     account.TypedUsername, Interop.Len(account.TypedUsernameLength), account.TypedDomain, Interop.Len(account.TypedDomainLength),
                     account.SidArg, Interop.Len(account.SidLength), pw.Bytes, Interop.Len(pw.Length), now, buf, Interop.Len(buf.Length), out n, ref d));
                 Interop.Check(s, d);
-                return new ResetCode(Interop.Text(buf, n));
+                return ResetCode.Trusted(Interop.Text(buf, n));
             }
             finally { pw.Wipe(); }
         }
 
-        /// <summary>Makes a new generation current, retiring the previous one at now; returns the new epoch.</summary>
+        /// <summary>Makes a new generation current, retiring the previous one at now (unix
+        /// seconds); returns the new epoch.</summary>
         public int Rotate(long now)
         {
             return Exclusive(() => { ushort e; Interop.Check(Native.olr_server_key_ring_rotate(h, now, out e)); return (int)e; });
         }
 
-        /// <summary>Erases retired generations whose grace period has ended at now.</summary>
+        /// <summary>Rotate at now as a DateTimeOffset (whole seconds).</summary>
+        public int Rotate(DateTimeOffset now) { return Rotate(Interop.UnixSeconds(now)); }
+
+        /// <summary>Erases retired generations whose grace period has ended at now (unix seconds).</summary>
         public void Prune(long now)
         {
             Exclusive(() => { Interop.Check(Native.olr_server_key_ring_prune(h, now)); return 0; });
         }
 
-        /// <summary>How long a generation retired from now on still seals codes (seconds).</summary>
+        /// <summary>Prune at now as a DateTimeOffset (whole seconds).</summary>
+        public void Prune(DateTimeOffset now) { Prune(Interop.UnixSeconds(now)); }
+
+        /// <summary>How long a generation retired from now on still seals codes (seconds; the
+        /// window only shrinks: the library refuses nothing, but a retired key never comes back).</summary>
         public long RetiredGraceSeconds
         {
             get { return Shared(() => { uint v; Interop.Check(Native.olr_server_key_ring_retired_grace_seconds(h, out v)); return (long)v; }); }
             set { Exclusive(() => { Interop.Check(Native.olr_server_key_ring_set_retired_grace_seconds(h, checked((uint)value))); return 0; }); }
+        }
+
+        /// <summary>RetiredGraceSeconds as a TimeSpan (set: whole seconds, fractions dropped;
+        /// negative is ArgumentOutOfRangeException, more than uint.MaxValue seconds OverflowException).</summary>
+        public TimeSpan RetiredGracePeriod
+        {
+            get { return TimeSpan.FromSeconds(RetiredGraceSeconds); }
+            set { RetiredGraceSeconds = Interop.Seconds(value, "value"); }
         }
 
         public Policy Policy
@@ -812,10 +974,20 @@ namespace OfflineReset
             return new ReplayLedger(h);
         }
 
-        /// <summary>The ledger as bytes, wrapped under wrappingKey or plain (null).</summary>
-        public byte[] Export(byte[] wrappingKey = null)
+        /// <summary>The ledger as bytes, wrapped under wrappingKey (required: null is
+        /// ArgumentNullException, a key of the wrong length InvalidKeyMaterialException;
+        /// ExportPlain is the plain form).</summary>
+        public byte[] Export(byte[] wrappingKey)
         {
+            Interop.RequiredKey(wrappingKey);
             return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_replay_ledger_export(h, k, kl, o, c, out n)));
+        }
+
+        /// <summary>The ledger as bytes NOT wrapped (no secret keys, but nothing stops an edit
+        /// either): only for storage the platform already protects, or tests.</summary>
+        public byte[] ExportPlain()
+        {
+            return Shared(() => Interop.Export(null, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_replay_ledger_export(h, k, kl, o, c, out n)));
         }
 
         /// <summary>Account records held (accounts with an accepted code or failed opens; at most
@@ -906,10 +1078,20 @@ namespace OfflineReset
             return Own(s, h, d);
         }
 
-        /// <summary>The machine state, wrapped or plain (the machine key in the clear: wipe it).</summary>
-        public byte[] Export(byte[] wrappingKey = null)
+        /// <summary>The machine state, wrapped under wrappingKey (required: null is
+        /// ArgumentNullException, a key of the wrong length InvalidKeyMaterialException;
+        /// ExportPlain is the plain form).</summary>
+        public byte[] Export(byte[] wrappingKey)
         {
+            Interop.RequiredKey(wrappingKey);
             return Shared(() => Interop.Export(wrappingKey, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_machine_export(h, k, kl, o, c, out n)));
+        }
+
+        /// <summary>The machine state NOT wrapped: the machine key in the clear (wipe the array).
+        /// Only for storage the platform already protects as a whole, or tests; Export wraps.</summary>
+        public byte[] ExportPlain()
+        {
+            return Shared(() => Interop.Export(null, (byte[] k, UIntPtr kl, byte[] o, UIntPtr c, out UIntPtr n) => Native.olr_machine_export(h, k, kl, o, c, out n)));
         }
 
         public IdentificationCode IdentificationCode
@@ -923,7 +1105,7 @@ namespace OfflineReset
                     Interop.Check(Native.olr_machine_identification_code(h, buf, Interop.Len(buf.Length), out n));
                     return Interop.Text(buf, n);
                 });
-                return new IdentificationCode(text);
+                return IdentificationCode.Trusted(text);
             }
         }
 
@@ -969,6 +1151,18 @@ namespace OfflineReset
             return Open(null, code, account, PasswordArg.From(newPassword), now);
         }
 
+        /// <summary>FOR DIAGNOSTICS ONLY, with now as a DateTimeOffset (whole seconds).</summary>
+        public AcceptedReset OpenResetCodeForDiagnostics(ResetCode code, Account account, string newPassword, DateTimeOffset now)
+        {
+            return Open(null, code, account, PasswordArg.From(newPassword), Interop.UnixSeconds(now));
+        }
+
+        /// <summary>FOR DIAGNOSTICS ONLY, with a UTF-8 password and now as a DateTimeOffset.</summary>
+        public AcceptedReset OpenResetCodeForDiagnostics(ResetCode code, Account account, byte[] newPassword, DateTimeOffset now)
+        {
+            return Open(null, code, account, PasswordArg.From(newPassword), Interop.UnixSeconds(now));
+        }
+
         /// <summary>Redeems the code against ledger (docs/PROTOCOL.md section 9.7): the call a
         /// login integration must use, with the cached account's username, domain and SID.
         /// Returning (no exception) is the only outcome that allows updating the cached
@@ -985,6 +1179,19 @@ namespace OfflineReset
         {
             if (ledger == null) throw new ArgumentNullException("ledger");
             return Open(ledger, code, account, PasswordArg.From(newPassword), now);
+        }
+
+        /// <summary>RedeemResetCode with now as a DateTimeOffset (any offset; whole seconds,
+        /// fractions dropped), for example DateTimeOffset.UtcNow.</summary>
+        public AcceptedReset RedeemResetCode(ReplayLedger ledger, ResetCode code, Account account, string newPassword, DateTimeOffset now)
+        {
+            return RedeemResetCode(ledger, code, account, newPassword, Interop.UnixSeconds(now));
+        }
+
+        /// <summary>RedeemResetCode with a UTF-8 password and now as a DateTimeOffset.</summary>
+        public AcceptedReset RedeemResetCode(ReplayLedger ledger, ResetCode code, Account account, byte[] newPassword, DateTimeOffset now)
+        {
+            return RedeemResetCode(ledger, code, account, newPassword, Interop.UnixSeconds(now));
         }
 
         AcceptedReset Open(ReplayLedger ledger, ResetCode code, Account account, PasswordArg pw, long now)

@@ -34,7 +34,7 @@ namespace OfflineReset.Tests
             ResetCode code = Ring.SealResetCode(Machine.IdentificationCode, A(username, domain), password, Now);
             Assert.AreEqual(OfflineResetLibrary.ResetCodeTextLength, code.Text.Length);
             // Typed differently on the machine: lower-case code, other case of the names, password as bytes.
-            AcceptedReset accepted = Machine.OpenResetCodeForDiagnostics(new ResetCode(code.Text.ToLowerInvariant()), A(username.ToUpperInvariant(), domain.ToLowerInvariant()),
+            AcceptedReset accepted = Machine.OpenResetCodeForDiagnostics(ResetCode.Parse(code.Text.ToLowerInvariant()), A(username.ToUpperInvariant(), domain.ToLowerInvariant()),
                 Encoding.UTF8.GetBytes(password), Now + 60);
             Assert.That(accepted.IssuedAt <= Now && Now < accepted.ExpiresAt);
             Throws<RejectedException>(() => Machine.OpenResetCodeForDiagnostics(code, A(username, domain), password + "x", Now + 60));
@@ -56,12 +56,12 @@ namespace OfflineReset.Tests
         {
             string id = Machine.IdentificationCode.Text;
             string bad = id.Substring(0, id.Length - 1) + (id[id.Length - 1] != '0' ? "0" : "1");
-            var mistyped = Throws<MistypedException>(() => new IdentificationCode(bad));
+            var mistyped = Throws<MistypedException>(() => IdentificationCode.Parse(bad));
             Assert.AreEqual(8, mistyped.Group);
             Assert.AreEqual(8, mistyped.MistypedGroup);
             Assert.AreEqual(Status.Mistyped, mistyped.Status);
-            Throws<MalformedInputException>(() => new ResetCode("12345"));
-            Throws<UnsupportedVersionException>(() => new IdentificationCode("00000000000000000000000000000000000000000000"));
+            Throws<MalformedInputException>(() => ResetCode.Parse("12345"));
+            Throws<UnsupportedVersionException>(() => IdentificationCode.Parse("00000000000000000000000000000000000000000000"));
             Throws<InvalidUsernameException>(() => A("", "CORP"));
             Throws<InvalidDomainException>(() => A("a", "X/Y"));
             var idc = Machine.IdentificationCode;
@@ -71,13 +71,13 @@ namespace OfflineReset.Tests
             ResetCode code = Ring.SealResetCode(idc, A("a", "B"), "p", Now);
             Throws<ExpiredException>(() => Machine.OpenResetCodeForDiagnostics(code, A("a", "B"), "p", Now + 10 * 86400));
             Throws<NotYetValidException>(() => Machine.OpenResetCodeForDiagnostics(code, A("a", "B"), "p", Now - 3600));
-            Throws<WrongKindException>(() => Machine.FromBytes(Ring.Export()));
+            Throws<WrongKindException>(() => Machine.FromBytes(Ring.ExportPlain()));
             Throws<WrappingMismatchException>(() => Machine.FromBytes(Machine.Export(OfflineResetLibrary.GenerateWrappingKey())));
             Throws<WrongWrappingKeyException>(() => Machine.FromBytes(Machine.Export(OfflineResetLibrary.GenerateWrappingKey()), OfflineResetLibrary.GenerateWrappingKey()));
             Throws<InvalidKeyMaterialException>(() => Machine.Export(new byte[] { 1, 2, 3 }));
-            byte[] ledger = new ReplayLedger(Machine).Export();
+            byte[] ledger = new ReplayLedger(Machine).ExportPlain();
             Throws<TruncatedException>(() => ReplayLedger.FromBytes(ledger.Take(ledger.Length - 1).ToArray(), null, Machine, 0));
-            byte[] blob = Machine.Export();
+            byte[] blob = Machine.ExportPlain();
             blob[30] ^= 1;
             Throws<CorruptedException>(() => Machine.FromBytes(blob));
             Throws<Utf16TextException>(() => OfflineResetLibrary.CheckDeploymentPackage(Encoding.Unicode.GetBytes(Ring.DeploymentPackage)));
@@ -85,7 +85,7 @@ namespace OfflineReset.Tests
             Throws<InvalidLengthException>(() => OfflineResetLibrary.GetNameProblem(new string('a', 70000)));
 
             // Rotation: on the server, and on the machine in both directions.
-            using (var rotated = ServerKeyRing.FromBytes(Ring.Export()))
+            using (var rotated = ServerKeyRing.FromBytes(Ring.ExportPlain()))
             {
                 Assert.AreEqual(Ring.CurrentEpoch + 1, rotated.Rotate(Now));
                 var e = Throws<KeyRotatedException>(() => rotated.SealResetCode(idc, A("a", "B"), "p", Now + 1));
@@ -113,7 +113,7 @@ namespace OfflineReset.Tests
                 Assert.AreEqual(3UL, l.Generation);
                 Throws<ClockSetBackException>(() => Machine.RedeemResetCode(l, later, A("a", "B"), "p", Now + 120 - 601));
                 Assert.AreEqual(3UL, l.Generation, "a refused clock changes nothing");
-                byte[] saved = l.Export();
+                byte[] saved = l.ExportPlain();
                 using (var again = ReplayLedger.FromBytes(saved, null, Machine, 3))
                 {
                     Assert.AreEqual(1, again.AccountCount);
@@ -169,16 +169,16 @@ namespace OfflineReset.Tests
         [Test]
         public void DisposeTwiceAndUseAfterDispose()
         {
-            var r = ServerKeyRing.FromBytes(Ring.Export());
+            var r = ServerKeyRing.FromBytes(Ring.ExportPlain());
             using (r) CollectionAssert.AreEqual(Ring.Epochs, r.Epochs);
             Assert.IsTrue(r.IsDisposed);
             r.Dispose(); // twice is fine
             Assert.Throws<ObjectDisposedException>(() => { var e = r.CurrentEpoch; });
             Assert.Throws<ObjectDisposedException>(() => r.SealResetCode(Machine.IdentificationCode, A("a", "B"), "p", Now));
             Assert.Throws<ObjectDisposedException>(() => r.Rotate(Now));
-            Assert.Throws<ObjectDisposedException>(() => r.Export());
+            Assert.Throws<ObjectDisposedException>(() => r.ExportPlain());
 
-            var m = Machine.FromBytes(Machine.Export());
+            var m = Machine.FromBytes(Machine.ExportPlain());
             var l = new ReplayLedger(m);
             m.Dispose(); m.Dispose();
             Assert.Throws<ObjectDisposedException>(() => { var c = m.IdentificationCode; });
@@ -189,7 +189,7 @@ namespace OfflineReset.Tests
             Assert.Throws<ObjectDisposedException>(() => { var n = l.AccountCount; });
             Assert.Throws<ObjectDisposedException>(() => { var g = l.Generation; });
             // A disposed ledger given to a live machine: the machine's call refuses it too.
-            Assert.Throws<ObjectDisposedException>(() => Machine.RedeemResetCode(l, new ResetCode(Ring.SealResetCode(Machine.IdentificationCode, A("a", "B"), "p", Now).Text), A("a", "B"), "p", Now));
+            Assert.Throws<ObjectDisposedException>(() => Machine.RedeemResetCode(l, ResetCode.Parse(Ring.SealResetCode(Machine.IdentificationCode, A("a", "B"), "p", Now).Text), A("a", "B"), "p", Now));
         }
 
         [Test]
@@ -233,7 +233,8 @@ namespace OfflineReset.Tests
             CollectionAssert.AreEqual(Shared.Sid(1105), alice.Sid);
             alice.Sid[0] = 9; // and hands out copies
             CollectionAssert.AreEqual(Shared.Sid(1105), alice.Sid);
-            Assert.AreEqual("CORP\\ALICE (S-1-5-21-1004336348-1177238915-682003330-1105)", alice.ToString());
+            Assert.AreEqual("CORP\\alice (S-1-5-21-1004336348-1177238915-682003330-1105)", alice.ToString());
+            Assert.AreEqual("CORP\\ALICE (S-1-5-21-1004336348-1177238915-682003330-1105)", alice.ToNormalizedString());
             Assert.AreEqual(alice, A("ALICE", "corp", Shared.Sid(1105)));
             Assert.AreNotEqual(alice, A("alice", "CORP", Shared.Sid(1106)));
 
@@ -268,7 +269,7 @@ namespace OfflineReset.Tests
         [Test]
         public void AttemptLimitsTravelInThePackageAndTheLedgerCountsFailures()
         {
-            using (var r = ServerKeyRing.FromBytes(Ring.Export()))
+            using (var r = ServerKeyRing.FromBytes(Ring.ExportPlain()))
             {
                 Assert.AreEqual(AttemptLimits.Default, r.AttemptLimits);
                 Throws<InvalidPolicyException>(() => r.AttemptLimits = new AttemptLimits(0, 20));
@@ -278,7 +279,7 @@ namespace OfflineReset.Tests
                 Assert.AreEqual(AttemptLimits.Default, r.AttemptLimits, "a refused setting changes nothing");
                 r.AttemptLimits = new AttemptLimits(2, 3);
                 Assert.AreEqual(new AttemptLimits(2, 3), r.AttemptLimits);
-                Assert.AreEqual(new AttemptLimits(2, 3), ServerKeyRing.FromBytes(r.Export()).AttemptLimits);
+                Assert.AreEqual(new AttemptLimits(2, 3), ServerKeyRing.FromBytes(r.ExportPlain()).AttemptLimits);
 
                 // The same epoch: the machine keeps its identification code (and its ledger).
                 using (var m = Machine.Redeploy(r.DeploymentPackage))
@@ -303,7 +304,7 @@ namespace OfflineReset.Tests
                     // Another account is not affected, and a ledger of the same enrollment reads.
                     Account carol = A("carol", "CORP", Shared.Sid(1201));
                     m.RedeemResetCode(l, r.SealResetCode(m.IdentificationCode, carol, "pw", Now), carol, "pw", Now + 63);
-                    using (var back = ReplayLedger.FromBytes(l.Export(), null, Machine, l.Generation))
+                    using (var back = ReplayLedger.FromBytes(l.ExportPlain(), null, Machine, l.Generation))
                     {
                         Assert.AreEqual(2, back.AccountCount);
                         Assert.AreEqual(2, back.CodeCount);
@@ -319,7 +320,7 @@ namespace OfflineReset.Tests
         [Test]
         public void RedeploymentAndSigningKeyRotation()
         {
-            using (var r = ServerKeyRing.FromBytes(Ring.Export()))
+            using (var r = ServerKeyRing.FromBytes(Ring.ExportPlain()))
             using (var m = Machine.Enroll(r.DeploymentPackage))
             using (var missed = Machine.Enroll(r.DeploymentPackage))
             {
@@ -357,7 +358,7 @@ namespace OfflineReset.Tests
                         Assert.AreEqual(2, m3.Epoch);
                         Assert.AreNotEqual(m1.IdentificationCode, m3.IdentificationCode);
                         Assert.AreEqual(1, m1.Epoch, "the machine redeployed from is unchanged");
-                        Throws<LedgerOfAnotherMachineException>(() => ReplayLedger.FromBytes(l1.Export(), null, m3, 0));
+                        Throws<LedgerOfAnotherMachineException>(() => ReplayLedger.FromBytes(l1.ExportPlain(), null, m3, 0));
                         Throws<PackageEpochTooOldException>(() => m3.Redeploy(after));
                         Throws<Utf16TextException>(() => m3.Redeploy(Encoding.Unicode.GetBytes(r.DeploymentPackage)));
                     }

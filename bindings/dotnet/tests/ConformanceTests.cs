@@ -63,13 +63,13 @@ namespace OfflineReset.Tests
         static object Seal(ServerKeyRing ring, IDictionary<string, object> i)
         {
             var account = AccountOf(i);
-            var code = new IdentificationCode(S(i, "identification_code"));
+            var code = IdentificationCode.Parse(S(i, "identification_code"));
             return ring.SealResetCode(code, account, S(i, "password"), L(i, "now")).Text;
         }
 
         static object Open(Machine machine, ReplayLedger ledger, IDictionary<string, object> i)
         {
-            var code = new ResetCode(S(i, "reset_code"));
+            var code = ResetCode.Parse(S(i, "reset_code"));
             var account = AccountOf(i);
             AcceptedReset a = ledger == null
                 ? machine.OpenResetCodeForDiagnostics(code, account, S(i, "password"), L(i, "now"))
@@ -83,12 +83,12 @@ namespace OfflineReset.Tests
             Func<Machine> machine = () => Machine.FromBytes(Unhex(objects[S(i, "machine")]));
             switch (op)
             {
-                case "identification_code_check": return Outcome(() => new IdentificationCode(S(i, "text")).Text);
-                case "reset_code_check": return Outcome(() => new ResetCode(S(i, "text")).Text);
+                case "identification_code_check": return Outcome(() => IdentificationCode.Parse(S(i, "text")).Text);
+                case "reset_code_check": return Outcome(() => ResetCode.Parse(S(i, "text")).Text);
                 case "account_check": return Outcome(() => { Account.Check(S(i, "username"), S(i, "domain"), Unhex(i["sid"])); return null; });
                 case "account_normalize":
                     // Names only (olr_account_normalize): any well-formed SID.
-                    return Outcome(() => { var a = new Account(S(i, "username"), S(i, "domain"), Shared.Sid1105); return D("username", a.Username, "domain", a.OfflineDomain); });
+                    return Outcome(() => { var a = new Account(S(i, "username"), S(i, "domain"), Shared.Sid1105); return D("username", a.NormalizedUsername, "domain", a.NormalizedOfflineDomain); });
                 case "default_offline_domain": return Outcome(() => OfflineResetLibrary.DefaultOfflineDomain(S(i, "fqdn")));
                 case "name_problem": return Outcome(() => (long)OfflineResetLibrary.GetNameProblem(S(i, "text")));
                 case "deployment_package_check":
@@ -149,7 +149,7 @@ namespace OfflineReset.Tests
                         {
                             // The counts survive a plain export and an import for the same machine at
                             // the ledger's generation (and the minimum is enforced one above it).
-                            byte[] saved = l.Export();
+                            byte[] saved = l.ExportPlain();
                             using (var back = ReplayLedger.FromBytes(saved, null, m, l.Generation))
                                 if (Json.Canon(LedgerValue(back, null)) != Json.Canon(LedgerValue(l, null)))
                                     throw new AssertionException("the ledger changed through export and import: " + Json.Canon(LedgerValue(back, null)));

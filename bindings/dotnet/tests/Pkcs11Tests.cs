@@ -50,7 +50,7 @@ namespace OfflineReset.Tests
             Assert.Throws<ArgumentNullException>(() => new Pkcs11TokenPlace(null, "olr", null, "net-x"));
             Assert.Throws<ArgumentNullException>(() => new Pkcs11TokenPlace("/m.so", "olr", null, null));
             Assert.IsFalse(Shared.Ring.IsHeldInToken);
-            Assert.IsNotEmpty(Shared.Ring.Export()); // software rings export as before
+            Assert.IsNotEmpty(Shared.Ring.ExportPlain()); // software rings export as before
         }
 
         [Test]
@@ -91,7 +91,7 @@ namespace OfflineReset.Tests
                 CollectionAssert.AreEqual(new[] { 1 }, ring.Epochs);
                 Assert.AreEqual(cost, ring.GetPasswordCost());
                 Assert.AreEqual(Policy.Default, ring.Policy);
-                Throws<KeysInTokenException>(() => ring.Export());
+                Throws<KeysInTokenException>(() => ring.ExportPlain());
                 Throws<KeysInTokenException>(() => ring.Export(OfflineResetLibrary.GenerateWrappingKey()));
                 Throws<KeysInTokenException>(() => ring.CopyToPkcs11(new Pkcs11TokenPlace(Module, Token, pin, Prefix())));
 
@@ -154,7 +154,7 @@ namespace OfflineReset.Tests
                     Assert.AreEqual(Info(software), Info(copy));
                     Assert.AreEqual(expected, copy.SealResetCode(id, alice, Password, Now));
                 }
-                Assert.IsNotEmpty(software.Export()); // the original is unchanged and still exports
+                Assert.IsNotEmpty(software.ExportPlain()); // the original is unchanged and still exports
             }
             // The PIN array is the caller's: the binding neither copies nor wipes it.
             CollectionAssert.AreEqual(Encoding.UTF8.GetBytes(Pin), pin);

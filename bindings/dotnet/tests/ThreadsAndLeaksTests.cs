@@ -25,11 +25,11 @@ namespace OfflineReset.Tests
             {
                 try
                 {
-                    ResetCode c = ring.SealResetCode(new IdentificationCode(id), new Account("user" + n, "CORP", Shared.Sid((uint)(2000 + n))), "pw" + n, Now);
+                    ResetCode c = ring.SealResetCode(IdentificationCode.Parse(id), new Account("user" + n, "CORP", Shared.Sid((uint)(2000 + n))), "pw" + n, Now);
                     lock (codes) codes[n] = c;
                     for (int k = 0; k < 500; k++)
                     {
-                        new IdentificationCode(id);
+                        IdentificationCode.Parse(id);
                         if (ring.Epochs.Length != 1) throw new Exception("epochs");
                     }
                 }
@@ -48,7 +48,7 @@ namespace OfflineReset.Tests
         [Test]
         public void RotateWhileOtherThreadsRead()
         {
-            using (var ring = ServerKeyRing.FromBytes(Shared.Ring.Export()))
+            using (var ring = ServerKeyRing.FromBytes(Shared.Ring.ExportPlain()))
             {
                 var errors = new List<Exception>();
                 var readers = Enumerable.Range(0, 2).Select(n => new Thread(() =>
@@ -74,7 +74,7 @@ namespace OfflineReset.Tests
         [Test]
         public void DisposeWhileOtherThreadsCallGivesObjectDisposedNeverACrash()
         {
-            var ring = ServerKeyRing.FromBytes(Shared.Ring.Export());
+            var ring = ServerKeyRing.FromBytes(Shared.Ring.ExportPlain());
             var unexpected = new List<Exception>();
             int disposed = 0, ok = 0;
             var threads = Enumerable.Range(0, 2).Select(n => new Thread(() =>
@@ -106,15 +106,15 @@ namespace OfflineReset.Tests
             if (!File.Exists("/proc/self/statm")) Assert.Ignore("reads /proc/self/statm (Linux)");
             string id = Shared.Machine.IdentificationCode.Text;
             string package = Shared.Ring.DeploymentPackage;
-            byte[] blob = Shared.Machine.Export();
+            byte[] blob = Shared.Machine.ExportPlain();
             string bad = id.Substring(0, id.Length - 1) + "X";
             byte[] sid = Shared.Sid1105;
             Action<int> round = n =>
             {
                 for (int k = 0; k < n; k++)
                 {
-                    new IdentificationCode(id);
-                    try { new IdentificationCode(bad); } catch (OfflineResetException) { }
+                    IdentificationCode.Parse(id);
+                    try { IdentificationCode.Parse(bad); } catch (OfflineResetException) { }
                     new Account("Jürgen", "CORP", sid);
                 }
                 for (int k = 0; k < n / 2; k++)

@@ -1,6 +1,7 @@
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import org.offlinereset.AcceptedReset;
 import org.offlinereset.Account;
@@ -26,7 +27,7 @@ public class ResetServer {
         Path dir = Path.of(args.length > 0 ? args[0] : "reset-server-state");
         Files.createDirectories(dir);
         Path keyFile = dir.resolve("ring.key"), ringFile = dir.resolve("ring.olr");
-        long now = 1_795_000_000L; // a server uses System.currentTimeMillis() / 1000
+        Instant now = Instant.ofEpochSecond(1_795_000_000L); // a server uses Instant.now()
 
         // First start: a wrapping key (keep it in a secret store, not beside the ring) and the ring.
         if (!Files.exists(ringFile)) {
@@ -66,8 +67,9 @@ public class ResetServer {
                 }
                 Account account = new Account("alice", "CORP", sid); // canonical names and objectSid from the directory
                 ResetCode code = ring.sealResetCode(id, account, newPassword, now);
-                System.out.println("epoch " + ring.currentEpoch() + ", reset code for " + account.username() + "@"
-                        + account.offlineDomain() + " (" + account.sidString() + "): " + code);
+                // The account as typed (CORP\alice), and as the library compares it (CORP\ALICE).
+                System.out.println("epoch " + ring.currentEpoch() + ", reset code for " + account + ": " + code);
+                System.out.println("(compared as " + account.toNormalizedString() + ")");
 
                 // A mistyped identification code is caught before sealing, naming the group.
                 char[] t = id.text().toCharArray();
@@ -86,16 +88,16 @@ public class ResetServer {
                     AcceptedReset ok;
                     try {
                         ok = machine.redeemResetCode(ledger, ResetCode.parse(code.text()), cached,
-                                "Winter-Tulip-42".getBytes(StandardCharsets.UTF_8), now + 60);
+                                "Winter-Tulip-42".getBytes(StandardCharsets.UTF_8), now.plusSeconds(60));
                     } finally {
                         persist(ledger, ledgerFile, machineKey);
                     }
-                    System.out.println("machine accepted: issued " + ok.issuedAt() + ", expires " + ok.expiresAt());
+                    System.out.println("machine accepted: issued " + ok.issuedAtInstant() + ", expires " + ok.expiresAtInstant());
                     long generation = ledger.generation(); // a real integration keeps it where it cannot be rolled back
                     // Next time: read the ledger back for this machine, refusing an older copy.
                     try (ReplayLedger again = ReplayLedger.fromBytes(Files.readAllBytes(ledgerFile), machineKey, machine, generation)) {
                         try {
-                            machine.redeemResetCode(again, code, cached, "Winter-Tulip-42", now + 120);
+                            machine.redeemResetCode(again, code, cached, "Winter-Tulip-42", now.plusSeconds(120));
                         } catch (OfflineResetException e) {
                             System.out.println("second use: " + e.status());
                         } finally {

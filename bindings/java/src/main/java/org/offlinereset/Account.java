@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * A Windows account: username, offline user domain and binary SID (docs/PROTOCOL.md §5). {@link
- * #username()} and {@link #offlineDomain()} are the normalized forms; two accounts are equal
- * exactly when both normalized names and the SID are. Seal, open and redeem pass the typed names
- * and the SID to the library. Immutable (the SID is copied in and out).
+ * #username()}, {@link #offlineDomain()} and {@link #toString()} show the names as given (typed);
+ * {@link #normalizedUsername()} and {@link #normalizedOfflineDomain()} are the comparison forms. Two
+ * accounts are equal exactly when both normalized names and the SID are. Seal, open and redeem pass
+ * the typed names and the SID to the library. Immutable (the SID is copied in and out).
  *
  * <p>The SID is the account's binary {@code objectSid} (revision 1, 1 to 15 sub-authorities,
  * {@code 8 + 4 * count} bytes, {@link OfflineReset#MIN_SID_LEN} to {@link OfflineReset#MAX_SID_LEN}):
@@ -19,6 +20,8 @@ public final class Account {
     private final byte[] sid;
     private final String username;
     private final String offlineDomain;
+    private final String normalizedUsername;
+    private final String normalizedOfflineDomain;
 
     /**
      * @throws OfflineResetException INVALID_USERNAME, INVALID_DOMAIN ({@link
@@ -34,8 +37,10 @@ public final class Account {
         // The names again, then the SID: the same checks, in the same order, as seal and redeem.
         OfflineReset.check(Native.olr_account_check(typedUsername, typedUsername.length, typedDomain, typedDomain.length,
                 this.sid, this.sid.length));
-        this.username = names.username();
-        this.offlineDomain = names.offlineDomain();
+        this.username = username;
+        this.offlineDomain = offlineDomain;
+        this.normalizedUsername = names.username();
+        this.normalizedOfflineDomain = names.offlineDomain();
     }
 
     /** A username and offline domain in their normalized (comparison) forms. */
@@ -77,14 +82,29 @@ public final class Account {
         OfflineReset.check(Native.olr_account_check(u, u.length, d, d.length, sid, sid.length));
     }
 
-    /** The normalized username (the comparison form). */
+    /** The username as given to the constructor (what the user or the directory typed). */
     public String username() {
         return username;
     }
 
-    /** The normalized offline domain (the comparison form). */
+    /** The offline domain as given to the constructor ({@link #withFqdn}: the FQDN's default offline domain). */
     public String offlineDomain() {
         return offlineDomain;
+    }
+
+    /** The username's comparison form (Windows upper-casing; {@code olr_account_normalize}). */
+    public String normalizedUsername() {
+        return normalizedUsername;
+    }
+
+    /** The offline domain's comparison form ({@code olr_account_normalize}). */
+    public String normalizedOfflineDomain() {
+        return normalizedOfflineDomain;
+    }
+
+    /** Both comparison forms. */
+    public Names normalizedNames() {
+        return new Names(normalizedUsername, normalizedOfflineDomain);
     }
 
     /** A copy of the binary SID. */
@@ -107,13 +127,13 @@ public final class Account {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Account a && a.username.equals(username) && a.offlineDomain.equals(offlineDomain)
-                && Arrays.equals(a.sid, sid);
+        return o instanceof Account a && a.normalizedUsername.equals(normalizedUsername)
+                && a.normalizedOfflineDomain.equals(normalizedOfflineDomain) && Arrays.equals(a.sid, sid);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new Object[] {username, offlineDomain, Arrays.hashCode(sid)});
+        return Arrays.hashCode(new Object[] {normalizedUsername, normalizedOfflineDomain, Arrays.hashCode(sid)});
     }
 
     /**
@@ -131,8 +151,18 @@ public final class Account {
         return b.toString();
     }
 
+    /**
+     * The offline domain and the username as typed, joined by a backslash, and the SID, for example {@code
+     * corp\Jürgen (S-1-5-21-1004336348-1177238915-682003330-1105)}; {@link #toNormalizedString()}
+     * gives the comparison forms.
+     */
     @Override
     public String toString() {
-        return "Account(" + username + ", " + offlineDomain + ", " + sidString() + ")";
+        return offlineDomain + "\\" + username + " (" + sidString() + ")";
+    }
+
+    /** The same in the comparison forms, for example {@code CORP\JÜRGEN (S-1-5-21-…-1105)}. */
+    public String toNormalizedString() {
+        return normalizedOfflineDomain + "\\" + normalizedUsername + " (" + sidString() + ")";
     }
 }

@@ -1,5 +1,7 @@
 package org.offlinereset;
 
+import java.time.Instant;
+
 /**
  * One enrolled machine (it holds the machine key, wiped on {@link #close()}). Redeems with different
  * ledgers, opens and getters may run from many threads; redeems with one ledger take turns.
@@ -27,9 +29,24 @@ public final class Machine extends NativeHandle {
         return new Machine(importHandle(Native::olr_machine_import, data, wrappingKey));
     }
 
-    /** The machine state as bytes, wrapped or plain ({@code null}: the machine key in the clear; wipe it). */
+    /**
+     * The machine state as bytes, wrapped under {@code wrappingKey} (required: {@link #exportPlain()}
+     * is the plain form).
+     *
+     * @throws NullPointerException {@code wrappingKey} is null
+     * @throws OfflineResetException INVALID_KEY_MATERIAL (a key of the wrong length)
+     */
     public byte[] export(byte[] wrappingKey) {
+        requiredKey(wrappingKey);
         return shared(h -> export(h, Native::olr_machine_export, wrappingKey));
+    }
+
+    /**
+     * The machine state NOT wrapped: the machine key in the clear (wipe the array). Only for storage
+     * the platform already protects as a whole, or tests; {@link #export} wraps.
+     */
+    public byte[] exportPlain() {
+        return shared(h -> export(h, Native::olr_machine_export, null));
     }
 
     public IdentificationCode identificationCode() {
@@ -131,6 +148,19 @@ public final class Machine extends NativeHandle {
         }
     }
 
+    /** For diagnostics only, at an {@link Instant} (whole seconds): see the {@code long} form. */
+    public AcceptedReset openResetCodeForDiagnostics(ResetCode code, Account account, String newPassword, Instant now) {
+        return openResetCodeForDiagnostics(code, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
+    public AcceptedReset openResetCodeForDiagnostics(ResetCode code, Account account, char[] newPassword, Instant now) {
+        return openResetCodeForDiagnostics(code, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
+    public AcceptedReset openResetCodeForDiagnostics(ResetCode code, Account account, byte[] newPassword, Instant now) {
+        return openResetCodeForDiagnostics(code, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
     /**
      * Opens the code for the cached account (names and SID) and records the attempt in {@code
      * ledger} (docs/PROTOCOL.md §9.7). Returning normally is the only outcome that allows updating
@@ -148,20 +178,42 @@ public final class Machine extends NativeHandle {
      */
     public AcceptedReset redeemResetCode(ReplayLedger ledger, ResetCode code, Account account, String newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
-            return open(ledger, code, account, pw, now);
+            return redeem(ledger, code, account, pw, now);
         }
     }
 
     public AcceptedReset redeemResetCode(ReplayLedger ledger, ResetCode code, Account account, char[] newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
-            return open(ledger, code, account, pw, now);
+            return redeem(ledger, code, account, pw, now);
         }
     }
 
     public AcceptedReset redeemResetCode(ReplayLedger ledger, ResetCode code, Account account, byte[] newPassword, long now) {
         try (Secret pw = Secret.of(newPassword)) {
-            return open(ledger, code, account, pw, now);
+            return redeem(ledger, code, account, pw, now);
         }
+    }
+
+    /**
+     * {@link #redeemResetCode(ReplayLedger, ResetCode, Account, String, long)} at an {@link Instant}
+     * (whole seconds), for example {@code Instant.now()}.
+     */
+    public AcceptedReset redeemResetCode(ReplayLedger ledger, ResetCode code, Account account, String newPassword, Instant now) {
+        return redeemResetCode(ledger, code, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
+    public AcceptedReset redeemResetCode(ReplayLedger ledger, ResetCode code, Account account, char[] newPassword, Instant now) {
+        return redeemResetCode(ledger, code, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
+    public AcceptedReset redeemResetCode(ReplayLedger ledger, ResetCode code, Account account, byte[] newPassword, Instant now) {
+        return redeemResetCode(ledger, code, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
+    /** Redeem with {@code ledger}, never null: {@code open(null, ...)} is the diagnostics open, which counts nothing. */
+    private AcceptedReset redeem(ReplayLedger ledger, ResetCode code, Account account, Secret pw, long now) {
+        if (ledger == null) throw new NullPointerException("ledger");
+        return open(ledger, code, account, pw, now);
     }
 
     private AcceptedReset open(ReplayLedger ledger, ResetCode code, Account account, Secret pw, long now) {

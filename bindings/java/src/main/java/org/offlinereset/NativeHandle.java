@@ -99,6 +99,19 @@ abstract class NativeHandle implements AutoCloseable {
         int call(com.sun.jna.Pointer bytes, long len, com.sun.jna.Pointer key, long keyLen, long[] out, byte[] details);
     }
 
+    /**
+     * The wrapping key an {@code export} requires: {@code null} is the caller's mistake (a plain export
+     * is {@code exportPlain()}, named so that keys are never written in the clear by accident); an
+     * empty or wrong-length key is the library's INVALID_KEY_MATERIAL.
+     */
+    static byte[] requiredKey(byte[] wrappingKey) {
+        if (wrappingKey == null) {
+            throw new NullPointerException("wrappingKey: export needs a wrapping key (OfflineReset.generateWrappingKey()); "
+                    + "exportPlain() writes the secrets in the clear");
+        }
+        return wrappingKey;
+    }
+
     /** An export (size query, then the bytes), the native buffer wiped after the copy. */
     static byte[] export(long h, ExportFn fn, byte[] wrappingKey) {
         try (Secret key = Secret.orNull(wrappingKey)) {

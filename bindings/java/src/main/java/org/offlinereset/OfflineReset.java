@@ -271,4 +271,17 @@ public final class OfflineReset {
     static String text(byte[] buf, long len) {
         return new String(buf, 0, (int) len, StandardCharsets.UTF_8);
     }
+
+    /** A point in time as the library takes it: unix seconds (fractions dropped, towards the past). */
+    static long unixSeconds(java.time.Instant time) {
+        if (time == null) throw new NullPointerException("now");
+        return time.getEpochSecond();
+    }
+
+    /** Whole seconds of a non-negative duration (fractions dropped). */
+    static long seconds(java.time.Duration duration) {
+        if (duration == null) throw new NullPointerException("duration");
+        if (duration.isNegative()) throw new IllegalArgumentException("a duration must not be negative: " + duration);
+        return duration.getSeconds();
+    }
 }

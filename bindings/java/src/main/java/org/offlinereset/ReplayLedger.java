@@ -44,9 +44,24 @@ public final class ReplayLedger extends NativeHandle {
         return new ReplayLedger(handle);
     }
 
-    /** The ledger as bytes, wrapped under {@code wrappingKey} or plain ({@code null}). */
+    /**
+     * The ledger as bytes, wrapped under {@code wrappingKey} (required: {@link #exportPlain()} is the
+     * plain form).
+     *
+     * @throws NullPointerException {@code wrappingKey} is null
+     * @throws OfflineResetException INVALID_KEY_MATERIAL (a key of the wrong length)
+     */
     public byte[] export(byte[] wrappingKey) {
+        requiredKey(wrappingKey);
         return shared(h -> export(h, Native::olr_replay_ledger_export, wrappingKey));
+    }
+
+    /**
+     * The ledger as bytes NOT wrapped (no secret keys, but nothing detects an edit either): only for
+     * storage the platform already protects, or tests; {@link #export} wraps.
+     */
+    public byte[] exportPlain() {
+        return shared(h -> export(h, Native::olr_replay_ledger_export, null));
     }
 
     /** The number of account records (at most {@link OfflineReset#MAX_LEDGER_ACCOUNTS}). */

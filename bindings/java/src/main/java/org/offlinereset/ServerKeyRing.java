@@ -1,5 +1,7 @@
 package org.offlinereset;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -82,12 +84,26 @@ public final class ServerKeyRing extends NativeHandle {
     }
 
     /**
-     * The ring as bytes, wrapped under {@code wrappingKey} or plain ({@code null}: secret keys in the clear; wipe it).
+     * The ring as bytes, wrapped under {@code wrappingKey} ({@link OfflineReset#generateWrappingKey()};
+     * required: {@link #exportPlain()} is the plain form).
+     *
+     * @throws NullPointerException {@code wrappingKey} is null
+     * @throws OfflineResetException INVALID_KEY_MATERIAL (a key of the wrong length), KEYS_IN_TOKEN (a
+     *     ring held in a PKCS#11 token: back up the token)
+     */
+    public byte[] export(byte[] wrappingKey) {
+        requiredKey(wrappingKey);
+        return shared(h -> export(h, Native::olr_server_key_ring_export, wrappingKey));
+    }
+
+    /**
+     * The ring as bytes NOT wrapped: its secret keys in the clear (wipe the array). Only for storage the
+     * platform already protects as a whole, or tests; {@link #export} wraps.
      *
      * @throws OfflineResetException KEYS_IN_TOKEN (a ring held in a PKCS#11 token: back up the token)
      */
-    public byte[] export(byte[] wrappingKey) {
-        return shared(h -> export(h, Native::olr_server_key_ring_export, wrappingKey));
+    public byte[] exportPlain() {
+        return shared(h -> export(h, Native::olr_server_key_ring_export, null));
     }
 
     /**
@@ -142,6 +158,21 @@ public final class ServerKeyRing extends NativeHandle {
         }
     }
 
+    /** {@link #sealResetCode(IdentificationCode, Account, String, long)} at an {@link Instant} (whole seconds). */
+    public ResetCode sealResetCode(IdentificationCode id, Account account, String newPassword, Instant now) {
+        return sealResetCode(id, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
+    /** The same with the password as characters, at an {@link Instant}. */
+    public ResetCode sealResetCode(IdentificationCode id, Account account, char[] newPassword, Instant now) {
+        return sealResetCode(id, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
+    /** The same with the password as UTF-8 bytes, at an {@link Instant}. */
+    public ResetCode sealResetCode(IdentificationCode id, Account account, byte[] newPassword, Instant now) {
+        return sealResetCode(id, account, newPassword, OfflineReset.unixSeconds(now));
+    }
+
     private ResetCode seal(IdentificationCode id, Account account, Secret pw, long now) {
         byte[] idRaw = OfflineReset.utf8(id.text());
         byte[] u = account.typedUsername(), d = account.typedDomain(), sid = account.sidBytes();
@@ -164,12 +195,22 @@ public final class ServerKeyRing extends NativeHandle {
         return OfflineReset.u16(epoch[0]);
     }
 
-    /** Erases retired generations whose grace period has ended at {@code now}. */
+    /** {@link #rotate(long)} at an {@link Instant} (whole seconds). */
+    public int rotate(Instant now) {
+        return rotate(OfflineReset.unixSeconds(now));
+    }
+
+    /** Erases retired generations whose grace period has ended at {@code now} (unix seconds). */
     public void prune(long now) {
         exclusive(h -> {
             OfflineReset.check(Native.olr_server_key_ring_prune(h, now));
             return null;
         });
+    }
+
+    /** {@link #prune(long)} at an {@link Instant} (whole seconds). */
+    public void prune(Instant now) {
+        prune(OfflineReset.unixSeconds(now));
     }
 
     /** How long a generation retired from now on still seals codes (seconds). */
@@ -188,6 +229,20 @@ public final class ServerKeyRing extends NativeHandle {
             OfflineReset.check(Native.olr_server_key_ring_set_retired_grace_seconds(h, (int) seconds));
             return null;
         });
+    }
+
+    /** {@link #retiredGraceSeconds()} as a {@link Duration}. */
+    public Duration retiredGracePeriod() {
+        return Duration.ofSeconds(retiredGraceSeconds());
+    }
+
+    /**
+     * {@link #setRetiredGraceSeconds(long)} from a {@link Duration} (whole seconds, fractions dropped).
+     *
+     * @throws IllegalArgumentException negative, or more than 2^32 - 1 seconds
+     */
+    public void setRetiredGracePeriod(Duration period) {
+        setRetiredGraceSeconds(OfflineReset.seconds(period));
     }
 
     public Policy policy() {

@@ -81,16 +81,16 @@ class ApiTest {
         expect(Status.EXPIRED, () -> MACHINE.openResetCodeForDiagnostics(code, ab, "p", NOW + 10 * 86400));
         expect(Status.NOT_YET_VALID, () -> MACHINE.openResetCodeForDiagnostics(code, ab, "p", NOW - 3600));
         expect(Status.REJECTED, () -> MACHINE.openResetCodeForDiagnostics(code, Fixtures.account("a", "C"), "p", NOW));
-        expect(Status.WRONG_KIND, () -> Machine.fromBytes(RING.export(null), null));
+        expect(Status.WRONG_KIND, () -> Machine.fromBytes(RING.exportPlain(), null));
         expect(Status.WRAPPING_MISMATCH, () -> Machine.fromBytes(MACHINE.export(OfflineReset.generateWrappingKey()), null));
         expect(Status.WRONG_WRAPPING_KEY, () -> Machine.fromBytes(MACHINE.export(OfflineReset.generateWrappingKey()),
                 OfflineReset.generateWrappingKey()));
         expect(Status.INVALID_KEY_MATERIAL, () -> MACHINE.export("short".getBytes(StandardCharsets.US_ASCII)));
         try (ReplayLedger empty = new ReplayLedger(MACHINE)) {
-            byte[] blob = empty.export(null);
+            byte[] blob = empty.exportPlain();
             expect(Status.TRUNCATED, () -> ReplayLedger.fromBytes(Arrays.copyOf(blob, blob.length - 1), null, MACHINE, 0));
         }
-        byte[] state = MACHINE.export(null);
+        byte[] state = MACHINE.exportPlain();
         state[30] ^= 1;
         expect(Status.CORRUPTED, () -> Machine.fromBytes(state, null));
         expect(Status.UTF16_TEXT, () -> OfflineReset.checkDeploymentPackage(RING.deploymentPackage().getBytes(StandardCharsets.UTF_16)));
@@ -99,7 +99,7 @@ class ApiTest {
         expect(Status.INVALID_UTF8, () -> MACHINE.openResetCodeForDiagnostics(code, ab, new byte[] {(byte) 0xff}, NOW));
         expect(Status.INVALID_LENGTH, () -> OfflineReset.nameProblem("a".repeat(70000)));
         // Rotation: on the server, and on the machine in both directions.
-        try (ServerKeyRing rotated = ServerKeyRing.fromBytes(RING.export(null), null)) {
+        try (ServerKeyRing rotated = ServerKeyRing.fromBytes(RING.exportPlain(), null)) {
             assertEquals(RING.currentEpoch() + 1, rotated.rotate(NOW));
             OfflineResetException e = expect(Status.KEY_ROTATED, () -> rotated.sealResetCode(id, ab, "p", NOW + 1));
             assertEquals(RING.currentEpoch(), e.codeEpoch());
@@ -133,7 +133,7 @@ class ApiTest {
             try (ServerKeyRing other = ServerKeyRing.generate(Policy.DEFAULT, PasswordCost.MINIMUM);
                     Machine otherMachine = Machine.enroll(other.deploymentPackage())) {
                 expect(Status.LEDGER_OF_ANOTHER_MACHINE, () -> otherMachine.redeemResetCode(ledger, later, ab, "p", NOW + 120));
-                expect(Status.LEDGER_OF_ANOTHER_MACHINE, () -> ReplayLedger.fromBytes(ledger.export(null), null, otherMachine, 0));
+                expect(Status.LEDGER_OF_ANOTHER_MACHINE, () -> ReplayLedger.fromBytes(ledger.exportPlain(), null, otherMachine, 0));
                 expect(Status.PACKAGE_SIGNATURE_INVALID, () -> MACHINE.redeploy(other.deploymentPackage()));
             }
             assertEquals(3, ledger.generation(), "another machine's redeem changes nothing");
@@ -148,7 +148,7 @@ class ApiTest {
         byte[] countMismatch = Fixtures.SID.clone();
         countMismatch[1] = 4;
         expect(Status.INVALID_SID, () -> new Account("a", "B", countMismatch));
-        try (ServerKeyRing limited = ServerKeyRing.fromBytes(RING.export(null), null)) {
+        try (ServerKeyRing limited = ServerKeyRing.fromBytes(RING.exportPlain(), null)) {
             limited.setAttemptLimits(new AttemptLimits(1, 1000));
             try (Machine m = MACHINE.redeploy(limited.deploymentPackage()); ReplayLedger l = new ReplayLedger(m)) {
                 assertEquals(MACHINE.identificationCode(), m.identificationCode(), "same epoch: same identification code");
@@ -190,7 +190,7 @@ class ApiTest {
 
     @Test
     void closeTwiceAndUseAfterClose() {
-        ServerKeyRing r = ServerKeyRing.fromBytes(RING.export(null), null);
+        ServerKeyRing r = ServerKeyRing.fromBytes(RING.exportPlain(), null);
         try (r) {
             assertArrayEquals(RING.epochs(), r.epochs());
         }
@@ -199,8 +199,8 @@ class ApiTest {
         assertThrows(IllegalStateException.class, r::currentEpoch);
         assertThrows(IllegalStateException.class, () -> r.sealResetCode(MACHINE.identificationCode(), Fixtures.account("a", "B"), "p", NOW));
         assertThrows(IllegalStateException.class, () -> r.rotate(NOW));
-        assertThrows(IllegalStateException.class, () -> r.export(null));
-        Machine m = Machine.fromBytes(MACHINE.export(null), null);
+        assertThrows(IllegalStateException.class, () -> r.exportPlain());
+        Machine m = Machine.fromBytes(MACHINE.exportPlain(), null);
         m.close();
         m.close();
         assertThrows(IllegalStateException.class, m::identificationCode);
@@ -245,7 +245,7 @@ class ApiTest {
 
     @Test
     void redeemCountsAttemptsBeforeAnswering() {
-        try (ServerKeyRing r = ServerKeyRing.fromBytes(RING.export(null), null)) {
+        try (ServerKeyRing r = ServerKeyRing.fromBytes(RING.exportPlain(), null)) {
             r.setAttemptLimits(new AttemptLimits(2, 3));
             assertEquals(new AttemptLimits(2, 3), r.attemptLimits());
             expect(Status.INVALID_POLICY, () -> r.setAttemptLimits(new AttemptLimits(0, 5)));
@@ -260,7 +260,7 @@ class ApiTest {
                 assertEquals(1, l.generation(), "a failed redeem changes the ledger");
                 assertEquals(1, l.accountCount());
                 assertEquals(1, l.codeCount());
-                byte[] afterOneFailure = l.export(null);
+                byte[] afterOneFailure = l.exportPlain();
                 expect(Status.REJECTED, () -> m.redeemResetCode(l, first, carol, "wrong", NOW));
                 expect(Status.TOO_MANY_ATTEMPTS, () -> m.redeemResetCode(l, first, carol, "right", NOW));
                 assertEquals(3, l.generation());
@@ -292,7 +292,7 @@ class ApiTest {
 
     @Test
     void redeployAndSigningKeyRotation() {
-        try (ServerKeyRing r = ServerKeyRing.fromBytes(RING.export(null), null); Machine m1 = Machine.enroll(r.deploymentPackage())) {
+        try (ServerKeyRing r = ServerKeyRing.fromBytes(RING.exportPlain(), null); Machine m1 = Machine.enroll(r.deploymentPackage())) {
             String pkg1 = r.deploymentPackage();
             assertEquals(OfflineReset.DEPLOYMENT_PACKAGE_TEXT_LEN, pkg1.length());
             String f1 = r.deploymentPackageFingerprint();
@@ -325,7 +325,7 @@ class ApiTest {
                         assertEquals(2, m4.epoch());
                         assertNotEquals(m3.identificationCode(), m4.identificationCode());
                         expect(Status.PACKAGE_EPOCH_TOO_OLD, () -> m4.redeploy(pkg3));
-                        expect(Status.LEDGER_OF_ANOTHER_MACHINE, () -> ReplayLedger.fromBytes(l.export(null), null, m4, 0));
+                        expect(Status.LEDGER_OF_ANOTHER_MACHINE, () -> ReplayLedger.fromBytes(l.exportPlain(), null, m4, 0));
                         Account a = Fixtures.account("alice", "CORP");
                         ResetCode code = r.sealResetCode(m4.identificationCode(), a, "pw", NOW);
                         try (ReplayLedger l4 = new ReplayLedger(m4)) {

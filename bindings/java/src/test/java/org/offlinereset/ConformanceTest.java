@@ -121,7 +121,7 @@ class ConformanceTest {
                 return outcome(() -> {
                     if (i.containsKey("sid")) {
                         Account a = account(i);
-                        return map("username", a.username(), "domain", a.offlineDomain());
+                        return map("username", a.normalizedUsername(), "domain", a.normalizedOfflineDomain());
                     }
                     Account.Names n = Account.normalizeNames(str(i, "username"), str(i, "domain"));
                     return map("username", n.username(), "domain", n.offlineDomain());
@@ -188,10 +188,10 @@ class ConformanceTest {
                     }
                     Map<String, Object> value = ledgerValue(l);
                     // Exported plain and read back for the same machine at its own generation: the same ledger.
-                    try (ReplayLedger back = ReplayLedger.fromBytes(l.export(null), null, m, l.generation())) {
+                    try (ReplayLedger back = ReplayLedger.fromBytes(l.exportPlain(), null, m, l.generation())) {
                         assertEquals(value, ledgerValue(back), "redeem_sequence: the ledger read back");
                         assertEquals(Status.LEDGER_ROLLED_BACK, assertThrows(OfflineResetException.class,
-                                () -> ReplayLedger.fromBytes(l.export(null), null, m, l.generation() + 1)).status(),
+                                () -> ReplayLedger.fromBytes(l.exportPlain(), null, m, l.generation() + 1)).status(),
                                 "redeem_sequence: a minimum generation above the ledger's");
                     }
                     Map<String, Object> v = map("steps", steps);

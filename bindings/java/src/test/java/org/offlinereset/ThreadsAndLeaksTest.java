@@ -19,7 +19,7 @@ class ThreadsAndLeaksTest {
 
     @Test
     void threadsShareARing() throws Exception {
-        try (ServerKeyRing ring = ServerKeyRing.fromBytes(Fixtures.RING.export(null), null)) {
+        try (ServerKeyRing ring = ServerKeyRing.fromBytes(Fixtures.RING.exportPlain(), null)) {
             IdentificationCode id = Fixtures.MACHINE.identificationCode();
             List<Throwable> errors = new CopyOnWriteArrayList<>();
             Map<Integer, ResetCode> codes = new ConcurrentHashMap<>();
@@ -62,7 +62,7 @@ class ThreadsAndLeaksTest {
     @Test
     void closeRacingWithCallsNeverCrashes() throws Exception {
         for (int round = 0; round < 20; round++) {
-            Machine m = Machine.fromBytes(Fixtures.MACHINE.export(null), null);
+            Machine m = Machine.fromBytes(Fixtures.MACHINE.exportPlain(), null);
             List<Throwable> unexpected = new CopyOnWriteArrayList<>();
             Thread[] readers = new Thread[4];
             for (int n = 0; n < readers.length; n++) {
@@ -121,7 +121,7 @@ class ThreadsAndLeaksTest {
         if (!Files.exists(Paths.get("/proc/self/statm"))) return;
         String idText = Fixtures.MACHINE.identificationCode().text();
         String pkg = Fixtures.RING.deploymentPackage();
-        byte[] blob = Fixtures.MACHINE.export(null);
+        byte[] blob = Fixtures.MACHINE.exportPlain();
         round(20_000, idText, pkg, blob); // warm up: JIT, heap at its size (run with -Xms = -Xmx and AlwaysPreTouch)
         System.gc();
         long before = rssKib();
