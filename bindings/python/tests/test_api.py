@@ -32,7 +32,13 @@ def test_the_sid_is_part_of_the_account(ring, machine):
         machine.open_reset_code_for_diagnostics(code, ("jsmith", "CORP", OTHER_SID), "p", NOW)
     assert machine.open_reset_code_for_diagnostics(code, ("JSMITH", "corp", memoryview(SID)), "p", NOW)
     a = olr.Account("jsmith", "corp", SID)
-    assert (a.username, a.offline_domain, a.sid) == ("JSMITH", "CORP", SID)
+    # As typed by default, normalized on request (the same shapes in every binding).
+    assert (a.username, a.offline_domain, a.sid) == ("jsmith", "corp", SID)
+    assert (a.normalized_username, a.normalized_offline_domain) == ("JSMITH", "CORP")
+    assert a.sid_string == "S-1-5-21-1000-2000-3000-1104"
+    assert str(a) == "corp\\jsmith (S-1-5-21-1000-2000-3000-1104)"
+    assert a.to_normalized_string() == "CORP\\JSMITH (S-1-5-21-1000-2000-3000-1104)"
+    assert str(olr.Account("Jürgen", "corp", SID)) == "corp\\Jürgen (S-1-5-21-1000-2000-3000-1104)"
     assert a == olr.Account("JSmith", "CORP", bytearray(SID)) and hash(a) == hash(olr.Account("JSMITH", "CORP", SID))
     assert a != olr.Account("jsmith", "CORP", OTHER_SID)
     assert olr.normalize_names("jsmith", "corp") == ("JSMITH", "CORP")

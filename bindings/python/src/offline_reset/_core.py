@@ -599,10 +599,14 @@ def normalize_names(username: Text, offline_domain: Text) -> Tuple[str, str]:
 class Account:
     """A Windows account: username and offline user domain as typed, and its binary SID.
 
-    ``username`` and ``offline_domain`` are the normalized forms, ``sid`` the SID's bytes (two
-    accounts are the same exactly when all three are equal); seal and redeem pass the typed forms
-    and the SID to the library. The server seals with the account's ``objectSid``; the machine
-    redeems with the SID of the cached account the typed names resolve to (PROTOCOL.md §12.3).
+    ``username`` and ``offline_domain`` are the names as given (what seal and redeem pass to the
+    library); ``normalized_username`` and ``normalized_offline_domain`` are the forms two
+    accounts are compared by (PROTOCOL.md §5); ``sid`` is the SID's bytes. Two accounts are the
+    same exactly when the normalized names and the SID are equal. ``str()`` shows
+    ``DOMAIN\\user (S-1-5-…)`` as typed, :meth:`to_normalized_string` the normalized form (the same
+    shapes as the .NET, Java and Go bindings). The server seals with the account's
+    ``objectSid``; the machine redeems with the SID of the cached account the typed names
+    resolve to (PROTOCOL.md §12.3).
 
     Raises:
         InvalidUsernameError, InvalidDomainError: :func:`name_problem` says why.
@@ -614,8 +618,25 @@ class Account:
         self._typed = (_utf8(username, "username"), _utf8(offline_domain, "offline_domain"))
         self.sid: bytes = _sid(sid)
         u, d = self._typed
-        self.username, self.offline_domain = _normalize(u, d)
+        self.normalized_username, self.normalized_offline_domain = _normalize(u, d)
         _fail(LIB.olr_account_check(u, len(u), d, len(d), self.sid, len(self.sid)))
+
+    @property
+    def username(self) -> str:
+        """The username as given."""
+        return self._typed[0].decode("utf-8")
+
+    @property
+    def offline_domain(self) -> str:
+        """The offline user domain as given."""
+        return self._typed[1].decode("utf-8")
+
+    @property
+    def sid_string(self) -> str:
+        """The SID written ``S-1-5-21-…``."""
+        authority = int.from_bytes(self.sid[2:8], "big")
+        subs = [str(int.from_bytes(self.sid[8 + 4 * i: 12 + 4 * i], "little")) for i in range(self.sid[1])]
+        return "-".join(["S", str(self.sid[0]), str(authority)] + subs)
 
     @classmethod
     def with_fqdn(cls, username: Text, fqdn: Text, sid: Sid) -> "Account":
@@ -628,14 +649,21 @@ class Account:
         u, d, s = _utf8(username, "username"), _utf8(offline_domain, "offline_domain"), _sid(sid)
         _fail(LIB.olr_account_check(u, len(u), d, len(d), s, len(s)))
 
+    def to_normalized_string(self) -> str:
+        """``DOMAIN\\USER (S-1-5-…)`` with the normalized names."""
+        return f"{self.normalized_offline_domain}\\{self.normalized_username} ({self.sid_string})"
+
     def _key(self) -> Tuple[str, str, bytes]:
-        return (self.username, self.offline_domain, self.sid)
+        return (self.normalized_username, self.normalized_offline_domain, self.sid)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Account) and other._key() == self._key()
 
     def __hash__(self) -> int:
         return hash(self._key())
+
+    def __str__(self) -> str:
+        return f"{self.offline_domain}\\{self.username} ({self.sid_string})"
 
     def __repr__(self) -> str:
         return f"Account({self.username!r}, {self.offline_domain!r}, bytes.fromhex({self.sid.hex()!r}))"
