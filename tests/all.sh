@@ -92,6 +92,8 @@ run_step "Java binding: javac, JUnit 5 (bindings.json, header, statuses, threads
 run_step "Go binding: go vet, go test -race (bindings.json), leak check" bash bindings/go/run_tests.sh
 run_step "server key ring in a PKCS#11 token: SoftHSM2, Rust API and every reset-server binding (tests/pkcs11/run.sh)" bash tests/pkcs11/run.sh
 run_step "reference reset server against a Samba AD DC: self-service in headless Chromium, help desk, codes redeemed by the C++ login tile (tests/reset-server/run.sh)" bash tests/reset-server/run.sh
+run_step "packages: scripts/package.sh builds dist/ (C tarball, Windows zip, wheel + sdist, Maven layout, nupkg, Go module); tests/packages/run.sh installs each outside the repository and runs a help-desk program" \
+    bash -c 'bash scripts/package.sh && bash tests/packages/run.sh'
 run_step "fuzzing smoke (every target, 15 s each, from a temporary copy of the seeds)" env FUZZ_SECONDS=15 bash fuzz/smoke.sh
 run_step "fuzz coverage of the smoke corpora (src/ lines, regions, C exports reached)" bash fuzz/coverage.sh
 run_step "Miri over the FFI layer: Stacked and Tree Borrows, strict provenance (tests/miri/run.sh)" bash tests/miri/run.sh

@@ -64,11 +64,15 @@ class build_rust_plain_library(build_rust):
         return os.path.join(directory, name.split(".", 1)[0] + _LIBRARY_SUFFIX)
 
 
+# In the repository the crate is two folders up; in the sdist (scripts/package.sh) it is
+# copied into rust/, so the sdist builds from itself alone.
+_CRATE = "rust/Cargo.toml" if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "rust", "Cargo.toml")) else "../../Cargo.toml"
+
 setup(
     rust_extensions=[
         RustExtension(
             "offline_reset._liboffline_reset",
-            path="../../Cargo.toml",
+            path=_CRATE,
             binding=Binding.NoBinding,
             features=features,
         )

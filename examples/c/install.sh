@@ -9,19 +9,21 @@
 #   PREFIX/lib/pkgconfig/offline-reset-static.pc  the archive itself + rustc's native-static-libs
 #
 # The soname comes from build.rs (so a plain `cargo build --release` has it too).
-# usage: examples/c/install.sh PREFIX [--static-only|--shared-only] [--features F]
+# usage: examples/c/install.sh PREFIX [--static-only|--shared-only] [--features F] [--relocatable]
+# --relocatable writes prefix=${pcfiledir}/../.. in the .pc files (for an archive unpacked anywhere).
 # Respects CARGO_TARGET_DIR. --features test-hooks is for tests/c only, never for shipping.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-prefix=${1:?usage: install.sh PREFIX [--static-only|--shared-only] [--features F]}
+prefix=${1:?usage: install.sh PREFIX [--static-only|--shared-only] [--features F] [--relocatable]}
 shift
-want_static=1 want_shared=1 features=()
+want_static=1 want_shared=1 features=() relocatable=0
 while (($#)); do
     case $1 in
     --static-only) want_shared=0 ;;
     --shared-only) want_static=0 ;;
     --features) features=(--features "$2"); shift ;;
+    --relocatable) relocatable=1 ;;
     *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -63,8 +65,10 @@ if ((want_shared)); then
 fi
 pcs=(offline-reset)
 ((want_static)) && pcs+=(offline-reset-static)
+pc_prefix=$prefix
+((relocatable)) && pc_prefix='${pcfiledir}/../..'
 for pc in "${pcs[@]}"; do
-    sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@NATIVE_STATIC_LIBS@|$native|" \
+    sed -e "s|@PREFIX@|$pc_prefix|" -e "s|@VERSION@|$version|" -e "s|@NATIVE_STATIC_LIBS@|$native|" \
         "$root/examples/c/$pc.pc.in" >"$prefix/lib/pkgconfig/$pc.pc"
 done
 echo "installed liboffline_reset $version (ABI $abi_major.$abi_minor) in $prefix"
