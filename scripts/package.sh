@@ -61,6 +61,17 @@ tar_reproducible() { # OUT DIR NAME
     tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
         -C "$2" -cf - "$3" | gzip -n >"$1"
 }
+# copy_sources DIR DEST: the files of DIR that git knows (tracked, or new and not ignored) and
+# that exist, so no build output; every file but caches outside a git checkout.
+copy_sources() {
+    if git -C "$1" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        (cd "$1" && git ls-files --cached --others --exclude-standard -z |
+            while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+            xargs -0 cp --parents -t "$2")
+    else
+        (cd "$1" && tar --exclude=__pycache__ --exclude='*.egg-info' --exclude=./build -cf - .) | (cd "$2" && tar -xf -)
+    fi
+}
 
 # --- C library (Linux) -------------------------------------------------------------------------
 c_name=offline-reset-$version-x86_64-linux-gnu
@@ -176,9 +187,7 @@ NUSPEC
 # --- Python: sdist (the binding and the crate), and the wheel built from that sdist alone -------
 py=$stage/python/offline_reset-$version
 mkdir -p "$py/rust/benches"
-(cd bindings/python && git ls-files --cached --others --exclude-standard -z |
-    while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
-    xargs -0 cp --parents -t "$py/")
+copy_sources bindings/python "$py"
 cp Cargo.toml Cargo.lock build.rs "$py/rust/"
 cp -r src "$py/rust/"
 # The manifest's [[bench]] targets must exist for cargo to read it; they are not built.
@@ -194,10 +203,7 @@ CARGO_TARGET_DIR=$target/python-package "$stage/python/venv/bin/python" -m build
 # --- Go module ----------------------------------------------------------------------------------
 go_name=offline-reset-go-$version
 mkdir -p "$stage/$go_name"
-# The files git knows (tracked, or new and not ignored) that exist: no build output.
-(cd bindings/go && git ls-files --cached --others --exclude-standard -z |
-    while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
-    xargs -0 cp --parents -t "$stage/$go_name/")
+copy_sources bindings/go "$stage/$go_name"
 tar_reproducible "$dist/$go_name.tar.gz" "$stage" "$go_name"
 
 (cd "$dist" && find . -type f ! -name SHA256SUMS ! -name '*.sha1' ! -name '*.md5' -print0 | LC_ALL=C sort -z |
