@@ -64,8 +64,14 @@ part() {
 
 
 export OLR_TEST_PKCS11_RECORD_OUT=$work/token-ring-record.json
+# One test at a time: SoftHSM2 2.6 fails concurrent creation of token objects from several
+# threads now and then (CKR_GENERAL_ERROR in its file object store: SoftHSMv2 issues 573 and
+# 464; the Parsec project serializes for the same reason), the likely cause of one
+# TokenFailure in generate_in_token in CI while ten tests made rings at once. The library does
+# not serialize (a real HSM must not pay for SoftHSM's bug); the test that seals from 8 threads
+# still seals concurrently (ECDH into session objects, not the file store).
 part "Rust API against the token (tests/pkcs11.rs)" \
-    cargo test --features pkcs11 --test pkcs11
+    cargo test --features pkcs11 --test pkcs11 -- --test-threads=1
 part "the token's ring record read by the independent implementation (tests/interop/, PROTOCOL.md 9.8)" \
     bash tests/interop/run.sh --token-ring-record "$OLR_TEST_PKCS11_RECORD_OUT"
 # The bindings load a release library built with the feature, kept apart from the default one
