@@ -160,8 +160,10 @@ def self_service_in_browser(env: Env, id_code: str) -> None:
         WebDriverWait(driver, 60).until(staleness_of(button))
 
     try:
-        # The QR symbol on the tile opens the portal with the code in the URI.
-        uri = f"{env.url}/self-service?olr-id={urllib.parse.quote(id_code)}"
+        # The QR symbol on the tile opens the portal with the code in the URI: the URI the
+        # machine side makes (olr_identification_code_uri) for the portal's configured base.
+        uri = olr.IdentificationCode(id_code).uri(f"{env.url}/self-service")
+        check(uri == f"{env.url}/self-service?olr-id={id_code}", "the machine's QR URI names the portal and the code", uri)
         driver.get(uri)
         driver.find_element(By.ID, "username").send_keys("alice")
         driver.find_element(By.ID, "password").send_keys(old_password("alice"))
