@@ -56,7 +56,7 @@ consumer() {
         passed=$((passed + 1)); echo "ok   - $name ($((SECONDS - start)) s)"
     else
         failed=$((failed + 1)); echo "FAIL - $name ($((SECONDS - start)) s)"
-        sed 's/^/    | /' "$work/$name.out" "$work/$name.diff" "$work/$name.err" | tail -n 40
+        cat "$work/$name.out" "$work/$name.diff" "$work/$name.err" 2>/dev/null | sed 's/^/    | /' | tail -n 40
     fi
 }
 
@@ -71,7 +71,11 @@ c_consumer() {
     # shellcheck disable=SC2046
     cc -std=c99 -Wall -Wextra -Werror $(pkg-config --cflags offline-reset-static) "$d/helpdesk.c" \
         $(pkg-config --libs offline-reset-static) -o "$d/helpdesk-static" || return 1
-    if ldd "$d/helpdesk-static" | grep -q offline_reset; then echo "the static build links the shared library" >&2; return 1; fi
+    # Outputs are read whole before grep: `cmd | grep -q` fails under pipefail when grep exits
+    # before cmd has written everything (SIGPIPE).
+    local linked
+    linked=$(ldd "$d/helpdesk-static") || return 1
+    if grep -q offline_reset <<<"$linked"; then echo "the static build links the shared library" >&2; return 1; fi
     "$d/helpdesk-static" >"$d/static.out" || return 1
     diff -q "$expected" "$d/static.out" >&2 || return 1
     (cd "$d" && env -u LD_LIBRARY_PATH ./helpdesk)
@@ -112,10 +116,12 @@ EOF
     (cd "$d" && mvn -B -q -s settings.xml compile dependency:build-classpath -Dmdep.outputFile="$d/classpath.txt" >&2) || return 1
     local jar=$d/m2/org/offlinereset/offline-reset/$version/offline-reset-$version.jar
     grep -q "$jar" "$d/classpath.txt" || { echo "the jar did not come from dist/maven: $(cat "$d/classpath.txt")" >&2; return 1; }
-    unzip -p "$jar" META-INF/MANIFEST.MF | grep -q '^Automatic-Module-Name: org.offlinereset' ||
+    local manifest listing
+    manifest=$(unzip -p "$jar" META-INF/MANIFEST.MF) && listing=$(unzip -l "$jar") || return 1
+    grep -q '^Automatic-Module-Name: org.offlinereset' <<<"$manifest" ||
         { echo "no Automatic-Module-Name in the jar" >&2; return 1; }
     for native in linux-x86-64/liboffline_reset.so win32-x86-64/offline_reset.dll; do
-        unzip -l "$jar" | grep -q " $native\$" || { echo "no $native in the jar" >&2; return 1; }
+        grep -q " $native\$" <<<"$listing" || { echo "no $native in the jar" >&2; return 1; }
     done
     (cd "$d" && java -cp "target/classes:$(cat classpath.txt)" Helpdesk)
 }
