@@ -113,11 +113,12 @@ Automatic-Module-Name: org.offlinereset
 Implementation-Title: offline-reset
 Implementation-Version: $version
 EOF
-jar_of() { # OUT DIR [manifest]
+jar_of() { # OUT DIR [MANIFEST]
+    local manifest=()
+    [ $# -gt 2 ] && manifest=(--manifest "$3")
     find "$2" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
-    if [ $# -gt 2 ]; then jar --create --date="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)" \
-        --file "$1" --manifest "$3" -C "$2" .
-    else jar --create --date="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)" --file "$1" -C "$2" .; fi
+    jar --create --date="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)" --file "$1" \
+        ${manifest[@]+"${manifest[@]}"} -C "$2" .
 }
 jar_of "$m2/$artifact-$version.jar" "$stage/java/classes" "$stage/java/MANIFEST.MF"
 mkdir -p "$stage/java/sources"

@@ -194,8 +194,9 @@ class KeyStore:
         key = bytearray(read_secret_file(self.key_path))
         ring = olr.ServerKeyRing.from_bytes(read_secret_file(self.ring_path), key)
         ring.retired_grace_seconds = grace_seconds
-        epoch = ring.rotate(int(time.time()))
-        ring.prune(int(time.time()))
+        now = int(time.time())
+        epoch = ring.rotate(now)
+        ring.prune(now)
         self._save(ring, key)
         return epoch, self._write_package(ring)
 
@@ -488,26 +489,26 @@ class App:
 
     # Sign-in -------------------------------------------------------------------------------
 
-    def sign_in(self, username: str, password: str, client: str, kind: str) -> Tuple[Optional[str], str]:
-        """(session token, message). The same message for an unknown user, a wrong password and
+    def sign_in(self, username: str, password: str, client: str, kind: str) -> Tuple[Optional[str], str, int]:
+        """(session token, message, HTTP status of a refusal). The same message for an unknown user, a wrong password and
         a non-member, so the page does not tell which accounts exist."""
         refused = "The user name or password is wrong."
         limited = "Too many failed sign-ins. Wait 15 minutes, or contact the help desk."
         if self.client_failures.exhausted(client):
             self.audit("sign-in", kind=kind, user=username, client=client, result="rate-limited")
-            return None, limited
+            return None, limited, HTTPStatus.TOO_MANY_REQUESTS
         group = self.config.helpdesk_group_dn if kind == "help-desk" else None
         try:
             account = self.directory.find_user(username.strip(), member_of=group) if username.strip() else None
         except DirectoryError as e:
             self.audit("sign-in", kind=kind, user=username, client=client, result="directory-error")
-            return None, e.reason
+            return None, e.reason, HTTPStatus.FORBIDDEN
         # Failures count per account as the directory names it, so no spelling of the name
         # that the directory also matches starts a fresh count.
         key = (account.sam_account_name if account else username.strip()).casefold()
         if self.account_failures.exhausted(key):
             self.audit("sign-in", kind=kind, user=username, client=client, result="rate-limited")
-            return None, limited
+            return None, limited, HTTPStatus.TOO_MANY_REQUESTS
         # kinit reads one line: a password with a line break or other control character is
         # refused here rather than cut short there.
         if (account is None or not password or any(ord(c) < 32 or ord(c) == 127 for c in password)
@@ -515,10 +516,10 @@ class App:
             self.account_failures.record(key)
             self.client_failures.record(client)
             self.audit("sign-in", kind=kind, user=username, client=client, result="refused")
-            return None, refused
+            return None, refused, HTTPStatus.FORBIDDEN
         token, _ = self.new_session(account.sam_account_name, kind)
         self.audit("sign-in", kind=kind, user=account.sam_account_name, client=client, result="ok")
-        return token, ""
+        return token, "", HTTPStatus.OK
 
     # The reset: check, look up, seal, change, show ---------------------------------------
 
@@ -699,10 +700,10 @@ class Handler(BaseHTTPRequestHandler):
         form = self.form()
         token, session = self.current(kind)
         if action == "sign-in":
-            new_token, message = self.app.sign_in(form.get("username", ""), form.get("password", ""),
+            new_token, message, status = self.app.sign_in(form.get("username", ""), form.get("password", ""),
                                                   self.client_address[0], kind)
             if new_token is None:
-                self.send(403 if not message.startswith("Too many") else 429,
+                self.send(status,
                           self.form_page(kind, None, error=message, id_text=form.get("olr-id", ""),
                                          username=form.get("username", "")))
                 return
